@@ -1,0 +1,46 @@
+/**
+ * The one interface every database implements. A driver is one file beside this one; the shared
+ * conformance suite in `driver_test.ts` runs against each.
+ *
+ * @module
+ */
+
+/** A row as returned by {@linkcode Queryable.query}: column name to JavaScript value. */
+export type Row = Record<string, unknown>;
+
+/** What can run SQL: a driver, or a transaction opened by one. */
+export interface Queryable {
+  /**
+   * Runs SQL text that may hold several statements, with the simple query protocol and no
+   * parameters. Outside a transaction the server runs several statements as one implicit
+   * transaction. Rejects with a `SqlError` whose `position` is relative to `sql`.
+   */
+  exec(sql: string): Promise<void>;
+  /**
+   * Runs one statement with `$1`, `$2`... parameters and returns its rows. Values come back as
+   * JavaScript values: integers as numbers (int8 as bigint or string is not allowed: cast in
+   * SQL), text as strings, booleans, `Date` for timestamps, `null`. Rejects with a `SqlError`.
+   */
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/** Which library a driver wraps. */
+export type DriverKind = "postgres" | "pglite";
+
+/**
+ * A connection to one database, always on a single session, so session-level advisory locks
+ * and `SET` hold across calls. Close it, or use `await using`.
+ */
+export interface Driver extends Queryable, AsyncDisposable {
+  /** Which library it wraps. */
+  readonly kind: DriverKind;
+  /** Where it points, for messages: a URL with any password replaced by `***`. */
+  readonly target: string;
+  /**
+   * Runs `fn` inside `BEGIN ... COMMIT` on the session; rolls back and rethrows when `fn`
+   * rejects. Not re-entrant.
+   */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Ends the session and releases everything. Safe to call twice. */
+  close(): Promise<void>;
+}

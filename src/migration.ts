@@ -1,0 +1,37 @@
+/**
+ * The shape of a migration once its files are read. Produced by `loadMigrations()`, consumed by
+ * the planner, the migrator and the verifier.
+ *
+ * @module
+ */
+
+/** One direction (up or down) of a migration: SQL text and where it sits in its file. */
+export interface MigrationScript {
+  /** Path of the file holding the SQL, as found under the migrations directory (joined to it). */
+  readonly path: string;
+  /** The SQL text, templates not yet rendered. May be empty for a down. */
+  readonly sql: string;
+  /** 1-based line in `path` where `sql` starts. */
+  readonly line: number;
+  /** 1-based column in `path` where `sql` starts. */
+  readonly column: number;
+}
+
+/** A migration read from disk. */
+export interface Migration {
+  /** Version exactly as written in the file name: `"002"`, `"20260121093000"`, `"1.2"`. */
+  readonly version: string;
+  /** Name part of the file name: `"add_users"` for `002_add_users.up.sql`. */
+  readonly name: string;
+  /** The up script. Never empty. */
+  readonly up: MigrationScript;
+  /** The down script; `undefined` when there is none. An empty `sql` counts as none. */
+  readonly down?: MigrationScript;
+  /** `-- tide:no-transaction`: run outside a transaction, statement by statement. */
+  readonly noTransaction: boolean;
+  /** Hex SHA-256 of the text of the file holding the up, BOM dropped and CRLF/CR turned to LF. */
+  readonly checksum: string;
+}
+
+/** Checksum algorithm recorded beside every checksum, so a future change is never silent. */
+export const CHECKSUM_ALGORITHM = "sha256-lf" as const;
