@@ -1,0 +1,2 @@
+drop trigger organizations_set_updated_at on organizations;
+drop function set_updated_at();

@@ -1,0 +1,2 @@
+-- tide:no-transaction
+drop index concurrently if exists invoices_open_due_on_idx;
