@@ -1,0 +1,40 @@
+/**
+ * Migration checksums: hex SHA-256 of the file text with line endings normalized, so a checkout
+ * with CRLF (Windows, `core.autocrlf`) matches one with LF. The algorithm name is recorded beside
+ * each checksum as `CHECKSUM_ALGORITHM` from `migration.ts`.
+ *
+ * @module
+ */
+
+/**
+ * Normalizes text for checksumming: drops a leading UTF-8 BOM and turns CRLF and lone CR into LF.
+ *
+ * @example
+ * ```ts
+ * import { normalizeForChecksum } from "./checksum.ts";
+ *
+ * normalizeForChecksum("\uFEFFSELECT 1;\r\nSELECT 2;\r"); // "SELECT 1;\nSELECT 2;\n"
+ * ```
+ */
+export function normalizeForChecksum(text: string): string {
+  const withoutBom = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  return withoutBom.replace(/\r\n?/g, "\n");
+}
+
+/**
+ * Hex SHA-256 of `text` after {@linkcode normalizeForChecksum}. This is `Migration.checksum`,
+ * computed over the whole file holding the up (for a single-file migration, the down too).
+ *
+ * @example
+ * ```ts
+ * import { checksumText } from "./checksum.ts";
+ *
+ * const sum = await checksumText("CREATE TABLE t (id int);\n");
+ * console.log(sum.length); // 64
+ * ```
+ */
+export async function checksumText(text: string): Promise<string> {
+  const bytes = new TextEncoder().encode(normalizeForChecksum(text));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}

@@ -1,0 +1,82 @@
+/**
+ * Migration versions: digits (`001`, `20260121093000`) or Flyway versions (`1.2`, `1_2`),
+ * compared numerically part by part.
+ *
+ * @module
+ */
+
+const VERSION_PATTERN = /^\d+(?:[._]\d+)*$/;
+
+/**
+ * Tells whether `version` is a valid migration version: digits, optionally split into parts by
+ * `.` or `_` (Flyway style).
+ *
+ * @example
+ * ```ts
+ * import { isValidVersion } from "./version.ts";
+ *
+ * isValidVersion("20260121093000"); // true
+ * isValidVersion("1.2"); // true
+ * isValidVersion("1.x"); // false
+ * ```
+ */
+export function isValidVersion(version: string): boolean {
+  return VERSION_PATTERN.test(version);
+}
+
+/**
+ * The numeric parts of a version, trailing zero parts dropped so that `1`, `1.0` and `001`
+ * have the same parts. BigInt keeps 14-digit timestamps exact.
+ */
+function versionParts(version: string): bigint[] {
+  if (!isValidVersion(version)) {
+    throw new TypeError(
+      `Cannot compare version "${version}": a version is digits, optionally split by "." or "_".`,
+    );
+  }
+  const parts = version.split(/[._]/).map((part) => BigInt(part));
+  while (parts.length > 1 && parts[parts.length - 1] === 0n) parts.pop();
+  return parts;
+}
+
+/**
+ * Compares two versions numerically, part by part: `9` < `10`, `1.9` < `1.10`, and `001`
+ * equals `1` (and `1.0`, and `1_0`). Returns a negative number, zero or a positive number, so it
+ * can be passed to `Array.prototype.sort`. Throws a `TypeError` for an invalid version.
+ *
+ * @example
+ * ```ts
+ * import { compareVersions } from "./version.ts";
+ *
+ * ["10", "9", "1.10", "1.9"].sort(compareVersions); // ["1.9", "1.10", "9", "10"]
+ * compareVersions("001", "1"); // 0
+ * ```
+ */
+export function compareVersions(a: string, b: string): number {
+  const left = versionParts(a);
+  const right = versionParts(b);
+  const length = Math.max(left.length, right.length);
+  for (let i = 0; i < length; i++) {
+    const x = left[i] ?? 0n;
+    const y = right[i] ?? 0n;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * The canonical form of a version: parts without leading zeros, joined by `.`, trailing zero
+ * parts dropped. Two versions compare equal exactly when their canonical forms are equal, so it
+ * serves as a map key.
+ *
+ * @example
+ * ```ts
+ * import { canonicalVersion } from "./version.ts";
+ *
+ * canonicalVersion("001"); // "1"
+ * canonicalVersion("1_2_0"); // "1.2"
+ * ```
+ */
+export function canonicalVersion(version: string): string {
+  return versionParts(version).join(".");
+}
