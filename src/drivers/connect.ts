@@ -1,0 +1,96 @@
+/**
+ * Picks and opens a driver from a database URL. PGlite is imported only when a PGlite URL is
+ * used, so commands against a PostgreSQL server start fast.
+ *
+ * @module
+ */
+
+import { dirname, resolve } from "node:path";
+import { MigrationError } from "../errors.ts";
+import { redactUrl } from "../redact.ts";
+import type { Driver } from "./driver.ts";
+
+/** Options of {@linkcode connect}. */
+export interface ConnectOptions {
+  /** Directory relative `pglite://` paths and the default database resolve against. Default: `Deno.cwd()`. */
+  cwd?: string;
+  /** `application_name` of a PostgreSQL session. Default `"tide"`. */
+  applicationName?: string;
+  /** PGlite extensions to load, named as in `CREATE EXTENSION`. Ignored for PostgreSQL. */
+  extensions?: readonly string[];
+}
+
+/** Where the embedded database lives when no URL is given, relative to the project directory. */
+export const DEFAULT_PGLITE_DIR: string = ".tide/pglite";
+
+const ACCEPTED = "postgres://, postgresql://, pglite://<directory> or memory://";
+
+/**
+ * Opens a {@linkcode Driver} for `url`:
+ * - `postgres://` or `postgresql://`: a PostgreSQL server;
+ * - `pglite://<directory>`: PGlite with its files in that directory (relative to `cwd`);
+ * - `memory://`: PGlite in memory;
+ * - nothing: the embedded default, PGlite in `<cwd>/.tide/pglite`.
+ *
+ * Anything else rejects with an `UNSUPPORTED_URL` {@linkcode MigrationError}.
+ *
+ * @example
+ * ```ts
+ * import { connect } from "./connect.ts";
+ *
+ * await using db = await connect("memory://");
+ * const rows = await db.query<{ ok: boolean }>("select true as ok");
+ * console.log(db.kind, rows[0].ok); // "pglite" true
+ * ```
+ */
+export async function connect(url?: string, options: ConnectOptions = {}): Promise<Driver> {
+  const cwd = options.cwd ?? Deno.cwd();
+  if (url === undefined) return await openPglite(resolve(cwd, DEFAULT_PGLITE_DIR), options);
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === "postgres" || scheme === "postgresql") {
+    const { createPostgresDriver } = await import("./postgres.ts");
+    return await createPostgresDriver(url, { applicationName: options.applicationName });
+  }
+  if (scheme === "memory" && /^memory:(\/\/)?$/i.test(url)) {
+    const { createPgliteDriver } = await import("./pglite.ts");
+    return await createPgliteDriver({ extensions: options.extensions });
+  }
+  if (scheme === "pglite") {
+    const dir = url.slice("pglite:".length).replace(/^\/\//, "");
+    if (dir !== "") return await openPglite(resolve(cwd, dir), options);
+  }
+  throw new MigrationError(
+    "UNSUPPORTED_URL",
+    `Opening the database ${redactUrl(url)} failed: tide does not know this kind of URL. ` +
+      `Use ${ACCEPTED}, or give no URL to use the embedded database in ${DEFAULT_PGLITE_DIR}.`,
+  );
+}
+
+async function openPglite(dataDir: string, options: ConnectOptions): Promise<Driver> {
+  // PGlite creates the data directory itself but not its parents.
+  await Deno.mkdir(dirname(dataDir), { recursive: true });
+  const { createPgliteDriver } = await import("./pglite.ts");
+  return await createPgliteDriver({ dataDir, extensions: options.extensions });
+}
+
+/**
+ * The database URL to use: the `--database-url` flag when given, else `DATABASE_URL`, else
+ * `undefined` (meaning the embedded default). Empty values count as absent.
+ *
+ * @example
+ * ```ts
+ * import { resolveDatabaseUrl } from "./connect.ts";
+ *
+ * const env = new Map([["DATABASE_URL", "postgres://localhost/app"]]);
+ * resolveDatabaseUrl(undefined, env); // "postgres://localhost/app"
+ * resolveDatabaseUrl("memory://", env); // "memory://"
+ * ```
+ */
+export function resolveDatabaseUrl(
+  flag?: string,
+  env: { get(key: string): string | undefined } = Deno.env,
+): string | undefined {
+  if (flag !== undefined && flag !== "") return flag;
+  const fromEnv = env.get("DATABASE_URL");
+  return fromEnv === undefined || fromEnv === "" ? undefined : fromEnv;
+}
