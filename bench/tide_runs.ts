@@ -1,0 +1,186 @@
+/**
+ * The tide side of the benchmarks: apply-all and rollback-all through the library, `tide status`
+ * as a subprocess, and apply-once versus round-trip verification on PGlite.
+ *
+ * ---- TIDE API SECTION ----
+ * The library is reached through {@linkcode loadTide}, a dynamic import of `../mod.ts` checked
+ * against {@linkcode TideApi}, so `--only psql` runs (and this file type-checks) even while
+ * `mod.ts` does not export the engine yet.
+ *
+ * @module
+ */
+import { fileURLToPath as fromFileUrl } from "node:url";
+import type { Driver } from "../src/drivers/driver.ts";
+import { MigrationError } from "../src/errors.ts";
+import type { Migration } from "../src/migration.ts";
+import { redactSecrets } from "../src/redact.ts";
+import type { VerifyReport } from "../src/verify/report.ts";
+
+/** What the benchmarks use of tide's public API (`mod.ts`). */
+export interface TideApi {
+  /** Opens a driver for a URL (`postgres://...`, `memory://`). */
+  connect(url?: string): Promise<Driver>;
+  /** Reads a migrations directory. */
+  loadMigrations(dir: string): Promise<Migration[]>;
+  /** Applies and rolls back migrations. */
+  Migrator: new (options: { driver: Driver; migrations: readonly Migration[] }) => {
+    up(): Promise<unknown>;
+    down(options: { all: true }): Promise<unknown>;
+  };
+  /** Round-trips every migration on a throwaway PGlite. */
+  verifyMigrations(options: { migrations: readonly Migration[] }): Promise<VerifyReport>;
+}
+
+const API_NAMES = ["connect", "loadMigrations", "Migrator", "verifyMigrations"] as const;
+
+/**
+ * Imports `mod.ts` and checks it exports what the benchmarks need.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTide } from "./tide_runs.ts";
+ *
+ * const tide = await loadTide();
+ * const migrations = await tide.loadMigrations("migrations");
+ * ```
+ */
+export async function loadTide(): Promise<TideApi> {
+  const mod: Record<string, unknown> = await import("../mod.ts");
+  const missing = API_NAMES.filter((name) => typeof mod[name] !== "function");
+  if (missing.length > 0) {
+    throw new MigrationError(
+      "CONFIG_ERROR",
+      `Loading tide for the benchmarks: mod.ts does not export ${missing.join(", ")}. ` +
+        "Run `deno task bench --only psql` until it does.",
+    );
+  }
+  return mod as unknown as TideApi;
+}
+
+/** Times of one tide apply-all and rollback-all, in milliseconds. */
+export interface ApplyRollbackTimes {
+  /** Load the files, connect, apply every migration, close. */
+  upMs: number;
+  /** Load the files, connect, roll every migration back, close. */
+  downMs: number;
+}
+
+async function timedRun(
+  tide: TideApi,
+  url: string,
+  dir: string,
+  run: (migrator: InstanceType<TideApi["Migrator"]>) => Promise<unknown>,
+): Promise<number> {
+  const start = performance.now();
+  const migrations = await tide.loadMigrations(dir);
+  const driver = await tide.connect(url);
+  try {
+    await run(new tide.Migrator({ driver, migrations }));
+  } finally {
+    await driver.close();
+  }
+  return performance.now() - start;
+}
+
+/**
+ * Applies every migration of `dir` to the empty database at `url`, calls `between` (the
+ * database is then at the head), and rolls everything back.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTide, tideApplyRollback } from "./tide_runs.ts";
+ *
+ * const times = await tideApplyRollback(await loadTide(), url, "/tmp/bench-100");
+ * ```
+ */
+export async function tideApplyRollback(
+  tide: TideApi,
+  url: string,
+  dir: string,
+  between: () => Promise<void> = () => Promise.resolve(),
+): Promise<ApplyRollbackTimes> {
+  const upMs = await timedRun(tide, url, dir, (m) => m.up());
+  await between();
+  const downMs = await timedRun(tide, url, dir, (m) => m.down({ all: true }));
+  return { upMs, downMs };
+}
+
+const CLI = fromFileUrl(new URL("../src/cli/main.ts", import.meta.url));
+const ROOT = fromFileUrl(new URL("..", import.meta.url));
+// The permissions of `deno task tide`, so the subprocess pays what a user pays.
+const CLI_PERMISSIONS = [
+  "--allow-read",
+  "--allow-write",
+  "--allow-env",
+  "--allow-net",
+  "--allow-sys",
+  "--allow-run=git",
+];
+
+/** Runs `tide status` once as a subprocess and returns its wall time in milliseconds. */
+async function statusOnce(url: string, dir: string): Promise<number> {
+  const args = ["run", ...CLI_PERMISSIONS, CLI, "status", "--database-url", url, "--dir", dir];
+  const start = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdout: "null",
+    stderr: "piped",
+  })
+    .output();
+  const ms = performance.now() - start;
+  if (!out.success) {
+    const password = new URL(url).password;
+    const message = redactSecrets(new TextDecoder().decode(out.stderr), password ? [password] : []);
+    throw new MigrationError("CONFIG_ERROR", `Timing \`tide status\` failed: ${message.trim()}`);
+  }
+  return ms;
+}
+
+/**
+ * Times `tide status` (nothing to do) as a subprocess `runs` times after one warm-up run that
+ * fills Deno's compile cache, and returns every time in milliseconds.
+ *
+ * @example
+ * ```ts ignore
+ * import { timeStatus } from "./tide_runs.ts";
+ *
+ * const times = await timeStatus(url, "/tmp/bench-100", 7);
+ * ```
+ */
+export async function timeStatus(url: string, dir: string, runs: number): Promise<number[]> {
+  await statusOnce(url, dir);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) times.push(await statusOnce(url, dir));
+  return times;
+}
+
+/** Apply-once versus verification on PGlite, in milliseconds. */
+export interface PgliteTimes {
+  /** Boot an in-memory PGlite, apply every migration once, close. */
+  applyMs: number;
+  /** `verifyMigrations()`: up, down and re-up of each migration, with snapshots. */
+  verifyMs: number;
+  /** PGlite boot time inside the verification, as it reports it. */
+  verifyBootMs: number;
+  /** Whether every migration round-tripped. */
+  verifyOk: boolean;
+}
+
+/**
+ * Times applying `dir` once on a fresh in-memory PGlite, then verifying it.
+ *
+ * @example
+ * ```ts ignore
+ * import { loadTide, pgliteApplyVerify } from "./tide_runs.ts";
+ *
+ * const { applyMs, verifyMs } = await pgliteApplyVerify(await loadTide(), "/tmp/bench-100");
+ * ```
+ */
+export async function pgliteApplyVerify(tide: TideApi, dir: string): Promise<PgliteTimes> {
+  const applyMs = await timedRun(tide, "memory://", dir, (m) => m.up());
+  const start = performance.now();
+  const report = await tide.verifyMigrations({ migrations: await tide.loadMigrations(dir) });
+  const verifyMs = performance.now() - start;
+  return { applyMs, verifyMs, verifyBootMs: report.timings.bootMs, verifyOk: report.ok };
+}
