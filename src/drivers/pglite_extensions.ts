@@ -81,7 +81,8 @@ const CREATE_EXTENSION =
 
 /**
  * Finds the extensions `sql` creates with `CREATE EXTENSION [IF NOT EXISTS] name`, in order of
- * first appearance, without duplicates. Quoted names keep their case; bare names are lowered.
+ * first appearance, without duplicates, skipping comments. Quoted names keep their case; bare
+ * names are lowered.
  *
  * @example
  * ```ts
@@ -93,7 +94,9 @@ const CREATE_EXTENSION =
  */
 export function extensionsIn(sql: string): string[] {
   const found = new Set<string>();
-  for (const match of sql.matchAll(CREATE_EXTENSION)) {
+  // Commented-out statements do not run, so they must not demand an extension.
+  const code = sql.replace(/--[^\n]*/g, " ").replace(/\/\*[\s\S]*?\*\//g, " ");
+  for (const match of code.matchAll(CREATE_EXTENSION)) {
     found.add(match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2].toLowerCase());
   }
   return [...found];
