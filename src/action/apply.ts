@@ -1,0 +1,88 @@
+/**
+ * The apply mode: migrate the database in `database-url`, with its password masked first.
+ *
+ * @module
+ */
+import { MigrationError } from "../errors.ts";
+import { redactSecrets } from "../redact.ts";
+import type { AppliedStep } from "./engine.ts";
+import type { ActionInputs } from "./inputs.ts";
+import type { ActionIo } from "./io.ts";
+import { repoPath } from "./pr_diff.ts";
+import { escapeMarkdown } from "./render.ts";
+import { urlSecrets } from "./secrets.ts";
+
+/**
+ * The job summary of an apply run.
+ *
+ * @example
+ * ```ts
+ * import { renderApplied } from "./apply.ts";
+ *
+ * console.log(renderApplied([{ version: "001", name: "init", durationMs: 12 }]));
+ * ```
+ */
+export function renderApplied(steps: readonly AppliedStep[]): string {
+  if (steps.length === 0) return "### ✅ tide: database already up to date\n";
+  const total = steps.reduce((sum, step) => sum + step.durationMs, 0);
+  const rows = steps.map((step) =>
+    `| \`${escapeMarkdown(step.version)}\` | ${escapeMarkdown(step.name)} | ${
+      (step.durationMs / 1000).toFixed(2)
+    } s |`
+  );
+  const count = `${steps.length} migration${steps.length === 1 ? "" : "s"}`;
+  return [
+    `### ✅ tide: applied ${count} in ${(total / 1000).toFixed(2)} s`,
+    "",
+    "| Version | Name | Time |",
+    "|---|---|---|",
+    ...rows,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Applies pending migrations. Every secret of the URL is masked before anything else runs, and
+ * every message that leaves this function is redacted.
+ *
+ * @example
+ * ```ts ignore
+ * await applyMigrations(io, readInputs(io));
+ * ```
+ */
+export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promise<void> {
+  const databaseUrl = inputs.databaseUrl!;
+  const secrets = urlSecrets(databaseUrl);
+  for (const secret of secrets) io.setSecret(secret);
+  try {
+    const { steps } = await io.engine.migrate({
+      databaseUrl,
+      dir: inputs.dir,
+      schema: inputs.schema,
+      module: inputs.module,
+    });
+    for (const step of steps) {
+      io.info(`Applied ${step.version} ${step.name} (${step.durationMs} ms)`);
+    }
+    io.setOutput("applied", String(steps.length));
+    io.setOutput("versions", JSON.stringify(steps.map((step) => step.version)));
+    await io.writeSummary(renderApplied(steps));
+  } catch (error) {
+    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+    const file = error instanceof MigrationError && error.file
+      ? {
+        title: `tide: ${error.code}`,
+        file: repoPath(io.workspace, error.file),
+        startLine: error.line ?? 1,
+        startColumn: error.column,
+      }
+      : undefined;
+    io.error(message, file);
+    await io.writeSummary(`### ❌ tide: migrating failed\n\n${codeQuote(message)}\n`);
+    io.setFailed(message);
+  }
+}
+
+function codeQuote(text: string): string {
+  return text.split("\n").map((line) => `> ${escapeMarkdown(line)}`).join("\n");
+}

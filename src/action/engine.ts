@@ -1,0 +1,126 @@
+/**
+ * The part of tide the GitHub Action calls, as one injected object so tests can fake it.
+ *
+ * @module
+ */
+import type { Migration } from "../migration.ts";
+import type { VerifyReport } from "../verify/report.ts";
+
+/** A migration file's path and raw bytes, as read from git. */
+export interface MigrationFileBytes {
+  /** Path of the file, joined to the migrations directory like `loadMigrations` does. */
+  path: string;
+  /** Raw content. */
+  bytes: Uint8Array;
+}
+
+/** Options of {@linkcode ActionEngine.verifyMigrations}. */
+export interface EngineVerifyOptions {
+  /** The whole set, in any order. */
+  migrations: readonly Migration[];
+  /** Apply every migration below this version first and verify from it on. */
+  from?: string;
+  /** Schema to snapshot. */
+  schema?: string;
+}
+
+/** Options of {@linkcode ActionEngine.migrate}. */
+export interface EngineMigrateOptions {
+  /** Target database. Holds a password: never print it. */
+  databaseUrl: string;
+  /** Absolute migrations directory. */
+  dir: string;
+  /** Schema holding tide's history table. */
+  schema?: string;
+  /** Module with template values. */
+  module?: string;
+}
+
+/** One migration applied by {@linkcode ActionEngine.migrate}. */
+export interface AppliedStep {
+  /** Version exactly as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** Time spent applying it, in milliseconds. */
+  durationMs: number;
+}
+
+/**
+ * What the action needs from tide.
+ *
+ * @example A fake for tests
+ * ```ts
+ * import type { ActionEngine } from "./engine.ts";
+ *
+ * const engine: Pick<ActionEngine, "compareVersions"> = {
+ *   compareVersions: (a, b) => a.localeCompare(b),
+ * };
+ * console.log(engine.compareVersions("001", "002")); // -1
+ * ```
+ */
+export interface ActionEngine {
+  /** Reads and validates every migration of a directory; throws `MigrationError`. */
+  loadMigrations(dir: string): Promise<Migration[]>;
+  /** Same as `loadMigrations` for files that are not on disk (read from git). */
+  parseMigrationFiles(files: readonly MigrationFileBytes[]): Promise<Migration[]>;
+  /** Orders two versions: negative, zero or positive. */
+  compareVersions(a: string, b: string): number;
+  /** Runs up -> down -> up on PGlite for each migration from `from` on. */
+  verifyMigrations(options: EngineVerifyOptions): Promise<VerifyReport>;
+  /** Applies pending migrations to a database. */
+  migrate(options: EngineMigrateOptions): Promise<{ steps: AppliedStep[] }>;
+}
+
+type EngineModule = Partial<ActionEngine>;
+
+const ENGINE_EXPORTS = [
+  "loadMigrations",
+  "parseMigrationFiles",
+  "compareVersions",
+  "verifyMigrations",
+  "migrate",
+] as const;
+
+/**
+ * Loads the engine of this repository (`mod.ts`). Imported lazily and checked by name so the
+ * action type-checks, and fails with a clear message, while an export is missing.
+ *
+ * @example
+ * ```ts
+ * import { realEngine } from "./engine.ts";
+ *
+ * const engine = await realEngine();
+ * console.log(engine.compareVersions("2", "10") < 0);
+ * ```
+ */
+export async function realEngine(): Promise<ActionEngine> {
+  const mod = (await import("../../mod.ts")) as unknown as EngineModule;
+  const missing = ENGINE_EXPORTS.filter((name) => typeof mod[name] !== "function");
+  if (missing.length > 0) {
+    throw new Error(
+      `Loading tide's engine for the action: mod.ts does not export ${missing.join(", ")}. ` +
+        "Pin the action to a released version.",
+    );
+  }
+  return mod as ActionEngine;
+}
+
+/**
+ * Tells whether `mod.ts` exports everything {@linkcode realEngine} needs.
+ *
+ * @example
+ * ```ts
+ * import { realEngineAvailable } from "./engine.ts";
+ *
+ * console.log(await realEngineAvailable());
+ * ```
+ */
+export async function realEngineAvailable(): Promise<boolean> {
+  try {
+    await realEngine();
+    return true;
+  } catch {
+    return false;
+  }
+}

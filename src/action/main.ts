@@ -1,0 +1,103 @@
+/**
+ * Entry of the GitHub Action: builds the {@linkcode ActionIo} from `@actions/core` and
+ * `@actions/github` and runs it. `action.yml` runs this file with `deno run`.
+ *
+ * @module
+ */
+import * as core from "@actions/core";
+import * as github from "@actions/github";
+import { type ActionEngine, realEngine } from "./engine.ts";
+import { commandGit } from "./git.ts";
+import type { ActionIo, CommentsApi, IssueComment, PullRequestInfo } from "./io.ts";
+import { run } from "./run.ts";
+
+interface RawComment {
+  id: number;
+  body?: string | null;
+  html_url: string;
+}
+
+function toComment(raw: RawComment): IssueComment {
+  return { id: raw.id, body: raw.body ?? "", url: raw.html_url };
+}
+
+function commentsApi(token: string, issueNumber: number): CommentsApi {
+  const octokit = github.getOctokit(token, {
+    baseUrl: Deno.env.get("GITHUB_API_URL") ?? "https://api.github.com",
+  });
+  const { owner, repo } = github.context.repo;
+  const issue = { owner, repo, issue_number: issueNumber };
+  return {
+    list: async () =>
+      (await octokit.paginate(octokit.rest.issues.listComments, { ...issue, per_page: 100 }))
+        .map(toComment),
+    create: async (body) =>
+      toComment((await octokit.rest.issues.createComment({ ...issue, body })).data),
+    update: async (id, body) =>
+      toComment(
+        (await octokit.rest.issues.updateComment({ owner, repo, comment_id: id, body })).data,
+      ),
+  };
+}
+
+function pullRequest(): PullRequestInfo | undefined {
+  const pr = github.context.payload.pull_request;
+  if (pr === undefined) return undefined;
+  return { number: pr.number, baseSha: pr.base?.sha, headSha: pr.head?.sha };
+}
+
+async function writeSummary(markdown: string): Promise<void> {
+  if (!Deno.env.get("GITHUB_STEP_SUMMARY")) {
+    core.info(markdown);
+    return;
+  }
+  await core.summary.addRaw(markdown).write();
+}
+
+/**
+ * Builds the real I/O: inputs from `INPUT_*`, outputs to `GITHUB_OUTPUT`, the summary to
+ * `GITHUB_STEP_SUMMARY`, comments through the REST API at `GITHUB_API_URL`.
+ *
+ * @example
+ * ```ts ignore
+ * const io = githubIo(await realEngine());
+ * ```
+ */
+export function githubIo(engine: ActionEngine): ActionIo {
+  const workspace = Deno.env.get("GITHUB_WORKSPACE") ?? Deno.cwd();
+  const pr = pullRequest();
+  const token = core.getInput("github-token");
+  return {
+    getInput: (name) => core.getInput(name),
+    setOutput: (name, value) => core.setOutput(name, value),
+    setSecret: (value) => core.setSecret(value),
+    info: (message) => core.info(message),
+    warning: (message, properties) => core.warning(message, properties),
+    error: (message, properties) => core.error(message, properties),
+    setFailed: (message) => core.setFailed(message),
+    writeSummary,
+    workspace,
+    pullRequest: pr,
+    comments: pr && token ? commentsApi(token, pr.number) : undefined,
+    git: commandGit(workspace),
+    engine,
+  };
+}
+
+/**
+ * Runs the action with `engine` (tide's own by default).
+ *
+ * @example
+ * ```ts ignore
+ * await main();
+ * ```
+ */
+export async function main(engine?: ActionEngine): Promise<void> {
+  try {
+    await run(githubIo(engine ?? await realEngine()));
+  } catch (error) {
+    core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+if (import.meta.main) await main();

@@ -1,0 +1,129 @@
+/**
+ * What a PR does to the migrations directory: the base branch's migrations, and which versions
+ * it adds, edits and deletes.
+ *
+ * @module
+ */
+import { isAbsolute, join, relative } from "node:path";
+import type { Migration } from "../migration.ts";
+import type { ActionEngine } from "./engine.ts";
+import type { FileChange, Git } from "./git.ts";
+
+/** The PR's effect on migrations, by version. */
+export interface PrDiff {
+  /** Migrations on the base commit; empty when they could not be read. */
+  base: Migration[];
+  /** Versions the head has and the base has not. */
+  added: string[];
+  /** Versions on both sides whose files the PR changes. */
+  edited: string[];
+  /** Versions on the base the head no longer has (deleted or renamed away). */
+  deleted: string[];
+  /** Why the base migrations could not be read, when they could not. */
+  baseError?: string;
+}
+
+/**
+ * A path as GitHub shows it: relative to the repository root.
+ *
+ * @example
+ * ```ts
+ * import { repoPath } from "./pr_diff.ts";
+ *
+ * console.log(repoPath("/repo", "/repo/migrations/001_init.up.sql")); // migrations/001_init.up.sql
+ * ```
+ */
+export function repoPath(root: string, path: string): string {
+  return (isAbsolute(path) ? relative(root, path) : path).replaceAll("\\", "/");
+}
+
+/** Makes sure the base commit is there; shallow checkouts lack it. */
+export async function ensureCommit(git: Git, sha: string): Promise<void> {
+  if (await git.hasCommit(sha)) return;
+  await git.fetchCommit(sha);
+}
+
+async function readBase(
+  git: Git,
+  engine: ActionEngine,
+  baseSha: string,
+  root: string,
+  dir: string,
+): Promise<Migration[]> {
+  const paths = (await git.listFiles(baseSha, dir)).filter((path) => path.endsWith(".sql"));
+  const files = await Promise.all(paths.map(async (path) => ({
+    path: join(root, path),
+    bytes: await git.readFile(baseSha, path),
+  })));
+  return files.length === 0 ? [] : await engine.parseMigrationFiles(files);
+}
+
+function byPath(migrations: readonly Migration[], root: string): Map<string, string> {
+  const versions = new Map<string, string>();
+  for (const migration of migrations) {
+    for (const script of [migration.up, migration.down]) {
+      if (script) versions.set(repoPath(root, script.path), migration.version);
+    }
+  }
+  return versions;
+}
+
+function changedVersions(
+  changes: readonly FileChange[],
+  base: readonly Migration[],
+  head: readonly Migration[],
+  root: string,
+): Set<string> {
+  const baseByPath = byPath(base, root);
+  const headByPath = byPath(head, root);
+  const versions = new Set<string>();
+  for (const change of changes) {
+    for (const path of [change.path, change.oldPath]) {
+      if (path === undefined) continue;
+      const version = baseByPath.get(path) ?? headByPath.get(path);
+      if (version !== undefined) versions.add(version);
+    }
+  }
+  return versions;
+}
+
+/**
+ * Compares the head's migrations with the base commit's under `dir`.
+ *
+ * @example
+ * ```ts ignore
+ * const diff = await diffPullRequest(git, engine, head, baseSha, "/repo/migrations");
+ * console.log(diff.added, diff.edited, diff.deleted);
+ * ```
+ */
+export async function diffPullRequest(
+  git: Git,
+  engine: ActionEngine,
+  head: readonly Migration[],
+  baseSha: string,
+  dir: string,
+): Promise<PrDiff> {
+  await ensureCommit(git, baseSha);
+  const root = await git.root();
+  const relativeDir = repoPath(root, dir) || ".";
+  let base: Migration[] = [];
+  let baseError: string | undefined;
+  try {
+    base = await readBase(git, engine, baseSha, root, relativeDir);
+  } catch (error) {
+    baseError = error instanceof Error ? error.message : String(error);
+  }
+  const changes = await git.changedFiles(baseSha, relativeDir);
+  const baseVersions = new Set(base.map((migration) => migration.version));
+  const headVersions = new Set(head.map((migration) => migration.version));
+  const changed = changedVersions(changes, base, head, root);
+  return {
+    base,
+    added: [...headVersions].filter((version) => !baseVersions.has(version)),
+    edited: [...changed].filter((version) =>
+      baseVersions.has(version) && headVersions.has(version)
+    ),
+    deleted: [...baseVersions].filter((version) => !headVersions.has(version)),
+    baseError,
+  };
+}

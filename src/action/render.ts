@@ -1,0 +1,158 @@
+/**
+ * Renders the check mode's plan as the PR comment and job summary markdown.
+ *
+ * @module
+ */
+import type { RoundTripFailure } from "../verify/report.ts";
+import { COMMENT_MARKER, type Finding, type Plan, type PlanEntry } from "./plan.ts";
+
+/** GitHub rejects comments above 65,536 characters; keep a margin for the marker and notes. */
+const MAX_COMMENT_LENGTH = 60_000;
+
+const FAILURE_FIX: Record<RoundTripFailure, string> = {
+  "no-down": "The migration has no down. Add a down that undoes everything the up does.",
+  "up": "The up failed. Fix the SQL at the location above.",
+  "down": "The down failed after the up ran. Fix the down's SQL at the location above.",
+  "re-up":
+    "The up failed when run again after the down: the down leaves something behind. Make the down drop everything the up creates.",
+  "down-differs":
+    "After up then down the schema differs from before the up: the down is incomplete or lossy. Make it undo exactly what the up does (see the diff).",
+  "re-up-differs":
+    "Running the up again after the down gave a different schema than the first time. Make the down restore exactly the state the up started from (see the diff).",
+};
+
+/**
+ * Escapes text for inline markdown and table cells: no HTML, links, emphasis or cell breaks.
+ *
+ * @example
+ * ```ts
+ * import { escapeMarkdown } from "./render.ts";
+ *
+ * console.log(escapeMarkdown("a|b <script>")); // a\|b &lt;script&gt;
+ * ```
+ */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/([\\`*_{}\[\]()#+!|~])/g, "\\$1")
+    .replace(/\r?\n/g, " ");
+}
+
+/**
+ * Wraps text in a fenced code block whose fence is longer than any backtick run inside it.
+ *
+ * @example
+ * ```ts
+ * import { codeBlock } from "./render.ts";
+ *
+ * console.log(codeBlock("sql", "select 1;"));
+ * ```
+ */
+export function codeBlock(language: string, text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${language}\n${text.replace(/\n+$/, "")}\n${fence}`;
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+function location(finding: Pick<Finding, "file" | "line" | "column">): string {
+  if (finding.file === undefined) return "";
+  const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined);
+  return ` (\`${escapeMarkdown(where.join(":"))}\`)`;
+}
+
+function verdictLine(plan: Plan): string {
+  const failing = plan.findings.filter((finding) => finding.failing).length;
+  const count = plan.entries.length;
+  const migrations = `${count} migration${count === 1 ? "" : "s"}`;
+  if (plan.verdict === "fail") {
+    return `### ❌ tide: ${failing} problem${failing === 1 ? "" : "s"} to fix in ${migrations}`;
+  }
+  const warnings = plan.findings.length > 0 ? `, ${plan.findings.length} warning(s)` : "";
+  return `### ✅ tide: ${migrations} checked, all round-trip${warnings}`;
+}
+
+function table(entries: readonly PlanEntry[]): string[] {
+  if (entries.length === 0) return ["No migration added or edited."];
+  const rows = entries.map((entry) => {
+    const verdict = entry.verdict;
+    const roundTrip = verdict === undefined ? "➖ not run" : verdict.ok ? "✅" : "❌";
+    const time = verdict === undefined ? "" : seconds(verdict.durationMs);
+    return `| \`${escapeMarkdown(entry.version)}\` | ${
+      escapeMarkdown(entry.name)
+    } | ${entry.status} | ${roundTrip} | ${time} |`;
+  });
+  return ["| Version | Name | Change | Round-trip | Time |", "|---|---|---|---|---|", ...rows];
+}
+
+function findingLines(findings: readonly Finding[]): string[] {
+  if (findings.length === 0) return [];
+  const items = findings.map((finding) =>
+    `- ${finding.failing ? "❌" : "⚠️"} **${finding.kind}**${location(finding)}: ${
+      escapeMarkdown(finding.message)
+    } ${escapeMarkdown(finding.fix)}`
+  );
+  return ["", "#### Findings", "", ...items];
+}
+
+function details(summary: string, language: string, text: string): string[] {
+  return [
+    "<details>",
+    `<summary>${summary}</summary>`,
+    "",
+    codeBlock(language, text),
+    "</details>",
+  ];
+}
+
+function entrySection(entry: PlanEntry, withSql: boolean): string[] {
+  const lines = ["", `#### \`${escapeMarkdown(entry.version)}\` ${escapeMarkdown(entry.name)}`, ""];
+  const verdict = entry.verdict;
+  const changes = verdict?.changes ?? [];
+  if (changes.length === 0) lines.push(verdict ? "No schema change." : "Not verified.");
+  for (const change of changes) lines.push(`- ${escapeMarkdown(change.description)}`);
+  if (verdict && !verdict.ok) {
+    lines.push("", `**Failed${verdict.failure ? ` at ${verdict.failure}` : ""}.**`);
+    if (verdict.error) {
+      const { file, line, column, message } = verdict.error;
+      lines.push(`\`${escapeMarkdown(`${file}:${line}:${column}`)}\`: ${escapeMarkdown(message)}`);
+    }
+    for (const problem of verdict.problems) lines.push(`- ${escapeMarkdown(problem)}`);
+    if (verdict.failure) lines.push("", `**How to fix:** ${FAILURE_FIX[verdict.failure]}`);
+    if (verdict.diff) lines.push("", ...details("Schema diff", "diff", verdict.diff));
+  }
+  if (withSql) {
+    lines.push("", ...details("Up SQL", "sql", entry.upSql));
+    lines.push(...details("Down SQL", "sql", entry.downSql ?? "-- no down"));
+  }
+  return lines;
+}
+
+function render(plan: Plan, withSql: boolean): string {
+  const lines = [COMMENT_MARKER, verdictLine(plan), "", ...table(plan.entries)];
+  lines.push(...findingLines(plan.findings));
+  for (const entry of plan.entries) lines.push(...entrySection(entry, withSql));
+  if (!withSql) lines.push("", "_SQL left out: the plan is too long for a comment._");
+  return lines.join("\n") + "\n";
+}
+
+/**
+ * Renders the plan as markdown: verdict line, table, findings, then each migration's changes,
+ * failure and SQL. Starts with the hidden {@linkcode COMMENT_MARKER}.
+ *
+ * @example
+ * ```ts
+ * import { renderPlan } from "./render.ts";
+ *
+ * console.log(renderPlan({ verdict: "pass", entries: [], findings: [] }));
+ * ```
+ */
+export function renderPlan(plan: Plan): string {
+  const full = render(plan, true);
+  return full.length <= MAX_COMMENT_LENGTH ? full : render(plan, false);
+}

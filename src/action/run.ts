@@ -1,0 +1,96 @@
+/**
+ * The action's logic, independent of GitHub's libraries: everything goes through an
+ * {@linkcode ActionIo}.
+ *
+ * @module
+ */
+import { MigrationError } from "../errors.ts";
+import { redactSecrets } from "../redact.ts";
+import { applyMigrations } from "./apply.ts";
+import { checkMigrations } from "./check.ts";
+import { httpStatus, upsertComment } from "./comments.ts";
+import { type ActionInputs, readInputs } from "./inputs.ts";
+import type { ActionIo } from "./io.ts";
+import { migrationsOutput, type Plan } from "./plan.ts";
+import { renderPlan } from "./render.ts";
+import { urlSecrets } from "./secrets.ts";
+
+function annotate(io: ActionIo, plan: Plan): void {
+  for (const finding of plan.findings) {
+    const properties = {
+      title: `tide: ${finding.kind}`,
+      file: finding.file,
+      startLine: finding.file === undefined ? undefined : finding.line ?? 1,
+      startColumn: finding.column,
+    };
+    const message = `${finding.message} ${finding.fix}`;
+    if (finding.failing) io.error(message, properties);
+    else io.warning(message, properties);
+  }
+}
+
+async function postComment(io: ActionIo, markdown: string): Promise<string> {
+  if (io.comments === undefined) {
+    io.info("No comment posted: this run is not for a pull request.");
+    return "";
+  }
+  try {
+    const comment = await upsertComment(io.comments, markdown);
+    io.info(`Plan posted: ${comment.url}`);
+    return comment.url;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    if (httpStatus(error) === 403) {
+      io.info(
+        `No comment posted: the token may not write to this pull request (403: ${reason}). ` +
+          "Pull requests from forks get a read-only token; the plan is in the job summary. " +
+          "Grant `pull-requests: write` to comment.",
+      );
+    } else {
+      io.warning(`Posting the plan comment failed: ${reason}. The plan is in the job summary.`);
+    }
+    return "";
+  }
+}
+
+async function check(io: ActionIo, inputs: ActionInputs): Promise<void> {
+  const plan = await checkMigrations(io, inputs);
+  annotate(io, plan);
+  const markdown = renderPlan(plan);
+  await io.writeSummary(markdown);
+  const url = inputs.comment ? await postComment(io, markdown) : "";
+  io.setOutput("verdict", plan.verdict);
+  io.setOutput("migrations", migrationsOutput(plan));
+  io.setOutput("comment-url", url);
+  if (plan.verdict === "fail") {
+    const failing = plan.findings.filter((finding) => finding.failing).length;
+    io.setFailed(`tide: ${failing} migration problem(s) to fix; see the annotations and the plan.`);
+  }
+}
+
+/**
+ * Runs the action: reads inputs, then checks a PR or applies migrations. Never throws; a
+ * failure is reported with `io.setFailed`, its message redacted.
+ *
+ * @example
+ * ```ts ignore
+ * await run(io);
+ * ```
+ */
+export async function run(io: ActionIo): Promise<void> {
+  const url = io.getInput("database-url");
+  const secrets = url ? urlSecrets(url) : [];
+  for (const secret of secrets) io.setSecret(secret);
+  try {
+    const inputs = readInputs(io);
+    if (inputs.mode === "apply") await applyMigrations(io, inputs);
+    else await check(io, inputs);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const safe = redactSecrets(message, secrets);
+    if (!(error instanceof MigrationError) && error instanceof Error && error.stack) {
+      io.info(redactSecrets(error.stack, secrets));
+    }
+    io.setFailed(safe);
+  }
+}
