@@ -1,0 +1,1 @@
+DELETE FROM products WHERE title IN ('Teapot; porcelain', 'Kettle ''classic''');

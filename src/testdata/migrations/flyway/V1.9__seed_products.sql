@@ -1,0 +1,1 @@
+INSERT INTO products (title) VALUES ('Teapot; porcelain'), ('Kettle ''classic''');

@@ -1,0 +1,4 @@
+CREATE TABLE products (
+  id bigserial PRIMARY KEY,
+  title text NOT NULL
+);

@@ -1,0 +1,4 @@
+-- migrate:down
+select 2;
+-- migrate:up
+select 1;

@@ -1,0 +1,2 @@
+-- tide:no-transactions
+select 1;
