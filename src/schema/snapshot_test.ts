@@ -1,0 +1,157 @@
+import assert from "node:assert/strict";
+import { createPgliteDriver } from "../drivers/pglite.ts";
+import { createPostgresDriver } from "../drivers/postgres.ts";
+import { testDatabaseUrl } from "../test_support/postgres_server.ts";
+import { takeSnapshot } from "./snapshot.ts";
+
+/** One schema with every object family the snapshot covers (extensions aside). */
+const EVERY_FAMILY = `
+create schema app;
+comment on schema app is 'the app';
+create type app.mood as enum ('sad', 'ok', 'happy');
+create domain app.posint as integer default 1 not null check (value > 0);
+create type app.address as (street text, city varchar(40));
+create type app.floatrange as range (subtype = float8);
+create sequence app.counter start 5 increment 2 cycle;
+create table app.users (
+  id int generated always as identity primary key,
+  email varchar(100) not null default 'x' unique,
+  name text collate "C",
+  mood app.mood,
+  score app.posint,
+  shout text generated always as (upper(name)) stored
+);
+alter table app.users add constraint email_len check (length(email) > 3) not valid;
+create unlogged table app.logs (
+  id serial primary key,
+  user_id int references app.users (id) on delete cascade deferrable initially deferred,
+  body text
+);
+create index logs_body_idx on app.logs (lower(body)) where body is not null;
+create table app.events (id int, at date not null) partition by range (at);
+create table app.events_2024 partition of app.events for values from ('2024-01-01') to ('2025-01-01');
+create view app.happy as select id, email from app.users where mood = 'happy';
+create view app.user_logs as select u.email, l.body from app.users u join app.logs l on l.user_id = u.id;
+create materialized view app.counts as select count(*) as n from app.users;
+create index counts_n_idx on app.counts (n);
+create function app.touch() returns trigger language plpgsql as $$ begin return new; end $$;
+create function app.add(a int, b int) returns int language sql immutable return a + b;
+create procedure app.noop(a int) language sql as $$ select 1 $$;
+create trigger logs_touch before update on app.logs for each row execute function app.touch();
+alter table app.logs disable trigger logs_touch;
+alter table app.users enable row level security;
+alter table app.users force row level security;
+create policy own_rows on app.users as restrictive for update to public using (id > 0) with check (score > 1);
+comment on column app.users.email is 'login';
+comment on table app.users is 'people';
+comment on index app.logs_body_idx is 'search';
+comment on function app.add(int, int) is 'sums';
+`;
+
+const EXPECTED_LINES = [
+  "CREATE SCHEMA app;",
+  "COMMENT ON SCHEMA app IS 'the app';",
+  "CREATE TYPE app.mood AS ENUM ('sad', 'ok', 'happy');",
+  "CREATE DOMAIN app.posint AS integer DEFAULT 1 NOT NULL CONSTRAINT posint_check CHECK ((VALUE > 0));",
+  "CREATE TYPE app.address AS (street text, city character varying(40));",
+  "CREATE TYPE app.floatrange AS RANGE (SUBTYPE = double precision);",
+  "CREATE SEQUENCE app.counter AS bigint START WITH 5 INCREMENT BY 2 MINVALUE 1 " +
+  "MAXVALUE 9223372036854775807 CACHE 1 CYCLE;",
+  "    id integer GENERATED ALWAYS AS IDENTITY NOT NULL,",
+  "    email character varying(100) DEFAULT 'x'::character varying NOT NULL,",
+  '    name text COLLATE "C",',
+  "    mood app.mood,",
+  "    shout text GENERATED ALWAYS AS (upper(name)) STORED,",
+  "    CONSTRAINT email_len CHECK ((length((email)::text) > 3)) NOT VALID,",
+  "    CONSTRAINT users_email_key UNIQUE (email),",
+  "    CONSTRAINT users_pkey PRIMARY KEY (id)",
+  "CREATE UNLOGGED TABLE app.logs (",
+  "    CONSTRAINT logs_user_id_fkey FOREIGN KEY (user_id) REFERENCES app.users(id) " +
+  "ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+  "ALTER SEQUENCE app.logs_id_seq OWNED BY app.logs.id;",
+  "CREATE INDEX logs_body_idx ON app.logs USING btree (lower(body)) WHERE (body IS NOT NULL);",
+  ") PARTITION BY RANGE (at);",
+  "CREATE TABLE app.events_2024 PARTITION OF app.events (",
+  ") FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');",
+  "CREATE VIEW app.happy AS",
+  "CREATE MATERIALIZED VIEW app.counts AS",
+  "CREATE INDEX counts_n_idx ON app.counts USING btree (n);",
+  "CREATE OR REPLACE FUNCTION app.touch()",
+  "CREATE OR REPLACE FUNCTION app.add(a integer, b integer)",
+  "CREATE OR REPLACE PROCEDURE app.noop(IN a integer)",
+  "CREATE TRIGGER logs_touch BEFORE UPDATE ON app.logs FOR EACH ROW EXECUTE FUNCTION app.touch();",
+  "ALTER TABLE app.logs DISABLE TRIGGER logs_touch;",
+  "ALTER TABLE app.users ENABLE ROW LEVEL SECURITY;",
+  "ALTER TABLE app.users FORCE ROW LEVEL SECURITY;",
+  "CREATE POLICY own_rows ON app.users AS RESTRICTIVE FOR UPDATE TO PUBLIC",
+  "  USING ((id > 0))",
+  "  WITH CHECK (((score)::integer > 1));",
+  "COMMENT ON COLUMN app.users.email IS 'login';",
+  "COMMENT ON TABLE app.users IS 'people';",
+  "COMMENT ON INDEX app.logs_body_idx IS 'search';",
+  "COMMENT ON FUNCTION app.add(a integer, b integer) IS 'sums';",
+];
+
+Deno.test("takeSnapshot() on PGlite", async (t) => {
+  await using db = await createPgliteDriver({ extensions: ["citext"] });
+  await db.exec(EVERY_FAMILY);
+
+  await t.step("shows every object family in the text", async () => {
+    const lines = new Set((await takeSnapshot(db)).text.split("\n"));
+    const missing = EXPECTED_LINES.filter((line) => !lines.has(line));
+    assert.deepEqual(missing, []);
+  });
+
+  await t.step("is deterministic: two snapshots of one schema are equal", async () => {
+    assert.deepEqual(await takeSnapshot(db), await takeSnapshot(db));
+  });
+
+  await t.step("groups a table's indexes, triggers and policies under it", async () => {
+    const { text } = await takeSnapshot(db);
+    const table = text.indexOf("CREATE UNLOGGED TABLE app.logs (");
+    assert.ok(table < text.indexOf("CREATE INDEX logs_body_idx"));
+    assert.ok(text.indexOf("CREATE INDEX logs_body_idx") < text.indexOf("CREATE TABLE app.users"));
+  });
+
+  await t.step("lists an extension but not the objects it created", async () => {
+    await db.exec("create extension citext");
+    const snapshot = await takeSnapshot(db);
+    await db.exec("drop extension citext");
+    assert.match(snapshot.text, /^CREATE EXTENSION citext WITH SCHEMA public;$/m);
+    assert.ok(!snapshot.objects.some((o) => o.kind !== "extension" && o.name.includes("citext")));
+  });
+
+  await t.step("leaves out excluded tables with their columns and sequences", async () => {
+    const { objects } = await takeSnapshot(db, { exclude: [{ schema: "app", table: "logs" }] });
+    assert.ok(!objects.some((o) => o.name.startsWith("app.logs")));
+    assert.ok(objects.some((o) => o.name === "app.users"));
+  });
+
+  await t.step("renders owners and grants only when asked", async () => {
+    await db.exec("create role snapshot_reader; grant select on app.users to snapshot_reader");
+    const without = await takeSnapshot(db);
+    const withGrants = await takeSnapshot(db, { includeGrants: true });
+    assert.ok(!without.text.includes("snapshot_reader"));
+    assert.match(withGrants.text, /^GRANT SELECT ON TABLE app\.users TO snapshot_reader;$/m);
+    assert.match(withGrants.text, /^ALTER TABLE app\.users OWNER TO /m);
+  });
+
+  await t.step("restores the session's search_path", async () => {
+    await db.exec("set search_path = app, public");
+    await takeSnapshot(db);
+    const [row] = await db.query<{ path: string }>(
+      "select current_setting('search_path') as path",
+    );
+    assert.equal(row.path, "app, public");
+  });
+});
+
+Deno.test("takeSnapshot() gives the same text on PostgreSQL 15 and PGlite for the same DDL", async () => {
+  await using lite = await createPgliteDriver();
+  await lite.exec(EVERY_FAMILY);
+  await using server = await createPostgresDriver(await testDatabaseUrl());
+  await server.exec(EVERY_FAMILY);
+  const [a, b] = [await takeSnapshot(lite), await takeSnapshot(server)];
+  assert.equal(b.text, a.text);
+  assert.deepEqual(b.objects, a.objects);
+});
