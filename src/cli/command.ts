@@ -1,0 +1,32 @@
+/**
+ * The shape of a CLI command. A command is one file in `commands/` exporting `command`, plus one
+ * line in `registry.ts`.
+ *
+ * @module
+ */
+import type { OptionSpec } from "./args.ts";
+import type { CommandContext } from "./context.ts";
+
+/** One command of `tide`. */
+export interface Command {
+  /** Synopsis after `tide`, e.g. `up [--to V] [--dry-run]`. */
+  usage: string;
+  /** What it does, a few lines for `--help`. */
+  description: string;
+  /** Its own flags (the global ones are added). */
+  options?: Record<string, OptionSpec>;
+  /** Names of its positional arguments; `?` marks an optional one. */
+  positionals?: readonly string[];
+  /** Runs it; resolves to the exit status. */
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Flag shared by the commands that refuse on a protected environment. */
+export const YES_OPTION: Record<string, OptionSpec> = {
+  yes: { type: "boolean", short: "y", description: "Confirm on a protected environment." },
+};
+
+/** Flag shared by `up` and `down`. */
+export const DRY_RUN_OPTION: Record<string, OptionSpec> = {
+  "dry-run": { type: "boolean", description: "Print the plan and its SQL; run nothing." },
+};

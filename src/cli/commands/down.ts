@@ -1,0 +1,53 @@
+/**
+ * `tide down`: rolls back the last migration, or `--count N`, `--to V`, `--all`.
+ *
+ * @module
+ */
+import { parsePositiveInt, UsageError } from "../args.ts";
+import type { Command } from "../command.ts";
+import { DRY_RUN_OPTION, YES_OPTION } from "../command.ts";
+import { requireConfirmation, withMigrator } from "../context.ts";
+import { printRun, progressPrinter } from "../run_output.ts";
+
+/** The `down` command. */
+export const command: Command = {
+  usage: "down [--count N | --to V | --all] [--dry-run] [--yes]",
+  description:
+    "Rolls back the newest applied migration (or several), newest first, running each\n" +
+    "down from its file or, when the file is gone, the down SQL stored when it was applied.\n" +
+    "On a protected environment it needs --yes.",
+  options: {
+    count: { type: "string", arg: "N", description: "Roll back the N newest migrations." },
+    to: { type: "string", arg: "V", description: "Roll back every migration newer than V." },
+    all: { type: "boolean", description: "Roll back everything." },
+    ...DRY_RUN_OPTION,
+    ...YES_OPTION,
+  },
+  async run(ctx) {
+    const { values, out } = ctx;
+    const chosen = ["count", "to", "all"].filter((flag) => values[flag] !== undefined);
+    if (chosen.length > 1) {
+      throw new UsageError(
+        `Give at most one of --count, --to and --all, got --${chosen.join(" and --")}.`,
+      );
+    }
+    const dryRun = values["dry-run"] === true;
+    if (!dryRun) requireConfirmation(ctx, "down", "rolls back migrations");
+    const count = typeof values.count === "string"
+      ? parsePositiveInt(values.count, "--count")
+      : undefined;
+    const result = await withMigrator(
+      ctx,
+      (migrator) =>
+        migrator.down({
+          count,
+          to: values.to as string | undefined,
+          all: values.all === true,
+          dryRun,
+        }),
+      progressPrinter(out),
+    );
+    printRun(out, "down", result);
+    return 0;
+  },
+};

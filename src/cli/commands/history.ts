@@ -1,0 +1,57 @@
+/**
+ * `tide history`: the log of every up, down, baseline and repair.
+ *
+ * @module
+ */
+import { parsePositiveInt } from "../args.ts";
+import type { Command } from "../command.ts";
+import { withMigrator } from "../context.ts";
+import { formatMs, formatTable } from "../output.ts";
+import { formatDate } from "./status.ts";
+
+/** The `history` command. */
+export const command: Command = {
+  usage: "history [--limit N]",
+  description:
+    "Prints the log of every up, down, baseline and repair, oldest first, with who ran\n" +
+    "it, how long it took and, for failures, the error. Changes nothing.",
+  options: {
+    limit: { type: "string", arg: "N", description: "Only the N most recent entries." },
+  },
+  async run(ctx) {
+    const limit = typeof ctx.values.limit === "string"
+      ? parsePositiveInt(ctx.values.limit, "--limit")
+      : undefined;
+    const entries = await withMigrator(ctx, (migrator) => migrator.history({ limit }));
+    ctx.out.result({
+      entries: entries.map((e) => ({ ...e, startedAt: e.startedAt.toISOString() })),
+    });
+    if (entries.length === 0) {
+      ctx.out.line("No history: nothing was ever applied with this tracking table.");
+      return 0;
+    }
+    const rows = entries.map((e) => [
+      formatDate(e.startedAt),
+      e.action,
+      `${e.version}_${e.name}`,
+      e.outcome,
+      formatMs(e.durationMs),
+      e.performedBy,
+      e.error ?? "",
+    ]);
+    for (
+      const line of formatTable([[
+        "STARTED",
+        "ACTION",
+        "MIGRATION",
+        "OUTCOME",
+        "TIME",
+        "BY",
+        "ERROR",
+      ], ...rows])
+    ) {
+      ctx.out.line(line.trimEnd());
+    }
+    return 0;
+  },
+};

@@ -1,0 +1,26 @@
+/**
+ * `tide new <name>`: creates a migration with the next version.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { migrationsDir } from "../context.ts";
+
+/** The `new` command. */
+export const command: Command = {
+  usage: "new <name>",
+  description:
+    "Creates a migration with the next version: a UTC timestamp (YYYYMMDDHHMMSS) when\n" +
+    "the existing versions are timestamps, else the next number padded like the others\n" +
+    "(001 in an empty directory). It writes <version>_<name>.up.sql and .down.sql, or one\n" +
+    "file with -- migrate:up / -- migrate:down when most migrations are single files.\n" +
+    "The name is lowercased and reduced to letters, digits and underscores.",
+  positionals: ["<name>"],
+  async run(ctx) {
+    const { createMigration } = await import("../../scaffold.ts");
+    const created = await createMigration(migrationsDir(ctx), ctx.positionals[0]);
+    ctx.out.result(created);
+    for (const file of created.files) ctx.out.line(`Created: ${file}`);
+    return 0;
+  },
+};

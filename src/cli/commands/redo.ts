@@ -1,0 +1,24 @@
+/**
+ * `tide redo`: rolls back the last migration and applies it again.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { YES_OPTION } from "../command.ts";
+import { requireConfirmation, withMigrator } from "../context.ts";
+import { printRun, progressPrinter } from "../run_output.ts";
+
+/** The `redo` command. */
+export const command: Command = {
+  usage: "redo [--yes]",
+  description:
+    "Rolls back the newest applied migration and applies it again: handy while writing\n" +
+    "a migration. On a protected environment it needs --yes, as it runs a down.",
+  options: { ...YES_OPTION },
+  async run(ctx) {
+    requireConfirmation(ctx, "redo", "rolls back a migration before applying it again");
+    const result = await withMigrator(ctx, (migrator) => migrator.redo(), progressPrinter(ctx.out));
+    printRun(ctx.out, "redo", result);
+    return 0;
+  },
+};

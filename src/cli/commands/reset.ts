@@ -1,0 +1,27 @@
+/**
+ * `tide reset`: rolls back everything, then applies everything.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { YES_OPTION } from "../command.ts";
+import { requireConfirmation, withMigrator } from "../context.ts";
+import { printRun, progressPrinter } from "../run_output.ts";
+
+/** The `reset` command. */
+export const command: Command = {
+  usage: "reset [--yes]",
+  description: "Rolls back every applied migration, then applies every migration: a clean\n" +
+    "database for development. On a protected environment it needs --yes.",
+  options: { ...YES_OPTION },
+  async run(ctx) {
+    requireConfirmation(ctx, "reset", "rolls back every migration, dropping their data");
+    const result = await withMigrator(
+      ctx,
+      (migrator) => migrator.reset(),
+      progressPrinter(ctx.out),
+    );
+    printRun(ctx.out, "reset", result);
+    return 0;
+  },
+};

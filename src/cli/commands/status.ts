@@ -1,0 +1,84 @@
+/**
+ * `tide status`: where the database stands against the files.
+ *
+ * @module
+ */
+import type { MigrationStatus, StatusEntry } from "../../migrator.ts";
+import { compareVersions } from "../../version.ts";
+import type { Command } from "../command.ts";
+import { withMigrator } from "../context.ts";
+import { formatTable, type Output, type Tone } from "../output.ts";
+
+/** The `status` command. */
+export const command: Command = {
+  usage: "status",
+  description: "Lists every migration with its state: applied (and when), pending, missing file\n" +
+    "(applied, but its file is gone), edited (changed since it was applied) or FAILED\n" +
+    "(stopped halfway outside a transaction). Changes nothing.",
+  async run(ctx) {
+    const status = await withMigrator(ctx, (migrator) => migrator.status());
+    ctx.out.result(statusJson(status));
+    printStatus(ctx.out, status);
+    return 0;
+  },
+};
+
+/** `status --json`: the lists, dates as ISO strings. */
+export function statusJson(status: MigrationStatus): Record<string, unknown[]> {
+  const applied = (e: StatusEntry) => ({
+    version: e.version,
+    name: e.name,
+    appliedAt: e.appliedAt?.toISOString() ?? null,
+  });
+  return {
+    applied: status.applied.map(applied),
+    pending: status.pending.map((e) => ({ version: e.version, name: e.name })),
+    missing: status.missing.map(applied),
+    edited: status.edited.map(applied),
+    failed: status.failed.map(applied),
+  };
+}
+
+function printStatus(out: Output, status: MigrationStatus): void {
+  const rows = new Map<string, { entry: StatusEntry; state: string; tone?: Tone }>();
+  const put = (entries: StatusEntry[], state: (e: StatusEntry) => string, tone?: Tone) => {
+    for (const entry of entries) rows.set(entry.version, { entry, state: state(entry), tone });
+  };
+  // Later calls win: the most alarming state of a version is the one shown.
+  put(status.applied, (e) => `applied ${formatDate(e.appliedAt)}`, "green");
+  put(status.pending, () => "pending", "yellow");
+  put(status.missing, () => "missing file", "red");
+  put(status.edited, () => "edited", "red");
+  put(status.failed, () => "FAILED", "red");
+  if (rows.size === 0) {
+    out.line("No migrations: the directory is empty and nothing is applied.");
+    return;
+  }
+  const sorted = [...rows.values()].sort((a, b) =>
+    compareVersions(a.entry.version, b.entry.version)
+  );
+  const table = formatTable([
+    ["VERSION", "NAME", "STATE"],
+    ...sorted.map(({ entry, state }) => [entry.version, entry.name, state]),
+  ]);
+  out.line(table[0]);
+  sorted.forEach(({ state, tone }, i) => {
+    const line = table[i + 1];
+    out.line(tone ? line.slice(0, line.length - state.length) + out.paint(tone, state) : line);
+  });
+  out.line("");
+  out.line(summary(status));
+}
+
+function summary(status: MigrationStatus): string {
+  const parts = [`${status.applied.length} applied`, `${status.pending.length} pending`];
+  if (status.missing.length) parts.push(`${status.missing.length} missing file`);
+  if (status.edited.length) parts.push(`${status.edited.length} edited`);
+  if (status.failed.length) parts.push(`${status.failed.length} FAILED`);
+  return `${parts.join(", ")}.`;
+}
+
+/** `2026-01-21 09:30:00 UTC`. */
+export function formatDate(date: Date | undefined): string {
+  return date ? `${date.toISOString().slice(0, 19).replace("T", " ")} UTC` : "";
+}

@@ -1,0 +1,45 @@
+/**
+ * `tide up`: applies pending migrations.
+ *
+ * @module
+ */
+import type { Command } from "../command.ts";
+import { DRY_RUN_OPTION } from "../command.ts";
+import { withMigrator } from "../context.ts";
+import { printRun, progressPrinter } from "../run_output.ts";
+
+/** The `up` command. */
+export const command: Command = {
+  usage: "up [--to V] [--dry-run] [--allow-out-of-order] [--allow-missing]",
+  description: "Applies pending migrations in version order, each in its own transaction\n" +
+    "(unless it is marked -- tide:no-transaction), under tide's migration lock.",
+  options: {
+    to: { type: "string", arg: "V", description: "Apply up to and including version V." },
+    ...DRY_RUN_OPTION,
+    "allow-out-of-order": {
+      type: "boolean",
+      description: "Apply pending migrations older than the newest applied one.",
+    },
+    "allow-missing": {
+      type: "boolean",
+      description: "Proceed when applied migrations have no file any more.",
+    },
+  },
+  async run(ctx) {
+    const { values, out } = ctx;
+    const dryRun = values["dry-run"] === true;
+    const result = await withMigrator(
+      ctx,
+      (migrator) =>
+        migrator.up({
+          to: values.to as string | undefined,
+          dryRun,
+          allowOutOfOrder: ctx.settings.allowOutOfOrder,
+          allowMissing: values["allow-missing"] === true,
+        }),
+      progressPrinter(out),
+    );
+    printRun(out, "up", result);
+    return 0;
+  },
+};

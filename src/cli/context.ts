@@ -1,0 +1,208 @@
+/**
+ * What a command runs with: its flags, the settings in force (flags > selected environment >
+ * `DATABASE_URL` > config top level > defaults), and helpers that load migrations and open the
+ * database, closing it afterwards.
+ *
+ * @module
+ */
+import { relative, resolve } from "node:path";
+import { loadConfig, resolveSettings, type Settings, type TideConfig } from "../config.ts";
+import type { Driver } from "../drivers/driver.ts";
+import { MigrationError } from "../errors.ts";
+import type { Migration } from "../migration.ts";
+import type { Migrator, ProgressEvent } from "../migrator.ts";
+import { type FlagValues, parseDuration } from "./args.ts";
+import type { CliIo, Output } from "./output.ts";
+
+/** The settings a command runs with, every default filled in. */
+export interface CliSettings {
+  /** Migrations directory, as the user wrote it. */
+  dir: string;
+  /** Database URL; `undefined` means the embedded PGlite database. */
+  databaseUrl?: string;
+  /** Schema of the tracking tables. */
+  schema: string;
+  /** Module name. */
+  module: string;
+  /** Tracking table. */
+  table: string;
+  /** Lock wait, ms. */
+  lockWaitMs: number;
+  /** `lock_timeout`, ms. */
+  lockTimeoutMs: number;
+  /** `statement_timeout`, ms. */
+  statementTimeoutMs: number;
+  /** Allow out-of-order pending migrations. */
+  allowOutOfOrder: boolean;
+  /** Destructive commands need `--yes`. */
+  protected: boolean;
+  /** Selected environment. */
+  environment?: string;
+}
+
+/** What a command's `run` gets. */
+export interface CommandContext {
+  /** Where to read and write. */
+  io: CliIo;
+  /** Where to print. */
+  out: Output;
+  /** Flag values (global and the command's). */
+  values: FlagValues;
+  /** Arguments that are not flags. */
+  positionals: string[];
+  /** The settings in force. */
+  settings: CliSettings;
+}
+
+/**
+ * Resolves the settings in force from the config file, the environment and the flags.
+ *
+ * @example
+ * ```ts ignore
+ * const settings = await resolveCliSettings({ env: "production" }, io);
+ * ```
+ */
+export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise<CliSettings> {
+  const configFile = str(values.config);
+  const config = await loadConfig(io.cwd, configFile && resolve(io.cwd, configFile));
+  const environment = str(values.env) ?? nonEmpty(io.env.get("TIDE_ENV"));
+  const fromFlag = nonEmpty(str(values["database-url"]));
+  const fromEnvSection = environment !== undefined &&
+    config.environments?.[environment]?.databaseUrl !== undefined;
+  const fromEnvVar = nonEmpty(io.env.get("DATABASE_URL"));
+  // Drop URLs that lose, so an unset ${VAR} in one that is not used does not fail.
+  const keepConfigUrl = fromFlag === undefined && (fromEnvSection || fromEnvVar === undefined);
+  const merged = resolveSettings(keepConfigUrl ? config : withoutUrls(config), environment, io.env);
+  const ms = (flag: string, configured: number | undefined, fallback: number) => {
+    const text = str(values[flag]);
+    return text !== undefined ? parseDuration(text, `--${flag}`) : configured ?? fallback;
+  };
+  return {
+    dir: str(values.dir) ?? merged.dir ?? "migrations",
+    databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
+    schema: str(values.schema) ?? merged.schema ?? "public",
+    module: str(values.module) ?? merged.module ?? "",
+    table: str(values.table) ?? merged.table ?? "tide_migrations",
+    lockWaitMs: ms("lock-wait", merged.lockWaitMs, 60_000),
+    lockTimeoutMs: ms("lock-timeout", merged.lockTimeoutMs, 0),
+    statementTimeoutMs: ms("statement-timeout", merged.statementTimeoutMs, 0),
+    allowOutOfOrder: values["allow-out-of-order"] === true || merged.allowOutOfOrder === true,
+    protected: merged.protected === true,
+    environment,
+  };
+}
+
+function withoutUrls(config: TideConfig): TideConfig {
+  const strip = ({ databaseUrl: _url, ...rest }: Settings): Settings => rest;
+  const environments = config.environments &&
+    Object.fromEntries(Object.entries(config.environments).map(([k, v]) => [k, strip(v)]));
+  return { ...strip(config), environments, source: config.source };
+}
+
+function str(value: string | boolean | undefined): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === "" ? undefined : value;
+}
+
+/**
+ * The migrations directory as a path usable from this process (tests run with another cwd).
+ *
+ * @example
+ * ```ts ignore
+ * const migrations = await loadMigrations(migrationsDir(ctx));
+ * ```
+ */
+export function migrationsDir(ctx: CommandContext): string {
+  const absolute = resolve(ctx.io.cwd, ctx.settings.dir);
+  // Relative to the process keeps file names short in messages when cwd is the project.
+  return relative(Deno.cwd(), absolute) || ".";
+}
+
+/**
+ * Loads the migrations of the configured directory.
+ *
+ * @example
+ * ```ts ignore
+ * const migrations = await loadCliMigrations(ctx);
+ * ```
+ */
+export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
+  const { loadMigrations } = await import("../migration_source.ts");
+  return await loadMigrations(migrationsDir(ctx));
+}
+
+/**
+ * Opens the database, runs `fn`, and always closes it.
+ *
+ * @example
+ * ```ts ignore
+ * const version = await withDriver(ctx, (db) => db.query("select version()"));
+ * ```
+ */
+export async function withDriver<T>(
+  ctx: CommandContext,
+  fn: (driver: Driver) => Promise<T>,
+): Promise<T> {
+  const { connect } = await import("../drivers/connect.ts");
+  const driver = await connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  try {
+    return await fn(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+/**
+ * Loads the migrations, opens the database and runs `fn` with a {@linkcode Migrator}.
+ *
+ * @example
+ * ```ts ignore
+ * const status = await withMigrator(ctx, (migrator) => migrator.status());
+ * ```
+ */
+export async function withMigrator<T>(
+  ctx: CommandContext,
+  fn: (migrator: Migrator) => Promise<T>,
+  onProgress?: (event: ProgressEvent) => void,
+): Promise<T> {
+  const migrations = await loadCliMigrations(ctx);
+  const { Migrator } = await import("../migrator.ts");
+  const { settings } = ctx;
+  return await withDriver(ctx, (driver) =>
+    fn(
+      new Migrator({
+        driver,
+        migrations,
+        schema: settings.schema,
+        module: settings.module,
+        table: settings.table,
+        lockWaitMs: settings.lockWaitMs,
+        lockTimeoutMs: settings.lockTimeoutMs,
+        statementTimeoutMs: settings.statementTimeoutMs,
+        onProgress,
+      }),
+    ));
+}
+
+/**
+ * Refuses a destructive command on a protected environment unless `--yes` was given.
+ *
+ * @example
+ * ```ts ignore
+ * requireConfirmation(ctx, "down", "rolls back migrations");
+ * ```
+ */
+export function requireConfirmation(ctx: CommandContext, command: string, why: string): void {
+  if (!ctx.settings.protected || ctx.values.yes === true) return;
+  const where = ctx.settings.environment
+    ? `the environment "${ctx.settings.environment}"`
+    : "this configuration";
+  throw new MigrationError(
+    "PROTECTED_ENVIRONMENT",
+    `Refusing \`tide ${command}\`: ${where} is marked "protected": true in the config file, and ` +
+      `${command} ${why}. Check the target, then run it again with --yes.`,
+  );
+}

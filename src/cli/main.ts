@@ -1,0 +1,200 @@
+/**
+ * The `tide` command line: `deno task tide <command>`. Run `tide --help` for the commands.
+ *
+ * Exit status: 0 done, 1 a migration or a check failed, 2 bad usage or a bad config file.
+ *
+ * @module
+ */
+import denoJson from "../../deno.json" with { type: "json" };
+import { MigrationError } from "../errors.ts";
+import {
+  formatOptions,
+  GLOBAL_OPTIONS,
+  parseCommandArgs,
+  splitCommand,
+  UsageError,
+} from "./args.ts";
+import type { Command } from "./command.ts";
+import { type CommandContext, resolveCliSettings } from "./context.ts";
+import { type CliIo, Output } from "./output.ts";
+import { COMMANDS, findCommand } from "./registry.ts";
+
+export type { CliIo } from "./output.ts";
+
+/** tide's version, from `deno.json`. */
+export const VERSION: string = denoJson.version;
+
+/**
+ * Runs the CLI with `args` and resolves to the exit status; nothing calls `Deno.exit`, so tests
+ * run commands in-process and capture the output through `io`.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "@tide/tide/cli";
+ *
+ * const lines: string[] = [];
+ * const status = await main(["status", "--json"], {
+ *   stdout: (line) => lines.push(line), stderr: (line) => lines.push(line),
+ *   isTerminal: false, env: Deno.env, cwd: Deno.cwd(),
+ * });
+ * ```
+ */
+export async function main(args: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+  const { name, rest } = splitCommand(args);
+  const plain = new Output(io, { json: rest.includes("--json") });
+  plain.addSecretUrl(urlFlag(args));
+  plain.addSecretUrl(io.env.get("DATABASE_URL"));
+  if (name === undefined) return topLevel(rest, plain);
+  if (name === "help") return await help(rest[0], plain);
+  const entry = findCommand(name);
+  if (!entry) {
+    plain.error(
+      new UsageError(`Unknown command "${name}". Run \`tide --help\` to list the commands.`),
+    );
+    return 2;
+  }
+  const { command } = await entry.load();
+  return await runCommand(name, command, rest, io, plain);
+}
+
+async function runCommand(
+  name: string,
+  command: Command,
+  args: string[],
+  io: CliIo,
+  plain: Output,
+): Promise<number> {
+  let out = plain;
+  try {
+    const { values, positionals } = parseCommandArgs(args, command.options);
+    if (values.help) {
+      plain.line(commandHelp(command));
+      return 0;
+    }
+    checkPositionals(name, command, positionals);
+    const color = io.isTerminal && !values["no-color"] && !io.env.get("NO_COLOR");
+    out = new Output(io, { json: values.json === true, quiet: values.quiet === true, color });
+    out.addSecretUrl(urlFlag(args));
+    out.addSecretUrl(io.env.get("DATABASE_URL"));
+    const settings = await resolveCliSettings(values, io);
+    out.addSecretUrl(settings.databaseUrl);
+    const ctx: CommandContext = { io, out, values, positionals, settings };
+    return await command.run(ctx);
+  } catch (error) {
+    out.error(error);
+    if (error instanceof UsageError) {
+      out.usage(`usage: tide ${command.usage}\nRun \`tide ${name} --help\` for details.`);
+    }
+    return exitStatus(error);
+  }
+}
+
+/** 2 for bad usage and config errors, 1 for everything else. */
+function exitStatus(error: unknown): number {
+  if (error instanceof UsageError) return 2;
+  if (error instanceof MigrationError && error.code === "CONFIG_ERROR") return 2;
+  return 1;
+}
+
+function checkPositionals(name: string, command: Command, positionals: string[]): void {
+  const names = command.positionals ?? [];
+  const required = names.filter((n) => !n.endsWith("?")).length;
+  if (positionals.length < required) {
+    throw new UsageError(`tide ${name} needs ${names.slice(positionals.length).join(" ")}.`);
+  }
+  if (positionals.length > names.length) {
+    throw new UsageError(
+      `tide ${name} takes ${names.length === 0 ? "no arguments" : names.join(" ")}, ` +
+        `got unexpected "${positionals[names.length]}".`,
+    );
+  }
+}
+
+function topLevel(rest: string[], out: Output): number {
+  if (rest.includes("--version") || rest.includes("-V")) {
+    out.line(`tide ${VERSION}`);
+    return 0;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    out.line(overview());
+    return 0;
+  }
+  const problem = rest.length === 0
+    ? "No command given."
+    : `Unknown flag "${rest[0]}" without a command.`;
+  out.error(new UsageError(`${problem} Run \`tide --help\` to list the commands.`));
+  out.usage(overview());
+  return 2;
+}
+
+async function help(name: string | undefined, out: Output): Promise<number> {
+  if (name === undefined) {
+    out.line(overview());
+    return 0;
+  }
+  const entry = findCommand(name);
+  if (!entry) {
+    out.error(
+      new UsageError(`Unknown command "${name}". Run \`tide --help\` to list the commands.`),
+    );
+    return 2;
+  }
+  out.line(commandHelp((await entry.load()).command));
+  return 0;
+}
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((entry) => entry.name.length));
+  return [
+    `tide ${VERSION}: PostgreSQL migrations in plain SQL`,
+    "",
+    "usage: tide <command> [flags]",
+    "",
+    "Commands:",
+    ...COMMANDS.map((entry) => `  ${entry.name.padEnd(width)}  ${entry.summary}`),
+    "",
+    "Global flags:",
+    ...formatOptions({
+      ...GLOBAL_OPTIONS,
+      version: { type: "boolean", short: "V", description: "Print the version." },
+    }),
+    "",
+    "Run `tide help <command>` or `tide <command> --help` for a command's flags.",
+  ].join("\n");
+}
+
+function commandHelp(command: Command): string {
+  const own = command.options ?? {};
+  return [
+    `usage: tide ${command.usage}`,
+    "",
+    command.description,
+    ...(Object.keys(own).length ? ["", "Flags:", ...formatOptions(own)] : []),
+    "",
+    "Global flags:",
+    ...formatOptions(GLOBAL_OPTIONS),
+  ].join("\n");
+}
+
+/** The value of `--database-url` anywhere in `args`, so even a usage error cannot leak it. */
+function urlFlag(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--database-url") return args[i + 1];
+    if (args[i].startsWith("--database-url=")) return args[i].slice("--database-url=".length);
+  }
+  return undefined;
+}
+
+function defaultIo(): CliIo {
+  return {
+    stdout: (line) => console.log(line),
+    stderr: (line) => console.error(line),
+    isTerminal: Deno.stdout.isTerminal(),
+    env: Deno.env,
+    cwd: Deno.cwd(),
+  };
+}
+
+if (import.meta.main) {
+  Deno.exitCode = await main(Deno.args);
+}

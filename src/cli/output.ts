@@ -1,0 +1,208 @@
+/**
+ * Everything the CLI prints goes through {@linkcode Output}: it scrubs passwords from every
+ * line, honours `--json`, `--quiet` and `--no-color`/`NO_COLOR`, and turns errors into
+ * `error: ...` lines or a JSON error object.
+ *
+ * @module
+ */
+import { MigrationError } from "../errors.ts";
+import { redactSecrets } from "../redact.ts";
+
+/** Where the CLI reads its environment and writes its output; tests pass their own. */
+export interface CliIo {
+  /** Writes one line to stdout. */
+  stdout(line: string): void;
+  /** Writes one line to stderr. */
+  stderr(line: string): void;
+  /** Whether stdout is a terminal (colors allowed). */
+  isTerminal: boolean;
+  /** Environment variables. */
+  env: { get(name: string): string | undefined };
+  /** Directory relative paths resolve against. */
+  cwd: string;
+}
+
+/** Options of {@linkcode Output}. */
+export interface OutputOptions {
+  /** Print one JSON object instead of lines. */
+  json?: boolean;
+  /** Print only errors. */
+  quiet?: boolean;
+  /** Color is allowed (a terminal, no `--no-color`, no `NO_COLOR`). */
+  color?: boolean;
+}
+
+/** Colors used; nothing else is decorated. */
+export type Tone = "green" | "yellow" | "red" | "dim" | "bold";
+const CODES: Record<Tone, string> = { green: "32", yellow: "33", red: "31", dim: "2", bold: "1" };
+
+/**
+ * Prints for a command, with every line scrubbed of the database password.
+ *
+ * @example
+ * ```ts
+ * import { Output } from "./output.ts";
+ *
+ * const lines: string[] = [];
+ * const out = new Output({
+ *   stdout: (line) => lines.push(line), stderr: (line) => lines.push(line),
+ *   isTerminal: false, env: { get: () => undefined }, cwd: ".",
+ * });
+ * out.addSecretUrl("postgres://app:hunter2@db/app");
+ * out.line("connecting to postgres://app:hunter2@db/app");
+ * lines; // ["connecting to postgres://app:***@db/app"]
+ * ```
+ */
+export class Output {
+  readonly #io: CliIo;
+  readonly #options: OutputOptions;
+  readonly #secrets: string[] = [];
+
+  /** An output on `io`. */
+  constructor(io: CliIo, options: OutputOptions = {}) {
+    this.#io = io;
+    this.#options = options;
+  }
+
+  /** Whether a JSON object is printed instead of lines. */
+  get json(): boolean {
+    return this.#options.json === true;
+  }
+
+  /** Masks this URL's password (and the URL itself when it cannot be parsed) from now on. */
+  addSecretUrl(url: string | undefined): void {
+    if (!url) return;
+    try {
+      const password = new URL(url).password;
+      if (password) this.#secrets.push(password);
+    } catch {
+      this.#secrets.push(url);
+    }
+  }
+
+  /** Scrubs `text` of every known secret. */
+  redact(text: string): string {
+    return redactSecrets(text, this.#secrets);
+  }
+
+  /** A line of normal output: not printed with `--quiet` or `--json`. */
+  line(text = ""): void {
+    if (this.#options.quiet || this.#options.json) return;
+    for (const line of text.split("\n")) this.#io.stdout(this.redact(line));
+  }
+
+  /** A warning on stderr: not printed with `--quiet`. */
+  warn(text: string): void {
+    if (this.#options.quiet) return;
+    this.#io.stderr(this.redact(`${this.paint("yellow", "warning:")} ${text}`));
+  }
+
+  /** The JSON result of a command; printed only with `--json`. */
+  result(value: unknown): void {
+    if (!this.#options.json) return;
+    this.#io.stdout(this.redact(JSON.stringify(value, null, 2)));
+  }
+
+  /** Prints an error: `error: <message>` on stderr, or a JSON error object on stdout. */
+  error(error: unknown): void {
+    if (this.#options.json) {
+      this.#io.stdout(this.redact(JSON.stringify({ error: errorJson(error) }, null, 2)));
+      return;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    this.#io.stderr(this.redact(`${this.paint("red", "error:")} ${message}`));
+  }
+
+  /** Usage text after a usage error, on stderr (skipped in JSON mode). */
+  usage(text: string): void {
+    if (this.#options.json) return;
+    for (const line of text.split("\n")) this.#io.stderr(this.redact(line));
+  }
+
+  /** Wraps `text` in a color when colors are on. */
+  paint(tone: Tone, text: string): string {
+    return this.#options.color ? `\x1b[${CODES[tone]}m${text}\x1b[0m` : text;
+  }
+}
+
+/** The JSON shape of an error: `{ code, message, file, line, column, version }`. */
+export interface ErrorJson {
+  /** A {@linkcode MigrationError} code, `USAGE` or `INTERNAL`. */
+  code: string;
+  /** The full message. */
+  message: string;
+  /** File concerned, or null. */
+  file: string | null;
+  /** 1-based line, or null. */
+  line: number | null;
+  /** 1-based column, or null. */
+  column: number | null;
+  /** Version concerned, or null. */
+  version: string | null;
+}
+
+/**
+ * The JSON shape of any error.
+ *
+ * @example
+ * ```ts
+ * import { errorJson } from "./output.ts";
+ * import { MigrationError } from "../errors.ts";
+ *
+ * errorJson(new MigrationError("NO_DOWN", "No down.", { version: "002" })).version; // "002"
+ * ```
+ */
+export function errorJson(error: unknown): ErrorJson {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof MigrationError) {
+    return {
+      code: error.code,
+      message,
+      file: error.file ?? null,
+      line: error.line ?? null,
+      column: error.column ?? null,
+      version: error.version ?? null,
+    };
+  }
+  const code = error instanceof Error && error.name === "UsageError"
+    ? "USAGE"
+    : error instanceof Error && error.name === "SqlError"
+    ? "SQL_ERROR"
+    : "INTERNAL";
+  return { code, message, file: null, line: null, column: null, version: null };
+}
+
+/**
+ * Milliseconds for humans: `12ms`, `1.5s`.
+ *
+ * @example
+ * ```ts
+ * import { formatMs } from "./output.ts";
+ *
+ * formatMs(12.4); // "12ms"
+ * formatMs(1534); // "1.5s"
+ * ```
+ */
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/**
+ * A table with aligned columns and no borders; the last column is not padded.
+ *
+ * @example
+ * ```ts
+ * import { formatTable } from "./output.ts";
+ *
+ * formatTable([["VERSION", "NAME"], ["001", "init"]]); // ["VERSION  NAME", "001      init"]
+ * ```
+ */
+export function formatTable(rows: readonly (readonly string[])[]): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
+  }
+  return rows.map((row) =>
+    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * Every command of `tide`, loaded only when run so startup stays fast. Adding a command: write
+ * `commands/<name>.ts` exporting `command`, and add one line here.
+ *
+ * @module
+ */
+import type { Command } from "./command.ts";
+
+/** A command's name, one-line summary, and how to load it. */
+export interface CommandEntry {
+  /** Name typed after `tide`. */
+  name: string;
+  /** One line for `tide --help`. */
+  summary: string;
+  /** Imports the command's module. */
+  load(): Promise<{ command: Command }>;
+}
+
+/** The commands, in the order `tide --help` lists them. */
+export const COMMANDS: readonly CommandEntry[] = [
+  { name: "up", summary: "Apply pending migrations", load: () => import("./commands/up.ts") },
+  {
+    name: "down",
+    summary: "Roll back the last migration (or --count, --to, --all)",
+    load: () => import("./commands/down.ts"),
+  },
+  {
+    name: "redo",
+    summary: "Roll back the last migration and apply it again",
+    load: () => import("./commands/redo.ts"),
+  },
+  {
+    name: "status",
+    summary: "Show applied, pending, missing, edited and failed migrations",
+    load: () => import("./commands/status.ts"),
+  },
+  {
+    name: "history",
+    summary: "Show the log of every up, down, baseline and repair",
+    load: () => import("./commands/history.ts"),
+  },
+  {
+    name: "validate",
+    summary: "Check the migration files (and checksums, given a database)",
+    load: () => import("./commands/validate.ts"),
+  },
+  {
+    name: "new",
+    summary: "Create a migration with the next version",
+    load: () => import("./commands/new.ts"),
+  },
+  {
+    name: "baseline",
+    summary: "Mark migrations up to a version applied without running them",
+    load: () => import("./commands/baseline.ts"),
+  },
+  {
+    name: "repair",
+    summary: "Re-record checksums after an edit; resolve a failed migration",
+    load: () => import("./commands/repair.ts"),
+  },
+  {
+    name: "reset",
+    summary: "Roll back everything, then apply everything",
+    load: () => import("./commands/reset.ts"),
+  },
+  {
+    name: "ping",
+    summary: "Connect, print the server version and who holds the lock",
+    load: () => import("./commands/ping.ts"),
+  },
+];
+
+/**
+ * The entry of a command name, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { findCommand } from "./registry.ts";
+ *
+ * findCommand("up")?.summary; // "Apply pending migrations"
+ * ```
+ */
+export function findCommand(name: string): CommandEntry | undefined {
+  return COMMANDS.find((entry) => entry.name === name);
+}

@@ -1,0 +1,106 @@
+/**
+ * Printing of runs (`up`, `down`, `redo`, `reset`): dbmate-style progress lines, dry-run plans
+ * with their SQL, and the JSON result.
+ *
+ * @module
+ */
+import type { ProgressEvent, RunResult, StepResult } from "../migrator.ts";
+import { formatMs, type Output } from "./output.ts";
+
+const WORDS = {
+  up: { start: "Applying", done: "Applied" },
+  down: { start: "Rolling back", done: "Rolled back" },
+} as const;
+
+/**
+ * A progress callback printing `Applying: 003_add_users` and `Applied: 003_add_users in 12ms`.
+ *
+ * @example
+ * ```ts ignore
+ * await withMigrator(ctx, (m) => m.up(), progressPrinter(ctx.out));
+ * ```
+ */
+export function progressPrinter(out: Output): (event: ProgressEvent) => void {
+  return (event) => {
+    const label = `${event.step.version}_${event.step.name}`;
+    const words = WORDS[event.step.direction];
+    if (event.type === "start") out.line(`${words.start}: ${label}`);
+    else if (event.type === "done") {
+      out.line(`${out.paint("green", words.done)}: ${label} in ${formatMs(event.durationMs)}`);
+    } else {
+      out.line(
+        `Retrying: ${label} in ${formatMs(event.delayMs)} ` +
+          `(it hit lock_timeout; attempt ${event.attempt + 1})`,
+      );
+    }
+  };
+}
+
+/** One migration in the JSON result of a run. */
+export interface StepJson {
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** Whole milliseconds. */
+  durationMs: number;
+  /** Up or down, for runs that do both. */
+  direction?: "up" | "down";
+  /** The SQL that would run, in dry runs. */
+  sql?: string;
+}
+
+function stepJson(step: StepResult, dryRun: boolean, withDirection: boolean): StepJson {
+  return {
+    version: step.version,
+    name: step.name,
+    durationMs: Math.round(step.durationMs),
+    ...(withDirection ? { direction: step.direction } : {}),
+    ...(dryRun ? { sql: step.sql } : {}),
+  };
+}
+
+/**
+ * Prints the end of a run: the plan and SQL of a dry run, or a line when nothing was to do, and
+ * the JSON object `{ direction, dryRun, migrations }` with `--json`.
+ *
+ * @example
+ * ```ts ignore
+ * printRun(ctx.out, "up", await migrator.up({ dryRun: true }));
+ * ```
+ */
+export function printRun(
+  out: Output,
+  direction: "up" | "down" | "redo" | "reset",
+  result: RunResult,
+): void {
+  const both = direction === "redo" || direction === "reset";
+  out.result({
+    direction,
+    dryRun: result.dryRun,
+    migrations: result.steps.map((step) => stepJson(step, result.dryRun, both)),
+  });
+  if (result.steps.length === 0) {
+    out.line(
+      direction === "down"
+        ? "Nothing to roll back: no migration is applied."
+        : direction === "up"
+        ? "Nothing to apply: the database is up to date."
+        : "Nothing to do: no migration is applied.",
+    );
+    return;
+  }
+  if (!result.dryRun) return;
+  const verb = direction === "down" ? "roll back" : "apply";
+  const count = result.steps.length;
+  out.line(`Dry run: would ${verb} ${count} migration${count === 1 ? "" : "s"}; nothing was run.`);
+  for (const step of result.steps) {
+    out.line("");
+    out.line(
+      `-- ${
+        step.direction === "down" ? "Would roll back" : "Would apply"
+      }: ${step.version}_${step.name}`,
+    );
+    out.line(step.sql.trimEnd());
+  }
+}
