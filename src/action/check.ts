@@ -9,21 +9,33 @@ import type { Migration } from "../migration.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
-import type { Finding, FindingKind, Plan, PlanEntry } from "./plan.ts";
+import {
+  FAILURE_FIX,
+  FAILURE_TITLE,
+  type Finding,
+  type FindingKind,
+  type Plan,
+  type PlanEntry,
+} from "./plan.ts";
 import { diffPullRequest, type PrDiff, repoPath } from "./pr_diff.ts";
 
 type NewFinding = Omit<Finding, "failing">;
 
-function validationFinding(error: MigrationError, root: string): NewFinding {
-  return {
+function validationFindings(error: MigrationError, root: string): NewFinding[] {
+  // A MigrationSourceError lists every problem of the directory: annotate each one.
+  const listed = (error as { problems?: unknown }).problems;
+  const problems = Array.isArray(listed) && listed.length > 0
+    ? listed as MigrationError[]
+    : [error];
+  return problems.map((problem) => ({
     kind: "validation",
-    message: error.message,
+    message: problem.message,
     fix: "Fix the file, then push again.",
-    file: error.file === undefined ? undefined : repoPath(root, error.file),
-    line: error.file === undefined ? undefined : error.line ?? 1,
-    column: error.column,
-    version: error.version,
-  };
+    file: problem.file === undefined ? undefined : repoPath(root, problem.file),
+    line: problem.file === undefined ? undefined : problem.line ?? 1,
+    column: problem.column,
+    version: problem.version,
+  }));
 }
 
 function historyFindings(diff: PrDiff, head: readonly Migration[], root: string): NewFinding[] {
@@ -75,14 +87,16 @@ function outOfOrderFindings(
 }
 
 function roundTripFinding(verdict: MigrationVerdict, migration: Migration, root: string) {
+  // A failure after the up is the down's fault: point at the down when it has its own file.
+  const blamesDown = verdict.failure !== undefined && !["no-down", "up"].includes(verdict.failure);
   const where = verdict.error ??
-    { file: (verdict.failure === "down" && migration.down?.path) || migration.up.path, line: 1 };
+    { file: (blamesDown && migration.down?.path) || migration.up.path, line: 1 };
   return {
     kind: "round-trip" as const,
-    message: `Migration ${verdict.version} (${verdict.name}) does not round-trip` +
-      (verdict.failure ? ` (${verdict.failure})` : "") +
-      (verdict.problems.length > 0 ? `: ${verdict.problems.join("; ")}` : "."),
-    fix: "See the plan in the PR comment or job summary for the fix.",
+    message: `Migration ${verdict.version} (${verdict.name}) does not round-trip: ` +
+      (verdict.failure ? FAILURE_TITLE[verdict.failure] : "see the plan") +
+      (verdict.error ? ` (${verdict.error.message}).` : "."),
+    fix: verdict.failure ? FAILURE_FIX[verdict.failure] : "See the plan for details.",
     file: repoPath(root, where.file),
     line: where.line,
     column: verdict.error?.column,
@@ -111,7 +125,9 @@ async function verify(
     return { report, findings };
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
-    return { findings: [{ ...validationFinding(error, root), kind: "round-trip" }] };
+    return {
+      findings: validationFindings(error, root).map((f) => ({ ...f, kind: "round-trip" as const })),
+    };
   }
 }
 
@@ -155,7 +171,7 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
     head = await io.engine.loadMigrations(inputs.dir);
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
-    return finish([validationFinding(error, root)], inputs.failOn, []);
+    return finish(validationFindings(error, root), inputs.failOn, []);
   }
   const diff: PrDiff = io.pullRequest
     ? await diffPullRequest(io.git, io.engine, head, io.pullRequest.baseSha, inputs.dir)

@@ -32,7 +32,7 @@ export interface EngineMigrateOptions {
   dir: string;
   /** Schema holding tide's history table. */
   schema?: string;
-  /** Module with template values. */
+  /** Module (group of migrations tracked apart) the migrations belong to. */
   module?: string;
 }
 

@@ -34,7 +34,7 @@ export interface Git {
   fetchCommit(sha: string): Promise<void>;
   /** Files changed between `base` and `HEAD` under `dir`, renames detected. */
   changedFiles(base: string, dir: string): Promise<FileChange[]>;
-  /** Files under `dir` at `rev`, recursively. */
+  /** Files directly in `dir` at `rev` (no recursion, like `loadMigrations`); none if absent. */
   listFiles(rev: string, dir: string): Promise<string[]>;
   /** A file's bytes at `rev`. */
   readFile(rev: string, path: string): Promise<Uint8Array>;
@@ -52,6 +52,13 @@ async function git(cwd: string, args: string[]): Promise<Uint8Array> {
 
 async function gitText(cwd: string, args: string[]): Promise<string> {
   return new TextDecoder().decode(await git(cwd, args));
+}
+
+async function exists(cwd: string, object: string): Promise<boolean> {
+  const args = ["cat-file", "-e", object];
+  const status = await new Deno.Command("git", { args, cwd, stdout: "null", stderr: "null" })
+    .output();
+  return status.success;
 }
 
 /** Parses `git diff --name-status -z` output. */
@@ -86,12 +93,7 @@ export function commandGit(cwd: string): Git {
   const inRoot = async (args: string[]) => gitText(await self.root(), args);
   const self: Git = {
     root: () => root ??= gitText(cwd, ["rev-parse", "--show-toplevel"]).then((s) => s.trim()),
-    hasCommit: async (sha) => {
-      const args = ["cat-file", "-e", `${sha}^{commit}`];
-      const status = await new Deno.Command("git", { args, cwd, stdout: "null", stderr: "null" })
-        .output();
-      return status.success;
-    },
+    hasCommit: (sha) => exists(cwd, `${sha}^{commit}`),
     fetchCommit: async (sha) => {
       await inRoot(["fetch", "--no-tags", "--depth=1", "origin", sha]);
     },
@@ -99,9 +101,14 @@ export function commandGit(cwd: string): Git {
       parseNameStatus(
         await inRoot(["diff", "--name-status", "-z", "-M", base, "HEAD", "--", dir]),
       ),
-    listFiles: async (rev, dir) =>
-      (await inRoot(["ls-tree", "-r", "-z", "--name-only", "--full-name", rev, "--", dir]))
-        .split("\0").filter((path) => path !== ""),
+    listFiles: async (rev, dir) => {
+      const tree = `${rev}:${dir === "." ? "" : dir}`;
+      if (!await self.hasCommit(rev) || !(await exists(cwd, tree))) return [];
+      const prefix = dir === "." ? "" : `${dir}/`;
+      return (await inRoot(["ls-tree", "-z", tree])).split("\0")
+        .map((line) => line.match(/^\d+ blob \S+\t(.*)$/s)?.[1])
+        .filter((name) => name !== undefined).map((name) => prefix + name);
+    },
     readFile: async (rev, path) => git(await self.root(), ["show", `${rev}:${path}`]),
   };
   return self;

@@ -20,7 +20,7 @@ export interface ActionInputs {
   databaseUrl?: string;
   /** Schema for tide's table and snapshots. */
   schema?: string;
-  /** Absolute path of the template module. */
+  /** Module (group of migrations tracked apart) the migrations belong to. */
   module?: string;
   /** Post or update the PR comment (check mode). */
   comment: boolean;
@@ -75,14 +75,13 @@ export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): Action
     );
   }
   const workingDirectory = resolve(io.workspace, io.getInput("working-directory") || ".");
-  const module = io.getInput("module");
   const inputs: ActionInputs = {
     mode,
     dir: resolve(workingDirectory, io.getInput("dir") || "migrations"),
     workingDirectory,
     databaseUrl: io.getInput("database-url") || undefined,
     schema: io.getInput("schema") || undefined,
-    module: module ? resolve(workingDirectory, module) : undefined,
+    module: io.getInput("module") || undefined,
     comment: parseBoolean("comment", io.getInput("comment")),
     failOn: parseFailOn(io.getInput("fail-on")),
   };

@@ -54,9 +54,9 @@ Deno.test("the check mode fails a lossy down with an annotation on the migration
   assert.equal(run.outputs.verdict, "fail");
   assert.match(
     run.stdout,
-    /::error title=tide%3A round-trip,file=migrations\/002_users\.up\.sql,line=1::/,
+    /::error title=tide%3A round-trip,file=migrations\/002_users\.down\.sql,line=1::/,
   );
-  assert.match(api.comments[0].body, /down-differs/);
+  assert.match(api.comments[0].body, /the down does not restore the schema/);
 });
 
 Deno.test("the check mode points an up's SQL error at its line", async () => {
@@ -154,7 +154,7 @@ Deno.test("the check mode resolves dir against the workspace and working-directo
     inputs: { ...CHECK, comment: "false", "working-directory": "db", dir: "sql" },
   });
   assert.equal(run.outputs.verdict, "fail");
-  assert.match(run.stdout, /file=db\/sql\/002_users\.up\.sql/);
+  assert.match(run.stdout, /file=db\/sql\/002_users\.down\.sql/);
 });
 
 Deno.test("the apply mode reports what it applied and never prints the password", async () => {

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MigrationVerdict } from "../verify/report.ts";
+import type { MigrationVerdict, RoundTripFailure } from "../verify/report.ts";
 
 /** Which kind of finding; the `fail-on` input lists the kinds that fail the check. */
 export type FindingKind = "validation" | "round-trip" | "edited" | "deleted" | "out-of-order";
@@ -105,3 +105,44 @@ export function migrationsOutput(plan: Plan): string {
     durationMs: entry.verdict?.durationMs ?? null,
   })));
 }
+
+/**
+ * Each round-trip failure in a few words.
+ *
+ * @example
+ * ```ts
+ * import { FAILURE_TITLE } from "./plan.ts";
+ *
+ * console.log(FAILURE_TITLE["no-down"]); // "the migration has no down"
+ * ```
+ */
+export const FAILURE_TITLE: Readonly<Record<RoundTripFailure, string>> = {
+  "no-down": "the migration has no down",
+  "up": "the up failed",
+  "down": "the down failed",
+  "re-up": "the up failed when run again after the down",
+  "down-differs": "the down does not restore the schema",
+  "re-up-differs": "the up run again gives a different schema",
+};
+
+/**
+ * How to fix each round-trip failure.
+ *
+ * @example
+ * ```ts
+ * import { FAILURE_FIX } from "./plan.ts";
+ *
+ * console.log(FAILURE_FIX["down-differs"]);
+ * ```
+ */
+export const FAILURE_FIX: Readonly<Record<RoundTripFailure, string>> = {
+  "no-down": "Add a down that undoes everything the up does.",
+  "up": "Fix the up's SQL at the location shown.",
+  "down": "Fix the down's SQL at the location shown.",
+  "re-up":
+    "The down leaves something behind that the up then collides with: make the down drop everything the up creates.",
+  "down-differs":
+    "The down is incomplete or lossy: make it undo exactly what the up does (see the schema diff).",
+  "re-up-differs":
+    "The down does not restore the state the up started from: make it undo exactly what the up does (see the schema diff).",
+};

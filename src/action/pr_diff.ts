@@ -50,7 +50,8 @@ async function readBase(
   root: string,
   dir: string,
 ): Promise<Migration[]> {
-  const paths = (await git.listFiles(baseSha, dir)).filter((path) => path.endsWith(".sql"));
+  const paths = (await git.listFiles(baseSha, dir))
+    .filter((path) => path.toLowerCase().endsWith(".sql"));
   const files = await Promise.all(paths.map(async (path) => ({
     path: join(root, path),
     bytes: await git.readFile(baseSha, path),

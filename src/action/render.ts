@@ -3,23 +3,17 @@
  *
  * @module
  */
-import type { RoundTripFailure } from "../verify/report.ts";
-import { COMMENT_MARKER, type Finding, type Plan, type PlanEntry } from "./plan.ts";
+import {
+  COMMENT_MARKER,
+  FAILURE_FIX,
+  FAILURE_TITLE,
+  type Finding,
+  type Plan,
+  type PlanEntry,
+} from "./plan.ts";
 
 /** GitHub rejects comments above 65,536 characters; keep a margin for the marker and notes. */
 const MAX_COMMENT_LENGTH = 60_000;
-
-const FAILURE_FIX: Record<RoundTripFailure, string> = {
-  "no-down": "The migration has no down. Add a down that undoes everything the up does.",
-  "up": "The up failed. Fix the SQL at the location above.",
-  "down": "The down failed after the up ran. Fix the down's SQL at the location above.",
-  "re-up":
-    "The up failed when run again after the down: the down leaves something behind. Make the down drop everything the up creates.",
-  "down-differs":
-    "After up then down the schema differs from before the up: the down is incomplete or lossy. Make it undo exactly what the up does (see the diff).",
-  "re-up-differs":
-    "Running the up again after the down gave a different schema than the first time. Make the down restore exactly the state the up started from (see the diff).",
-};
 
 /**
  * Escapes text for inline markdown and table cells: no HTML, links, emphasis or cell breaks.
@@ -36,8 +30,27 @@ export function escapeMarkdown(text: string): string {
     .replace(/&/g, "&amp;")
     .replace(/</g, "&lt;")
     .replace(/>/g, "&gt;")
-    .replace(/([\\`*_{}\[\]()#+!|~])/g, "\\$1")
+    .replace(/([\\`*_\[\]|~])/g, "\\$1")
     .replace(/\r?\n/g, " ");
+}
+
+/**
+ * Wraps text in a code span, safe in a table cell: the backtick run is longer than any inside
+ * and pipes are escaped (GitHub splits cells on them even in code).
+ *
+ * @example
+ * ```ts
+ * import { codeSpan } from "./render.ts";
+ *
+ * console.log(codeSpan("migrations/001_init.sql:3")); // `migrations/001_init.sql:3`
+ * ```
+ */
+export function codeSpan(text: string): string {
+  const flat = text.replace(/\r?\n/g, " ").replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
+  const ticks = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
 }
 
 /**
@@ -63,7 +76,7 @@ function seconds(ms: number): string {
 function location(finding: Pick<Finding, "file" | "line" | "column">): string {
   if (finding.file === undefined) return "";
   const where = [finding.file, finding.line, finding.column].filter((part) => part !== undefined);
-  return ` (\`${escapeMarkdown(where.join(":"))}\`)`;
+  return ` (${codeSpan(where.join(":"))})`;
 }
 
 function verdictLine(plan: Plan): string {
@@ -83,7 +96,7 @@ function table(entries: readonly PlanEntry[]): string[] {
     const verdict = entry.verdict;
     const roundTrip = verdict === undefined ? "➖ not run" : verdict.ok ? "✅" : "❌";
     const time = verdict === undefined ? "" : seconds(verdict.durationMs);
-    return `| \`${escapeMarkdown(entry.version)}\` | ${
+    return `| ${codeSpan(entry.version)} | ${
       escapeMarkdown(entry.name)
     } | ${entry.status} | ${roundTrip} | ${time} |`;
   });
@@ -111,16 +124,19 @@ function details(summary: string, language: string, text: string): string[] {
 }
 
 function entrySection(entry: PlanEntry, withSql: boolean): string[] {
-  const lines = ["", `#### \`${escapeMarkdown(entry.version)}\` ${escapeMarkdown(entry.name)}`, ""];
+  const lines = ["", `#### ${codeSpan(entry.version)} ${escapeMarkdown(entry.name)}`, ""];
   const verdict = entry.verdict;
   const changes = verdict?.changes ?? [];
   if (changes.length === 0) lines.push(verdict ? "No schema change." : "Not verified.");
   for (const change of changes) lines.push(`- ${escapeMarkdown(change.description)}`);
   if (verdict && !verdict.ok) {
-    lines.push("", `**Failed${verdict.failure ? ` at ${verdict.failure}` : ""}.**`);
+    lines.push(
+      "",
+      `**Round-trip failed: ${verdict.failure ? FAILURE_TITLE[verdict.failure] : "see below"}.**`,
+    );
     if (verdict.error) {
       const { file, line, column, message } = verdict.error;
-      lines.push(`\`${escapeMarkdown(`${file}:${line}:${column}`)}\`: ${escapeMarkdown(message)}`);
+      lines.push(`${codeSpan(`${file}:${line}:${column}`)}: ${escapeMarkdown(message)}`);
     }
     for (const problem of verdict.problems) lines.push(`- ${escapeMarkdown(problem)}`);
     if (verdict.failure) lines.push("", `**How to fix:** ${FAILURE_FIX[verdict.failure]}`);
