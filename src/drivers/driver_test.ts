@@ -12,6 +12,11 @@ const conformance: [string, (db: Driver) => Promise<void>][] = [
     const rows = await db.query<{ n: number }>("select count(*)::int as n from t");
     equal(rows[0].n, 2);
   }],
+  ["exec() accepts text with no statement in it", async (db) => {
+    await db.exec("");
+    await db.exec("-- nothing to undo\n");
+    equal((await db.query("select 1 as one"))[0].one, 1);
+  }],
   ["query() binds parameters and returns rows", async (db) => {
     const rows = await db.query("select $1::int + $2::int as sum, $3::text as word", [2, 3, "hi"]);
     equal(rows.length, 1);
