@@ -29,7 +29,8 @@ export type MigrationErrorCode =
   | "CONNECTION_FAILED"
   | "UNSUPPORTED_URL"
   | "PROTECTED_ENVIRONMENT"
-  | "CONFIG_ERROR";
+  | "CONFIG_ERROR"
+  | "UNSUPPORTED_EXTENSION";
 
 /** Options of {@linkcode MigrationError}. */
 export interface MigrationErrorOptions {

@@ -131,9 +131,8 @@ export async function loadPgliteExtensions(
 function unsupported(missing: string[]): MigrationError {
   const list = missing.map((name) => `"${name}"`).join(", ");
   const plural = missing.length > 1;
-  // TODO(errors.ts): a dedicated UNSUPPORTED_EXTENSION code would read better than CONFIG_ERROR.
   return new MigrationError(
-    "CONFIG_ERROR",
+    "UNSUPPORTED_EXTENSION",
     `Starting PGlite with extension${plural ? "s" : ""} ${list} failed: PGlite does not ship ` +
       `${plural ? "them" : "it"}. Verify against a real PostgreSQL server instead with ` +
       "--database-url postgres://... (or DATABASE_URL).",

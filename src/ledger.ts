@@ -1,0 +1,274 @@
+/**
+ * The tracking table (what is applied, keyed by module and version) and the log table (every up,
+ * down, baseline and repair, never rewritten).
+ *
+ * @module
+ */
+import type { Queryable } from "./drivers/driver.ts";
+import { quoteIdentifier } from "./identifier.ts";
+import { compareVersions } from "./version.ts";
+
+/** Where the ledger lives and which module's rows it sees. */
+export interface LedgerOptions {
+  /** Schema of both tables. */
+  schema: string;
+  /** Tracking table name. */
+  table: string;
+  /** Log table name. */
+  logTable: string;
+  /** Module whose rows this ledger reads and writes; `""` for the default module. */
+  module: string;
+}
+
+/** `applied`, or `failed`: a no-transaction migration that stopped halfway (dirty). */
+export type AppliedStatus = "applied" | "failed";
+
+/** One row of the tracking table. */
+export interface AppliedMigration {
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** Hex SHA-256 of the up file when it was applied. */
+  checksum: string;
+  /** How `checksum` was computed. */
+  checksumAlgorithm: string;
+  /** Whether it completed. */
+  status: AppliedStatus;
+  /** When it was applied. */
+  appliedAt: Date;
+  /** How long the up took. */
+  executionTimeMs: number;
+  /** Database user, and the person or CI actor when known. */
+  appliedBy: string;
+  /** The down SQL as it would have run at apply time (templates rendered), or `null`. */
+  downSql: string | null;
+  /** Whether that down must run outside a transaction. */
+  downNoTransaction: boolean;
+  /** For a failed row: the error and how far it got. */
+  error: string | null;
+}
+
+/** What the log records. */
+export type LogAction = "up" | "down" | "baseline" | "repair";
+
+/** One row of the log table. */
+export interface LogEntry {
+  /** Increasing id. */
+  id: number;
+  /** Version concerned. */
+  version: string;
+  /** Name concerned. */
+  name: string;
+  /** What was done. */
+  action: LogAction;
+  /** How it ended. */
+  outcome: "success" | "failure";
+  /** Error message of a failure (redacted). */
+  error: string | null;
+  /** When it started. */
+  startedAt: Date;
+  /** How long it took. */
+  durationMs: number;
+  /** Who did it. */
+  performedBy: string;
+}
+
+/** A log entry before it is written. */
+export type NewLogEntry = Omit<LogEntry, "id" | "startedAt"> & { startedAt?: Date };
+
+/** Columns in both tables' SELECTs, mapped to camelCase by the query. */
+const APPLIED_COLUMNS = `version, name, checksum, checksum_algorithm AS "checksumAlgorithm", status,
+  applied_at AS "appliedAt", execution_time_ms AS "executionTimeMs", applied_by AS "appliedBy",
+  down_sql AS "downSql", down_no_transaction AS "downNoTransaction", error`;
+
+/**
+ * Reads and writes the tracking and log tables of one module.
+ *
+ * @example
+ * ```ts ignore
+ * const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations",
+ *   logTable: "tide_migration_log", module: "" });
+ * await ledger.ensure();
+ * console.log(await ledger.list());
+ * ```
+ */
+export class Ledger {
+  readonly #db: Queryable;
+  readonly #options: LedgerOptions;
+  readonly #table: string;
+  readonly #log: string;
+
+  /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
+  constructor(db: Queryable, options: LedgerOptions) {
+    this.#db = db;
+    this.#options = options;
+    const schema = quoteIdentifier(options.schema);
+    this.#table = `${schema}.${quoteIdentifier(options.table)}`;
+    this.#log = `${schema}.${quoteIdentifier(options.logTable)}`;
+  }
+
+  /** Creates the schema and both tables when missing. Call with the lock held. */
+  async ensure(): Promise<void> {
+    await this.#db.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(this.#options.schema)};
+CREATE TABLE IF NOT EXISTS ${this.#table} (
+  module text NOT NULL DEFAULT '',
+  version text NOT NULL,
+  name text NOT NULL,
+  checksum text NOT NULL,
+  checksum_algorithm text NOT NULL,
+  status text NOT NULL DEFAULT 'applied' CHECK (status IN ('applied', 'failed')),
+  applied_at timestamptz NOT NULL DEFAULT now(),
+  execution_time_ms integer NOT NULL,
+  applied_by text NOT NULL,
+  down_sql text,
+  down_no_transaction boolean NOT NULL DEFAULT false,
+  error text,
+  PRIMARY KEY (module, version)
+);
+CREATE TABLE IF NOT EXISTS ${this.#log} (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  module text NOT NULL DEFAULT '',
+  version text NOT NULL,
+  name text NOT NULL,
+  action text NOT NULL CHECK (action IN ('up', 'down', 'baseline', 'repair')),
+  outcome text NOT NULL CHECK (outcome IN ('success', 'failure')),
+  error text,
+  started_at timestamptz NOT NULL,
+  duration_ms integer NOT NULL,
+  performed_by text NOT NULL
+);`);
+  }
+
+  /** Whether the tracking table exists; read-only commands never create it. */
+  async exists(): Promise<boolean> {
+    const rows = await this.#db.query<{ found: boolean }>(
+      "SELECT to_regclass($1) IS NOT NULL AS found",
+      [this.#table],
+    );
+    return rows[0]?.found === true;
+  }
+
+  /** The module's rows in version order; empty when the table does not exist yet. */
+  async list(): Promise<AppliedMigration[]> {
+    if (!(await this.exists())) return [];
+    const rows = await this.#db.query<AppliedMigration & Record<string, unknown>>(
+      `SELECT ${APPLIED_COLUMNS} FROM ${this.#table} WHERE module = $1`,
+      [this.#options.module],
+    );
+    return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  /** Inserts or replaces the row of `row.version`, on `db` (pass the migration's transaction). */
+  async record(db: Queryable, row: Omit<AppliedMigration, "appliedAt">): Promise<void> {
+    await db.query(
+      `INSERT INTO ${this.#table} (module, version, name, checksum, checksum_algorithm, status,
+         execution_time_ms, applied_by, down_sql, down_no_transaction, error)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (module, version) DO UPDATE SET name = EXCLUDED.name,
+         checksum = EXCLUDED.checksum, checksum_algorithm = EXCLUDED.checksum_algorithm,
+         status = EXCLUDED.status, applied_at = now(), execution_time_ms = EXCLUDED.execution_time_ms,
+         applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql,
+         down_no_transaction = EXCLUDED.down_no_transaction, error = EXCLUDED.error`,
+      [
+        this.#options.module,
+        row.version,
+        row.name,
+        row.checksum,
+        row.checksumAlgorithm,
+        row.status,
+        Math.round(row.executionTimeMs),
+        row.appliedBy,
+        row.downSql,
+        row.downNoTransaction,
+        row.error,
+      ],
+    );
+  }
+
+  /** Updates the checksum and stored down of an applied row (repair). */
+  async rechecksum(
+    db: Queryable,
+    version: string,
+    fields: Pick<
+      AppliedMigration,
+      "checksum" | "checksumAlgorithm" | "downSql" | "downNoTransaction"
+    >,
+  ): Promise<void> {
+    await db.query(
+      `UPDATE ${this.#table} SET checksum = $3, checksum_algorithm = $4, down_sql = $5,
+         down_no_transaction = $6 WHERE module = $1 AND version = $2`,
+      [
+        this.#options.module,
+        version,
+        fields.checksum,
+        fields.checksumAlgorithm,
+        fields.downSql,
+        fields.downNoTransaction,
+      ],
+    );
+  }
+
+  /** Marks a failed row as applied (its changes are all in place). */
+  async markApplied(db: Queryable, version: string): Promise<void> {
+    await db.query(
+      `UPDATE ${this.#table} SET status = 'applied', error = NULL WHERE module = $1 AND version = $2`,
+      [this.#options.module, version],
+    );
+  }
+
+  /** Deletes the row of `version` (rolled back). */
+  async remove(db: Queryable, version: string): Promise<void> {
+    await db.query(`DELETE FROM ${this.#table} WHERE module = $1 AND version = $2`, [
+      this.#options.module,
+      version,
+    ]);
+  }
+
+  /** Appends to the log, on `db` (the migration's transaction for a success). */
+  async log(db: Queryable, entry: NewLogEntry): Promise<void> {
+    await db.query(
+      `INSERT INTO ${this.#log} (module, version, name, action, outcome, error, started_at,
+         duration_ms, performed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        this.#options.module,
+        entry.version,
+        entry.name,
+        entry.action,
+        entry.outcome,
+        entry.error,
+        entry.startedAt ?? new Date(),
+        Math.round(entry.durationMs),
+        entry.performedBy,
+      ],
+    );
+  }
+
+  /** The module's log, oldest first; empty when the table does not exist yet. */
+  async history(options: { limit?: number } = {}): Promise<LogEntry[]> {
+    if (!(await this.exists())) return [];
+    const limit = options.limit === undefined
+      ? ""
+      : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
+    const rows = await this.#db.query<LogEntry & Record<string, unknown>>(
+      `SELECT * FROM (SELECT id::integer AS id, version, name, action, outcome, error,
+         started_at AS "startedAt", duration_ms AS "durationMs", performed_by AS "performedBy"
+       FROM ${this.#log} WHERE module = $1 ORDER BY id DESC${limit}) recent ORDER BY id`,
+      [this.#options.module],
+    );
+    return rows.map((row) => ({ ...row, startedAt: toDate(row.startedAt) }));
+  }
+}
+
+function normalizeApplied(row: AppliedMigration): AppliedMigration {
+  return {
+    ...row,
+    appliedAt: toDate(row.appliedAt),
+    executionTimeMs: Number(row.executionTimeMs),
+    downNoTransaction: row.downNoTransaction === true,
+  };
+}
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}

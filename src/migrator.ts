@@ -1,0 +1,514 @@
+/**
+ * Runs plans: takes the lock, applies each migration and its tracking row in one transaction
+ * (unless `no-transaction`), retries lock timeouts, logs every outcome.
+ *
+ * @module
+ */
+import type { Driver, Queryable } from "./drivers/driver.ts";
+import { MigrationError } from "./errors.ts";
+import { type AppliedMigration, Ledger, type LogEntry } from "./ledger.ts";
+import { acquireLock, type HeldLock, lockKey } from "./lock.ts";
+import { CHECKSUM_ALGORITHM, type Migration } from "./migration.ts";
+import {
+  type DownStep,
+  planDown,
+  type PlanDownOptions,
+  type PlanStep,
+  planUp,
+  type PlanUpOptions,
+  type UpStep,
+} from "./plan.ts";
+import { runScript } from "./run_script.ts";
+import { appliedBy, retryLockTimeouts, setTimeouts, statementsDone } from "./execution.ts";
+import { compareVersions } from "./version.ts";
+
+/** Options of {@linkcode Migrator}. */
+export interface MigratorOptions {
+  /** The database. The migrator does not close it. */
+  driver: Driver;
+  /** Migrations on disk, in version order (from `loadMigrations`). */
+  migrations: readonly Migration[];
+  /** Schema of the tracking tables and of `{{schema}}` templates. Default `public`. */
+  schema?: string;
+  /** Module whose migrations these are. Default `""`. */
+  module?: string;
+  /** Tracking table. Default `tide_migrations`; the log table is `tide_migration_log`, or `<table>_log`. */
+  table?: string;
+  /** How long to wait for another run's lock, in ms. Default 60 000. */
+  lockWaitMs?: number;
+  /** `lock_timeout` for each migration, in ms; 0 for none. Default 0. */
+  lockTimeoutMs?: number;
+  /** `statement_timeout` for each migration, in ms; 0 for none. Default 0. */
+  statementTimeoutMs?: number;
+  /** Retries of a migration that hit `lock_timeout`. Default 3. */
+  lockRetries?: number;
+  /** Who runs it, for the tracking table. Default: `$GITHUB_ACTOR` or `$USER`. */
+  actor?: string;
+  /** Progress callback. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Progress of a run: a step starts, or finishes with its duration. */
+export type ProgressEvent =
+  | { type: "start"; step: PlanStep }
+  | { type: "done"; step: PlanStep; durationMs: number }
+  | { type: "retry"; step: PlanStep; attempt: number; delayMs: number };
+
+/** A migration acted on. */
+export interface StepResult {
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** Applied or rolled back. */
+  direction: "up" | "down";
+  /** How long it took; 0 in a dry run. */
+  durationMs: number;
+  /** The rendered SQL it ran (or would run, in a dry run). */
+  sql: string;
+}
+
+/** What `up`, `down`, `redo`, `reset` did. */
+export interface RunResult {
+  /** Steps in the order they ran. */
+  steps: StepResult[];
+  /** True when nothing was run. */
+  dryRun: boolean;
+}
+
+/** A migration in `status`. */
+export interface StatusEntry {
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** When applied; absent when pending. */
+  appliedAt?: Date;
+  /** Where its file is, when there is one. */
+  file?: string;
+}
+
+/** Where the database stands against the files. */
+export interface MigrationStatus {
+  /** Applied, in version order. */
+  applied: StatusEntry[];
+  /** Not applied yet, in version order. */
+  pending: StatusEntry[];
+  /** Applied but without a file. */
+  missing: StatusEntry[];
+  /** Applied, but the file changed since. */
+  edited: StatusEntry[];
+  /** Failed halfway (dirty). */
+  failed: StatusEntry[];
+}
+
+/** Options of `up`. */
+export interface UpOptions extends PlanUpOptions {
+  /** Plan only; run nothing. */
+  dryRun?: boolean;
+}
+
+/** Options of `down`. */
+export interface DownOptions extends PlanDownOptions {
+  /** Plan only; run nothing. */
+  dryRun?: boolean;
+}
+
+/** Options of `repair`. */
+export interface RepairOptions {
+  /** A failed migration whose changes are all in place: mark it applied. */
+  markApplied?: string;
+  /** A failed migration none of whose changes are in place: forget it. */
+  markRolledBack?: string;
+}
+
+/** What `repair` changed. */
+export interface RepairResult {
+  /** Versions whose checksum and stored down were re-recorded. */
+  rechecksummed: string[];
+  /** Versions whose failed state was resolved. */
+  resolved: string[];
+}
+
+/**
+ * Applies and rolls back migrations on one database.
+ *
+ * @example Apply everything pending
+ * ```ts ignore
+ * import { connect, loadMigrations, Migrator } from "@tide/tide";
+ *
+ * await using driver = await connect("postgres://app@localhost/app");
+ * const migrator = new Migrator({ driver, migrations: await loadMigrations("migrations") });
+ * const { steps } = await migrator.up();
+ * console.log(`applied ${steps.length}`);
+ * ```
+ */
+export class Migrator {
+  readonly #options: Required<Omit<MigratorOptions, "onProgress" | "actor">> & MigratorOptions;
+  readonly #ledger: Ledger;
+  #actor?: string;
+
+  /** A migrator over `options.driver`; nothing runs until a method is called. */
+  constructor(options: MigratorOptions) {
+    const table = options.table ?? "tide_migrations";
+    this.#options = {
+      schema: "public",
+      module: "",
+      table,
+      lockWaitMs: 60_000,
+      lockTimeoutMs: 0,
+      statementTimeoutMs: 0,
+      lockRetries: 3,
+      ...options,
+    };
+    this.#ledger = new Ledger(options.driver, {
+      schema: this.#options.schema,
+      table,
+      logTable: table === "tide_migrations" ? "tide_migration_log" : `${table}_log`,
+      module: this.#options.module,
+    });
+  }
+
+  /** Applied, pending, missing, edited and failed migrations. Read-only. */
+  async status(): Promise<MigrationStatus> {
+    const applied = await this.#ledger.list();
+    const byVersion = new Map(this.#options.migrations.map((m) => [m.version, m]));
+    const entry = (row: AppliedMigration): StatusEntry => ({
+      version: row.version,
+      name: row.name,
+      appliedAt: row.appliedAt,
+      file: byVersion.get(row.version)?.up.path,
+    });
+    const done = new Set(applied.map((row) => row.version));
+    return {
+      applied: applied.filter((row) => row.status === "applied").map(entry),
+      pending: this.#options.migrations.filter((m) => !done.has(m.version)).map((m) => ({
+        version: m.version,
+        name: m.name,
+        file: m.up.path,
+      })),
+      missing: applied.filter((row) => !byVersion.has(row.version)).map(entry),
+      edited: applied.filter((row) => {
+        const file = byVersion.get(row.version);
+        return file !== undefined && file.checksum !== row.checksum;
+      }).map(entry),
+      failed: applied.filter((row) => row.status === "failed").map(entry),
+    };
+  }
+
+  /** The log of every up, down, baseline and repair, oldest first. Read-only. */
+  history(options: { limit?: number } = {}): Promise<LogEntry[]> {
+    return this.#ledger.history(options);
+  }
+
+  /** Applies pending migrations (up to `to`). */
+  async up(options: UpOptions = {}): Promise<RunResult> {
+    if (options.dryRun) {
+      const steps = planUp({ ...this.#input(), applied: await this.#ledger.list() }, options);
+      return { dryRun: true, steps: steps.map((step) => this.#dryStep(step)) };
+    }
+    return await this.#locked(async () => {
+      const steps = planUp({ ...this.#input(), applied: await this.#ledger.list() }, options);
+      return { dryRun: false, steps: await this.#runSteps(steps) };
+    });
+  }
+
+  /** Rolls back the last migration, or `count`, down `to` a version, or `all`. */
+  async down(options: DownOptions = {}): Promise<RunResult> {
+    if (options.dryRun) {
+      const steps = planDown({ ...this.#input(), applied: await this.#ledger.list() }, options);
+      return { dryRun: true, steps: steps.map((step) => this.#dryStep(step)) };
+    }
+    return await this.#locked(async () => {
+      const steps = planDown({ ...this.#input(), applied: await this.#ledger.list() }, options);
+      return { dryRun: false, steps: await this.#runSteps(steps) };
+    });
+  }
+
+  /** Rolls back the last migration and applies it again. */
+  async redo(): Promise<RunResult> {
+    return await this.#locked(async () => {
+      const input = { ...this.#input(), applied: await this.#ledger.list() };
+      const [down] = planDown(input, { count: 1 });
+      if (!down) return { dryRun: false, steps: [] };
+      const done = await this.#runSteps([down]);
+      const up = planUp({ ...input, applied: await this.#ledger.list() }, { to: down.version });
+      return { dryRun: false, steps: [...done, ...(await this.#runSteps(up))] };
+    });
+  }
+
+  /** Rolls back everything, then applies everything. */
+  async reset(): Promise<RunResult> {
+    return await this.#locked(async () => {
+      const input = { ...this.#input(), applied: await this.#ledger.list() };
+      const done = await this.#runSteps(planDown(input, { all: true }));
+      const up = planUp({ ...input, applied: await this.#ledger.list() });
+      return { dryRun: false, steps: [...done, ...(await this.#runSteps(up))] };
+    });
+  }
+
+  /** Records every migration up to `version` as applied without running it. */
+  async baseline(version: string): Promise<StepResult[]> {
+    if (!this.#options.migrations.some((m) => compareVersions(m.version, version) === 0)) {
+      throw new MigrationError(
+        "UNKNOWN_VERSION",
+        `Cannot baseline at ${version}: no migration file has that version. Run \`tide status\` to list them.`,
+        { version },
+      );
+    }
+    return await this.#locked(async () => {
+      const applied = new Set((await this.#ledger.list()).map((row) => row.version));
+      const chosen = this.#options.migrations.filter((m) =>
+        compareVersions(m.version, version) <= 0 && !applied.has(m.version)
+      );
+      const actor = await this.#whoAmI();
+      for (const migration of chosen) {
+        await this.#options.driver.transaction(async (tx) => {
+          await this.#ledger.record(tx, this.#appliedRow(migration, 0, actor));
+          await this.#ledger.log(tx, this.#logEntry(migration, "baseline", 0, actor));
+        });
+      }
+      return chosen.map((m) => ({
+        version: m.version,
+        name: m.name,
+        direction: "up" as const,
+        durationMs: 0,
+        sql: "",
+      }));
+    });
+  }
+
+  /** Re-records checksums and stored downs of edited files; resolves a failed migration. */
+  async repair(options: RepairOptions = {}): Promise<RepairResult> {
+    return await this.#locked(async () => {
+      const actor = await this.#whoAmI();
+      const applied = await this.#ledger.list();
+      const resolved = await this.#resolveFailed(applied, options, actor);
+      const byVersion = new Map(this.#options.migrations.map((m) => [m.version, m]));
+      const rechecksummed: string[] = [];
+      for (const row of applied) {
+        const migration = byVersion.get(row.version);
+        if (!migration || row.status !== "applied") continue;
+        const stored = this.#appliedRow(migration, row.executionTimeMs, row.appliedBy);
+        if (
+          row.checksum === stored.checksum && row.downSql === stored.downSql &&
+          row.checksumAlgorithm === CHECKSUM_ALGORITHM
+        ) continue;
+        await this.#options.driver.transaction(async (tx) => {
+          await this.#ledger.rechecksum(tx, row.version, stored);
+          await this.#ledger.log(tx, this.#logEntry(migration, "repair", 0, actor));
+        });
+        rechecksummed.push(row.version);
+      }
+      return { rechecksummed, resolved };
+    });
+  }
+
+  async #resolveFailed(
+    applied: AppliedMigration[],
+    options: RepairOptions,
+    actor: string,
+  ): Promise<string[]> {
+    const version = options.markApplied ?? options.markRolledBack;
+    if (version === undefined) return [];
+    const row = applied.find((r) => r.version === version && r.status === "failed");
+    if (!row) {
+      throw new MigrationError(
+        "UNKNOWN_VERSION",
+        `Cannot resolve ${version}: it is not a failed migration. Run \`tide status\` to see which one failed.`,
+        { version },
+      );
+    }
+    await this.#options.driver.transaction(async (tx) => {
+      if (options.markApplied !== undefined) await this.#ledger.markApplied(tx, version);
+      else await this.#ledger.remove(tx, version);
+      await this.#ledger.log(tx, {
+        ...row,
+        action: "repair",
+        outcome: "success",
+        error: null,
+        durationMs: 0,
+        performedBy: actor,
+      });
+    });
+    return [version];
+  }
+
+  #input(): { migrations: readonly Migration[] } {
+    return { migrations: this.#options.migrations };
+  }
+
+  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+    const { driver, schema, table, lockWaitMs } = this.#options;
+    const key = await lockKey(`tide:${schema}.${table}`);
+    let lock: HeldLock | undefined;
+    try {
+      lock = await acquireLock(driver, key, { waitMs: lockWaitMs });
+      await this.#ledger.ensure();
+      return await fn();
+    } finally {
+      await lock?.release();
+    }
+  }
+
+  async #runSteps(steps: readonly PlanStep[]): Promise<StepResult[]> {
+    const results: StepResult[] = [];
+    const actor = await this.#whoAmI();
+    for (const step of steps) {
+      this.#options.onProgress?.({ type: "start", step });
+      const started = performance.now();
+      if (step.direction === "up") await this.#applyUp(step, actor);
+      else await this.#applyDown(step, actor);
+      const durationMs = performance.now() - started;
+      this.#options.onProgress?.({ type: "done", step, durationMs });
+      results.push({ ...this.#dryStep(step), durationMs });
+    }
+    return results;
+  }
+
+  async #applyUp(step: UpStep, actor: string): Promise<void> {
+    const { migration } = step;
+    await this.#execute(step, migration, "up", migration.noTransaction, actor, async (db, ms) => {
+      await this.#ledger.record(db, this.#appliedRow(migration, ms, actor));
+      await this.#ledger.log(db, this.#logEntry(migration, "up", ms, actor));
+    });
+  }
+
+  async #applyDown(step: DownStep, actor: string): Promise<void> {
+    const migration = downMigration(step);
+    await this.#execute(step, migration, "down", migration.noTransaction, actor, async (db, ms) => {
+      await this.#ledger.remove(db, step.version);
+      await this.#ledger.log(db, this.#logEntry(migration, "down", ms, actor));
+    });
+  }
+
+  /** Runs one script and its bookkeeping; a failure is logged and leaves no trace in a transaction. */
+  async #execute(
+    step: PlanStep,
+    migration: Migration,
+    direction: "up" | "down",
+    noTransaction: boolean,
+    actor: string,
+    record: (db: Queryable, durationMs: number) => Promise<void>,
+  ): Promise<void> {
+    const { driver, schema } = this.#options;
+    const started = performance.now();
+    const run = async (db: Queryable) => {
+      await setTimeouts(db, this.#options, !noTransaction);
+      await runScript(db, migration, direction, { schema });
+      await record(db, performance.now() - started);
+    };
+    try {
+      await retryLockTimeouts(
+        () => noTransaction ? run(driver) : driver.transaction(run),
+        {
+          retries: this.#options.lockRetries,
+          lockTimeoutMs: this.#options.lockTimeoutMs,
+          canRetry: (error) => !noTransaction || statementsDone(error) === 0,
+          onRetry: (attempt, delayMs) =>
+            this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+        },
+      );
+    } catch (error) {
+      await this.#recordFailure(migration, direction, noTransaction, actor, started, error);
+      throw error;
+    } finally {
+      if (noTransaction) {
+        await setTimeouts(driver, { lockTimeoutMs: 0, statementTimeoutMs: 0 }, false);
+      }
+    }
+  }
+
+  async #recordFailure(
+    migration: Migration,
+    direction: "up" | "down",
+    noTransaction: boolean,
+    actor: string,
+    started: number,
+    error: unknown,
+  ): Promise<void> {
+    const durationMs = performance.now() - started;
+    const message = error instanceof Error ? error.message : String(error);
+    const db = this.#options.driver;
+    // A no-transaction up that ran some statements is dirty: record it so later runs stop.
+    if (noTransaction && direction === "up" && (statementsDone(error) ?? 0) > 0) {
+      await this.#ledger.record(db, {
+        ...this.#appliedRow(migration, durationMs, actor),
+        status: "failed",
+        error: message,
+      });
+    }
+    await this.#ledger.log(db, {
+      ...this.#logEntry(migration, direction, durationMs, actor),
+      outcome: "failure",
+      error: message,
+    });
+  }
+
+  #appliedRow(
+    migration: Migration,
+    executionTimeMs: number,
+    actor: string,
+  ): Omit<AppliedMigration, "appliedAt"> {
+    return {
+      version: migration.version,
+      name: migration.name,
+      checksum: migration.checksum,
+      checksumAlgorithm: CHECKSUM_ALGORITHM,
+      status: "applied",
+      executionTimeMs,
+      appliedBy: actor,
+      downSql: migration.down?.sql ?? null,
+      downNoTransaction: migration.noTransaction,
+      error: null,
+    };
+  }
+
+  #logEntry(
+    migration: Migration,
+    action: LogEntry["action"],
+    durationMs: number,
+    actor: string,
+  ): Omit<LogEntry, "id" | "startedAt"> {
+    return {
+      version: migration.version,
+      name: migration.name,
+      action,
+      outcome: "success",
+      error: null,
+      durationMs,
+      performedBy: actor,
+    };
+  }
+
+  #dryStep(step: PlanStep): StepResult {
+    const migration = step.direction === "up" ? step.migration : downMigration(step);
+    const script = step.direction === "up" ? migration.up : migration.down;
+    return {
+      version: step.version,
+      name: step.name,
+      direction: step.direction,
+      durationMs: 0,
+      sql: script?.sql ?? "",
+    };
+  }
+
+  async #whoAmI(): Promise<string> {
+    this.#actor ??= await appliedBy(this.#options.driver, this.#options.actor);
+    return this.#actor;
+  }
+}
+
+/** The migration a down step runs: its file, or the SQL stored when it was applied. */
+function downMigration(step: DownStep): Migration {
+  if (step.migration?.down) return step.migration;
+  const path = `${step.version}_${step.name} (down SQL stored in the tracking table)`;
+  return {
+    version: step.version,
+    name: step.name,
+    up: { path, sql: "", line: 1, column: 1 },
+    down: { path, sql: step.storedDownSql ?? "", line: 1, column: 1 },
+    noTransaction: step.storedNoTransaction,
+    checksum: "",
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * Test support: a migrations directory written from a table of files, and a test body run once
+ * on PGlite and once on real PostgreSQL.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { connect } from "../drivers/connect.ts";
+import type { Driver } from "../drivers/driver.ts";
+import { testDatabaseUrl } from "./postgres_server.ts";
+
+/**
+ * Writes `files` (name to SQL text) into a new temporary directory and returns its path.
+ *
+ * @example
+ * ```ts ignore
+ * const dir = await writeMigrations({ "001_a.up.sql": "create table a ();" });
+ * ```
+ */
+export async function writeMigrations(files: Record<string, string>): Promise<string> {
+  const dir = await Deno.makeTempDir({ prefix: "tide_migrations_" });
+  for (const [name, text] of Object.entries(files)) await Deno.writeTextFile(join(dir, name), text);
+  return dir;
+}
+
+/** Where a scenario runs. */
+export type DatabaseKind = "pglite" | "postgres";
+
+/**
+ * Runs `body` as two steps, on an in-memory PGlite and on a fresh PostgreSQL database.
+ *
+ * @example
+ * ```ts ignore
+ * Deno.test("up applies everything", (t) =>
+ *   onEachDatabase(t, async (driver) => {
+ *     await driver.exec("select 1");
+ *   }));
+ * ```
+ */
+export async function onEachDatabase(
+  t: Deno.TestContext,
+  body: (driver: Driver, kind: DatabaseKind, url: string) => Promise<void>,
+  kinds: readonly DatabaseKind[] = ["pglite", "postgres"],
+): Promise<void> {
+  for (const kind of kinds) {
+    await t.step(kind, async () => {
+      const url = kind === "pglite" ? "memory://" : await testDatabaseUrl();
+      await using driver = await connect(url);
+      await body(driver, kind, url);
+    });
+  }
+}
