@@ -108,7 +108,8 @@ export function parseFileName(
  * ```ts
  * import { parseMigration } from "./parse_migration.ts";
  *
- * const file = parseMigration("-- migrate:up\nCREATE TABLE t ();\n-- migrate:down\nDROP TABLE t;\n", "001_t.sql", "single");
+ * const text = "-- migrate:up\nCREATE TABLE t ();\n-- migrate:down\nDROP TABLE t;\n";
+ * const file = parseMigration(text, "001_t.sql", "single");
  * file.up?.sql; // "CREATE TABLE t ();\n"
  * file.down?.line; // 4
  * ```
@@ -128,7 +129,8 @@ export function parseMigration(
         markers[0].start,
         `this ${kind} file holds a "-- migrate:${
           markers[0].direction
-        }" marker, which only single-file migrations use. Remove it, or merge the up and down files into one <version>_<name>.sql.`,
+        }" marker, which only single-file migrations use. Remove it, or merge the up and ` +
+          "down files into one <version>_<name>.sql.",
       );
     }
     const script = { path, sql: text, line: 1, column: 1 };
@@ -158,7 +160,8 @@ function findMarkers(text: string, path: string): Marker[] {
         text,
         path,
         match.index,
-        `unknown section marker "-- migrate:${direction}". Use "-- migrate:up" or "-- migrate:down".`,
+        `unknown section marker "-- migrate:${direction}". ` +
+          'Use "-- migrate:up" or "-- migrate:down".',
       );
     }
     let noTransaction = false;
@@ -170,7 +173,8 @@ function findMarkers(text: string, path: string): Marker[] {
           text,
           path,
           match.index,
-          `unknown option "${option}" on the "-- migrate:${direction}" line. The only option is transaction:false (or write -- tide:no-transaction).`,
+          `unknown option "${option}" on the "-- migrate:${direction}" line. ` +
+            "The only option is transaction:false (or write -- tide:no-transaction).",
         );
       }
     }
@@ -182,36 +186,7 @@ function findMarkers(text: string, path: string): Marker[] {
 }
 
 function parseSections(text: string, path: string, markers: Marker[]): ParsedMigrationFile {
-  const up = markers.find((marker) => marker.direction === "up");
-  if (up === undefined) {
-    throw problem(
-      "INVALID_SECTIONS",
-      text,
-      path,
-      0,
-      'no "-- migrate:up" line. Put "-- migrate:up" on its own line before the up SQL (and "-- migrate:down" before the down SQL), or rename the file to <version>_<name>.up.sql.',
-    );
-  }
-  for (const [index, marker] of markers.entries()) {
-    if (index > 0 && markers.slice(0, index).some((m) => m.direction === marker.direction)) {
-      throw problem(
-        "INVALID_SECTIONS",
-        text,
-        path,
-        marker.start,
-        `"-- migrate:${marker.direction}" appears a second time. Keep one up section and at most one down section.`,
-      );
-    }
-  }
-  if (markers[0].direction === "down") {
-    throw problem(
-      "INVALID_SECTIONS",
-      text,
-      path,
-      markers[0].start,
-      'the "-- migrate:down" section comes before "-- migrate:up". Move the up section first.',
-    );
-  }
+  const up = checkMarkerOrder(text, path, markers);
   const preamble = { path, sql: text.slice(0, up.start), line: 1, column: 1 };
   const code = firstCode(preamble.sql);
   if (code !== undefined) {
@@ -223,8 +198,7 @@ function parseSections(text: string, path: string, markers: Marker[]): ParsedMig
       'SQL before "-- migrate:up" belongs to no section. Move it below the "-- migrate:up" line.',
     );
   }
-  const fileWide = readDirectives(preamble);
-  const result: ParsedMigrationFile = { noTransaction: fileWide };
+  const result: ParsedMigrationFile = { noTransaction: readDirectives(preamble) };
   for (const [index, marker] of markers.entries()) {
     const end = markers[index + 1]?.start ?? text.length;
     const { line, column } = positionAt(text, marker.next);
@@ -233,6 +207,37 @@ function parseSections(text: string, path: string, markers: Marker[]): ParsedMig
     if (readDirectives(script) || marker.noTransaction) result.noTransaction = true;
   }
   return result;
+}
+
+/** Checks there is one up marker, at most one down marker, up first; returns the up marker. */
+function checkMarkerOrder(text: string, path: string, markers: Marker[]): Marker {
+  const fail = (offset: number, why: string) =>
+    problem("INVALID_SECTIONS", text, path, offset, why);
+  const up = markers.find((marker) => marker.direction === "up");
+  if (up === undefined) {
+    throw fail(
+      0,
+      'no "-- migrate:up" line. Put "-- migrate:up" on its own line before the up SQL ' +
+        '(and "-- migrate:down" before the down SQL), or rename the file to ' +
+        "<version>_<name>.up.sql.",
+    );
+  }
+  for (const [index, marker] of markers.entries()) {
+    if (markers.slice(0, index).some((earlier) => earlier.direction === marker.direction)) {
+      throw fail(
+        marker.start,
+        `"-- migrate:${marker.direction}" appears a second time. Keep one up section and at ` +
+          "most one down section.",
+      );
+    }
+  }
+  if (markers[0].direction === "down") {
+    throw fail(
+      markers[0].start,
+      'the "-- migrate:down" section comes before "-- migrate:up". Move the up section first.',
+    );
+  }
+  return up;
 }
 
 /**
@@ -258,9 +263,8 @@ function readDirectives(script: MigrationScript): boolean {
     }
     if (match.index > code) {
       throw fail(
-        `"-- tide:no-transaction" comes after SQL, where it has no effect. Move it to the comments at the top of the ${
-          script.line === 1 ? "file" : "section"
-        }.`,
+        `"-- tide:no-transaction" comes after SQL, where it has no effect. ` +
+          `Move it to the comments at the top of the ${script.line === 1 ? "file" : "section"}.`,
       );
     }
     noTransaction = true;
@@ -277,7 +281,8 @@ function checked(file: ParsedMigrationFile): ParsedMigrationFile {
         "EMPTY_UP",
         `Cannot read ${path}:${line}:${column}: the up ${
           line === 1 ? "file" : "section"
-        } holds no SQL, only comments or whitespace. Write the change there, or delete the migration.`,
+        } holds no SQL, only comments or whitespace. ` +
+          "Write the change there, or delete the migration.",
         { file: path, line, column },
       );
     }

@@ -1,0 +1,167 @@
+/**
+ * Running one direction of a migration: render templates, send the SQL, and turn a server error
+ * into a `MigrationError` pointing at the file, line and column of the fault.
+ *
+ * @module
+ */
+
+import type { Queryable } from "./drivers/driver.ts";
+import { MigrationError, type MigrationErrorCode, SqlError } from "./errors.ts";
+import type { Migration, MigrationScript } from "./migration.ts";
+import { offsetOfServerPosition, positionAt } from "./sql_position.ts";
+import { splitStatements, type SqlStatement } from "./sql_split.ts";
+import { type RenderedSql, renderScript, type TemplateOptions } from "./templates.ts";
+
+export { type RenderedSql, renderScript, type TemplateOptions };
+
+/** Options of {@linkcode runScript}. */
+export interface RunScriptOptions {
+  /** Schema for `{{schema}}` and `{{tables.x}}` templates; unqualified (`public`) when unset. */
+  schema?: string;
+}
+
+/** Where and how far a script got when it failed. */
+export interface ScriptErrorOptions {
+  /** Version, file, line, column and cause, as for `MigrationError`. */
+  error: { version: string; file: string; line: number; column: number; cause: unknown };
+  /** Statements that ran to completion before the failure. */
+  statementsDone: number;
+  /** Statements the script was split into (1 when it was sent whole). */
+  statementCount: number;
+}
+
+/**
+ * A migration script failed. `code` is `SQL_ERROR` for a server error (then `cause` is the
+ * `SqlError`), or the code of the underlying `MigrationError` (e.g. a lost connection).
+ * `statementsDone` says how many statements of a `-- tide:no-transaction` script ran (and stay
+ * applied) before the failing one; it is 0 for a script sent whole, which the caller's
+ * transaction rolls back.
+ *
+ * @example
+ * ```ts ignore
+ * try {
+ *   await runScript(db, migration, "up", {});
+ * } catch (error) {
+ *   if (error instanceof ScriptError && error.statementsDone > 0) {
+ *     console.error(`${error.statementsDone} of ${error.statementCount} statements stay applied.`);
+ *   }
+ * }
+ * ```
+ */
+export class ScriptError extends MigrationError {
+  /** Statements that completed (and, outside a transaction, stay applied). */
+  readonly statementsDone: number;
+  /** Statements the script was split into; 1 when it was sent whole. */
+  readonly statementCount: number;
+
+  /** Creates the error; `message` is complete. */
+  constructor(code: MigrationErrorCode, message: string, options: ScriptErrorOptions) {
+    super(code, message, options.error);
+    this.name = "ScriptError";
+    this.statementsDone = options.statementsDone;
+    this.statementCount = options.statementCount;
+  }
+}
+
+/**
+ * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`.
+ * A script is sent whole with one `exec`; a `noTransaction` script is split into statements
+ * sent one by one (several statements sent at once would run as one implicit transaction).
+ * Throws `MigrationError` `NO_DOWN` for a missing down, template errors from rendering, and a
+ * {@linkcode ScriptError} when the database fails, located in the file. Opens no transaction:
+ * that is the caller's job.
+ *
+ * @example
+ * ```ts ignore
+ * import { runScript } from "./run_script.ts";
+ *
+ * await driver.transaction((tx) => runScript(tx, migration, "up", { schema: "tenant_a" }));
+ * ```
+ */
+export async function runScript(
+  db: Queryable,
+  migration: Migration,
+  direction: "up" | "down",
+  options: RunScriptOptions,
+): Promise<void> {
+  const script = direction === "up" ? migration.up : migration.down;
+  if (script === undefined) {
+    throw new MigrationError(
+      "NO_DOWN",
+      `Cannot roll back ${migration.version} ${migration.name}: it has no down script. Add a ` +
+        `down file (or a "-- migrate:down" section) to ${migration.up.path}.`,
+      { version: migration.version, file: migration.up.path },
+    );
+  }
+  const rendered = renderScript(script, options);
+  const run = { migration, script, rendered, direction };
+  if (!migration.noTransaction) {
+    try {
+      await db.exec(rendered.text);
+    } catch (error) {
+      throw failure(error, run, { text: rendered.text, offset: 0 }, 0, 1);
+    }
+    return;
+  }
+  const statements = splitStatements(rendered.text);
+  for (const [index, statement] of statements.entries()) {
+    try {
+      await db.exec(statement.text);
+    } catch (error) {
+      throw failure(error, run, statement, index, statements.length);
+    }
+  }
+}
+
+/** What `runScript` was doing, for error messages. */
+interface Run {
+  migration: Migration;
+  script: MigrationScript;
+  rendered: RenderedSql;
+  direction: "up" | "down";
+}
+
+function failure(
+  error: unknown,
+  run: Run,
+  statement: SqlStatement,
+  index: number,
+  count: number,
+): unknown {
+  const split = run.migration.noTransaction;
+  if (!split && !(error instanceof SqlError)) return error;
+  const { script, rendered } = run;
+  const position = error instanceof SqlError ? error.position : undefined;
+  const renderedOffset = statement.offset +
+    (position === undefined ? 0 : offsetOfServerPosition(statement.text, position));
+  const { line, column } = positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
+  const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
+  const which = split ? ` (statement ${index + 1} of ${count})` : "";
+  const message = `${verb} ${script.path}:${line}:${column}${which}: ${describe(error)}` +
+    (split ? ` ${progress(index)}` : "");
+  const code = error instanceof MigrationError ? error.code : "SQL_ERROR";
+  return new ScriptError(code, message, {
+    error: { version: run.migration.version, file: script.path, line, column, cause: error },
+    statementsDone: index,
+    statementCount: count,
+  });
+}
+
+/** The server's message with its DETAIL, HINT and CONTEXT. */
+function describe(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!(error instanceof SqlError)) return /[.!?]$/.test(message) ? message : `${message}.`;
+  const parts = [/[.!?]$/.test(message) ? message : `${message}.`];
+  if (error.detail) parts.push(`DETAIL: ${error.detail}`);
+  if (error.hint) parts.push(`HINT: ${error.hint}`);
+  if (error.where) parts.push(`CONTEXT: ${error.where}`);
+  return parts.join(" ");
+}
+
+/** What stays applied when a statement of a no-transaction script fails. */
+function progress(done: number): string {
+  if (done === 0) return "No statement of it was applied.";
+  const applied = done === 1 ? "Statement 1 was" : `Statements 1 to ${done} were`;
+  return `${applied} applied outside a transaction and stay applied: undo or finish them by ` +
+    "hand before running it again.";
+}
