@@ -203,7 +203,12 @@ export function tableChildObjects(
       name: kind === "index" ? row.name : `${row.table_name}.${row.name}`,
       parent: row.table_name,
       definition,
-      attributes: attributes({ definition, ...extra, comment: row.comment }),
+      // The catalog's own text, so a description quotes no SQL added around it.
+      attributes: attributes({
+        definition: typeof row.definition === "string" ? row.definition : definition,
+        ...extra,
+        comment: row.comment,
+      }),
     },
     sortKey: under(owners, row.table_name, rank, row.name),
   });

@@ -121,6 +121,10 @@ function compare(before: SnapshotObject, after: SnapshotObject, options: DiffOpt
 /** Describes one attribute's change, or undefined when it did not change. */
 function describe(key: string, before?: string, after?: string): string | undefined {
   if (before === after) return undefined;
+  if (key === "comment") {
+    const quote = (value?: string) => value && `'${value.replaceAll("'", "''")}'`;
+    [before, after] = [quote(before), quote(after)];
+  }
   const long = (value: string) => value.includes("\n") || value.length > MAX_INLINE;
   // Flags ("true") and long values read better without their value.
   const quiet = (value: string) => value === "true" || long(value);
