@@ -55,20 +55,24 @@ export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promi
   const secrets = urlSecrets(databaseUrl);
   for (const secret of secrets) io.setSecret(secret);
   try {
+    // Unset options are left out, not passed as undefined, so the engine's defaults apply.
     const { steps } = await io.engine.migrate({
       databaseUrl,
       dir: inputs.dir,
-      schema: inputs.schema,
-      module: inputs.module,
+      ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
+      ...(inputs.module === undefined ? {} : { module: inputs.module }),
     });
     for (const step of steps) {
-      io.info(`Applied ${step.version} ${step.name} (${step.durationMs} ms)`);
+      io.info(`Applied ${step.version} ${step.name} (${Math.round(step.durationMs)} ms)`);
     }
     io.setOutput("applied", String(steps.length));
     io.setOutput("versions", JSON.stringify(steps.map((step) => step.version)));
     await io.writeSummary(renderApplied(steps));
   } catch (error) {
     const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+    if (!(error instanceof MigrationError) && error instanceof Error && error.stack) {
+      io.info(redactSecrets(error.stack, secrets));
+    }
     const file = error instanceof MigrationError && error.file
       ? {
         title: `tide: ${error.code}`,
@@ -77,7 +81,7 @@ export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promi
         startColumn: error.column,
       }
       : undefined;
-    io.error(message, file);
+    if (file) io.error(message, file);
     await io.writeSummary(`### ❌ tide: migrating failed\n\n${codeQuote(message)}\n`);
     io.setFailed(message);
   }

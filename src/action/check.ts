@@ -117,7 +117,7 @@ async function verify(
     const report = await io.engine.verifyMigrations({
       migrations: head,
       from,
-      schema: inputs.schema,
+      ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
     });
     const byVersion = new Map(head.map((migration) => [migration.version, migration]));
     const findings = report.migrations.filter((verdict) => !verdict.ok)

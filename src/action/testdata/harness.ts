@@ -158,6 +158,8 @@ export interface RunOptions {
   apiUrl?: string;
   /** `fake` runs the entry with the fake engine; `real` runs `main.ts` itself. */
   engine?: "fake" | "real";
+  /** Entry file relative to the repository root; overrides `engine`. */
+  entry?: string;
   /** Omit the pull_request payload (a push event). */
   noPullRequest?: boolean;
 }
@@ -207,9 +209,8 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   }
-  const entry = options.engine === "real"
-    ? "src/action/main.ts"
-    : "src/action/testdata/fake_main.ts";
+  const entry = options.entry ??
+    (options.engine === "real" ? "src/action/main.ts" : "src/action/testdata/fake_main.ts");
   const args = [
     "run",
     "--config",
