@@ -164,6 +164,12 @@ export interface RunOptions {
   noPullRequest?: boolean;
 }
 
+/** The permission flags action.yml runs the entry with, so tests grant exactly those. */
+export async function actionPermissions(): Promise<string[]> {
+  const yml = await Deno.readTextFile(join(ROOT, "action.yml"));
+  return [...yml.matchAll(/--allow-[a-z]+(?:=[^\s"]+)?/g)].map((match) => match[0]);
+}
+
 function eventPayload(repo: TestRepo): unknown {
   const repository = { full_name: "acme/shop", name: "shop", owner: { login: "acme" } };
   return {
@@ -215,12 +221,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     "run",
     "--config",
     join(ROOT, "deno.json"),
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    "--allow-net",
-    "--allow-sys",
-    "--allow-run=git",
+    ...await actionPermissions(),
     join(ROOT, entry),
   ];
   const out = await new Deno.Command(Deno.execPath(), {
