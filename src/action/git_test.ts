@@ -12,7 +12,7 @@ Deno.test("parseNameStatus() reads additions, deletions and renames from -z outp
 });
 
 Deno.test("commandGit() lists the top level of a directory at a commit, and nothing when absent", async () => {
-  const repo = await testRepo(
+  await using repo = await testRepo(
     { "db/001_a.up.sql": "select 1;", "db/nested/x.sql": "select 2;", "db/my file.sql": "" },
     { "db/002_b.up.sql": "select 3;" },
   );
@@ -30,11 +30,10 @@ Deno.test("commandGit() lists the top level of a directory at a commit, and noth
     status: "A",
     path: "db/002_b.up.sql",
   }]);
-  await Deno.remove(repo.dir, { recursive: true });
 });
 
 Deno.test("commandGit() fetches a base commit a shallow clone lacks", async () => {
-  const origin = await testRepo({ "db/001_a.up.sql": "select 1;" }, {
+  await using origin = await testRepo({ "db/001_a.up.sql": "select 1;" }, {
     "db/002_b.up.sql": "select 2;",
   });
   const clone = await Deno.makeTempDir({ prefix: "tide_action_clone_" });
@@ -45,5 +44,4 @@ Deno.test("commandGit() fetches a base commit a shallow clone lacks", async () =
   await git.fetchCommit(origin.baseSha);
   assert.equal(await git.hasCommit(origin.baseSha), true);
   await Deno.remove(clone, { recursive: true });
-  await Deno.remove(origin.dir, { recursive: true });
 });

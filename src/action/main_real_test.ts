@@ -17,7 +17,7 @@ Deno.test({
   name: "main.ts passes a PR whose migration round-trips on PGlite and comments the plan",
   ignore,
   fn: async () => {
-    const repo = await testRepo(INIT, {
+    await using repo = await testRepo(INIT, {
       "migrations/002_users.up.sql": "CREATE TABLE users (id int PRIMARY KEY, email text);\n",
       "migrations/002_users.down.sql": "DROP TABLE users;\n",
     });
@@ -39,7 +39,7 @@ Deno.test({
   name: "main.ts fails a PR whose down is lossy, annotating the migration",
   ignore,
   fn: async () => {
-    const repo = await testRepo(INIT, {
+    await using repo = await testRepo(INIT, {
       "migrations/002_note.up.sql": "ALTER TABLE init ADD COLUMN note text;\n",
       "migrations/002_note.down.sql": "SELECT 1;\n",
     });
@@ -59,7 +59,7 @@ Deno.test({
   ignore,
   fn: async () => {
     const { url, password } = await testServerUrlWithPassword();
-    const repo = await testRepo(INIT, {});
+    await using repo = await testRepo(INIT, {});
     const run = await runAction({
       repo,
       engine: "real",

@@ -13,7 +13,7 @@ const USERS = {
 const CHECK = { mode: "check", "github-token": "ghs_fake", comment: "true" };
 
 Deno.test("the check mode comments a passing plan on a clean PR and updates it on the next push", async () => {
-  const repo = await testRepo(INIT, USERS);
+  await using repo = await testRepo(INIT, USERS);
   await using api = fakeGitHub([
     { id: 1, body: "LGTM", html_url: "u1" },
     { id: 2, body: "ship it", html_url: "u2" },
@@ -44,7 +44,7 @@ Deno.test("the check mode comments a passing plan on a clean PR and updates it o
 });
 
 Deno.test("the check mode fails a lossy down with an annotation on the migration file", async () => {
-  const repo = await testRepo(INIT, {
+  await using repo = await testRepo(INIT, {
     "migrations/002_users.up.sql": "CREATE TABLE users (id int, note text);\n",
     "migrations/002_users.down.sql": "-- lossy\nALTER TABLE users DROP COLUMN note;\n",
   });
@@ -60,7 +60,7 @@ Deno.test("the check mode fails a lossy down with an annotation on the migration
 });
 
 Deno.test("the check mode points an up's SQL error at its line", async () => {
-  const repo = await testRepo(INIT, {
+  await using repo = await testRepo(INIT, {
     "migrations/002_users.up.sql": "CREATE TABLE users (id int);\nBROKEN;\n",
     "migrations/002_users.down.sql": "DROP TABLE users;\n",
   });
@@ -73,7 +73,7 @@ Deno.test("the check mode points an up's SQL error at its line", async () => {
 });
 
 Deno.test("the check mode fails an edit to a migration already on the base branch", async () => {
-  const repo = await testRepo(INIT, {
+  await using repo = await testRepo(INIT, {
     "migrations/001_init.up.sql": "CREATE TABLE init (id bigint);\n",
   });
   const run = await runAction({ repo, inputs: { ...CHECK, comment: "false" } });
@@ -86,7 +86,7 @@ Deno.test("the check mode fails an edit to a migration already on the base branc
 });
 
 Deno.test("the check mode fails a deleted merged migration unless fail-on leaves deletions out", async () => {
-  const repo = await testRepo({ ...INIT, ...USERS }, {
+  await using repo = await testRepo({ ...INIT, ...USERS }, {
     "migrations/002_users.up.sql": null,
     "migrations/002_users.down.sql": null,
   });
@@ -103,7 +103,7 @@ Deno.test("the check mode fails a deleted merged migration unless fail-on leaves
 });
 
 Deno.test("the check mode fails a new migration whose version sorts before the base's newest", async () => {
-  const repo = await testRepo({
+  await using repo = await testRepo({
     ...INIT,
     ...{
       "migrations/003_orders.up.sql": "CREATE TABLE orders (id int);\n",
@@ -119,7 +119,7 @@ Deno.test("the check mode fails a new migration whose version sorts before the b
 });
 
 Deno.test("the check mode reports an invalid file name as a validation error", async () => {
-  const repo = await testRepo(INIT, { "migrations/users.sql": "CREATE TABLE users ();\n" });
+  await using repo = await testRepo(INIT, { "migrations/users.sql": "CREATE TABLE users ();\n" });
   const run = await runAction({ repo, inputs: { ...CHECK, comment: "false" } });
   assert.equal(run.outputs.verdict, "fail");
   assert.match(
@@ -129,7 +129,7 @@ Deno.test("the check mode reports an invalid file name as a validation error", a
 });
 
 Deno.test("the check mode still passes without a comment when the token is read-only", async () => {
-  const repo = await testRepo(INIT, USERS);
+  await using repo = await testRepo(INIT, USERS);
   await using api = fakeGitHub();
   api.readOnly = true;
   const run = await runAction({ repo, inputs: CHECK, apiUrl: api.url });
@@ -142,7 +142,7 @@ Deno.test("the check mode still passes without a comment when the token is read-
 });
 
 Deno.test("the check mode resolves dir against the workspace and working-directory", async () => {
-  const repo = await testRepo(
+  await using repo = await testRepo(
     { "db/sql/001_init.up.sql": "CREATE TABLE init ();\n" },
     {
       "db/sql/002_users.up.sql": "CREATE TABLE users ();\n",
@@ -158,7 +158,7 @@ Deno.test("the check mode resolves dir against the workspace and working-directo
 });
 
 Deno.test("the apply mode reports what it applied and never prints the password", async () => {
-  const repo = await testRepo(INIT, USERS);
+  await using repo = await testRepo(INIT, USERS);
   const password = "p@ss w0rd/secret";
   const url = `postgres://app:${encodeURIComponent(password)}@127.0.0.1:5/app`;
   const run = await runAction({ repo, inputs: { mode: "apply", "database-url": url } });
@@ -172,7 +172,7 @@ Deno.test("the apply mode reports what it applied and never prints the password"
 });
 
 Deno.test("the apply mode redacts the password from the error when migrating fails", async () => {
-  const repo = await testRepo(INIT, {});
+  await using repo = await testRepo(INIT, {});
   const password = "fail-s3cr%t";
   const url = `postgres://app:${encodeURIComponent(password)}@127.0.0.1:5/app`;
   const run = await runAction({ repo, inputs: { mode: "apply", "database-url": url } });
@@ -183,8 +183,27 @@ Deno.test("the apply mode redacts the password from the error when migrating fai
 });
 
 Deno.test("the apply mode refuses to run without database-url", async () => {
-  const repo = await testRepo(INIT, {});
+  await using repo = await testRepo(INIT, {});
   const run = await runAction({ repo, inputs: { mode: "apply" } });
   assert.equal(run.code, 1);
   assert.match(run.stdout, /::error::.*database-url/);
+});
+
+Deno.test("the check mode verifies every migration and posts nothing outside a pull request", async () => {
+  await using repo = await testRepo(INIT, USERS);
+  await using api = fakeGitHub();
+  const run = await runAction({ repo, inputs: CHECK, apiUrl: api.url, noPullRequest: true });
+  assert.equal(run.code, 0, run.everything);
+  const versions = JSON.parse(run.outputs.migrations).map((m: { version: string }) => m.version);
+  assert.deepEqual(versions, ["001", "002"]);
+  assert.deepEqual(api.requests, []);
+});
+
+Deno.test("the check mode leaves the PR alone when comment is false", async () => {
+  await using repo = await testRepo(INIT, USERS);
+  await using api = fakeGitHub();
+  const run = await runAction({ repo, inputs: { ...CHECK, comment: "false" }, apiUrl: api.url });
+  assert.equal(run.outputs.verdict, "pass");
+  assert.deepEqual(api.requests, []);
+  assert.equal(run.outputs["comment-url"], "");
 });

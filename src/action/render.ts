@@ -170,5 +170,9 @@ function render(plan: Plan, withSql: boolean): string {
  */
 export function renderPlan(plan: Plan): string {
   const full = render(plan, true);
-  return full.length <= MAX_COMMENT_LENGTH ? full : render(plan, false);
+  if (full.length <= MAX_COMMENT_LENGTH) return full;
+  const short = render(plan, false);
+  if (short.length <= MAX_COMMENT_LENGTH) return short;
+  return short.slice(0, MAX_COMMENT_LENGTH) +
+    "\n\n_Plan cut short: too long for a comment. See the annotations._\n";
 }

@@ -18,8 +18,8 @@ async function git(cwd: string, ...args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout).trim();
 }
 
-/** A temporary repository with a base commit and a head commit on top. */
-export interface TestRepo {
+/** A temporary repository with a base commit and a head commit on top; disposing removes it. */
+export interface TestRepo extends AsyncDisposable {
   dir: string;
   baseSha: string;
   headSha: string;
@@ -51,7 +51,8 @@ export async function testRepo(base: FileSet, head: FileSet): Promise<TestRepo> 
   await git(dir, "config", "user.name", "CI");
   const baseSha = await commit(dir, base, "base");
   const headSha = await commit(dir, head, "head");
-  return { dir, baseSha, headSha };
+  const dispose = () => Deno.remove(dir, { recursive: true });
+  return { dir, baseSha, headSha, [Symbol.asyncDispose]: dispose };
 }
 
 /** Adds a commit to an existing test repository (a second push). */
