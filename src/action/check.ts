@@ -46,7 +46,7 @@ function historyFindings(diff: PrDiff, head: readonly Migration[], root: string)
       kind: "edited",
       message: `Migration ${version} is already on the base branch and this PR edits it.`,
       fix: "Databases that applied it will not rerun it: revert the edit and add a new migration.",
-      file: repoPath(root, headByVersion.get(version)!.up.path),
+      file: diff.changedFiles.get(version) ?? repoPath(root, headByVersion.get(version)!.up.path),
       line: 1,
       version,
     });
@@ -175,7 +175,13 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
   }
   const diff: PrDiff = io.pullRequest
     ? await diffPullRequest(io.git, io.engine, head, io.pullRequest.baseSha, inputs.dir)
-    : { base: [], added: head.map((m) => m.version), edited: [], deleted: [] };
+    : {
+      base: [],
+      added: head.map((m) => m.version),
+      edited: [],
+      deleted: [],
+      changedFiles: new Map(),
+    };
   if (diff.baseError) {
     io.warning(
       `Reading the base branch's migrations failed, so edits go unnoticed: ${diff.baseError}`,

@@ -74,14 +74,14 @@ Deno.test("the check mode points an up's SQL error at its line", async () => {
 
 Deno.test("the check mode fails an edit to a migration already on the base branch", async () => {
   await using repo = await testRepo(INIT, {
-    "migrations/001_init.up.sql": "CREATE TABLE init (id bigint);\n",
+    "migrations/001_init.down.sql": "DROP TABLE init CASCADE;\n",
   });
   const run = await runAction({ repo, inputs: { ...CHECK, comment: "false" } });
   assert.equal(run.code, 1);
   assert.equal(run.outputs.verdict, "fail");
   assert.match(
     run.stdout,
-    /::error title=tide%3A edited,file=migrations\/001_init\.up\.sql,line=1::/,
+    /::error title=tide%3A edited,file=migrations\/001_init\.down\.sql,line=1::/,
   );
 });
 

@@ -17,6 +17,8 @@ export interface PrDiff {
   added: string[];
   /** Versions on both sides whose files the PR changes. */
   edited: string[];
+  /** For each changed version, the first file the PR changes (repository-relative). */
+  changedFiles: Map<string, string>;
   /** Versions on the base the head no longer has (deleted or renamed away). */
   deleted: string[];
   /** Why the base migrations could not be read, when they could not. */
@@ -74,15 +76,15 @@ function changedVersions(
   base: readonly Migration[],
   head: readonly Migration[],
   root: string,
-): Set<string> {
+): Map<string, string> {
   const baseByPath = byPath(base, root);
   const headByPath = byPath(head, root);
-  const versions = new Set<string>();
+  const versions = new Map<string, string>();
   for (const change of changes) {
     for (const path of [change.path, change.oldPath]) {
       if (path === undefined) continue;
       const version = baseByPath.get(path) ?? headByPath.get(path);
-      if (version !== undefined) versions.add(version);
+      if (version !== undefined && !versions.has(version)) versions.set(version, change.path);
     }
   }
   return versions;
@@ -121,9 +123,8 @@ export async function diffPullRequest(
   return {
     base,
     added: [...headVersions].filter((version) => !baseVersions.has(version)),
-    edited: [...changed].filter((version) =>
-      baseVersions.has(version) && headVersions.has(version)
-    ),
+    edited: [...changed.keys()].filter((v) => baseVersions.has(v) && headVersions.has(v)),
+    changedFiles: changed,
     deleted: [...baseVersions].filter((version) => !headVersions.has(version)),
     baseError,
   };
