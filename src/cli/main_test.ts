@@ -264,3 +264,12 @@ Deno.test("deno run src/cli/main.ts --help works as a program and exits 0", asyn
   match(stdout, /^tide \d+\.\d+\.\d+: PostgreSQL migrations/);
   ok(!stdout.includes("\x1b["));
 });
+
+Deno.test("colors appear only on a terminal, and never with NO_COLOR or --no-color", async () => {
+  const args = ["status", "--lock-wait", "soon"];
+  ok((await runCli(args, { cwd, isTerminal: true })).stderr.startsWith("\x1b[31merror:\x1b[0m "));
+  const noColor = await runCli(args, { cwd, isTerminal: true, env: { NO_COLOR: "1" } });
+  ok(!noColor.stderr.includes("\x1b["));
+  ok(!(await runCli([...args, "--no-color"], { cwd, isTerminal: true })).stderr.includes("\x1b["));
+  ok(!(await runCli(args, { cwd })).stderr.includes("\x1b["));
+});

@@ -206,6 +206,15 @@ Deno.test("a password in the database URL never appears in any output", async ()
     });
     equal(refused.code, 1);
     check(refused);
+    // The server quotes the bad value back: only the CLI's own scrubbing keeps it out.
+    await Deno.writeTextFile(
+      join(cwd, "migrations/004_leak.up.sql"),
+      `select '${password}'::int;\n`,
+    );
+    const leaked = await runCli(["up", "--database-url", url], { cwd });
+    equal(leaked.code, 1);
+    match(leaked.stderr, /invalid input syntax for type integer: "\*\*\*"/);
+    check(leaked);
     const wrong = new URL(url);
     wrong.password = "Wrong-pa55word";
     const bad = await runCli(["status", "--database-url", wrong.href], { cwd });

@@ -1,0 +1,86 @@
+import { equal, rejects } from "node:assert/strict";
+import { join } from "node:path";
+import { MigrationError } from "../errors.ts";
+import { resolveCliSettings } from "./context.ts";
+import type { CliIo } from "./output.ts";
+
+async function withConfig(config: unknown, fn: (cwd: string) => Promise<void>): Promise<void> {
+  const cwd = await Deno.makeTempDir({ prefix: "tide-cli-config-" });
+  try {
+    await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
+    await fn(cwd);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
+function io(cwd: string, env: Record<string, string> = {}): CliIo {
+  const vars = new Map(Object.entries(env));
+  return { stdout() {}, stderr() {}, isTerminal: false, env: { get: (k) => vars.get(k) }, cwd };
+}
+
+const CONFIG = {
+  dir: "db",
+  databaseUrl: "postgres://top/app",
+  lockWaitMs: 1000,
+  environments: {
+    staging: { databaseUrl: "postgres://staging/app", schema: "staging_schema" },
+    local: { schema: "local_schema" },
+  },
+};
+
+Deno.test("resolveCliSettings() prefers flags, then the environment, then DATABASE_URL, then the top level", async () => {
+  await withConfig(CONFIG, async (cwd) => {
+    const env = { DATABASE_URL: "postgres://env-var/app" };
+    const flags = await resolveCliSettings({
+      env: "staging",
+      "database-url": "memory://",
+      schema: "s",
+    }, io(cwd, env));
+    equal(flags.databaseUrl, "memory://");
+    equal(flags.schema, "s");
+    const staging = await resolveCliSettings({ env: "staging" }, io(cwd, env));
+    equal(staging.databaseUrl, "postgres://staging/app");
+    equal(staging.schema, "staging_schema");
+    const local = await resolveCliSettings({}, io(cwd, { ...env, TIDE_ENV: "local" }));
+    equal(local.databaseUrl, "postgres://env-var/app");
+    equal(local.schema, "local_schema");
+    const top = await resolveCliSettings({}, io(cwd));
+    equal(top.databaseUrl, "postgres://top/app");
+    equal(top.dir, "db");
+    equal(top.lockWaitMs, 1000);
+  });
+});
+
+Deno.test("resolveCliSettings() fills in the defaults without a config file", async () => {
+  const cwd = await Deno.makeTempDir({ prefix: "tide-cli-config-" });
+  try {
+    const settings = await resolveCliSettings({ "lock-timeout": "5s" }, io(cwd));
+    equal(settings.dir, "migrations");
+    equal(settings.databaseUrl, undefined);
+    equal(settings.schema, "public");
+    equal(settings.table, "tide_migrations");
+    equal(settings.lockWaitMs, 60_000);
+    equal(settings.lockTimeoutMs, 5_000);
+    equal(settings.protected, false);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("resolveCliSettings() does not expand an unset ${VAR} in a URL that a flag overrides", async () => {
+  await withConfig({ databaseUrl: "${UNSET_TIDE_URL}" }, async (cwd) => {
+    const settings = await resolveCliSettings({ "database-url": "memory://" }, io(cwd));
+    equal(settings.databaseUrl, "memory://");
+    await rejects(resolveCliSettings({}, io(cwd)), MigrationError);
+  });
+});
+
+Deno.test("resolveCliSettings() rejects an unknown environment with CONFIG_ERROR", async () => {
+  await withConfig(CONFIG, async (cwd) => {
+    await rejects(resolveCliSettings({ env: "prod" }, io(cwd)), (error) => {
+      equal((error as MigrationError).code, "CONFIG_ERROR");
+      return true;
+    });
+  });
+});
