@@ -1,9 +1,47 @@
 /**
- * tide: PostgreSQL migrations for Deno, on PostgreSQL (postgres.js) and embedded PGlite.
+ * tide: plain-SQL PostgreSQL migrations for Deno, on PostgreSQL (postgres.js) and on embedded
+ * PGlite, with round-trip verification that every down reverses its up.
+ *
+ * @example Apply pending migrations at startup
+ * ```ts ignore
+ * import { migrate } from "@tide/tide";
+ *
+ * await migrate({ databaseUrl: Deno.env.get("DATABASE_URL"), dir: "migrations" });
+ * ```
+ *
+ * @example Drive the migrator yourself
+ * ```ts ignore
+ * import { connect, loadMigrations, Migrator } from "@tide/tide";
+ *
+ * await using driver = await connect("postgres://app@localhost/app");
+ * const migrator = new Migrator({ driver, migrations: await loadMigrations("migrations") });
+ * console.log(await migrator.status());
+ * await migrator.down({ count: 1 });
+ * ```
  *
  * @module
  */
 export * from "./src/errors.ts";
 export * from "./src/migration.ts";
 export type * from "./src/drivers/driver.ts";
+export { connect, type ConnectOptions, resolveDatabaseUrl } from "./src/drivers/connect.ts";
+export {
+  loadMigrations,
+  type MigrationFileInput,
+  MigrationSourceError,
+  parseMigrationFiles,
+} from "./src/migration_source.ts";
+export { compareVersions } from "./src/version.ts";
+export {
+  type RenderedSql,
+  renderScript,
+  ScriptError,
+  type TemplateOptions,
+} from "./src/run_script.ts";
+export * from "./src/migrator.ts";
+export type { AppliedMigration, AppliedStatus, LogAction, LogEntry } from "./src/ledger.ts";
+export type { DownStep, PlanDownOptions, PlanStep, PlanUpOptions, UpStep } from "./src/plan.ts";
+export { migrate, type MigrateOptions } from "./src/migrate.ts";
+export { loadConfig, resolveSettings, type Settings, type TideConfig } from "./src/config.ts";
+export { redactSecrets, redactUrl } from "./src/redact.ts";
 export type * from "./src/verify/report.ts";

@@ -161,16 +161,45 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
 
   /** Inserts or replaces the row of `row.version`, on `db` (pass the migration's transaction). */
   async record(db: Queryable, row: Omit<AppliedMigration, "appliedAt">): Promise<void> {
+    const insert = this.#upsertStatement(row, 0);
+    await db.query(insert.sql, insert.params);
+  }
+
+  /** Records an applied migration and logs it, in one round trip. */
+  async recordApplied(
+    db: Queryable,
+    row: Omit<AppliedMigration, "appliedAt">,
+    entry: NewLogEntry,
+  ): Promise<void> {
+    const insert = this.#upsertStatement(row, 0);
+    const log = this.#logStatement(entry, insert.params.length);
+    await db.query(`WITH recorded AS (${insert.sql} RETURNING 1) ${log.sql}`, [
+      ...insert.params,
+      ...log.params,
+    ]);
+  }
+
+  /** Deletes a rolled-back migration's row and logs it, in one round trip. */
+  async recordRolledBack(db: Queryable, version: string, entry: NewLogEntry): Promise<void> {
+    const log = this.#logStatement(entry, 2);
     await db.query(
-      `INSERT INTO ${this.#table} (module, version, name, checksum, checksum_algorithm, status,
+      `WITH removed AS (DELETE FROM ${this.#table} WHERE module = $1 AND version = $2 RETURNING 1)
+       ${log.sql}`,
+      [this.#options.module, version, ...log.params],
+    );
+  }
+
+  #upsertStatement(row: Omit<AppliedMigration, "appliedAt">, offset: number): Statement {
+    return {
+      sql: `INSERT INTO ${this.#table} (module, version, name, checksum, checksum_algorithm, status,
          execution_time_ms, applied_by, down_sql, down_no_transaction, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       VALUES (${placeholders(offset, 11)})
        ON CONFLICT (module, version) DO UPDATE SET name = EXCLUDED.name,
          checksum = EXCLUDED.checksum, checksum_algorithm = EXCLUDED.checksum_algorithm,
          status = EXCLUDED.status, applied_at = now(), execution_time_ms = EXCLUDED.execution_time_ms,
          applied_by = EXCLUDED.applied_by, down_sql = EXCLUDED.down_sql,
          down_no_transaction = EXCLUDED.down_no_transaction, error = EXCLUDED.error`,
-      [
+      params: [
         this.#options.module,
         row.version,
         row.name,
@@ -183,7 +212,7 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
         row.downNoTransaction,
         row.error,
       ],
-    );
+    };
   }
 
   /** Updates the checksum and stored down of an applied row (repair). */
@@ -227,10 +256,15 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
 
   /** Appends to the log, on `db` (the migration's transaction for a success). */
   async log(db: Queryable, entry: NewLogEntry): Promise<void> {
-    await db.query(
-      `INSERT INTO ${this.#log} (module, version, name, action, outcome, error, started_at,
-         duration_ms, performed_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [
+    const log = this.#logStatement(entry, 0);
+    await db.query(log.sql, log.params);
+  }
+
+  #logStatement(entry: NewLogEntry, offset: number): Statement {
+    return {
+      sql: `INSERT INTO ${this.#log} (module, version, name, action, outcome, error, started_at,
+         duration_ms, performed_by) VALUES (${placeholders(offset, 9)})`,
+      params: [
         this.#options.module,
         entry.version,
         entry.name,
@@ -241,7 +275,7 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
         Math.round(entry.durationMs),
         entry.performedBy,
       ],
-    );
+    };
   }
 
   /** The module's log, oldest first; empty when the table does not exist yet. */
@@ -258,6 +292,16 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
     );
     return rows.map((row) => ({ ...row, startedAt: toDate(row.startedAt) }));
   }
+}
+
+interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/** `$<offset+1>, ..., $<offset+count>` */
+function placeholders(offset: number, count: number): string {
+  return Array.from({ length: count }, (_, i) => `$${offset + i + 1}`).join(", ");
 }
 
 function normalizeApplied(row: AppliedMigration): AppliedMigration {

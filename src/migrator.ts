@@ -159,7 +159,7 @@ export class Migrator {
       lockTimeoutMs: 0,
       statementTimeoutMs: 0,
       lockRetries: 3,
-      ...options,
+      ...withoutUndefined(options),
     };
     this.#ledger = new Ledger(options.driver, {
       schema: this.#options.schema,
@@ -264,8 +264,12 @@ export class Migrator {
       const actor = await this.#whoAmI();
       for (const migration of chosen) {
         await this.#options.driver.transaction(async (tx) => {
-          await this.#ledger.record(tx, this.#appliedRow(migration, 0, actor));
-          await this.#ledger.log(tx, this.#logEntry(migration, "baseline", 0, actor));
+          const row = this.#appliedRow(migration, 0, actor);
+          await this.#ledger.recordApplied(
+            tx,
+            row,
+            this.#logEntry(migration, "baseline", 0, actor),
+          );
         });
       }
       return chosen.map((m) => ({
@@ -369,16 +373,16 @@ export class Migrator {
   async #applyUp(step: UpStep, actor: string): Promise<void> {
     const { migration } = step;
     await this.#execute(step, migration, "up", migration.noTransaction, actor, async (db, ms) => {
-      await this.#ledger.record(db, this.#appliedRow(migration, ms, actor));
-      await this.#ledger.log(db, this.#logEntry(migration, "up", ms, actor));
+      const row = this.#appliedRow(migration, ms, actor);
+      await this.#ledger.recordApplied(db, row, this.#logEntry(migration, "up", ms, actor));
     });
   }
 
   async #applyDown(step: DownStep, actor: string): Promise<void> {
     const migration = downMigration(step);
     await this.#execute(step, migration, "down", migration.noTransaction, actor, async (db, ms) => {
-      await this.#ledger.remove(db, step.version);
-      await this.#ledger.log(db, this.#logEntry(migration, "down", ms, actor));
+      const entry = this.#logEntry(migration, "down", ms, actor);
+      await this.#ledger.recordRolledBack(db, step.version, entry);
     });
   }
 
@@ -393,8 +397,9 @@ export class Migrator {
   ): Promise<void> {
     const { driver, schema } = this.#options;
     const started = performance.now();
+    const timed = this.#options.lockTimeoutMs > 0 || this.#options.statementTimeoutMs > 0;
     const run = async (db: Queryable) => {
-      await setTimeouts(db, this.#options, !noTransaction);
+      if (timed) await setTimeouts(db, this.#options, !noTransaction);
       await runScript(db, migration, direction, { schema });
       await record(db, performance.now() - started);
     };
@@ -410,12 +415,12 @@ export class Migrator {
         },
       );
     } catch (error) {
-      await this.#recordFailure(migration, direction, noTransaction, actor, started, error);
+      // Bookkeeping must not hide the migration's own error (the connection may be gone).
+      await this.#recordFailure(migration, direction, noTransaction, actor, started, error)
+        .catch(() => {});
       throw error;
     } finally {
-      if (noTransaction) {
-        await setTimeouts(driver, { lockTimeoutMs: 0, statementTimeoutMs: 0 }, false);
-      }
+      if (noTransaction && timed) await driver.exec("RESET lock_timeout; RESET statement_timeout");
     }
   }
 
@@ -497,6 +502,11 @@ export class Migrator {
     this.#actor ??= await appliedBy(this.#options.driver, this.#options.actor);
     return this.#actor;
   }
+}
+
+/** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */
+function withoutUndefined<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The migration a down step runs: its file, or the SQL stored when it was applied. */

@@ -132,9 +132,8 @@ Deno.test("a no-transaction migration that fails halfway blocks later runs until
       rechecksummed: [],
       resolved: ["004"],
     });
-    await driver.exec("create table half (id int)"); // stands in for fixing the file
-    await assert.rejects(() => migrator.up(), { code: "SQL_ERROR" });
-    await migrator.repair({ markApplied: "004" });
+    await assert.rejects(() => migrator.up(), { code: "SQL_ERROR", message: /statement 2 of 2/ });
+    await migrator.repair({ markApplied: "004" }); // the user finished it by hand
     assert.deepEqual((await migrator.up()).steps.map((s) => s.version), ["005"]);
   });
 });
@@ -295,7 +294,7 @@ Deno.test("concurrent runs on one database apply each migration exactly once", a
   await onEachDatabase(t, async (_driver, _kind, url) => {
     const runs = await Promise.all([1, 2, 3].map(async () => {
       await using driver = await connect(url);
-      return (await migratorFor(driver, dir)).up();
+      return await (await migratorFor(driver, dir)).up();
     }));
     const applied = runs.flatMap((run) => run.steps.map((s) => s.version)).sort();
     assert.deepEqual(applied, ["001", "002", "003"]);
