@@ -79,7 +79,7 @@ export function cacheDirectory(): string {
   return join(base ?? Deno.makeTempDirSync({ prefix: "tide_cache_" }), "tide");
 }
 
-async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
+async function readIfPresent(file: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
   try {
     return await Deno.readFile(file);
   } catch {
