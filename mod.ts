@@ -45,3 +45,21 @@ export { migrate, type MigrateOptions } from "./src/migrate.ts";
 export { loadConfig, resolveSettings, type Settings, type TideConfig } from "./src/config.ts";
 export { redactSecrets, redactUrl } from "./src/redact.ts";
 export type * from "./src/verify/report.ts";
+export { verifyMigrations, type VerifyOptions } from "./src/verify/round_trip.ts";
+export {
+  validateMigrations,
+  type ValidateOptions,
+  type ValidationProblem,
+  type ValidationProblemKind,
+  type ValidationReport,
+} from "./src/validate.ts";
+export { type CreatedMigration, createMigration, type MigrationFormat } from "./src/scaffold.ts";
+export {
+  type SchemaSnapshot,
+  type SnapshotObject,
+  type SnapshotObjectKind,
+  type SnapshotOptions,
+  takeSnapshot,
+} from "./src/schema/snapshot.ts";
+export { type DiffOptions, diffSnapshots, type SchemaChange } from "./src/schema/diff.ts";
+export { textDiff, type TextDiffOptions } from "./src/schema/text_diff.ts";
