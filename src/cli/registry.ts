@@ -65,6 +65,16 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/reset.ts"),
   },
   {
+    name: "verify",
+    summary: "Check every migration round-trips (up, down, up) on an in-memory PGlite",
+    load: () => import("./commands/verify.ts"),
+  },
+  {
+    name: "dump",
+    summary: "Print or write the schema the migrations build (schema.sql)",
+    load: () => import("./commands/dump.ts"),
+  },
+  {
     name: "ping",
     summary: "Connect, print the server version and who holds the lock",
     load: () => import("./commands/ping.ts"),

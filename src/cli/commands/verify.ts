@@ -1,0 +1,157 @@
+/**
+ * `tide verify`: proves every migration round-trips (up, down, up again, identical schemas) on
+ * an in-memory PGlite, or on a throwaway database of a server given with `--database-url`.
+ *
+ * @module
+ */
+import { MigrationError } from "../../errors.ts";
+import type { MigrationVerdict, RoundTripFailure, VerifyReport } from "../../verify/report.ts";
+import { UsageError } from "../args.ts";
+import type { Command } from "../command.ts";
+import { loadCliMigrations } from "../context.ts";
+import { formatMs, type Output } from "../output.ts";
+
+/** The `verify` command. */
+export const command: Command = {
+  usage: "verify [--from V] [--fail-fast] [--ignore column-order] [--database-url postgres://...]",
+  description: "Runs each migration's up, down and up again on an in-memory PGlite, and checks\n" +
+    "that the down restores the schema exactly and the re-up rebuilds it. A failing migration\n" +
+    "does not hide the next ones. Never touches your database: only an explicit\n" +
+    "--database-url postgres://... is used, to create (and drop) a throwaway database there,\n" +
+    "for extensions PGlite lacks. Exit status 1 when any migration does not round-trip.",
+  options: {
+    from: {
+      type: "string",
+      arg: "V",
+      description: "Apply earlier migrations once; verify V and later ones.",
+    },
+    "fail-fast": { type: "boolean", description: "Stop at the first failing migration." },
+    ignore: {
+      type: "string",
+      arg: "WHAT",
+      description: "column-order: accept columns that come back in another order.",
+    },
+  },
+  async run(ctx) {
+    const { values, out } = ctx;
+    const databaseUrl = serverUrl(values["database-url"]);
+    const ignoreColumnOrder = ignoreOption(values.ignore);
+    const migrations = await loadCliMigrations(ctx);
+    const from = values.from as string | undefined;
+    if (from !== undefined && !migrations.some((m) => m.version === from)) {
+      throw new MigrationError(
+        "UNKNOWN_VERSION",
+        `Cannot verify from version "${from}": no migration in ${ctx.settings.dir} has it. ` +
+          "Run `tide status` to list the versions.",
+        { version: from },
+      );
+    }
+    const verified = from === undefined ? migrations.length : migrations.length -
+      migrations.findIndex((m) => m.version === from);
+    out.line(`Verifying ${plural(verified, "migration")} on ${where(databaseUrl)}.`);
+    const { verifyMigrations } = await import("../../verify/round_trip.ts");
+    const report = await verifyMigrations({
+      migrations,
+      from,
+      schema: ctx.settings.schema,
+      failFast: values["fail-fast"] === true,
+      ignoreColumnOrder,
+      databaseUrl,
+      onVerdict: (verdict) => printVerdict(out, verdict),
+    });
+    out.result(reportJson(report));
+    out.line(totalsLine(report));
+    return report.ok ? 0 : 1;
+  },
+};
+
+/** Only an explicit postgres:// flag leaves PGlite: verify must never touch the app database. */
+function serverUrl(value: string | boolean | undefined): string | undefined {
+  if (typeof value !== "string" || value === "" || value === "memory://") return undefined;
+  if (/^postgres(ql)?:\/\//i.test(value)) return value;
+  throw new UsageError(
+    "tide verify --database-url takes a postgres:// server URL, where a throwaway database is " +
+      "created and dropped; leave it out to verify on an in-memory PGlite.",
+  );
+}
+
+function ignoreOption(value: string | boolean | undefined): boolean {
+  if (value === undefined) return false;
+  if (value === "column-order") return true;
+  throw new UsageError(`--ignore takes "column-order", got "${value}".`);
+}
+
+function where(databaseUrl: string | undefined): string {
+  if (databaseUrl === undefined) return "an in-memory PGlite";
+  return `a throwaway database on ${new URL(databaseUrl).host}`;
+}
+
+/** What went wrong, in a few words, by failing step. */
+const FAILURE_WORDS: Record<RoundTripFailure, string> = {
+  "no-down": "no down",
+  up: "up failed",
+  down: "down failed",
+  "re-up": "re-up failed",
+  "down-differs": "schema after down differs",
+  "re-up-differs": "schema after re-up differs",
+};
+
+/**
+ * Prints one verdict: `ok  002_add_email in 12ms`, or `FAIL` with the problems, where the SQL
+ * error was and the text diff of the schemas.
+ *
+ * @example
+ * ```ts ignore
+ * await verifyMigrations({ migrations, onVerdict: (v) => printVerdict(ctx.out, v) });
+ * ```
+ */
+export function printVerdict(out: Output, verdict: MigrationVerdict): void {
+  const label = `${verdict.version}_${verdict.name}`;
+  const took = formatMs(verdict.durationMs);
+  if (verdict.ok) {
+    out.line(`${out.paint("green", "ok")}    ${label} in ${took}`);
+    return;
+  }
+  const words = verdict.failure ? FAILURE_WORDS[verdict.failure] : "failed";
+  out.line(`${out.paint("red", "FAIL")}  ${label}: ${words} (${took})`);
+  for (const problem of verdict.problems) out.line(`  - ${problem}`);
+  if (verdict.error) {
+    const { file, line, column } = verdict.error;
+    out.line(`  SQL error at ${file}:${line}:${column}`);
+  }
+  if (verdict.diff) {
+    for (const line of verdict.diff.trimEnd().split("\n")) out.line(`    ${line}`);
+  }
+}
+
+/**
+ * `verify --json`: the report with whole milliseconds.
+ *
+ * @example
+ * ```ts ignore
+ * ctx.out.result(reportJson(await verifyMigrations({ migrations })));
+ * ```
+ */
+export function reportJson(report: VerifyReport): VerifyReport {
+  return {
+    ...report,
+    migrations: report.migrations.map((m) => ({ ...m, durationMs: Math.round(m.durationMs) })),
+    timings: {
+      totalMs: Math.round(report.timings.totalMs),
+      bootMs: Math.round(report.timings.bootMs),
+    },
+  };
+}
+
+function totalsLine(report: VerifyReport): string {
+  const { verified, passed, failed, skipped } = report.totals;
+  const parts = [`${passed} passed`, `${failed} failed`];
+  if (skipped > 0) parts.push(`${skipped} skipped`);
+  const verdict = report.ok ? "Every migration round-trips" : "Not every migration round-trips";
+  return `${verdict}: ${verified} verified, ${parts.join(", ")} in ` +
+    `${formatMs(report.timings.totalMs)} (boot ${formatMs(report.timings.bootMs)}).`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
