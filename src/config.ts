@@ -126,7 +126,8 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
         `is not a setting (known: ${Object.keys(KNOWN_KEYS).join(", ")})`,
       );
     }
-    if (typeof value !== type) throw configError(path, prefix + key, `must be a ${type}`);
+    const actual: string = typeof value;
+    if (actual !== type) throw configError(path, prefix + key, `must be a ${type}`);
     settings[key] = value;
   }
   return settings as Settings;

@@ -7,7 +7,7 @@ function section(name: string): string {
   return yml.match(new RegExp(`^${name}:\\n((?:  .*\\n|\\n)*)`, "m"))?.[1] ?? "";
 }
 
-const inputs = [...section("inputs").matchAll(/^  ([a-z-]+):$/gm)].map((match) => match[1]);
+const inputs = [...section("inputs").matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
 
 Deno.test("action.yml maps every input to the INPUT_ variable @actions/core reads", () => {
   assert.ok(inputs.length >= 9);
@@ -39,7 +39,7 @@ Deno.test("action.yml runs the entry with explicit permissions, git the only sub
 });
 
 Deno.test("action.yml declares every output the entry sets", async () => {
-  const outputs = [...section("outputs").matchAll(/^  ([a-z-]+):$/gm)].map((match) => match[1]);
+  const outputs = [...section("outputs").matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
   const source = await Deno.readTextFile(new URL("./run.ts", import.meta.url)) +
     await Deno.readTextFile(new URL("./apply.ts", import.meta.url));
   const set = [...source.matchAll(/setOutput\("([a-z-]+)"/g)].map((match) => match[1]);
