@@ -1,0 +1,55 @@
+/**
+ * Where the testing helpers get their migrations: loaded from a directory (a path or a
+ * `file:` URL), or given already loaded.
+ *
+ * @module
+ */
+import { fileURLToPath } from "node:url";
+import { MigrationError } from "../src/errors.ts";
+import type { Migration } from "../src/migration.ts";
+import { loadMigrations } from "../src/migration_source.ts";
+
+/** Which migrations to use: a directory, or migrations already loaded. */
+export interface MigrationsInput {
+  /**
+   * Directory of the migrations: a path (relative to the working directory) or a `file:` URL,
+   * e.g. `new URL("../migrations", import.meta.url)`. Default `"migrations"`. Ignored when
+   * `migrations` is given.
+   */
+  dir?: string | URL;
+  /** Migrations already loaded (from `loadMigrations`), in version order. */
+  migrations?: readonly Migration[];
+}
+
+/**
+ * Returns `input.migrations`, else the migrations loaded from `input.dir`.
+ *
+ * @example
+ * ```ts ignore
+ * const migrations = await resolveMigrations({ dir: new URL("../migrations", import.meta.url) });
+ * ```
+ */
+export async function resolveMigrations(input: MigrationsInput): Promise<readonly Migration[]> {
+  if (input.migrations !== undefined) return input.migrations;
+  return await loadMigrations(pathOf(input.dir ?? "migrations"));
+}
+
+/**
+ * A file system path for a path or a `file:` URL.
+ *
+ * @example
+ * ```ts ignore
+ * pathOf(new URL("file:///app/migrations")); // "/app/migrations"
+ * ```
+ */
+export function pathOf(location: string | URL): string {
+  if (typeof location === "string") return location;
+  if (location.protocol !== "file:") {
+    throw new MigrationError(
+      "CONFIG_ERROR",
+      `Cannot read ${location.href}: only file: URLs and paths are supported. Pass a path, or ` +
+        `new URL("../migrations", import.meta.url).`,
+    );
+  }
+  return fileURLToPath(location);
+}

@@ -1,0 +1,35 @@
+/**
+ * Helpers for `deno test` suites of projects that use tide: verify that every migration
+ * round-trips (one test step per migration), get a fresh migrated database for application
+ * tests, and compare the migrated schema with a committed snapshot file.
+ *
+ * @example Verify the migrations and test against the migrated schema
+ * ```ts ignore
+ * // db_test.ts
+ * import { assertSchemaSnapshot, createTestDatabase, roundTripTest } from "@tide/tide/testing";
+ *
+ * const dir = new URL("./migrations", import.meta.url);
+ *
+ * roundTripTest({ dir });
+ *
+ * Deno.test("the schema is the committed one", async () => {
+ *   await using db = await createTestDatabase({ dir });
+ *   await assertSchemaSnapshot(db, new URL("./schema.sql", import.meta.url));
+ * });
+ * ```
+ *
+ * @module
+ */
+export type { MigrationsInput } from "./migrations_input.ts";
+export {
+  assertRoundTrip,
+  describeVerdict,
+  type RoundTripOptions,
+  roundTripTest,
+  type RoundTripTestOptions,
+  verifyRoundTrip,
+} from "./round_trip.ts";
+export { createTestDatabase, type TestDatabaseOptions } from "./test_database.ts";
+export { assertSchemaSnapshot, type SchemaSnapshotOptions } from "./schema_snapshot.ts";
+export type { PgliteDriver } from "../src/drivers/pglite.ts";
+export type { MigrationVerdict, VerifyReport } from "../src/verify/report.ts";

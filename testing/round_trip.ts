@@ -1,0 +1,174 @@
+/**
+ * Round-trip verification inside `deno test`: one test step per migration, so a migration whose
+ * down does not undo its up fails by name, with the schema diff in the failure.
+ *
+ * @module
+ */
+import { AssertionError } from "node:assert";
+import { redactSecrets } from "../src/redact.ts";
+import type { MigrationVerdict, VerifyReport } from "../src/verify/report.ts";
+import { verifyMigrations } from "../src/verify/round_trip.ts";
+import { type MigrationsInput, resolveMigrations } from "./migrations_input.ts";
+
+/** Options of {@linkcode verifyRoundTrip} and {@linkcode assertRoundTrip}. */
+export interface RoundTripOptions extends MigrationsInput {
+  /** Apply the migrations before this version once, then verify only it and later ones. */
+  from?: string;
+  /** Schema for `{{schema}}` templates. */
+  schema?: string;
+  /** Do not report columns that came back in another order. */
+  ignoreColumnOrder?: boolean;
+  /**
+   * A PostgreSQL server to verify on instead of an in-memory PGlite: a throwaway database is
+   * created there and dropped afterwards. Its password never appears in failures.
+   */
+  databaseUrl?: string;
+}
+
+/** Options of {@linkcode roundTripTest}. */
+export interface RoundTripTestOptions extends RoundTripOptions {
+  /** Name of the test. Default `"migrations round-trip"`. */
+  name?: string;
+  /** Skip the test, e.g. when a server it needs is not configured. */
+  ignore?: boolean;
+}
+
+/**
+ * Verifies that every migration round-trips (up, down, up again, with identical schemas) and
+ * returns the report, whatever it says.
+ *
+ * @example
+ * ```ts ignore
+ * import { verifyRoundTrip } from "@tide/tide/testing";
+ *
+ * const report = await verifyRoundTrip({ dir: "migrations" });
+ * console.log(report.totals); // { verified: 9, passed: 9, failed: 0, skipped: 0 }
+ * ```
+ */
+export async function verifyRoundTrip(options: RoundTripOptions = {}): Promise<VerifyReport> {
+  return await verifyMigrations({
+    migrations: await resolveMigrations(options),
+    from: options.from,
+    schema: options.schema,
+    ignoreColumnOrder: options.ignoreColumnOrder,
+    databaseUrl: options.databaseUrl,
+  });
+}
+
+/**
+ * Verifies that every migration round-trips, and throws an `AssertionError` naming every
+ * migration that does not, with its problems and schema diff.
+ *
+ * @example
+ * ```ts ignore
+ * import { assertRoundTrip } from "@tide/tide/testing";
+ *
+ * Deno.test("every down undoes its up", async () => {
+ *   await assertRoundTrip({ dir: new URL("../migrations", import.meta.url) });
+ * });
+ * ```
+ */
+export async function assertRoundTrip(options: RoundTripOptions = {}): Promise<void> {
+  const report = await verifyRoundTrip(options);
+  if (report.ok) return;
+  const failed = report.migrations.filter((verdict) => !verdict.ok);
+  const text = [
+    `${failed.length} of ${report.totals.verified} migrations do not round-trip ` +
+    `(up, down, up again).`,
+    ...failed.map(describeVerdict),
+  ].join("\n\n");
+  throw new AssertionError({ message: scrub(text, options.databaseUrl) });
+}
+
+/**
+ * Registers a `Deno.test` that verifies the migrations once, then reports each one as a step
+ * named after its file (`002_add_users`), failing with the problems and the schema diff.
+ *
+ * @example
+ * ```ts ignore
+ * // migrations_test.ts
+ * import { roundTripTest } from "@tide/tide/testing";
+ *
+ * roundTripTest({ dir: new URL("./migrations", import.meta.url) });
+ * ```
+ */
+export function roundTripTest(options: RoundTripTestOptions = {}): void {
+  Deno.test({
+    name: options.name ?? "migrations round-trip",
+    ignore: options.ignore,
+    fn: (t) => runRoundTripSteps(t, options),
+  });
+}
+
+/** The part of `Deno.TestContext` the steps need, so tests can watch the steps. */
+export type StepRunner = Pick<Deno.TestContext, "step">;
+
+/**
+ * Verifies the migrations, then runs one step per verdict on `t`: a passing step per migration
+ * that round-trips, a failing one (see {@linkcode assertVerdict}) per migration that does not.
+ *
+ * @example
+ * ```ts ignore
+ * Deno.test("migrations", (t) => runRoundTripSteps(t, { dir: "migrations" }));
+ * ```
+ */
+export async function runRoundTripSteps(t: StepRunner, options: RoundTripOptions): Promise<void> {
+  const report = await verifyRoundTrip(options);
+  for (const verdict of report.migrations) {
+    await t.step(`${verdict.version}_${verdict.name}`, () => {
+      assertVerdict(verdict, options.databaseUrl);
+    });
+  }
+}
+
+/**
+ * Throws an `AssertionError` holding the problems and diff of a verdict that is not ok.
+ *
+ * @example
+ * ```ts ignore
+ * for (const verdict of report.migrations) assertVerdict(verdict);
+ * ```
+ */
+export function assertVerdict(verdict: MigrationVerdict, databaseUrl?: string): void {
+  if (verdict.ok) return;
+  throw new AssertionError({ message: scrub(describeVerdict(verdict), databaseUrl) });
+}
+
+/**
+ * A failed verdict as text: the migration, the failed step, each problem, and the diff.
+ *
+ * @example
+ * ```ts ignore
+ * console.log(describeVerdict(report.migrations[1]));
+ * // 002_add_users does not round-trip (down-differs):
+ * //   - schema after down differs from before up: ...
+ * ```
+ */
+export function describeVerdict(verdict: MigrationVerdict): string {
+  const head = `${verdict.version}_${verdict.name} does not round-trip` +
+    (verdict.failure ? ` (${verdict.failure}):` : ":");
+  const lines = [head, ...verdict.problems.map((problem) => `  - ${problem}`)];
+  if (verdict.error) {
+    const { file, line, column } = verdict.error;
+    const where = `${file}:${line}:${column}`;
+    if (!verdict.problems.some((problem) => problem.includes(where))) lines.push(`  at ${where}`);
+  }
+  if (verdict.diff) lines.push("", indent(verdict.diff.trimEnd()));
+  return lines.join("\n");
+}
+
+function indent(text: string): string {
+  return text.split("\n").map((line) => `    ${line}`).join("\n");
+}
+
+/** Server errors may quote the connection string; a password must never reach test output. */
+function scrub(text: string, databaseUrl?: string): string {
+  if (databaseUrl === undefined) return redactSecrets(text);
+  let password = "";
+  try {
+    password = decodeURIComponent(new URL(databaseUrl).password);
+  } catch {
+    // Not a URL: the pattern-based scrub still applies.
+  }
+  return redactSecrets(text, password ? [password] : []);
+}

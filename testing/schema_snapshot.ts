@@ -1,0 +1,88 @@
+/**
+ * Schema snapshot tests: the schema of a database, as text, compared to a committed file that
+ * `--update` rewrites.
+ *
+ * @module
+ */
+import { AssertionError } from "node:assert";
+import { dirname } from "node:path";
+import type { Queryable } from "../src/drivers/driver.ts";
+import { takeSnapshot } from "../src/schema/snapshot.ts";
+import { textDiff } from "../src/schema/text_diff.ts";
+import { pathOf } from "./migrations_input.ts";
+
+/** Options of {@linkcode assertSchemaSnapshot}. */
+export interface SchemaSnapshotOptions {
+  /** Schema of tide's tracking tables, which the snapshot leaves out. Default `public`. */
+  schema?: string;
+  /** Tracking table name, if not `tide_migrations`; its log table (`<table>_log`) is left out too. */
+  table?: string;
+  /**
+   * Rewrite the file instead of comparing. Default: true when the test runs with `-- --update`
+   * (or `-- -u`), or with the environment variable `UPDATE_SNAPSHOTS=1`.
+   */
+  update?: boolean;
+}
+
+/**
+ * Compares the schema of `db` (every object except tide's tracking tables, as the text of
+ * `takeSnapshot`) with the file at `path`, and throws an `AssertionError` with a diff when they
+ * differ. With `deno test -- --update` (or `UPDATE_SNAPSHOTS=1`) it writes the file instead.
+ *
+ * @example
+ * ```ts ignore
+ * import { assertSchemaSnapshot, createTestDatabase } from "@tide/tide/testing";
+ *
+ * Deno.test("the migrated schema is the committed one", async () => {
+ *   await using db = await createTestDatabase();
+ *   await assertSchemaSnapshot(db, new URL("./schema.sql", import.meta.url));
+ * });
+ * ```
+ */
+export async function assertSchemaSnapshot(
+  db: Queryable,
+  path: string | URL,
+  options: SchemaSnapshotOptions = {},
+): Promise<void> {
+  const file = pathOf(path);
+  const schema = options.schema ?? "public";
+  const table = options.table ?? "tide_migrations";
+  const logTable = table === "tide_migrations" ? "tide_migration_log" : `${table}_log`;
+  const { text } = await takeSnapshot(db, {
+    exclude: [{ schema, table }, { schema, table: logTable }],
+  });
+  if (options.update ?? updateRequested()) {
+    await Deno.mkdir(dirname(file), { recursive: true });
+    await Deno.writeTextFile(file, text);
+    return;
+  }
+  const expected = await readSnapshot(file);
+  if (expected === text) return;
+  throw new AssertionError({
+    message: `Schema snapshot ${file} does not match the database schema. If the change is ` +
+      `intended, rewrite the file with \`deno test --allow-all <test file> -- --update\` ` +
+      `and commit it.\n\n${textDiff(expected, text, { labels: [file, "database"] })}`,
+  });
+}
+
+async function readSnapshot(file: string): Promise<string> {
+  try {
+    // Git may check the file out with CRLF line endings.
+    return (await Deno.readTextFile(file)).replace(/\r\n?/g, "\n");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new AssertionError({
+      message: `Schema snapshot ${file} does not exist. Create it by running the test with ` +
+        `\`deno test --allow-all <test file> -- --update\` (or UPDATE_SNAPSHOTS=1), then commit it.`,
+    });
+  }
+}
+
+function updateRequested(): boolean {
+  if (Deno.args.includes("--update") || Deno.args.includes("-u")) return true;
+  try {
+    return Deno.env.get("UPDATE_SNAPSHOTS") === "1";
+  } catch {
+    return false; // without --allow-env, only the flags count
+  }
+}

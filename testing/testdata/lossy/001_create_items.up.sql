@@ -1,0 +1,4 @@
+create table items (
+  id integer primary key,
+  name text not null
+);

@@ -1,0 +1,5 @@
+-- migrate:up
+create table tags (item_id integer references items (id), tag text not null);
+
+-- migrate:down
+drop table tags;
