@@ -6,6 +6,7 @@
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
+import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
 import { runScript } from "../run_script.ts";
 import { diffSnapshots, type SchemaChange } from "../schema/diff.ts";
@@ -58,6 +59,10 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   const started = performance.now();
   await using workspace = await openWorkspace(options.migrations, options.databaseUrl);
   const bootMs = performance.now() - started;
+  // `tide up` creates the schema (with its tracking tables) before any migration runs.
+  if (options.schema !== undefined) {
+    await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+  }
   const before = options.migrations.filter((m) =>
     options.from !== undefined && compareVersions(m.version, options.from) < 0
   );

@@ -1,0 +1,186 @@
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
+import { connect } from "../drivers/connect.ts";
+import { MigrationError } from "../errors.ts";
+import type { Migration } from "../migration.ts";
+import { loadMigrations } from "../migration_source.ts";
+import { testDatabaseUrl } from "../test_support/postgres_server.ts";
+import { writeMigrations } from "../test_support/scenario.ts";
+import type { MigrationVerdict, VerifyReport } from "./report.ts";
+import { verifyMigrations } from "./round_trip.ts";
+import { EXACT_FILES } from "./testdata/exact.ts";
+import { LOSSY_EXPECTED, LOSSY_FILES } from "./testdata/lossy.ts";
+
+async function migrationsOf(files: Record<string, string>): Promise<Migration[]> {
+  const dir = await writeMigrations(files);
+  try {
+    return await loadMigrations(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+function verdict(report: VerifyReport, version: string): MigrationVerdict {
+  const found = report.migrations.find((m) => m.version === version);
+  ok(found, `no verdict for ${version}`);
+  return found;
+}
+
+/** Each failing version fails at its step with its problem; every other version is ok. */
+async function assertLossyVerdicts(t: Deno.TestContext, report: VerifyReport): Promise<void> {
+  for (const m of report.migrations) {
+    const expected = LOSSY_EXPECTED[m.version];
+    await t.step(`${m.version}_${m.name} is ${expected ? expected.failure : "ok"}`, () => {
+      if (!expected) {
+        deepEqual(m.problems, [], `${m.version} should round-trip`);
+        equal(m.ok, true);
+        return;
+      }
+      equal(m.ok, false);
+      equal(m.failure, expected.failure, m.problems.join("\n"));
+      ok(m.problems.some((p) => expected.problem.test(p)), m.problems.join("\n"));
+    });
+  }
+}
+
+const lossy = await migrationsOf(LOSSY_FILES);
+const exact = await migrationsOf(EXACT_FILES);
+const lossyVersions = lossy.map((m) => m.version);
+const failingCount = Object.keys(LOSSY_EXPECTED).length;
+
+Deno.test("verifyMigrations() reports every lossy down at its own migration on PGlite", async (t) => {
+  const report = await verifyMigrations({ migrations: lossy });
+  deepEqual(report.migrations.map((m) => m.version), lossyVersions);
+  await assertLossyVerdicts(t, report);
+  equal(report.ok, false);
+  deepEqual(report.totals, {
+    verified: lossy.length,
+    passed: lossy.length - failingCount,
+    failed: failingCount,
+    skipped: 0,
+  });
+
+  await t.step("a down that errors is located at its file, line and column", () => {
+    const { error } = verdict(report, "015");
+    match(error?.file ?? "", /015_down_errors\.down\.sql$/);
+    deepEqual([error?.line, error?.column], [2, 8]);
+    match(error?.message ?? "", /missing_column/);
+  });
+
+  await t.step("an up that errors is located, and the next migration starts without it", () => {
+    const { error } = verdict(report, "020");
+    match(error?.file ?? "", /020_up_errors\.sql$/);
+    deepEqual([error?.line, error?.column], [3, 8]);
+    equal(verdict(report, "021").ok, true); // 021 creates the table 020 failed to keep
+  });
+
+  await t.step("a schema difference comes with the text diff of both snapshots", () => {
+    const { diff } = verdict(report, "002");
+    match(diff ?? "", /^--- before up\n\+\+\+ after down\n/);
+    match(diff ?? "", /^\+CREATE INDEX item_code_idx ON public\.item/m);
+  });
+
+  await t.step("changes say what each up did", () => {
+    const changes = verdict(report, "017").changes;
+    ok(changes.some((c) => c.kind === "table" && c.name === "public.note" && c.change === "added"));
+    ok(changes.every((c) => c.change === "added"), JSON.stringify(changes));
+  });
+
+  await t.step("a failed no-transaction down is rebuilt, so the next migration verifies", () => {
+    equal(verdict(report, "022").failure, "down");
+    equal(verdict(report, "023").ok, true); // renames the index the failed down had dropped
+  });
+});
+
+Deno.test("verifyMigrations() with from applies earlier migrations once and verifies the rest", async () => {
+  const report = await verifyMigrations({ migrations: lossy, from: "013" });
+  deepEqual(report.migrations.map((m) => m.version), lossyVersions.slice(12));
+  equal(verdict(report, "013").failure, "down-differs");
+  equal(verdict(report, "014").failure, "down-differs");
+});
+
+Deno.test("verifyMigrations() with ignoreColumnOrder accepts a column re-added at the end", async () => {
+  const report = await verifyMigrations({
+    migrations: lossy,
+    from: "012",
+    ignoreColumnOrder: true,
+  });
+  equal(verdict(report, "013").ok, true, verdict(report, "013").problems.join("\n"));
+  equal(verdict(report, "012").failure, "down-differs"); // a lost ON DELETE is still reported
+});
+
+Deno.test("verifyMigrations() with failFast stops at the first failure and skips the rest", async () => {
+  const seen: string[] = [];
+  const report = await verifyMigrations({
+    migrations: lossy,
+    failFast: true,
+    onVerdict: (v) => seen.push(v.version),
+  });
+  deepEqual(seen, ["001", "002"]);
+  deepEqual(report.migrations.map((m) => m.version), ["001", "002"]);
+  deepEqual(report.totals, { verified: 2, passed: 1, failed: 1, skipped: lossy.length - 2 });
+});
+
+Deno.test("verifyMigrations() passes a rich migration set whose downs are all exact", async () => {
+  const report = await verifyMigrations({ migrations: exact, schema: "app" });
+  for (const m of report.migrations) deepEqual(m.problems, [], `${m.version} ${m.name}`);
+  equal(report.ok, true);
+  equal(report.totals.passed, exact.length);
+  // The templates point at the schema option, which exists before the first migration.
+  ok(verdict(report, "001").changes.some((c) => c.name === "app.users" && c.change === "added"));
+});
+
+Deno.test("verifyMigrations() loads an extension PGlite ships, such as citext", async () => {
+  const migrations = await migrationsOf({
+    "001_citext.up.sql": "create extension citext;\ncreate table tag (name citext primary key);\n",
+    "001_citext.down.sql": "drop table tag;\ndrop extension citext;\n",
+  });
+  const report = await verifyMigrations({ migrations });
+  deepEqual(report.migrations[0].problems, []);
+});
+
+Deno.test("verifyMigrations() refuses an extension PGlite lacks, naming it", async () => {
+  const migrations = await migrationsOf({
+    "001_gis.up.sql": "create extension postgis;\n",
+    "001_gis.down.sql": "drop extension postgis;\n",
+  });
+  await rejects(verifyMigrations({ migrations }), (error) => {
+    ok(error instanceof MigrationError);
+    equal(error.code, "UNSUPPORTED_EXTENSION");
+    match(error.message, /"postgis"/);
+    match(error.message, /--database-url/);
+    return true;
+  });
+});
+
+Deno.test("verifyMigrations() on PostgreSQL reports the same verdicts and drops its databases", async (t) => {
+  const url = await testDatabaseUrl();
+  await using admin = await connect(url);
+  const verifyDatabases = async () =>
+    (await admin.query<{ name: string }>(
+      "select datname as name from pg_database where datname like 'tide_verify_%'",
+    )).map((r) => r.name);
+  const before = new Set(await verifyDatabases());
+  let during: Promise<string[]> | undefined;
+  const report = await verifyMigrations({
+    migrations: lossy,
+    databaseUrl: url,
+    onVerdict: () => during ??= verifyDatabases(),
+  });
+  await assertLossyVerdicts(t, report);
+  const ours = (await during ?? []).filter((name) => !before.has(name));
+
+  await t.step("the throwaway databases existed during the run and are gone after", async () => {
+    ok(ours.length > 0, "no throwaway database was seen during the run");
+    const left = new Set(await verifyDatabases());
+    deepEqual(ours.filter((name) => left.has(name)), []);
+  });
+
+  await t.step("the exact set passes there too", async () => {
+    const exactReport = await verifyMigrations({
+      migrations: exact,
+      schema: "app",
+      databaseUrl: url,
+    });
+    for (const m of exactReport.migrations) deepEqual(m.problems, [], `${m.version} ${m.name}`);
+  });
+});
