@@ -2,6 +2,7 @@ import assert, { AssertionError } from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import {
   assertRoundTrip,
+  assertVerdict,
   runRoundTripSteps,
   type StepRunner,
   verifyRoundTrip,
@@ -65,6 +66,7 @@ Deno.test("roundTripTest() fails under deno test with a step named after the los
   const fixture = fileURLToPath(new URL("./testdata/lossy_round_trip.ts", import.meta.url));
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["test", "--allow-all", "--no-check", fixture],
+    cwd: fileURLToPath(new URL("..", import.meta.url)), // where deno.json maps the npm packages
     env: { NO_COLOR: "1" },
   }).output();
   const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
@@ -75,4 +77,23 @@ Deno.test("roundTripTest() fails under deno test with a step named after the los
   assert.match(text, /003_create_tags \.\.\. ok/);
   assert.match(text, /items_name_idx exists after down but not before up/);
   assert.match(text, /\+\+\+ after down/);
+});
+
+Deno.test("assertVerdict() keeps the database password out of the failure", () => {
+  const url = "postgres://app:s%40cret-pw@db.example.com/app";
+  const verdict = {
+    version: "001",
+    name: "create_items",
+    ok: false,
+    problems: ["up failed: could not reach postgres://app:s%40cret-pw@db.example.com/app"],
+    failure: "up" as const,
+    changes: [],
+    error: { file: "001.sql", line: 1, column: 1, message: "password s@cret-pw rejected" },
+    durationMs: 1,
+  };
+  assert.throws(() => assertVerdict(verdict, url), (error: Error) => {
+    assert.match(error.message, /001_create_items does not round-trip \(up\)/);
+    assert.doesNotMatch(error.message, /cret-pw/);
+    return true;
+  });
 });
