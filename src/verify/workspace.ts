@@ -8,6 +8,7 @@
 import { connect } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { extensionsIn } from "../drivers/pglite_extensions.ts";
+import { MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
 
@@ -68,7 +69,11 @@ async function postgresWorkspace(serverUrl: string): Promise<Workspace> {
   const newDatabase = async (template?: string) => {
     const name = `tide_verify_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
     const from = template ? ` TEMPLATE ${quoteIdentifier(template)}` : "";
-    await admin.exec(`CREATE DATABASE ${quoteIdentifier(name)}${from}`);
+    try {
+      await admin.exec(`CREATE DATABASE ${quoteIdentifier(name)}${from}`);
+    } catch (error) {
+      throw cannotCreate(admin.target, error);
+    }
     created.push(name);
     return name;
   };
@@ -107,6 +112,16 @@ async function postgresWorkspace(serverUrl: string): Promise<Workspace> {
       await admin.close();
     },
   };
+}
+
+function cannotCreate(target: string, error: unknown): MigrationError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new MigrationError(
+    "SQL_ERROR",
+    `Creating a throwaway database to verify in on ${target} failed: ${reason}. The role of ` +
+      "--database-url needs the CREATEDB privilege (ALTER ROLE ... CREATEDB), or use another role.",
+    { cause: error },
+  );
 }
 
 async function dropAll(admin: Driver, names: readonly string[]): Promise<void> {
