@@ -95,14 +95,13 @@ async function migratedPglite(
 
 async function check(ctx: CommandContext, file: string, text: string): Promise<number> {
   const { textDiff } = await import("../../schema/text_diff.ts");
-  let current: string;
+  let current: string | undefined;
   try {
     current = await Deno.readTextFile(resolve(ctx.io.cwd, file));
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    current = "";
   }
-  const diff = textDiff(current, text, { labels: [file, "tide dump"] });
+  const diff = textDiff(current ?? "", text, { labels: [file, "tide dump"] });
   const fresh = diff === "";
   ctx.out.result({ file, upToDate: fresh, ...(fresh ? {} : { diff }) });
   if (fresh) {
@@ -111,6 +110,7 @@ async function check(ctx: CommandContext, file: string, text: string): Promise<n
   }
   ctx.out.line(diff.trimEnd());
   ctx.out.line("");
-  ctx.out.line(`${file} is stale: run \`tide dump --out ${file}\` to refresh it.`);
+  const state = current === undefined ? "does not exist" : "is stale";
+  ctx.out.line(`${file} ${state}: run \`tide dump --out ${file}\` to refresh it.`);
   return 1;
 }
