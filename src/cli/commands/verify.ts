@@ -11,7 +11,14 @@ import type { Command } from "../command.ts";
 import { loadCliMigrations } from "../context.ts";
 import { formatMs, type Output } from "../output.ts";
 
-/** The `verify` command. */
+/**
+ * The `verify` command.
+ *
+ * @example
+ * ```sh
+ * deno task tide verify --json
+ * ```
+ */
 export const command: Command = {
   usage: "verify [--from V] [--fail-fast] [--ignore column-order] [--database-url postgres://...]",
   description: "Runs each migration's up, down and up again on an in-memory PGlite, and checks\n" +
