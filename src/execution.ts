@@ -16,25 +16,22 @@ export interface Timeouts {
 }
 
 /**
- * Sets `lock_timeout` and `statement_timeout`: `SET LOCAL` inside a transaction, plain `SET`
- * for the session otherwise (reset it with zeros afterwards).
+ * The SQL that sets `lock_timeout` and `statement_timeout`: `SET LOCAL` inside a transaction,
+ * plain `SET` for the session otherwise (`RESET` both afterwards).
  *
  * @example
- * ```ts ignore
- * await driver.transaction((tx) => setTimeouts(tx, { lockTimeoutMs: 5000, statementTimeoutMs: 0 }, true));
+ * ```ts
+ * import { timeoutsSql } from "./execution.ts";
+ *
+ * timeoutsSql({ lockTimeoutMs: 5000, statementTimeoutMs: 0 }, true);
+ * // "SET LOCAL lock_timeout = '5000ms'; SET LOCAL statement_timeout = '0ms';"
  * ```
  */
-export async function setTimeouts(
-  db: Queryable,
-  timeouts: Timeouts,
-  local: boolean,
-): Promise<void> {
+export function timeoutsSql(timeouts: Timeouts, local: boolean): string {
   const scope = local ? "SET LOCAL" : "SET";
   const ms = (value: number) => `'${Math.max(0, Math.floor(value))}ms'`;
-  await db.exec(
-    `${scope} lock_timeout = ${ms(timeouts.lockTimeoutMs)}; ` +
-      `${scope} statement_timeout = ${ms(timeouts.statementTimeoutMs)}`,
-  );
+  return `${scope} lock_timeout = ${ms(timeouts.lockTimeoutMs)}; ` +
+    `${scope} statement_timeout = ${ms(timeouts.statementTimeoutMs)};`;
 }
 
 /** SQLSTATE of `lock_timeout` expiring (lock_not_available). */

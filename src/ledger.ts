@@ -5,7 +5,7 @@
  * @module
  */
 import type { Queryable } from "./drivers/driver.ts";
-import { quoteIdentifier } from "./identifier.ts";
+import { quoteIdentifier, quoteLiteral } from "./identifier.ts";
 import { compareVersions } from "./version.ts";
 
 /** Where the ledger lives and which module's rows it sees. */
@@ -189,6 +189,30 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
     );
   }
 
+  /**
+   * The SQL of {@linkcode Ledger.recordApplied} as text with literals, to send in the same message
+   * as the migration itself; the server measures the duration, from the message's arrival.
+   */
+  recordAppliedSql(row: Omit<AppliedMigration, "appliedAt">, entry: NewLogEntry): string {
+    const insert = this.#upsertStatement(row, 0);
+    const log = this.#logStatement(entry, insert.params.length);
+    return inline(`WITH recorded AS (${insert.sql} RETURNING 1) ${log.sql}`, [
+      ...insert.params,
+      ...log.params,
+    ], { 7: ELAPSED_MS, 18: "statement_timestamp()", 19: ELAPSED_MS });
+  }
+
+  /** The SQL of {@linkcode Ledger.recordRolledBack} as text with literals (see `recordAppliedSql`). */
+  recordRolledBackSql(version: string, entry: NewLogEntry): string {
+    const log = this.#logStatement(entry, 2);
+    return inline(
+      `WITH removed AS (DELETE FROM ${this.#table} WHERE module = $1 AND version = $2 RETURNING 1)
+       ${log.sql}`,
+      [this.#options.module, version, ...log.params],
+      { 9: "statement_timestamp()", 10: ELAPSED_MS },
+    );
+  }
+
   #upsertStatement(row: Omit<AppliedMigration, "appliedAt">, offset: number): Statement {
     return {
       sql: `INSERT INTO ${this.#table} (module, version, name, checksum, checksum_algorithm, status,
@@ -292,6 +316,25 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
     );
     return rows.map((row) => ({ ...row, startedAt: toDate(row.startedAt) }));
   }
+}
+
+/** Milliseconds since the server received the current message. */
+const ELAPSED_MS =
+  "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::integer";
+
+/** Replaces `$n` by `overrides[n]` (SQL) or by the literal of `params[n - 1]`. */
+function inline(
+  sql: string,
+  params: readonly unknown[],
+  overrides: Record<number, string>,
+): string {
+  // Quoted identifiers are matched first and kept, so a schema named "a$1" stays intact.
+  return sql.replace(/"(?:[^"]|"")*"|\$(\d+)/g, (match, digits?: string) => {
+    if (digits === undefined) return match;
+    const index = Number(digits);
+    return overrides[index] ??
+      quoteLiteral(params[index - 1] as Parameters<typeof quoteLiteral>[0]);
+  });
 }
 
 interface Statement {

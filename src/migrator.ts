@@ -19,7 +19,7 @@ import {
   type UpStep,
 } from "./plan.ts";
 import { runScript } from "./run_script.ts";
-import { appliedBy, retryLockTimeouts, setTimeouts, statementsDone } from "./execution.ts";
+import { appliedBy, retryLockTimeouts, statementsDone, timeoutsSql } from "./execution.ts";
 import { compareVersions } from "./version.ts";
 
 /** Options of {@linkcode Migrator}. */
@@ -372,48 +372,63 @@ export class Migrator {
 
   async #applyUp(step: UpStep, actor: string): Promise<void> {
     const { migration } = step;
-    await this.#execute(step, migration, "up", migration.noTransaction, actor, async (db, ms) => {
-      const row = this.#appliedRow(migration, ms, actor);
-      await this.#ledger.recordApplied(db, row, this.#logEntry(migration, "up", ms, actor));
+    const entry = (ms: number) => this.#logEntry(migration, "up", ms, actor);
+    const row = (ms: number) => this.#appliedRow(migration, ms, actor);
+    await this.#execute(step, migration, "up", actor, {
+      sql: this.#ledger.recordAppliedSql(row(0), entry(0)),
+      run: (db, ms) => this.#ledger.recordApplied(db, row(ms), entry(ms)),
     });
   }
 
   async #applyDown(step: DownStep, actor: string): Promise<void> {
     const migration = downMigration(step);
-    await this.#execute(step, migration, "down", migration.noTransaction, actor, async (db, ms) => {
-      const entry = this.#logEntry(migration, "down", ms, actor);
-      await this.#ledger.recordRolledBack(db, step.version, entry);
+    const entry = (ms: number) => this.#logEntry(migration, "down", ms, actor);
+    await this.#execute(step, migration, "down", actor, {
+      sql: this.#ledger.recordRolledBackSql(step.version, entry(0)),
+      run: (db, ms) => this.#ledger.recordRolledBack(db, step.version, entry(ms)),
     });
   }
 
-  /** Runs one script and its bookkeeping; a failure is logged and leaves no trace in a transaction. */
+  /**
+   * Runs one script and its bookkeeping. In a transaction, `BEGIN`, the script, the bookkeeping
+   * and `COMMIT` go in one message: one round trip, and a failure leaves no trace. Outside one,
+   * statement by statement, then the bookkeeping. A failure is logged.
+   */
   async #execute(
     step: PlanStep,
     migration: Migration,
     direction: "up" | "down",
-    noTransaction: boolean,
     actor: string,
-    record: (db: Queryable, durationMs: number) => Promise<void>,
+    bookkeeping: Bookkeeping,
   ): Promise<void> {
     const { driver, schema } = this.#options;
     const started = performance.now();
+    const noTransaction = migration.noTransaction;
     const timed = this.#options.lockTimeoutMs > 0 || this.#options.statementTimeoutMs > 0;
-    const run = async (db: Queryable) => {
-      if (timed) await setTimeouts(db, this.#options, !noTransaction);
-      await runScript(db, migration, direction, { schema });
-      await record(db, performance.now() - started);
+    const timeouts = timed ? timeoutsSql(this.#options, !noTransaction) : "";
+    const attempt = async () => {
+      if (noTransaction) {
+        if (timed) await driver.exec(timeouts);
+        await runScript(driver, migration, direction, { schema });
+        await bookkeeping.run(driver, performance.now() - started);
+        return;
+      }
+      const wrap = { before: `BEGIN; ${timeouts}\n`, after: `\n;\n${bookkeeping.sql};\nCOMMIT;` };
+      try {
+        await runScript(driver, migration, direction, { schema, wrap });
+      } catch (error) {
+        await driver.exec("ROLLBACK").catch(() => {});
+        throw error;
+      }
     };
     try {
-      await retryLockTimeouts(
-        () => noTransaction ? run(driver) : driver.transaction(run),
-        {
-          retries: this.#options.lockRetries,
-          lockTimeoutMs: this.#options.lockTimeoutMs,
-          canRetry: (error) => !noTransaction || statementsDone(error) === 0,
-          onRetry: (attempt, delayMs) =>
-            this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
-        },
-      );
+      await retryLockTimeouts(attempt, {
+        retries: this.#options.lockRetries,
+        lockTimeoutMs: this.#options.lockTimeoutMs,
+        canRetry: (error) => !noTransaction || statementsDone(error) === 0,
+        onRetry: (attempt, delayMs) =>
+          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+      });
     } catch (error) {
       // Bookkeeping must not hide the migration's own error (the connection may be gone).
       await this.#recordFailure(migration, direction, noTransaction, actor, started, error)
@@ -502,6 +517,14 @@ export class Migrator {
     this.#actor ??= await appliedBy(this.#options.driver, this.#options.actor);
     return this.#actor;
   }
+}
+
+/** How a step records itself: as SQL text sent with the script, or as a call after it. */
+interface Bookkeeping {
+  /** SQL with literals, run in the script's transaction (server-timed). */
+  sql: string;
+  /** The same, run on `db` after a no-transaction script that took `durationMs`. */
+  run: (db: Queryable, durationMs: number) => Promise<void>;
 }
 
 /** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */

@@ -18,6 +18,12 @@ export { type RenderedSql, renderScript, type TemplateOptions };
 export interface RunScriptOptions {
   /** Schema for `{{schema}}` and `{{tables.x}}` templates; unqualified (`public`) when unset. */
   schema?: string;
+  /**
+   * SQL sent in the same message before and after a script sent whole (not a `noTransaction`
+   * one): the migrator's `BEGIN` and its bookkeeping and `COMMIT`, saving round trips. Error
+   * positions inside the script still map to the file.
+   */
+  wrap?: { before: string; after: string };
 }
 
 /** Where and how far a script got when it failed. */
@@ -96,10 +102,12 @@ export async function runScript(
   const rendered = renderScript(script, options);
   const run = { migration, script, rendered, direction };
   if (!migration.noTransaction) {
+    const before = options.wrap?.before ?? "";
+    const text = before + rendered.text + (options.wrap?.after ?? "");
     try {
-      await db.exec(rendered.text);
+      await db.exec(text);
     } catch (error) {
-      throw failure(error, run, { text: rendered.text, offset: 0 }, 0, 1);
+      throw failure(error, run, { text, offset: -before.length }, 0, 1);
     }
     return;
   }
@@ -132,8 +140,15 @@ function failure(
   if (!split && !(error instanceof SqlError)) return error;
   const { script, rendered } = run;
   const position = error instanceof SqlError ? error.position : undefined;
-  const renderedOffset = statement.offset +
-    (position === undefined ? 0 : offsetOfServerPosition(statement.text, position));
+  // Clamped: a position inside the migrator's wrapping SQL points at the script's edge.
+  const renderedOffset = Math.min(
+    Math.max(
+      statement.offset +
+        (position === undefined ? 0 : offsetOfServerPosition(statement.text, position)),
+      0,
+    ),
+    rendered.text.length,
+  );
   const { line, column } = positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
   const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
   const which = split ? ` (statement ${index + 1} of ${count})` : "";
