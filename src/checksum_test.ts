@@ -4,23 +4,23 @@ import { checksumText, normalizeForChecksum } from "./checksum.ts";
 Deno.test("checksumText() is the hex SHA-256 of the text", async () => {
   // sha256("abc"), a published test vector.
   assert.equal(
-    await checksumText("abc"),
+    checksumText("abc"),
     "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
   );
 });
 
 Deno.test("checksumText() gives the same checksum for LF, CRLF, CR and a BOM", async () => {
-  const lf = await checksumText("SELECT 1;\nSELECT 2;\n");
-  assert.equal(await checksumText("SELECT 1;\r\nSELECT 2;\r\n"), lf);
-  assert.equal(await checksumText("SELECT 1;\rSELECT 2;\r"), lf);
-  assert.equal(await checksumText("\uFEFFSELECT 1;\nSELECT 2;\n"), lf);
+  const lf = checksumText("SELECT 1;\nSELECT 2;\n");
+  assert.equal(checksumText("SELECT 1;\r\nSELECT 2;\r\n"), lf);
+  assert.equal(checksumText("SELECT 1;\rSELECT 2;\r"), lf);
+  assert.equal(checksumText("\uFEFFSELECT 1;\nSELECT 2;\n"), lf);
 });
 
 Deno.test("checksumText() changes when the SQL changes, even by whitespace", async () => {
-  const base = await checksumText("SELECT 1;\n");
-  assert.notEqual(await checksumText("SELECT 2;\n"), base);
-  assert.notEqual(await checksumText("SELECT 1; \n"), base);
-  assert.notEqual(await checksumText("SELECT 1;"), base);
+  const base = checksumText("SELECT 1;\n");
+  assert.notEqual(checksumText("SELECT 2;\n"), base);
+  assert.notEqual(checksumText("SELECT 1; \n"), base);
+  assert.notEqual(checksumText("SELECT 1;"), base);
 });
 
 Deno.test("normalizeForChecksum() drops only a leading BOM", () => {

@@ -83,11 +83,10 @@ interface ReadFile {
  * ```
  */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
-  const files: MigrationFileInput[] = [];
-  for (const fileName of await listSqlFiles(dir)) {
+  const files = await Promise.all((await listSqlFiles(dir)).map(async (fileName) => {
     const path = join(dir, fileName);
-    files.push({ path, bytes: await Deno.readFile(path) });
-  }
+    return { path, bytes: await Deno.readFile(path) };
+  }));
   return await parseMigrationFiles(files);
 }
 
@@ -132,9 +131,12 @@ async function listSqlFiles(dir: string): Promise<string[]> {
  * console.log(migration.version, migration.down); // "001" undefined
  * ```
  */
-export async function parseMigrationFiles(
-  files: readonly MigrationFileInput[],
-): Promise<Migration[]> {
+export function parseMigrationFiles(files: readonly MigrationFileInput[]): Promise<Migration[]> {
+  // The work is synchronous; the promise keeps room for async sources without an API change.
+  return new Promise((resolve) => resolve(parseFiles(files)));
+}
+
+function parseFiles(files: readonly MigrationFileInput[]): Migration[] {
   const problems: MigrationError[] = [];
   const read: ReadFile[] = [];
   /** Versions whose up file failed to parse: their down files are not reported as orphans. */
@@ -160,17 +162,17 @@ export async function parseMigrationFiles(
       }
     }
   }
-  const migrations = await pairUp(read, brokenUps, problems);
+  const migrations = pairUp(read, brokenUps, problems);
   if (problems.length > 0) throw new MigrationSourceError(problems);
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
 
 /** Matches down files to up files by version; pushes what does not match to `problems`. */
-async function pairUp(
+function pairUp(
   files: readonly ReadFile[],
   brokenUps: ReadonlySet<string>,
   problems: MigrationError[],
-): Promise<Migration[]> {
+): Migration[] {
   const ups = new Map<string, ReadFile>();
   for (const file of files.filter((file) => file.fileName.kind !== "down")) {
     const key = canonicalVersion(file.fileName.version);
@@ -186,9 +188,7 @@ async function pairUp(
     if (problem === undefined) downs.set(key, file);
     else problems.push(problem);
   }
-  const migrations: Migration[] = [];
-  for (const [key, up] of ups) migrations.push(await toMigration(up, downs.get(key)));
-  return migrations;
+  return [...ups].map(([key, up]) => toMigration(up, downs.get(key)));
 }
 
 function downProblem(
@@ -233,7 +233,7 @@ function duplicateVersion(first: ReadFile, second: ReadFile, fix: string): Migra
   );
 }
 
-async function toMigration(up: ReadFile, down: ReadFile | undefined): Promise<Migration> {
+function toMigration(up: ReadFile, down: ReadFile | undefined): Migration {
   const downScript = up.down ?? down?.down;
   return {
     version: up.fileName.version,
@@ -241,7 +241,7 @@ async function toMigration(up: ReadFile, down: ReadFile | undefined): Promise<Mi
     up: up.up as MigrationScript,
     ...(downScript === undefined ? {} : { down: downScript }),
     noTransaction: up.noTransaction || (down?.noTransaction ?? false),
-    checksum: await checksumText(up.text),
+    checksum: checksumText(up.text),
   };
 }
 

@@ -47,7 +47,7 @@ Deno.test("loadMigrations() reads pairs, single files and timestamps in version 
   assert.equal(index.down?.line, 9);
   assert.match(index.down!.sql, /^drop index concurrently accounts_created_at_idx;/);
   const upText = await Deno.readTextFile(join(dir, "002_index_accounts_email.sql"));
-  assert.equal(index.checksum, await checksumText(upText));
+  assert.equal(index.checksum, checksumText(upText));
 });
 
 Deno.test("loadMigrations() reads Flyway names and orders 1 < 1_1 < 1.9 < 1.10 < 2", async () => {

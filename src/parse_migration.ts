@@ -17,7 +17,6 @@
 import { MigrationError, type MigrationErrorCode } from "./errors.ts";
 import type { MigrationScript } from "./migration.ts";
 import { positionAt, type TextPosition } from "./sql_position.ts";
-import { splitStatements } from "./sql_split.ts";
 import { renderScript } from "./templates.ts";
 
 /** Which direction(s) a file holds, from its name. */
@@ -297,17 +296,40 @@ function checked(file: ParsedMigrationFile): ParsedMigrationFile {
   return file;
 }
 
-/** Offset of the first character of SQL that is not whitespace or a comment, if any. */
+/**
+ * Offset of the first character of SQL that is not whitespace, a comment or an empty statement
+ * (`;`), if any. Scans only the leading part: loading hundreds of files must stay fast.
+ */
 function firstCode(sql: string): number | undefined {
-  const first = splitStatements(sql)[0];
-  if (first === undefined) return undefined;
-  let offset = first.offset;
-  for (;;) {
-    while (/\s/.test(sql[offset] ?? "")) offset++;
-    if (sql.startsWith("--", offset)) offset = sql.slice(offset).search(/[\r\n]|$/) + offset;
-    else if (sql.startsWith("/*", offset)) offset = sql.indexOf("*/", offset) + 2;
+  let offset = 0;
+  while (offset < sql.length) {
+    if (/[\s;]/.test(sql[offset])) offset++;
+    else if (sql.startsWith("--", offset)) offset = endOfLineComment(sql, offset);
+    else if (sql.startsWith("/*", offset)) offset = endOfBlockComment(sql, offset);
     else return offset;
   }
+  return undefined;
+}
+
+function endOfLineComment(sql: string, offset: number): number {
+  const end = sql.slice(offset).search(/[\r\n]/);
+  return end === -1 ? sql.length : offset + end;
+}
+
+/** Block comments nest in PostgreSQL. */
+function endOfBlockComment(sql: string, offset: number): number {
+  let depth = 0;
+  for (let i = offset; i < sql.length - 1; i++) {
+    if (sql.startsWith("/*", i)) {
+      depth++;
+      i++;
+    } else if (sql.startsWith("*/", i)) {
+      depth--;
+      i++;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return sql.length;
 }
 
 function problem(

@@ -196,3 +196,12 @@ Deno.test("parseMigration() rejects an up file holding only comments", () => {
   assert.equal(error.code, "EMPTY_UP");
   assert.equal(error.line, 1);
 });
+
+Deno.test("parseMigration() sees through nested comments and empty statements to find SQL", () => {
+  for (const text of ["/* a /* nested */ still comment */ ;\n", ";;\n-- x", "/* unterminated"]) {
+    assert.equal(thrown(() => parseMigration(text, "001_x.up.sql", "up")).code, "EMPTY_UP", text);
+  }
+  for (const text of ["/* a /* b */ c */ SELECT 1;", "-- c\n;SELECT 1", "/**/SELECT 1"]) {
+    assert.equal(parseMigration(text, "001_x.up.sql", "up").up?.sql, text, text);
+  }
+});

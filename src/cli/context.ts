@@ -168,11 +168,24 @@ export async function withMigrator<T>(
   fn: (migrator: Migrator) => Promise<T>,
   onProgress?: (event: ProgressEvent) => void,
 ): Promise<T> {
-  const migrations = await loadCliMigrations(ctx);
-  const { Migrator } = await import("../migrator.ts");
+  const [{ connect }, { Migrator }] = await Promise.all([
+    import("../drivers/connect.ts"),
+    import("../migrator.ts"),
+  ]);
+  // Connecting while the files load hides the connection's latency.
+  const connecting = connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  connecting.catch(() => {}); // awaited below; this only keeps an early rejection handled
+  let migrations: Migration[];
+  try {
+    migrations = await loadCliMigrations(ctx);
+  } catch (error) {
+    await connecting.then((driver) => driver.close(), () => {});
+    throw error;
+  }
+  const driver = await connecting;
   const { settings } = ctx;
-  return await withDriver(ctx, (driver) =>
-    fn(
+  try {
+    return await fn(
       new Migrator({
         driver,
         migrations,
@@ -184,7 +197,10 @@ export async function withMigrator<T>(
         statementTimeoutMs: settings.statementTimeoutMs,
         onProgress,
       }),
-    ));
+    );
+  } finally {
+    await driver.close();
+  }
 }
 
 /**
