@@ -176,7 +176,9 @@ function describe(error: unknown): string {
 /** What stays applied when a statement of a no-transaction script fails. */
 function progress(done: number): string {
   if (done === 0) return "No statement of it was applied.";
-  const applied = done === 1 ? "Statement 1 was" : `Statements 1 to ${done} were`;
-  return `${applied} applied outside a transaction and stay applied: undo or finish them by ` +
-    "hand before running it again.";
+  const [applied, them] = done === 1
+    ? ["Statement 1 was", "it stays applied: undo or finish it"]
+    : [`Statements 1 to ${done} were`, "they stay applied: undo or finish them"];
+  return `${applied} applied outside a transaction and ${them} by hand before running the ` +
+    "migration again.";
 }

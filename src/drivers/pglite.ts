@@ -8,6 +8,7 @@
 import { PGlite, type PGliteInterface, type Transaction } from "@electric-sql/pglite";
 import { SqlError } from "../errors.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
+import { lockDataDir } from "./data_dir_lock.ts";
 import { loadPgliteExtensions } from "./pglite_extensions.ts";
 
 export { extensionsIn, PGLITE_EXTENSIONS } from "./pglite_extensions.ts";
@@ -46,16 +47,22 @@ export async function createPgliteDriver(
   options: PgliteDriverOptions = {},
 ): Promise<PgliteDriver> {
   const extensions = await loadPgliteExtensions(options.extensions ?? []);
-  const db = await PGlite.create({
-    dataDir: options.dataDir,
-    loadDataDir: options.loadDataDir,
-    extensions,
-  });
-  const target = options.dataDir === undefined ? "memory://" : `pglite://${options.dataDir}`;
-  return pgliteDriver(db, target);
+  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir);
+  try {
+    const db = await PGlite.create({
+      dataDir: options.dataDir,
+      loadDataDir: options.loadDataDir,
+      extensions,
+    });
+    const target = options.dataDir === undefined ? "memory://" : `pglite://${options.dataDir}`;
+    return pgliteDriver(db, target, () => lock?.release());
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
-function pgliteDriver(db: PGlite, target: string): PgliteDriver {
+function pgliteDriver(db: PGlite, target: string, onClose: () => void): PgliteDriver {
   let closing: Promise<void> | undefined;
   const driver: PgliteDriver = {
     kind: "pglite",
@@ -72,7 +79,7 @@ function pgliteDriver(db: PGlite, target: string): PgliteDriver {
       return await db.dumpDataDir("none");
     },
     close(): Promise<void> {
-      closing ??= db.closed ? Promise.resolve() : db.close();
+      closing ??= (db.closed ? Promise.resolve() : db.close()).finally(onClose);
       return closing;
     },
     [Symbol.asyncDispose](): Promise<void> {

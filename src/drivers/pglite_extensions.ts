@@ -135,6 +135,6 @@ function unsupported(missing: string[]): MigrationError {
     "UNSUPPORTED_EXTENSION",
     `Starting PGlite with extension${plural ? "s" : ""} ${list} failed: PGlite does not ship ` +
       `${plural ? "them" : "it"}. Verify against a real PostgreSQL server instead with ` +
-      "--database-url postgres://... (or DATABASE_URL).",
+      "--database-url postgres://...",
   );
 }
