@@ -1,13 +1,11 @@
 /**
  * End-to-end runs of `main.ts` itself with tide's real engine (PGlite for check, PostgreSQL
- * for apply). Skipped while `mod.ts` does not export the engine yet.
+ * for apply).
  */
 import assert from "node:assert/strict";
-import { realEngineAvailable } from "./engine.ts";
 import { fakeGitHub, runAction, testRepo } from "./testdata/harness.ts";
 import { testServerUrlWithPassword } from "../test_support/postgres_server.ts";
 
-const ignore = !(await realEngineAvailable());
 const INIT = {
   "migrations/001_init.up.sql": "CREATE TABLE init (id int);\n",
   "migrations/001_init.down.sql": "DROP TABLE init;\n",
@@ -15,7 +13,6 @@ const INIT = {
 
 Deno.test({
   name: "main.ts passes a PR whose migration round-trips on PGlite and comments the plan",
-  ignore,
   fn: async () => {
     await using repo = await testRepo(INIT, {
       "migrations/002_users.up.sql": "CREATE TABLE users (id int PRIMARY KEY, email text);\n",
@@ -37,7 +34,6 @@ Deno.test({
 
 Deno.test({
   name: "main.ts fails a PR whose down is lossy, annotating the migration",
-  ignore,
   fn: async () => {
     await using repo = await testRepo(INIT, {
       "migrations/002_note.up.sql": "ALTER TABLE init ADD COLUMN note text;\n",
@@ -56,7 +52,6 @@ Deno.test({
 
 Deno.test({
   name: "main.ts applies migrations to PostgreSQL and never prints the password",
-  ignore,
   fn: async () => {
     const { url, password } = await testServerUrlWithPassword();
     await using repo = await testRepo(INIT, {});
