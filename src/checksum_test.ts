@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { checksumText, normalizeForChecksum } from "./checksum.ts";
 
-Deno.test("checksumText() is the hex SHA-256 of the text", async () => {
+Deno.test("checksumText() is the hex SHA-256 of the text", () => {
   // sha256("abc"), a published test vector.
   assert.equal(
     checksumText("abc"),
@@ -9,14 +9,14 @@ Deno.test("checksumText() is the hex SHA-256 of the text", async () => {
   );
 });
 
-Deno.test("checksumText() gives the same checksum for LF, CRLF, CR and a BOM", async () => {
+Deno.test("checksumText() gives the same checksum for LF, CRLF, CR and a BOM", () => {
   const lf = checksumText("SELECT 1;\nSELECT 2;\n");
   assert.equal(checksumText("SELECT 1;\r\nSELECT 2;\r\n"), lf);
   assert.equal(checksumText("SELECT 1;\rSELECT 2;\r"), lf);
   assert.equal(checksumText("\uFEFFSELECT 1;\nSELECT 2;\n"), lf);
 });
 
-Deno.test("checksumText() changes when the SQL changes, even by whitespace", async () => {
+Deno.test("checksumText() changes when the SQL changes, even by whitespace", () => {
   const base = checksumText("SELECT 1;\n");
   assert.notEqual(checksumText("SELECT 2;\n"), base);
   assert.notEqual(checksumText("SELECT 1; \n"), base);
