@@ -25,6 +25,15 @@ import type { SnapshotObject } from "./snapshot.ts";
 export interface PlacedObject {
   object: SnapshotObject;
   sortKey: readonly (string | number)[];
+  /** `classid:oid` of the root it is re-read with in a scoped snapshot (its table, itself...). */
+  root: string;
+  /** `classid:oid` of the object itself (index, constraint, column default...), when not the root. */
+  self?: string;
+}
+
+/** Where a row's object is keyed: its root and, for what hangs off a table, itself. */
+function keys(row: DescribedRow): { root: string; self?: string } {
+  return row.self ? { root: row.root, self: row.self } : { root: row.root };
 }
 
 /** Family ranks: the order top-level objects appear in within a schema. */
@@ -77,6 +86,7 @@ export function schemaObjects(rows: SchemaRow[]): PlacedObject[] {
       attributes: attributes(described(row)),
     },
     sortKey: top(row.name, FAMILY.schema, row.name),
+    ...keys(row),
   }));
 }
 
@@ -90,6 +100,7 @@ export function extensionObjects(rows: ExtensionRow[]): PlacedObject[] {
       attributes: attributes({ schema: row.schema, comment: row.comment }),
     },
     sortKey: ["", -1, row.name, 0, ""],
+    ...keys(row),
   }));
 }
 
@@ -128,7 +139,8 @@ export function relationObjects(rows: RelationRow[], columns: ColumnRow[]): Plac
         ...described(row),
       }),
     };
-    return { object, sortKey: top(row.schema, isTable ? FAMILY.table : FAMILY.view, row.name) };
+    const family = isTable ? FAMILY.table : FAMILY.view;
+    return { object, sortKey: top(row.schema, family, row.name), ...keys(row) };
   });
 }
 
@@ -164,6 +176,7 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
         attributes: attrs,
       },
       sortKey: under(owners, row.table_name, CHILD.column, index),
+      ...keys(row),
     };
   });
 }
@@ -211,6 +224,7 @@ export function tableChildObjects(
       }),
     },
     sortKey: under(owners, row.table_name, rank, row.name),
+    ...keys(row),
   });
   return [
     ...rows.constraints.map((row) =>
@@ -291,10 +305,11 @@ export function sequenceObjects(rows: SequenceRow[], owners: Owners): PlacedObje
       attributes: attrs,
     };
     if (row.owned_by_table === null) {
-      return { object, sortKey: top(row.schema, FAMILY.sequence, row.name) };
+      return { object, sortKey: top(row.schema, FAMILY.sequence, row.name), ...keys(row) };
     }
     object.parent = row.owned_by_table;
-    return { object, sortKey: under(owners, row.owned_by_table, CHILD.sequence, row.name) };
+    const sortKey = under(owners, row.owned_by_table, CHILD.sequence, row.name);
+    return { object, sortKey, ...keys(row) };
   });
 }
 
@@ -310,6 +325,7 @@ export function functionObjects(rows: FunctionRow[]): PlacedObject[] {
         attributes: attributes({ definition, ...described(row) }),
       },
       sortKey: top(row.schema, FAMILY.function, row.name),
+      ...keys(row),
     };
   });
 }
@@ -333,6 +349,7 @@ export function typeObjects(rows: TypeRow[]): PlacedObject[] {
     return {
       object: { kind, name: row.name, definition: typeDefinition(row), attributes: attrs },
       sortKey: top(row.schema, FAMILY.type, row.name),
+      ...keys(row),
     };
   });
 }

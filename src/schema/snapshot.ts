@@ -22,6 +22,16 @@ import {
 } from "./catalog_objects.ts";
 import { UNQUALIFIED_VIEWDEF_SINCE, unqualifySingleTableView } from "./catalog_normalize.ts";
 import * as q from "./queries.ts";
+import { compareKeys, completeTables, renderText } from "./snapshot_render.ts";
+import {
+  mergePlaced,
+  scopeFor,
+  type ScopeKeys,
+  scopeKeys,
+  type SnapshotScope,
+} from "./snapshot_merge.ts";
+
+export type { SnapshotScope } from "./snapshot_merge.ts";
 
 /** What a {@linkcode SnapshotObject} is. */
 export type SnapshotObjectKind =
@@ -72,9 +82,20 @@ export interface SchemaSnapshot {
 export interface SnapshotOptions {
   /** Tables left out with everything under them, e.g. tide's own tracking tables. */
   exclude?: readonly { schema: string; table: string }[];
+  /** Schemas left out with everything in them, e.g. a verifier's own bookkeeping schema. */
+  excludeSchemas?: readonly string[];
   /** Include owners and GRANTs. Default false. */
   includeGrants?: boolean;
+  /**
+   * Re-read only the objects under these roots and merge them into `base`, a snapshot taken
+   * with the same options. The caller vouches that nothing outside the roots changed since
+   * `base`; the result then equals a full snapshot, with its `text` rendered when first read.
+   */
+  only?: { base: SchemaSnapshot; scope: SnapshotScope };
 }
+
+/** The sorted objects behind each snapshot, with the roots a scoped snapshot merges by. */
+const placedOf = new WeakMap<SchemaSnapshot, readonly PlacedObject[]>();
 
 /**
  * Reads the schema of the database behind `db`: schemas, extensions, tables, columns,
@@ -82,6 +103,8 @@ export interface SnapshotOptions {
  * Objects of extensions (and the extensions' own schemas' members) are left out; the extension
  * itself is listed. Runs about a dozen catalog queries one after another, with `search_path`
  * emptied for their duration (restored after) so every name comes back schema-qualified.
+ * With `only`, reads just the objects under the given roots and merges them into a previous
+ * snapshot.
  *
  * @example Snapshot a PGlite database
  * ```ts ignore
@@ -103,56 +126,116 @@ export async function takeSnapshot(
   db: Queryable,
   options: SnapshotOptions = {},
 ): Promise<SchemaSnapshot> {
+  const base = options.only && placedOf.get(options.only.base);
+  if (options.only && base === undefined) {
+    throw new TypeError("takeSnapshot(): `only.base` must be a snapshot returned by takeSnapshot.");
+  }
+  const keys = options.only && scopeKeys(options.only.scope);
   const [session] = await run<{ path: string; version: number }>(
     db,
     "the server version",
-    "SELECT pg_catalog.current_setting('search_path') AS path, " +
-      "pg_catalog.current_setting('server_version_num')::int AS version",
+    // One round trip: the subquery reads search_path before the outer query clears it.
+    "SELECT s.path, s.version, pg_catalog.set_config('search_path', '', false) AS cleared " +
+      "FROM (SELECT pg_catalog.current_setting('search_path') AS path, " +
+      "pg_catalog.current_setting('server_version_num')::int AS version OFFSET 0) s",
   );
-  await run(db, "clearing search_path", "SELECT pg_catalog.set_config('search_path', '', false)");
   let placed: PlacedObject[];
   try {
-    placed = await readObjects(db, options.includeGrants ?? false, session.version);
+    const grants = options.includeGrants ?? false;
+    placed = await readObjects(db, { grants, version: session.version, keys, base });
   } finally {
     await run(
       db,
       "restoring search_path",
       "SELECT pg_catalog.set_config('search_path', $1, false)",
-      [
-        session.path,
-      ],
+      [session.path],
     );
   }
-  placed = excludeTables(placed, options.exclude ?? []);
+  placed = excludeSchemas(excludeTables(placed, options.exclude ?? []), options.excludeSchemas);
   placed.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
-  const objects = placed.map((p) => p.object);
-  completeTables(objects);
-  return { objects, text: renderText(objects) };
+  completeTables(placed.map((p) => p.object));
+  if (base === undefined || keys === undefined) return remember(placed, false);
+  return remember(mergePlaced(base, placed, keys.roots), true);
 }
 
-async function readObjects(
-  db: Queryable,
-  grants: boolean,
-  version: number,
-): Promise<PlacedObject[]> {
-  const schemas = await run<q.SchemaRow>(db, "schemas", q.schemasQuery(grants));
-  const extensions = await run<q.ExtensionRow>(db, "extensions", q.extensionsQuery());
-  const relations = await run<q.RelationRow>(db, "tables and views", q.relationsQuery(grants));
-  if (version < UNQUALIFIED_VIEWDEF_SINCE) {
+/** Records the placed objects of a snapshot; a merged one renders its text when first read. */
+function remember(placed: readonly PlacedObject[], lazy: boolean): SchemaSnapshot {
+  const objects = placed.map((p) => p.object);
+  let text: string | undefined;
+  const snapshot: SchemaSnapshot = lazy
+    ? {
+      objects,
+      get text() {
+        return text ??= renderText(objects);
+      },
+    }
+    : { objects, text: renderText(objects) };
+  placedOf.set(snapshot, placed);
+  return snapshot;
+}
+
+/**
+ * The scope a scoped snapshot needs after the objects with these keys (`classid:oid`, as
+ * PostgreSQL's event triggers report them) changed since `base`: each known object becomes the
+ * root it is read with, and a table's partitions and children come along.
+ *
+ * @example
+ * ```ts ignore
+ * const scope = changeScope(before, ["2606:16421"]); // a dropped constraint: its table
+ * const after = await takeSnapshot(db, { only: { base: before, scope } });
+ * ```
+ */
+export function changeScope(base: SchemaSnapshot, keys: Iterable<string>): SnapshotScope {
+  const placed = placedOf.get(base);
+  if (placed === undefined) {
+    throw new TypeError("changeScope(): `base` must be a snapshot returned by takeSnapshot.");
+  }
+  return scopeFor(placed, keys);
+}
+
+interface ReadContext {
+  grants: boolean;
+  version: number;
+  /** Roots of a scoped read, as `oid[]` literals per family; absent for a full read. */
+  keys?: ScopeKeys;
+  /** The snapshot a scoped read merges into. */
+  base?: readonly PlacedObject[];
+}
+
+async function readObjects(db: Queryable, context: ReadContext): Promise<PlacedObject[]> {
+  const { grants, keys } = context;
+  const scoped = keys !== undefined;
+  // A scoped family with no roots is not queried at all.
+  const read = <T extends Row>(what: string, sql: string, roots = "{}") =>
+    !scoped ? run<T>(db, what, sql) : roots === "{}" ? [] : run<T>(db, what, sql, [roots]);
+  const rels = keys?.relations;
+  const schemas = await read<q.SchemaRow>("schemas", q.schemasQuery(grants, scoped), keys?.schemas);
+  const extensions = await read<q.ExtensionRow>(
+    "extensions",
+    q.extensionsQuery(scoped),
+    keys?.extensions,
+  );
+  const relations = await read<q.RelationRow>("relations", q.relationsQuery(grants, scoped), rels);
+  if (context.version < UNQUALIFIED_VIEWDEF_SINCE) {
     for (const row of relations) {
       if (row.view_definition) row.view_definition = unqualifySingleTableView(row.view_definition);
     }
   }
-  const columns = await run<q.ColumnRow>(db, "columns", q.columnsQuery());
-  const constraints = await run<q.ConstraintRow>(db, "constraints", q.constraintsQuery());
-  const indexes = await run<q.IndexRow>(db, "indexes", q.indexesQuery());
-  const triggers = await run<q.TriggerRow>(db, "triggers", q.triggersQuery());
-  const policies = await run<q.PolicyRow>(db, "policies", q.policiesQuery());
-  const sequences = await run<q.SequenceRow>(db, "sequences", q.sequencesQuery(grants));
-  const functions = await run<q.FunctionRow>(db, "functions", q.functionsQuery(grants));
-  const types = await run<q.TypeRow>(db, "types", q.typesQuery(grants));
+  const columns = await read<q.ColumnRow>("columns", q.columnsQuery(scoped), rels);
+  const constraints = await read<q.ConstraintRow>("constraints", q.constraintsQuery(scoped), rels);
+  const indexes = await read<q.IndexRow>("indexes", q.indexesQuery(scoped), rels);
+  const triggers = await read<q.TriggerRow>("triggers", q.triggersQuery(scoped), rels);
+  const policies = await read<q.PolicyRow>("policies", q.policiesQuery(scoped), rels);
+  const sequences = await read<q.SequenceRow>("sequences", q.sequencesQuery(grants, scoped), rels);
+  const functions = await read<q.FunctionRow>(
+    "functions",
+    q.functionsQuery(grants, scoped),
+    keys?.functions,
+  );
+  const types = await read<q.TypeRow>("types", q.typesQuery(grants, scoped), keys?.types);
   const tables = relationObjects(relations, columns);
-  const owners = ownersOf(tables);
+  // A sequence owned by a table outside the scope sorts under that table as the base has it.
+  const owners = ownersOf([...(context.base ?? []).filter(isRelation), ...tables]);
   return [
     ...schemaObjects(schemas),
     ...extensionObjects(extensions),
@@ -163,6 +246,10 @@ async function readObjects(
     ...functionObjects(functions),
     ...typeObjects(types),
   ];
+}
+
+function isRelation({ object }: PlacedObject): boolean {
+  return object.kind === "table" || object.kind === "view" || object.kind === "materialized view";
 }
 
 async function run<T extends Row>(
@@ -196,107 +283,9 @@ function excludeTables(
   );
 }
 
-function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? "";
-    const y = b[i] ?? "";
-    if (x === y) continue;
-    if (typeof x === "number" && typeof y === "number") return x - y;
-    return String(x) < String(y) ? -1 : 1;
-  }
-  return 0;
-}
-
-/** Fills in each table's definition: its columns and constraints inside CREATE TABLE. */
-function completeTables(objects: SnapshotObject[]): void {
-  const lines = new Map<string, string[]>();
-  for (const object of objects) {
-    if (object.kind !== "column" && object.kind !== "constraint") continue;
-    const list = lines.get(object.parent!) ?? [];
-    list.push(`    ${object.definition}`);
-    lines.set(object.parent!, list);
-  }
-  for (const table of objects) {
-    if (table.kind !== "table") continue;
-    const a = table.attributes;
-    const foreign = a["foreign server"] ? "FOREIGN " : "";
-    const unlogged = a.unlogged ? "UNLOGGED " : "";
-    let head = `CREATE ${unlogged}${foreign}TABLE ${table.name}`;
-    if (a["partition of"]) head += ` PARTITION OF ${a["partition of"]}`;
-    const body = lines.get(table.name) ?? [];
-    let tail = "";
-    if (a.inherits) tail += ` INHERITS (${a.inherits})`;
-    if (a["partition bound"]) tail += ` ${a["partition bound"]}`;
-    if (a["partition by"]) tail += ` PARTITION BY ${a["partition by"]}`;
-    if (a["foreign server"]) tail += ` SERVER ${a["foreign server"]}`;
-    if (a.options) tail += ` WITH (${a.options})`;
-    const statements = [`${head} (\n${body.join(",\n")}\n)${tail};`];
-    if (a["row level security"]) {
-      statements.push(`ALTER TABLE ${table.name} ENABLE ROW LEVEL SECURITY;`);
-    }
-    if (a["forced row level security"]) {
-      statements.push(`ALTER TABLE ${table.name} FORCE ROW LEVEL SECURITY;`);
-    }
-    table.definition = statements.join("\n");
-  }
-}
-
-const COMMENT_TARGETS: Record<SnapshotObjectKind, string> = {
-  schema: "SCHEMA",
-  extension: "EXTENSION",
-  table: "TABLE",
-  column: "COLUMN",
-  constraint: "CONSTRAINT",
-  index: "INDEX",
-  trigger: "TRIGGER",
-  policy: "POLICY",
-  view: "VIEW",
-  "materialized view": "MATERIALIZED VIEW",
-  sequence: "SEQUENCE",
-  function: "FUNCTION",
-  procedure: "PROCEDURE",
-  enum: "TYPE",
-  domain: "DOMAIN",
-  "composite type": "TYPE",
-  "range type": "TYPE",
-};
-
-function commentLine(object: SnapshotObject, comment: string): string {
-  const target = COMMENT_TARGETS[object.kind];
-  const literal = `'${comment.replaceAll("'", "''")}'`;
-  if (object.kind === "constraint" || object.kind === "trigger" || object.kind === "policy") {
-    const local = object.name.slice(object.parent!.length + 1);
-    return `COMMENT ON ${target} ${local} ON ${object.parent} IS ${literal};`;
-  }
-  return `COMMENT ON ${target} ${object.name} IS ${literal};`;
-}
-
-function ownerLine(object: SnapshotObject, owner: string): string {
-  const target = object.kind === "function" || object.kind === "procedure"
-    ? "ROUTINE"
-    : object.kind === "enum" || object.kind.endsWith(" type")
-    ? "TYPE"
-    : COMMENT_TARGETS[object.kind];
-  return `ALTER ${target} ${object.name} OWNER TO ${owner};`;
-}
-
-/** Renders objects (already sorted) as text: each top-level object, then what hangs off it. */
-function renderText(objects: SnapshotObject[]): string {
-  const blocks: string[] = [];
-  let current: string[] = [];
-  const flush = () => {
-    if (current.length > 0) blocks.push(current.join("\n"));
-    current = [];
-  };
-  for (const object of objects) {
-    const embedded = object.kind === "column" || object.kind === "constraint";
-    if (object.parent === undefined) flush();
-    if (!embedded) current.push(object.definition);
-    const { comment, owner, grants } = object.attributes;
-    if (comment !== undefined) current.push(commentLine(object, comment));
-    if (owner !== undefined) current.push(ownerLine(object, owner));
-    if (grants !== undefined) current.push(grants);
-  }
-  flush();
-  return blocks.length === 0 ? "" : `${blocks.join("\n\n")}\n`;
+function excludeSchemas(placed: PlacedObject[], schemas?: readonly string[]): PlacedObject[] {
+  if (schemas === undefined || schemas.length === 0) return placed;
+  const ident = (s: string) => /^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`;
+  const names = new Set(schemas.map(ident));
+  return placed.filter(({ sortKey }) => !names.has(String(sortKey[0])));
 }

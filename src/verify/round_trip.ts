@@ -10,7 +10,7 @@ import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
 import { runScript } from "../run_script.ts";
 import { diffSnapshots, type SchemaChange } from "../schema/diff.ts";
-import { type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
+import type { SchemaSnapshot } from "../schema/snapshot.ts";
 import { textDiff } from "../schema/text_diff.ts";
 import { compareVersions } from "../version.ts";
 import type {
@@ -69,7 +69,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   const verified = options.migrations.slice(before.length);
   for (const migration of before) await applyOnce(workspace.driver, migration, options.schema);
   const verdicts: MigrationVerdict[] = [];
-  let current = await takeSnapshot(workspace.driver);
+  let current = await workspace.snapshot(workspace.driver);
   for (const migration of verified) {
     const { verdict, after } = await verifyOne(workspace, migration, current, options);
     current = after;
@@ -146,7 +146,7 @@ async function verifyOne(
     if (checkpoint) await workspace.restore(checkpoint);
     return done(before);
   }
-  const after = await takeSnapshot(workspace.driver);
+  const after = await workspace.snapshot(workspace.driver, before);
   const changes = diffSnapshots(before, after).map(({ kind, name, change, description }) => ({
     kind,
     name,
@@ -161,30 +161,37 @@ async function verifyOne(
     );
     return done(after, changes);
   }
-  await roundTrip(workspace, migration, { before, after }, findings, options);
-  return done(after, changes);
+  const state = await roundTrip(workspace, migration, { before, after }, findings, options);
+  return done(state, changes);
 }
 
-/** Down, compare with `before`, re-up, compare with `after`; leaves the state after the up. */
+/**
+ * Down, compare with `before`, re-up, compare with `after`; leaves the state after the up and
+ * returns its snapshot (the re-up's, when a no-transaction migration's re-up stays).
+ */
 async function roundTrip(
   workspace: Workspace,
   migration: Migration,
   states: { before: SchemaSnapshot; after: SchemaSnapshot },
   findings: Findings,
   options: VerifyOptions,
-): Promise<void> {
+): Promise<SchemaSnapshot> {
+  let reUp: SchemaSnapshot | undefined;
   const steps = async (db: Queryable) => {
     if (!(await runStep(db, migration, "down", findings, options))) return;
-    compare(states.before, await takeSnapshot(db), "down-differs", findings, options);
+    const down = await workspace.snapshot(db, states.after);
+    compare(states.before, down, "down-differs", findings, options);
     if (!(await runStep(db, migration, "up", findings, options))) return;
-    compare(states.after, await takeSnapshot(db), "re-up-differs", findings, options);
+    reUp = await workspace.snapshot(db, down);
+    compare(states.after, reUp, "re-up-differs", findings, options);
   };
   if (migration.noTransaction) {
     const checkpoint = await workspace.checkpoint();
     await steps(workspace.driver);
     // The re-up leaves an equal schema only when everything passed; otherwise rebuild.
     if (findings.problems.length > 0) await workspace.restore(checkpoint);
-    return;
+    // Scoped snapshots merge by object identity, which a re-up renews.
+    return findings.problems.length > 0 ? states.after : reUp ?? states.after;
   }
   // Transactional DDL makes undoing the down and re-up free: always roll them back.
   await workspace.driver.transaction(async (tx) => {
@@ -193,6 +200,7 @@ async function roundTrip(
   }).catch((error) => {
     if (error !== ROLLBACK) throw error;
   });
+  return states.after;
 }
 
 const ROLLBACK = Symbol("rollback");

@@ -6,11 +6,13 @@
  * @module
  */
 import { connect } from "../drivers/connect.ts";
-import type { Driver } from "../drivers/driver.ts";
+import type { Driver, Queryable } from "../drivers/driver.ts";
 import { extensionsIn } from "../drivers/pglite_extensions.ts";
 import { MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
+import type { SchemaSnapshot } from "../schema/snapshot.ts";
+import { type ChangeTracker, trackChanges } from "./change_tracker.ts";
 
 /** A saved state to return to. */
 export type Checkpoint = { kind: "pglite"; data: Blob } | { kind: "postgres"; database: string };
@@ -23,6 +25,11 @@ export interface Workspace extends AsyncDisposable {
   checkpoint(): Promise<Checkpoint>;
   /** Returns to a saved state. */
   restore(checkpoint: Checkpoint): Promise<void>;
+  /**
+   * Snapshots the schema behind `db` (the driver or a transaction on it). With `base`, the
+   * snapshot the changes since the previous call started from, only changed objects are read.
+   */
+  snapshot(db: Queryable, base?: SchemaSnapshot): Promise<SchemaSnapshot>;
 }
 
 /**
@@ -39,11 +46,23 @@ export async function openWorkspace(
   migrations: readonly Migration[],
   databaseUrl?: string,
 ): Promise<Workspace> {
-  if (databaseUrl === undefined) return await pgliteWorkspace(migrations);
-  return await postgresWorkspace(databaseUrl);
+  const workspace = databaseUrl === undefined
+    ? await pgliteWorkspace(migrations)
+    : await postgresWorkspace(databaseUrl);
+  let tracker: ChangeTracker;
+  try {
+    tracker = await trackChanges(workspace.driver);
+  } catch (error) {
+    await workspace[Symbol.asyncDispose]();
+    throw error;
+  }
+  // Checkpoints copy the whole database, the tracker's triggers included.
+  return Object.assign(workspace, { snapshot: tracker.snapshot });
 }
 
-async function pgliteWorkspace(migrations: readonly Migration[]): Promise<Workspace> {
+async function pgliteWorkspace(
+  migrations: readonly Migration[],
+): Promise<Omit<Workspace, "snapshot">> {
   const { bootPglite } = await import("../drivers/pglite_cache.ts");
   const { createPgliteDriver } = await import("../drivers/pglite.ts");
   const sql = migrations.flatMap((m) => [m.up.sql, m.down?.sql ?? ""]).join("\n");
@@ -63,7 +82,7 @@ async function pgliteWorkspace(migrations: readonly Migration[]): Promise<Worksp
   };
 }
 
-async function postgresWorkspace(serverUrl: string): Promise<Workspace> {
+async function postgresWorkspace(serverUrl: string): Promise<Omit<Workspace, "snapshot">> {
   const admin = await connect(serverUrl, { applicationName: "tide verify" });
   const created: string[] = [];
   const newDatabase = async (template?: string) => {

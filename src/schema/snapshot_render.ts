@@ -1,0 +1,117 @@
+/**
+ * Sorting and rendering of snapshot objects: table definitions completed with their columns and
+ * constraints, and the SQL-like text of a whole snapshot.
+ *
+ * @module
+ */
+
+import type { SnapshotObject, SnapshotObjectKind } from "./snapshot.ts";
+
+/** Orders sort keys: strings as strings, numbers as numbers, a shorter key first. */
+export function compareKeys(
+  a: readonly (string | number)[],
+  b: readonly (string | number)[],
+): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? "";
+    const y = b[i] ?? "";
+    if (x === y) continue;
+    if (typeof x === "number" && typeof y === "number") return x - y;
+    return String(x) < String(y) ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Fills in each table's definition: its columns and constraints inside CREATE TABLE. */
+export function completeTables(objects: SnapshotObject[]): void {
+  const lines = new Map<string, string[]>();
+  for (const object of objects) {
+    if (object.kind !== "column" && object.kind !== "constraint") continue;
+    const list = lines.get(object.parent!) ?? [];
+    list.push(`    ${object.definition}`);
+    lines.set(object.parent!, list);
+  }
+  for (const table of objects) {
+    if (table.kind !== "table") continue;
+    const a = table.attributes;
+    const foreign = a["foreign server"] ? "FOREIGN " : "";
+    const unlogged = a.unlogged ? "UNLOGGED " : "";
+    let head = `CREATE ${unlogged}${foreign}TABLE ${table.name}`;
+    if (a["partition of"]) head += ` PARTITION OF ${a["partition of"]}`;
+    const body = lines.get(table.name) ?? [];
+    let tail = "";
+    if (a.inherits) tail += ` INHERITS (${a.inherits})`;
+    if (a["partition bound"]) tail += ` ${a["partition bound"]}`;
+    if (a["partition by"]) tail += ` PARTITION BY ${a["partition by"]}`;
+    if (a["foreign server"]) tail += ` SERVER ${a["foreign server"]}`;
+    if (a.options) tail += ` WITH (${a.options})`;
+    const statements = [`${head} (\n${body.join(",\n")}\n)${tail};`];
+    if (a["row level security"]) {
+      statements.push(`ALTER TABLE ${table.name} ENABLE ROW LEVEL SECURITY;`);
+    }
+    if (a["forced row level security"]) {
+      statements.push(`ALTER TABLE ${table.name} FORCE ROW LEVEL SECURITY;`);
+    }
+    table.definition = statements.join("\n");
+  }
+}
+
+const COMMENT_TARGETS: Record<SnapshotObjectKind, string> = {
+  schema: "SCHEMA",
+  extension: "EXTENSION",
+  table: "TABLE",
+  column: "COLUMN",
+  constraint: "CONSTRAINT",
+  index: "INDEX",
+  trigger: "TRIGGER",
+  policy: "POLICY",
+  view: "VIEW",
+  "materialized view": "MATERIALIZED VIEW",
+  sequence: "SEQUENCE",
+  function: "FUNCTION",
+  procedure: "PROCEDURE",
+  enum: "TYPE",
+  domain: "DOMAIN",
+  "composite type": "TYPE",
+  "range type": "TYPE",
+};
+
+function commentLine(object: SnapshotObject, comment: string): string {
+  const target = COMMENT_TARGETS[object.kind];
+  const literal = `'${comment.replaceAll("'", "''")}'`;
+  if (object.kind === "constraint" || object.kind === "trigger" || object.kind === "policy") {
+    const local = object.name.slice(object.parent!.length + 1);
+    return `COMMENT ON ${target} ${local} ON ${object.parent} IS ${literal};`;
+  }
+  return `COMMENT ON ${target} ${object.name} IS ${literal};`;
+}
+
+function ownerLine(object: SnapshotObject, owner: string): string {
+  const target = object.kind === "function" || object.kind === "procedure"
+    ? "ROUTINE"
+    : object.kind === "enum" || object.kind.endsWith(" type")
+    ? "TYPE"
+    : COMMENT_TARGETS[object.kind];
+  return `ALTER ${target} ${object.name} OWNER TO ${owner};`;
+}
+
+/** Renders objects (already sorted) as text: each top-level object, then what hangs off it. */
+export function renderText(objects: SnapshotObject[]): string {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  const flush = () => {
+    if (current.length > 0) blocks.push(current.join("\n"));
+    current = [];
+  };
+  for (const object of objects) {
+    const embedded = object.kind === "column" || object.kind === "constraint";
+    if (object.parent === undefined) flush();
+    if (!embedded) current.push(object.definition);
+    const { comment, owner, grants } = object.attributes;
+    if (comment !== undefined) current.push(commentLine(object, comment));
+    if (owner !== undefined) current.push(ownerLine(object, owner));
+    if (grants !== undefined) current.push(grants);
+  }
+  flush();
+  return blocks.length === 0 ? "" : `${blocks.join("\n\n")}\n`;
+}

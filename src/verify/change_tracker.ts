@@ -1,0 +1,176 @@
+/**
+ * Fast snapshots for verification: event triggers record every object each DDL command touches,
+ * so a snapshot after a step re-reads only those objects (and what depends on them) and merges
+ * them into the previous snapshot. Where event triggers cannot be created (a role that is not a
+ * superuser), every snapshot is a full one: slower, same result.
+ *
+ * @module
+ */
+import type { Driver, Queryable } from "../drivers/driver.ts";
+import { MigrationError } from "../errors.ts";
+import { changeScope, type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
+
+/** The schema holding the tracker's table, functions and event triggers; never snapshotted. */
+export const TRACKER_SCHEMA = "tide_verify";
+
+/** Takes snapshots of a verification database, scoped to what changed when it can. */
+export interface ChangeTracker {
+  /** True when event triggers record changes; false when every snapshot is a full one. */
+  readonly tracking: boolean;
+  /**
+   * Snapshots the schema behind `db`. With `base`, the snapshot of the state after which the
+   * changes made since the previous call happened, only the changed objects are read again.
+   * Every call starts a new round of recorded changes.
+   */
+  snapshot(db: Queryable, base?: SchemaSnapshot): Promise<SchemaSnapshot>;
+}
+
+const INSTALL = `
+CREATE SCHEMA ${TRACKER_SCHEMA};
+CREATE TABLE ${TRACKER_SCHEMA}.touched (classid pg_catalog.oid, objid pg_catalog.oid, tag text);
+CREATE FUNCTION ${TRACKER_SCHEMA}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
+  SET search_path = pg_catalog AS $$
+BEGIN
+  INSERT INTO ${TRACKER_SCHEMA}.touched
+    SELECT classid, objid, command_tag FROM pg_event_trigger_ddl_commands();
+END $$;
+-- A dropped constraint, default, trigger, policy or rule names the table (or domain) it was
+-- on; that owner survives the drop and must be read again. Never fail the user's command: when
+-- the owner cannot be found, ask for a full snapshot.
+CREATE FUNCTION ${TRACKER_SCHEMA}.on_drop() RETURNS event_trigger LANGUAGE plpgsql
+  SET search_path = pg_catalog AS $$
+BEGIN
+  INSERT INTO ${TRACKER_SCHEMA}.touched
+    SELECT classid, objid, 'DROP' FROM pg_event_trigger_dropped_objects();
+  BEGIN
+    INSERT INTO ${TRACKER_SCHEMA}.touched
+      SELECT CASE WHEN object_type = 'domain constraint' THEN 'pg_type'::regclass::oid
+          ELSE 'pg_class'::regclass::oid END,
+        CASE WHEN object_type = 'domain constraint' THEN to_regtype(address_names[1])::oid
+          ELSE to_regclass(quote_ident(address_names[1]) || '.' || quote_ident(address_names[2]))::oid
+          END,
+        'DROP'
+      FROM pg_event_trigger_dropped_objects()
+      WHERE object_type IN ('table constraint', 'domain constraint', 'default value', 'trigger',
+        'policy', 'rule', 'table column');
+  EXCEPTION WHEN OTHERS THEN
+    INSERT INTO ${TRACKER_SCHEMA}.touched VALUES (NULL, NULL, 'FULL');
+  END;
+END $$;
+-- Keys of every touched object, of everything depending on one (a rename re-renders them), and
+-- the root each existing one is read with; 'full' when only a full snapshot is exact.
+CREATE FUNCTION ${TRACKER_SCHEMA}.changes() RETURNS SETOF text LANGUAGE sql
+  SET search_path = pg_catalog AS $$
+WITH RECURSIVE consumed AS (
+  DELETE FROM ${TRACKER_SCHEMA}.touched RETURNING classid, objid, tag
+), seed AS (
+  SELECT DISTINCT classid, objid FROM consumed WHERE classid IS NOT NULL AND objid IS NOT NULL
+), closure (classid, objid) AS (
+  SELECT classid, objid FROM seed
+  UNION
+  SELECT d.classid, d.objid FROM closure c JOIN pg_depend d
+    ON d.refclassid = c.classid AND d.refobjid = c.objid
+)
+SELECT 'full' FROM consumed WHERE tag IN ('ALTER SCHEMA', 'FULL')
+UNION
+SELECT classid::text || ':' || objid::text FROM seed
+UNION
+SELECT k FROM (SELECT CASE c.classid
+  WHEN 'pg_class'::regclass THEN (SELECT CASE
+      WHEN r.relkind IN ('i', 'I') THEN
+        (SELECT '1259:' || i.indrelid::text FROM pg_index i WHERE i.indexrelid = r.oid)
+      WHEN r.relkind = 'c' THEN '1247:' || r.reltype::text
+      WHEN r.relkind = 't' THEN NULL
+      ELSE '1259:' || r.oid::text END
+    FROM pg_class r WHERE r.oid = c.objid)
+  WHEN 'pg_constraint'::regclass THEN (SELECT CASE
+      WHEN co.conrelid <> 0 THEN '1259:' || co.conrelid::text
+      WHEN co.contypid <> 0 THEN '1247:' || co.contypid::text END
+    FROM pg_constraint co WHERE co.oid = c.objid)
+  WHEN 'pg_trigger'::regclass THEN
+    (SELECT '1259:' || t.tgrelid::text FROM pg_trigger t WHERE t.oid = c.objid)
+  WHEN 'pg_policy'::regclass THEN
+    (SELECT '1259:' || p.polrelid::text FROM pg_policy p WHERE p.oid = c.objid)
+  WHEN 'pg_rewrite'::regclass THEN
+    (SELECT '1259:' || w.ev_class::text FROM pg_rewrite w WHERE w.oid = c.objid)
+  WHEN 'pg_attrdef'::regclass THEN
+    (SELECT '1259:' || a.adrelid::text FROM pg_attrdef a WHERE a.oid = c.objid)
+  WHEN 'pg_type'::regclass THEN (SELECT CASE
+      WHEN t.typrelid <> 0 AND tr.relkind <> 'c' THEN '1259:' || t.typrelid::text
+      ELSE '1247:' || t.oid::text END
+    FROM pg_type t LEFT JOIN pg_class tr ON tr.oid = t.typrelid WHERE t.oid = c.objid)
+  WHEN 'pg_proc'::regclass THEN '1255:' || c.objid::text
+  WHEN 'pg_namespace'::regclass THEN '2615:' || c.objid::text
+  WHEN 'pg_extension'::regclass THEN '3079:' || c.objid::text
+  END AS k FROM closure c) roots
+WHERE k IS NOT NULL
+$$;
+CREATE EVENT TRIGGER tide_verify_ddl ON ddl_command_end EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_ddl();
+CREATE EVENT TRIGGER tide_verify_drop ON sql_drop EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_drop();
+`;
+
+/** Event triggers can be off (PostgreSQL 17's `event_triggers`): prove they fire. */
+const PROBE = `CREATE TABLE ${TRACKER_SCHEMA}.probe (); DROP TABLE ${TRACKER_SCHEMA}.probe;`;
+
+const NOT_INSTALLED = Symbol("not installed");
+
+/**
+ * Installs the event triggers in the database behind `db` (in the `tide_verify` schema) and
+ * returns a tracker; when that is refused, a tracker that always takes full snapshots. Call it
+ * once per database, before the first snapshot.
+ *
+ * @example
+ * ```ts
+ * import { createPgliteDriver } from "../drivers/pglite.ts";
+ * import { trackChanges } from "./change_tracker.ts";
+ *
+ * await using db = await createPgliteDriver();
+ * const tracker = await trackChanges(db);
+ * const before = await tracker.snapshot(db);
+ * await db.exec("create table t (id int)");
+ * const after = await tracker.snapshot(db, before);
+ * console.log(after.objects.map((o) => o.name)); // ["public.t", "public.t.id"]
+ * ```
+ */
+export async function trackChanges(db: Driver): Promise<ChangeTracker> {
+  const tracking = await db.transaction(async (tx) => {
+    await tx.exec(INSTALL);
+    await tx.exec(PROBE);
+    const [probe] = await tx.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${TRACKER_SCHEMA}.touched`,
+    );
+    if (probe.n === 0) throw NOT_INSTALLED;
+    await tx.exec(`DELETE FROM ${TRACKER_SCHEMA}.touched`);
+    return true;
+  }).catch(() => false);
+  const excludeSchemas = tracking ? [TRACKER_SCHEMA] : [];
+  const full = (db: Queryable) => takeSnapshot(db, { excludeSchemas });
+  return {
+    tracking,
+    snapshot: async (db, base) => {
+      if (!tracking) return await full(db);
+      const keys = await changes(db);
+      if (base === undefined || keys.includes("full")) return await full(db);
+      if (keys.length === 0) return base;
+      const scope = changeScope(base, keys);
+      return await takeSnapshot(db, { excludeSchemas, only: { base, scope } });
+    },
+  };
+}
+
+async function changes(db: Queryable): Promise<string[]> {
+  try {
+    const rows = await db.query<{ key: string }>(
+      `SELECT key FROM ${TRACKER_SCHEMA}.changes() AS key`,
+    );
+    return rows.map((row) => row.key);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new MigrationError(
+      "SQL_ERROR",
+      `Reading the schema changes of the last step failed: ${reason}. Verification keeps its ` +
+        `bookkeeping in the ${TRACKER_SCHEMA} schema; a migration must not drop or alter it.`,
+      { cause: error },
+    );
+  }
+}
