@@ -102,7 +102,7 @@ Deno.test("runScript() locates an error in statement 2 of 3 after emoji and temp
     error.message,
     /^Cannot apply db\/003_add_users\.sql:4:41 \(statement 2 of 3\): column "nope"/,
   );
-  assert.match(error.message, /Statement 1 was applied outside a transaction and stay/);
+  assert.match(error.message, /Statement 1 was applied outside a transaction and it stays applied/);
   assert.equal(db.sent.length, 2);
 });
 
