@@ -136,3 +136,43 @@ export class SqlError extends Error {
     this.where = fields.where;
   }
 }
+
+/** A server error as both drivers' libraries report it. */
+export interface ServerErrorLike {
+  /** The server's message. */
+  message: string;
+  /** SQLSTATE. */
+  code?: string;
+  /** 1-based character position, as a number or a numeric string. */
+  position?: string | number;
+  /** DETAIL. */
+  detail?: string;
+  /** HINT. */
+  hint?: string;
+  /** CONTEXT. */
+  where?: string;
+}
+
+/**
+ * Builds a {@linkcode SqlError} from a driver library's server error, which becomes its `cause`.
+ *
+ * @example
+ * ```ts
+ * import { sqlErrorFrom } from "./errors.ts";
+ *
+ * const error = sqlErrorFrom({ message: "syntax error", code: "42601", position: "8" });
+ * console.log(error.position); // 8
+ * ```
+ */
+export function sqlErrorFrom(error: ServerErrorLike): SqlError {
+  const position = error.position === undefined || error.position === ""
+    ? undefined
+    : Number(error.position);
+  return new SqlError(error.message, {
+    sqlState: error.code,
+    position: Number.isFinite(position) ? position : undefined,
+    detail: error.detail || undefined,
+    hint: error.hint || undefined,
+    where: error.where || undefined,
+  }, { cause: error });
+}

@@ -13,6 +13,7 @@ import {
   type DownStep,
   planDown,
   type PlanDownOptions,
+  type PlanInput,
   type PlanStep,
   planUp,
   type PlanUpOptions,
@@ -202,27 +203,23 @@ export class Migrator {
   }
 
   /** Applies pending migrations (up to `to`). */
-  async up(options: UpOptions = {}): Promise<RunResult> {
-    if (options.dryRun) {
-      const steps = planUp({ ...this.#input(), applied: await this.#ledger.list() }, options);
-      return { dryRun: true, steps: steps.map((step) => this.#dryStep(step)) };
-    }
-    return await this.#locked(async () => {
-      const steps = planUp({ ...this.#input(), applied: await this.#ledger.list() }, options);
-      return { dryRun: false, steps: await this.#runSteps(steps) };
-    });
+  up(options: UpOptions = {}): Promise<RunResult> {
+    return this.#planAndRun((input) => planUp(input, options), options.dryRun);
   }
 
   /** Rolls back the last migration, or `count`, down `to` a version, or `all`. */
-  async down(options: DownOptions = {}): Promise<RunResult> {
-    if (options.dryRun) {
-      const steps = planDown({ ...this.#input(), applied: await this.#ledger.list() }, options);
-      return { dryRun: true, steps: steps.map((step) => this.#dryStep(step)) };
-    }
-    return await this.#locked(async () => {
-      const steps = planDown({ ...this.#input(), applied: await this.#ledger.list() }, options);
-      return { dryRun: false, steps: await this.#runSteps(steps) };
-    });
+  down(options: DownOptions = {}): Promise<RunResult> {
+    return this.#planAndRun((input) => planDown(input, options), options.dryRun);
+  }
+
+  /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
+  async #planAndRun(plan: (input: PlanInput) => PlanStep[], dryRun?: boolean): Promise<RunResult> {
+    const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
+    if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
+    return await this.#locked(async () => ({
+      dryRun: false,
+      steps: await this.#runSteps(await planned()),
+    }));
   }
 
   /** Rolls back the last migration and applies it again. */

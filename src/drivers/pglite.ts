@@ -6,7 +6,7 @@
  */
 
 import { PGlite, type PGliteInterface, type Transaction } from "@electric-sql/pglite";
-import { SqlError } from "../errors.ts";
+import { type ServerErrorLike, SqlError, sqlErrorFrom } from "../errors.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
 import { loadPgliteExtensions } from "./pglite_extensions.ts";
@@ -108,15 +108,6 @@ function queryable(db: PGliteInterface | Transaction): Queryable {
   };
 }
 
-interface ServerErrorLike {
-  message: string;
-  code?: string;
-  position?: string | number;
-  detail?: string;
-  hint?: string;
-  where?: string;
-}
-
 /** PGlite's `DatabaseError` is not exported as a class, so it is recognised by shape. */
 function isServerError(error: unknown): error is ServerErrorLike {
   if (!(error instanceof Error) || error instanceof SqlError) return false;
@@ -130,12 +121,5 @@ function normalizeError(error: unknown): unknown {
   for (const key of ["query", "params"]) {
     if (Object.hasOwn(error, key)) Object.defineProperty(error, key, { enumerable: false });
   }
-  const position = error.position === undefined ? undefined : Number(error.position);
-  return new SqlError(error.message, {
-    sqlState: error.code,
-    position: Number.isFinite(position) ? position : undefined,
-    detail: error.detail || undefined,
-    hint: error.hint || undefined,
-    where: error.where || undefined,
-  }, { cause: error });
+  return sqlErrorFrom(error);
 }

@@ -5,7 +5,7 @@
  */
 
 import postgres from "postgres";
-import { MigrationError, SqlError } from "../errors.ts";
+import { MigrationError, sqlErrorFrom } from "../errors.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 
@@ -121,19 +121,12 @@ function queryable(sql: SqlLike): Queryable {
 }
 
 /**
- * Turns a postgres.js server error into a {@linkcode SqlError}; anything else (a lost
+ * Turns a postgres.js server error into a `SqlError`; anything else (a lost
  * connection, a bug) passes through unchanged, as does an error already normalized.
  */
 function normalizeError(error: unknown): unknown {
   if (!(error instanceof postgres.PostgresError)) return error;
-  const position = error.position ? Number(error.position) : undefined;
-  return new SqlError(error.message, {
-    sqlState: error.code,
-    position: Number.isFinite(position) ? position : undefined,
-    detail: error.detail || undefined,
-    hint: error.hint || undefined,
-    where: error.where || undefined,
-  }, { cause: error });
+  return sqlErrorFrom(error);
 }
 
 function connectionFailed(target: string, error: unknown, secrets: string[]): MigrationError {
