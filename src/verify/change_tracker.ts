@@ -8,7 +8,12 @@
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
-import { changeScope, type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
+import {
+  changeScope,
+  type SchemaSnapshot,
+  scopedReaderFunction,
+  takeSnapshot,
+} from "../schema/snapshot.ts";
 
 /** The schema holding the tracker's table, functions and event triggers; never snapshotted. */
 export const TRACKER_SCHEMA = "tide_verify";
@@ -59,9 +64,10 @@ BEGIN
 END $$;
 -- Keys of every touched object, of everything depending on one (a rename re-renders them), and
 -- the root each existing one is read with; 'full' when only a full snapshot is exact.
-CREATE FUNCTION ${TRACKER_SCHEMA}.changes() RETURNS SETOF text LANGUAGE sql
+CREATE FUNCTION ${TRACKER_SCHEMA}.changes() RETURNS SETOF text LANGUAGE plpgsql
   SET search_path = pg_catalog AS $$
-WITH RECURSIVE consumed AS (
+BEGIN
+RETURN QUERY WITH RECURSIVE consumed AS (
   DELETE FROM ${TRACKER_SCHEMA}.touched RETURNING classid, objid, tag
 ), seed AS (
   SELECT DISTINCT classid, objid FROM consumed WHERE classid IS NOT NULL AND objid IS NOT NULL
@@ -103,8 +109,8 @@ SELECT k FROM (SELECT CASE c.classid
   WHEN 'pg_namespace'::regclass THEN '2615:' || c.objid::text
   WHEN 'pg_extension'::regclass THEN '3079:' || c.objid::text
   END AS k FROM closure c) roots
-WHERE k IS NOT NULL
-$$;
+WHERE k IS NOT NULL;
+END $$;
 CREATE EVENT TRIGGER tide_verify_ddl ON ddl_command_end EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_ddl();
 CREATE EVENT TRIGGER tide_verify_drop ON sql_drop EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_drop();
 `;
@@ -113,6 +119,7 @@ CREATE EVENT TRIGGER tide_verify_drop ON sql_drop EXECUTE FUNCTION ${TRACKER_SCH
 const PROBE = `CREATE TABLE ${TRACKER_SCHEMA}.probe (); DROP TABLE ${TRACKER_SCHEMA}.probe;`;
 
 const NOT_INSTALLED = Symbol("not installed");
+const READER = `${TRACKER_SCHEMA}.read_scope`;
 
 /**
  * Installs the event triggers in the database behind `db` (in the `tide_verify` schema) and
@@ -135,6 +142,7 @@ const NOT_INSTALLED = Symbol("not installed");
 export async function trackChanges(db: Driver): Promise<ChangeTracker> {
   const tracking = await db.transaction(async (tx) => {
     await tx.exec(INSTALL);
+    await tx.exec(scopedReaderFunction(READER));
     await tx.exec(PROBE);
     const [probe] = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${TRACKER_SCHEMA}.touched`,
@@ -153,7 +161,7 @@ export async function trackChanges(db: Driver): Promise<ChangeTracker> {
       if (base === undefined || keys.includes("full")) return await full(db);
       if (keys.length === 0) return base;
       const scope = changeScope(base, keys);
-      return await takeSnapshot(db, { excludeSchemas, only: { base, scope } });
+      return await takeSnapshot(db, { excludeSchemas, only: { base, scope, reader: READER } });
     },
   };
 }

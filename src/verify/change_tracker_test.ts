@@ -1,0 +1,125 @@
+import assert from "node:assert/strict";
+import { createPgliteDriver } from "../drivers/pglite.ts";
+import { type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
+import { trackChanges, TRACKER_SCHEMA } from "./change_tracker.ts";
+
+/** Up and down pairs covering every family and the changes that re-render other objects. */
+const STEPS: [string, string][] = [
+  ["create extension citext", "drop extension citext"],
+  [
+    "create schema app; comment on schema app is 'the app'",
+    "drop schema app",
+  ],
+  [
+    `create type app.mood as enum ('sad', 'ok');
+     create domain app.posint as int check (value > 0);
+     create sequence app.counter start 5;
+     create table app.users (id int generated always as identity primary key,
+       email citext not null unique, mood app.mood default 'ok', score app.posint,
+       n bigint default nextval('app.counter'));
+     create table app.logs (id serial primary key, user_id int references app.users (id)
+       on delete cascade, body text);
+     create view app.happy as select id, email from app.users where mood = 'ok'`,
+    "drop view app.happy; drop table app.logs; drop table app.users; " +
+    "drop sequence app.counter; drop domain app.posint; drop type app.mood",
+  ],
+  [
+    "alter table app.users rename column email to login; alter table app.users rename to people",
+    "alter table app.people rename to users; alter table app.users rename column login to email",
+  ],
+  [
+    "alter type app.mood rename value 'ok' to 'fine'",
+    "alter type app.mood rename value 'fine' to 'ok'",
+  ],
+  ["alter sequence app.counter rename to tally", "alter sequence app.tally rename to counter"],
+  ["drop sequence app.tally cascade", "create sequence app.tally start 5"],
+  [
+    "alter domain app.posint add constraint small check (value < 100)",
+    "alter domain app.posint drop constraint small",
+  ],
+  [
+    `create function app.touch() returns trigger language plpgsql as $$ begin return new; end $$;
+     create trigger logs_touch before update on app.logs for each row execute function app.touch();
+     comment on trigger logs_touch on app.logs is 'touch'`,
+    "drop trigger logs_touch on app.logs; drop function app.touch()",
+  ],
+  ["alter function app.touch() rename to touch2", "alter function app.touch2() rename to touch"],
+  [
+    "alter table app.people enable row level security; " +
+    "create policy own on app.people using (id > 0); comment on column app.people.login is 'x'",
+    "drop policy own on app.people; alter table app.people disable row level security; " +
+    "comment on column app.people.login is null",
+  ],
+  ["drop table app.people cascade", "create table app.people (id int)"],
+  [
+    `create table app.events (id int, at date not null) partition by range (at);
+     create table app.events_2026 partition of app.events
+       for values from ('2026-01-01') to ('2027-01-01');
+     create index events_at on app.events (at)`,
+    "drop table app.events",
+  ],
+  [
+    "alter table app.events detach partition app.events_2026",
+    "alter table app.events attach partition app.events_2026 " +
+    "for values from ('2026-01-01') to ('2027-01-01')",
+  ],
+  ["alter table app.events add column note text", "alter table app.events drop column note"],
+  [
+    "create index logs_body on app.logs (body); comment on index app.logs_body is 'b'",
+    "drop index app.logs_body",
+  ],
+  ["drop extension citext cascade", "create extension citext"],
+  ["create schema other; create table other.t (id int)", "drop schema other cascade"],
+];
+
+async function assertSame(
+  db: Parameters<typeof takeSnapshot>[0],
+  scoped: SchemaSnapshot,
+  step: string,
+) {
+  const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA] });
+  assert.deepEqual(scoped.objects, full.objects, step);
+  assert.equal(scoped.text, full.text, step);
+}
+
+Deno.test("a tracked snapshot equals a full one after every up, down and re-up", async () => {
+  await using db = await createPgliteDriver({ extensions: ["citext"] });
+  const tracker = await trackChanges(db);
+  assert.equal(tracker.tracking, true);
+  let current = await tracker.snapshot(db);
+  for (const [up, down] of STEPS) {
+    await db.exec(up);
+    const after = await tracker.snapshot(db, current);
+    await assertSame(db, after, `after up: ${up}`);
+    await db.exec(down);
+    const undone = await tracker.snapshot(db, after);
+    await assertSame(db, undone, `after down: ${down}`);
+    await db.exec(up);
+    current = await tracker.snapshot(db, undone);
+    await assertSame(db, current, `after re-up: ${up}`);
+  }
+});
+
+Deno.test("a tracked snapshot inside a rolled-back transaction leaves the base valid", async () => {
+  await using db = await createPgliteDriver();
+  const tracker = await trackChanges(db);
+  await db.exec("create table t (id int)");
+  const base = await tracker.snapshot(db);
+  await db.transaction(async (tx) => {
+    await tx.exec("drop table t");
+    const inside = await tracker.snapshot(tx, base);
+    assert.deepEqual(inside.objects, []);
+    throw new Error("roll back");
+  }).catch(() => {});
+  await db.exec("alter table t add column v int");
+  await assertSame(db, await tracker.snapshot(db, base), "after the rollback");
+});
+
+Deno.test("trackChanges() leaves its own schema out of every snapshot", async () => {
+  await using db = await createPgliteDriver();
+  const tracker = await trackChanges(db);
+  await db.exec("create table t (id int)");
+  const snapshot = await tracker.snapshot(db);
+  assert.deepEqual(snapshot.objects.map((o) => o.name), ["public", "public.t", "public.t.id"]);
+  assert.doesNotMatch(snapshot.text, /tide_verify/);
+});
