@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Driver, Queryable } from "./drivers/driver.ts";
+import type { Queryable } from "./drivers/driver.ts";
 import { MigrationError } from "./errors.ts";
 import { type AppliedMigration, Ledger, type LogEntry } from "./ledger.ts";
 import { acquireLock, type HeldLock, lockKey } from "./lock.ts";
@@ -12,124 +12,26 @@ import { CHECKSUM_ALGORITHM, type Migration } from "./migration.ts";
 import {
   type DownStep,
   planDown,
-  type PlanDownOptions,
   type PlanInput,
   type PlanStep,
   planUp,
-  type PlanUpOptions,
   type UpStep,
 } from "./plan.ts";
 import { runScript } from "./run_script.ts";
 import { appliedBy, retryLockTimeouts, statementsDone, timeoutsSql } from "./execution.ts";
 import { compareVersions } from "./version.ts";
+import type {
+  DownOptions,
+  MigratorOptions,
+  RepairOptions,
+  RepairResult,
+  RunResult,
+  StepResult,
+  UpOptions,
+} from "./migrator_options.ts";
+import { type MigrationStatus, migrationStatus } from "./status.ts";
 
-/** Options of {@linkcode Migrator}. */
-export interface MigratorOptions {
-  /** The database. The migrator does not close it. */
-  driver: Driver;
-  /** Migrations on disk, in version order (from `loadMigrations`). */
-  migrations: readonly Migration[];
-  /** Schema of the tracking tables and of `{{schema}}` templates. Default `public`. */
-  schema?: string;
-  /** Module whose migrations these are. Default `""`. */
-  module?: string;
-  /** Tracking table. Default `tide_migrations`; the log table is `tide_migration_log`, or `<table>_log`. */
-  table?: string;
-  /** How long to wait for another run's lock, in ms. Default 60 000. */
-  lockWaitMs?: number;
-  /** `lock_timeout` for each migration, in ms; 0 for none. Default 0. */
-  lockTimeoutMs?: number;
-  /** `statement_timeout` for each migration, in ms; 0 for none. Default 0. */
-  statementTimeoutMs?: number;
-  /** Retries of a migration that hit `lock_timeout`. Default 3. */
-  lockRetries?: number;
-  /** Who runs it, for the tracking table. Default: `$GITHUB_ACTOR` or `$USER`. */
-  actor?: string;
-  /** Progress callback. */
-  onProgress?: (event: ProgressEvent) => void;
-}
-
-/** Progress of a run: a step starts, or finishes with its duration. */
-export type ProgressEvent =
-  | { type: "start"; step: PlanStep }
-  | { type: "done"; step: PlanStep; durationMs: number }
-  | { type: "retry"; step: PlanStep; attempt: number; delayMs: number };
-
-/** A migration acted on. */
-export interface StepResult {
-  /** Version as written in the file name. */
-  version: string;
-  /** Name part of the file name. */
-  name: string;
-  /** Applied or rolled back. */
-  direction: "up" | "down";
-  /** How long it took; 0 in a dry run. */
-  durationMs: number;
-  /** The rendered SQL it ran (or would run, in a dry run). */
-  sql: string;
-}
-
-/** What `up`, `down`, `redo`, `reset` did. */
-export interface RunResult {
-  /** Steps in the order they ran. */
-  steps: StepResult[];
-  /** True when nothing was run. */
-  dryRun: boolean;
-}
-
-/** A migration in `status`. */
-export interface StatusEntry {
-  /** Version as written in the file name. */
-  version: string;
-  /** Name part of the file name. */
-  name: string;
-  /** When applied; absent when pending. */
-  appliedAt?: Date;
-  /** Where its file is, when there is one. */
-  file?: string;
-}
-
-/** Where the database stands against the files. */
-export interface MigrationStatus {
-  /** Applied, in version order. */
-  applied: StatusEntry[];
-  /** Not applied yet, in version order. */
-  pending: StatusEntry[];
-  /** Applied but without a file. */
-  missing: StatusEntry[];
-  /** Applied, but the file changed since. */
-  edited: StatusEntry[];
-  /** Failed halfway (dirty). */
-  failed: StatusEntry[];
-}
-
-/** Options of `up`. */
-export interface UpOptions extends PlanUpOptions {
-  /** Plan only; run nothing. */
-  dryRun?: boolean;
-}
-
-/** Options of `down`. */
-export interface DownOptions extends PlanDownOptions {
-  /** Plan only; run nothing. */
-  dryRun?: boolean;
-}
-
-/** Options of `repair`. */
-export interface RepairOptions {
-  /** A failed migration whose changes are all in place: mark it applied. */
-  markApplied?: string;
-  /** A failed migration none of whose changes are in place: forget it. */
-  markRolledBack?: string;
-}
-
-/** What `repair` changed. */
-export interface RepairResult {
-  /** Versions whose checksum and stored down were re-recorded. */
-  rechecksummed: string[];
-  /** Versions whose failed state was resolved. */
-  resolved: string[];
-}
+export type * from "./migrator_options.ts";
 
 /**
  * Applies and rolls back migrations on one database.
@@ -172,29 +74,7 @@ export class Migrator {
 
   /** Applied, pending, missing, edited and failed migrations. Read-only. */
   async status(): Promise<MigrationStatus> {
-    const applied = await this.#ledger.list();
-    const byVersion = new Map(this.#options.migrations.map((m) => [m.version, m]));
-    const entry = (row: AppliedMigration): StatusEntry => ({
-      version: row.version,
-      name: row.name,
-      appliedAt: row.appliedAt,
-      file: byVersion.get(row.version)?.up.path,
-    });
-    const done = new Set(applied.map((row) => row.version));
-    return {
-      applied: applied.filter((row) => row.status === "applied").map(entry),
-      pending: this.#options.migrations.filter((m) => !done.has(m.version)).map((m) => ({
-        version: m.version,
-        name: m.name,
-        file: m.up.path,
-      })),
-      missing: applied.filter((row) => !byVersion.has(row.version)).map(entry),
-      edited: applied.filter((row) => {
-        const file = byVersion.get(row.version);
-        return file !== undefined && file.checksum !== row.checksum;
-      }).map(entry),
-      failed: applied.filter((row) => row.status === "failed").map(entry),
-    };
+    return migrationStatus(this.#options.migrations, await this.#ledger.list());
   }
 
   /** The log of every up, down, baseline and repair, oldest first. Read-only. */
