@@ -276,8 +276,8 @@ function policyDefinition(row: PolicyRow): string {
   return `${lines.join("\n")};`;
 }
 
-/** Sequences; one owned by a column sorts under its table. */
-export function sequenceObjects(rows: SequenceRow[], owners: Owners): PlacedObject[] {
+/** Sequences; one owned by a column sorts under its table, wherever that table was read. */
+export function sequenceObjects(rows: SequenceRow[]): PlacedObject[] {
   return rows.map((row) => {
     const attrs = attributes({
       type: row.type,
@@ -308,7 +308,12 @@ export function sequenceObjects(rows: SequenceRow[], owners: Owners): PlacedObje
       return { object, sortKey: top(row.schema, FAMILY.sequence, row.name), ...keys(row) };
     }
     object.parent = row.owned_by_table;
-    const sortKey = under(owners, row.owned_by_table, CHILD.sequence, row.name);
+    const family = "rpf".includes(row.owned_by_kind ?? "r") ? FAMILY.table : FAMILY.view;
+    const owner: Owners = new Map([[row.owned_by_table, {
+      schema: row.owned_by_schema ?? "",
+      family,
+    }]]);
+    const sortKey = under(owner, row.owned_by_table, CHILD.sequence, row.name);
     return { object, sortKey, ...keys(row) };
   });
 }

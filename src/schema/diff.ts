@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SchemaSnapshot, SnapshotObject } from "./snapshot.ts";
+import { divergentObjects, type SchemaSnapshot, type SnapshotObject } from "./snapshot.ts";
 
 /** One difference between two snapshots. Compatible with `SchemaChangeSummary`. */
 export interface SchemaChange {
@@ -59,13 +59,17 @@ export function diffSnapshots(
   after: SchemaSnapshot,
   options: DiffOptions = {},
 ): SchemaChange[] {
+  // When one was merged from the other, everything outside the re-read objects is shared.
+  const scoped = divergentObjects(before, after);
+  const beforeObjects = scoped?.a ?? before.objects;
+  const afterObjects = scoped?.b ?? after.objects;
   const key = (o: SnapshotObject) => `${o.kind}\u0000${o.name}`;
-  const old = new Map(before.objects.map((o) => [key(o), o]));
-  const current = new Set(after.objects.map(key));
-  const added = new Set(after.objects.filter((o) => !old.has(key(o))).map((o) => o.name));
-  const removed = new Set(before.objects.filter((o) => !current.has(key(o))).map((o) => o.name));
+  const old = new Map(beforeObjects.map((o) => [key(o), o]));
+  const current = new Set(afterObjects.map(key));
+  const added = new Set(afterObjects.filter((o) => !old.has(key(o))).map((o) => o.name));
+  const removed = new Set(beforeObjects.filter((o) => !current.has(key(o))).map((o) => o.name));
   const changes: SchemaChange[] = [];
-  for (const object of after.objects) {
+  for (const object of afterObjects) {
     const previous = old.get(key(object));
     if (previous === undefined) {
       if (!added.has(object.parent ?? "")) changes.push(whole(object, "added"));
@@ -73,7 +77,7 @@ export function diffSnapshots(
       changes.push(...compare(previous, object, options));
     }
   }
-  for (const object of before.objects) {
+  for (const object of beforeObjects) {
     if (!current.has(key(object)) && !removed.has(object.parent ?? "")) {
       changes.push(whole(object, "removed"));
     }

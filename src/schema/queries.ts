@@ -288,6 +288,10 @@ export interface SequenceRow extends DescribedRow {
   persistence: string;
   owned_by_table: string | null;
   owned_by: string | null;
+  /** Schema of `owned_by_table`, quoted where needed. */
+  owned_by_schema: string | null;
+  /** `relkind` of `owned_by_table`. */
+  owned_by_kind: string | null;
 }
 
 /** Lists sequences; those of identity columns are part of their column and skipped. */
@@ -297,7 +301,7 @@ export function sequencesQuery(withGrants: boolean, roots?: string): string {
     pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
     s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
     s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
-    o.owned_by_table, o.owned_by,
+    o.owned_by_table, o.owned_by, o.owned_by_schema, o.owned_by_kind,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
     ${owner(withGrants, "c.relowner")} AS owner,
     ${grants(withGrants, "c.relacl", "SEQUENCE", QUALIFIED_REL)} AS grants
@@ -305,7 +309,8 @@ export function sequencesQuery(withGrants: boolean, roots?: string): string {
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN LATERAL (
     SELECT pg_catalog.format('%I.%I', tn.nspname, tc.relname) AS owned_by_table,
-      pg_catalog.format('%I.%I.%I', tn.nspname, tc.relname, ta.attname) AS owned_by
+      pg_catalog.format('%I.%I.%I', tn.nspname, tc.relname, ta.attname) AS owned_by,
+      pg_catalog.quote_ident(tn.nspname) AS owned_by_schema, tc.relkind::text AS owned_by_kind
     FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
     JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
     JOIN pg_catalog.pg_attribute ta ON ta.attrelid = tc.oid AND ta.attnum = d.refobjsubid

@@ -137,14 +137,52 @@ export async function takeSnapshot(
   }
   const keys = options.only && scopeKeys(options.only.scope);
   const reader = options.includeGrants ? undefined : options.only?.reader;
-  let placed = base && keys && reader
-    ? await readWith(db, reader, keys, base)
-    : await readWithQueries(db, options, keys, base);
+  const placed = base && keys && reader
+    ? placeRows(await readWith(db, reader, keys))
+    : await readWithQueries(db, options, keys);
+  return finish(placed, options, options.only?.base, keys?.roots);
+}
+
+/** Filters, sorts and completes freshly placed objects; with `base`, merges them into it. */
+function finish(
+  placed: PlacedObject[],
+  options: SnapshotOptions,
+  base?: SchemaSnapshot,
+  roots?: ReadonlySet<string>,
+): SchemaSnapshot {
   placed = excludeSchemas(excludeTables(placed, options.exclude ?? []), options.excludeSchemas);
   placed.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
   completeTables(placed.map((p) => p.object));
-  if (base === undefined || keys === undefined) return remember(placed, false);
-  return remember(mergePlaced(base, placed, keys.roots), true);
+  const basePlaced = base && placedOf.get(base);
+  if (base === undefined || basePlaced === undefined || roots === undefined) {
+    return remember(placed);
+  }
+  return remember(mergePlaced(basePlaced, placed, roots), { parent: base, roots });
+}
+
+/**
+ * Merges rows a {@linkcode scopedReaderFunction} returned (its JSON text) into `base`, a
+ * snapshot taken with the same options, in place of everything under `roots`. The caller
+ * vouches that the rows were read for those roots (or a subset of them, the rest being gone)
+ * and that nothing outside them changed since `base`.
+ *
+ * @example
+ * ```ts ignore
+ * const [{ rows }] = await db.query("SELECT tide_verify.read_scope('{16384}', '{}', '{}', '{}', '{}') AS rows");
+ * const after = mergeScopedRows(before, ["1259:16384"], rows);
+ * ```
+ */
+export function mergeScopedRows(
+  base: SchemaSnapshot,
+  roots: Iterable<string>,
+  rows: string | Record<string, unknown>,
+  options: Pick<SnapshotOptions, "exclude" | "excludeSchemas"> = {},
+): SchemaSnapshot {
+  if (!placedOf.has(base)) {
+    throw new TypeError("mergeScopedRows(): `base` must be a snapshot returned by takeSnapshot.");
+  }
+  const data = typeof rows === "string" ? JSON.parse(rows) as Record<string, unknown> : rows;
+  return finish(placeRows(data), options, base, new Set(roots));
 }
 
 /** Reads with one query per family, `search_path` emptied meanwhile. */
@@ -152,7 +190,6 @@ async function readWithQueries(
   db: Queryable,
   options: SnapshotOptions,
   keys?: ScopeKeys,
-  base?: readonly PlacedObject[],
 ): Promise<PlacedObject[]> {
   const [session] = await run<{ path: string; version: number }>(
     db,
@@ -165,7 +202,7 @@ async function readWithQueries(
   let placed: PlacedObject[];
   try {
     const grants = options.includeGrants ?? false;
-    placed = await readObjects(db, { grants, version: session.version, keys, base });
+    placed = await readObjects(db, { grants, version: session.version, keys });
   } finally {
     await run(
       db,
@@ -177,11 +214,19 @@ async function readWithQueries(
   return placed;
 }
 
+/** How a merged snapshot was made: its base and the roots re-read since. */
+interface Lineage {
+  parent: SchemaSnapshot;
+  roots: ReadonlySet<string>;
+}
+
+const lineageOf = new WeakMap<SchemaSnapshot, Lineage>();
+
 /** Records the placed objects of a snapshot; a merged one renders its text when first read. */
-function remember(placed: readonly PlacedObject[], lazy: boolean): SchemaSnapshot {
+function remember(placed: readonly PlacedObject[], lineage?: Lineage): SchemaSnapshot {
   const objects = placed.map((p) => p.object);
   let text: string | undefined;
-  const snapshot: SchemaSnapshot = lazy
+  const snapshot: SchemaSnapshot = lineage
     ? {
       objects,
       get text() {
@@ -190,7 +235,52 @@ function remember(placed: readonly PlacedObject[], lazy: boolean): SchemaSnapsho
     }
     : { objects, text: renderText(objects) };
   placedOf.set(snapshot, placed);
+  if (lineage) lineageOf.set(snapshot, lineage);
   return snapshot;
+}
+
+/** Merges of one snapshot into another followed at most this far when comparing. */
+const MAX_LINEAGE = 8;
+
+/**
+ * The objects two snapshots can differ in, when one was merged from the other (in a few
+ * steps): those under the roots re-read in between. Everything else is shared, so a diff of
+ * these equals a diff of the whole snapshots. `undefined` when they are not so related.
+ *
+ * @example
+ * ```ts ignore
+ * const after = await takeSnapshot(db, { only: { base: before, scope } });
+ * const scoped = divergentObjects(before, after); // only what is under `scope`
+ * ```
+ */
+export function divergentObjects(
+  a: SchemaSnapshot,
+  b: SchemaSnapshot,
+): { a: SnapshotObject[]; b: SnapshotObject[] } | undefined {
+  const roots = rootsBetween(a, b) ?? rootsBetween(b, a);
+  const placedA = placedOf.get(a);
+  const placedB = placedOf.get(b);
+  if (roots === undefined || placedA === undefined || placedB === undefined) return undefined;
+  const under = (placed: readonly PlacedObject[]) =>
+    placed.filter((p) => roots.has(p.root)).map((p) => p.object);
+  return { a: under(placedA), b: under(placedB) };
+}
+
+/** Roots re-read on the way from `ancestor` to `snapshot`, when it is one. */
+function rootsBetween(
+  ancestor: SchemaSnapshot,
+  snapshot: SchemaSnapshot,
+): Set<string> | undefined {
+  const roots = new Set<string>();
+  let current = snapshot;
+  for (let depth = 0; depth <= MAX_LINEAGE; depth++) {
+    if (current === ancestor) return roots;
+    const lineage = lineageOf.get(current);
+    if (lineage === undefined) return undefined;
+    for (const root of lineage.roots) roots.add(root);
+    current = lineage.parent;
+  }
+  return undefined;
 }
 
 /**
@@ -224,26 +314,28 @@ export function changeScope(base: SchemaSnapshot, keys: Iterable<string>): Snaps
  * ```
  */
 export function scopedReaderFunction(name: string): string {
-  const families: [string, string][] = [
-    ["schemas", q.schemasQuery(false, "p_schemas")],
-    ["extensions", q.extensionsQuery("p_extensions")],
-    ["relations", q.relationsQuery(false, "p_relations")],
-    ["columns", q.columnsQuery("p_relations")],
-    ["constraints", q.constraintsQuery("p_relations")],
-    ["indexes", q.indexesQuery("p_relations")],
-    ["triggers", q.triggersQuery("p_relations")],
-    ["policies", q.policiesQuery("p_relations")],
-    ["sequences", q.sequencesQuery(false, "p_relations")],
-    ["functions", q.functionsQuery(false, "p_functions")],
-    ["types", q.typesQuery(false, "p_types")],
+  const families: [string, string, string][] = [
+    ["schemas", "p_schemas", q.schemasQuery(false, "p_schemas")],
+    ["extensions", "p_extensions", q.extensionsQuery("p_extensions")],
+    ["relations", "p_relations", q.relationsQuery(false, "p_relations")],
+    ["columns", "p_relations", q.columnsQuery("p_relations")],
+    ["constraints", "p_relations", q.constraintsQuery("p_relations")],
+    ["indexes", "p_relations", q.indexesQuery("p_relations")],
+    ["triggers", "p_relations", q.triggersQuery("p_relations")],
+    ["policies", "p_relations", q.policiesQuery("p_relations")],
+    ["sequences", "p_relations", q.sequencesQuery(false, "p_relations")],
+    ["functions", "p_functions", q.functionsQuery(false, "p_functions")],
+    ["types", "p_types", q.typesQuery(false, "p_types")],
   ];
-  const parts = families.map(([key, sql]) =>
-    `'${key}', (SELECT pg_catalog.json_agg(r) FROM (${sql}) r)`
+  // A family without roots is not queried: each query costs even when it finds nothing.
+  const parts = families.map(([key, roots, sql]) =>
+    `'${key}', CASE WHEN pg_catalog.cardinality(${roots}) > 0 THEN ` +
+    `(SELECT pg_catalog.json_agg(r) FROM (${sql}) r) END`
   );
   const params = ["relations", "functions", "types", "schemas", "extensions"]
     .map((family) => `p_${family} pg_catalog.oid[]`);
   return `CREATE FUNCTION ${name}(${params.join(", ")}) RETURNS text LANGUAGE plpgsql STABLE
-  SET search_path = '' AS $reader$
+  SET search_path = '' SET plan_cache_mode = force_generic_plan AS $reader$
 BEGIN
   RETURN pg_catalog.json_build_object(${parts.join(",\n")},
     'version', pg_catalog.current_setting('server_version_num')::int)::text;
@@ -269,8 +361,7 @@ async function readWith(
   db: Queryable,
   reader: string,
   keys: ScopeKeys,
-  base: readonly PlacedObject[],
-): Promise<PlacedObject[]> {
+): Promise<Record<string, unknown>> {
   const arrays = [keys.relations, keys.functions, keys.types, keys.schemas, keys.extensions]
     .map((oids) => `'${oids}'::pg_catalog.oid[]`);
   const [row] = await run<{ data: string }>(
@@ -278,13 +369,16 @@ async function readWith(
     "the changed objects",
     `SELECT ${reader}(${arrays.join(", ")}) AS data`,
   );
-  const { version, ...families } = JSON.parse(row.data) as Record<string, unknown[] | null> & {
-    version: number;
-  };
+  return JSON.parse(row.data);
+}
+
+/** Places what a scoped reader returned. */
+function placeRows(data: Record<string, unknown>): PlacedObject[] {
+  const { version, ...families } = data as Record<string, unknown[] | null> & { version: number };
   // json_agg of no rows is null.
   const rows: Record<string, unknown[]> = {};
   for (const [key, value] of Object.entries(families)) rows[key] = value ?? [];
-  return place(rows as Families, version, base);
+  return place(rows as Families, version);
 }
 
 interface ReadContext {
@@ -292,8 +386,6 @@ interface ReadContext {
   version: number;
   /** Roots of a scoped read, as `oid[]` literals per family; absent for a full read. */
   keys?: ScopeKeys;
-  /** The snapshot a scoped read merges into. */
-  base?: readonly PlacedObject[];
 }
 
 async function readObjects(db: Queryable, context: ReadContext): Promise<PlacedObject[]> {
@@ -346,33 +438,29 @@ async function readObjects(db: Queryable, context: ReadContext): Promise<PlacedO
     functions,
     types,
   };
-  return place(families, context.version, context.base ?? []);
+  return place(families, context.version);
 }
 
 /** Turns catalog rows into placed objects. */
-function place(rows: Families, version: number, base: readonly PlacedObject[]): PlacedObject[] {
+function place(rows: Families, version: number): PlacedObject[] {
   if (version < UNQUALIFIED_VIEWDEF_SINCE) {
     for (const row of rows.relations) {
       if (row.view_definition) row.view_definition = unqualifySingleTableView(row.view_definition);
     }
   }
   const tables = relationObjects(rows.relations, rows.columns);
-  // A sequence owned by a table outside the scope sorts under that table as the base has it.
-  const owners = ownersOf([...base.filter(isRelation), ...tables]);
+  // Whatever hangs off a table is read with it; an owned sequence brings its owner's place.
+  const owners = ownersOf(tables);
   return [
     ...schemaObjects(rows.schemas),
     ...extensionObjects(rows.extensions),
     ...tables,
     ...columnObjects(rows.columns, owners),
     ...tableChildObjects(rows, owners),
-    ...sequenceObjects(rows.sequences, owners),
+    ...sequenceObjects(rows.sequences),
     ...functionObjects(rows.functions),
     ...typeObjects(rows.types),
   ];
-}
-
-function isRelation({ object }: PlacedObject): boolean {
-  return object.kind === "table" || object.kind === "view" || object.kind === "materialized view";
 }
 
 async function run<T extends Row>(

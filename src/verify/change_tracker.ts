@@ -10,6 +10,7 @@ import type { Driver, Queryable } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import {
   changeScope,
+  mergeScopedRows,
   type SchemaSnapshot,
   scopedReaderFunction,
   takeSnapshot,
@@ -62,12 +63,20 @@ BEGIN
     INSERT INTO ${TRACKER_SCHEMA}.touched VALUES (NULL, NULL, 'FULL');
   END;
 END $$;
--- Keys of every touched object, of everything depending on one (a rename re-renders them), and
--- the root each existing one is read with; 'full' when only a full snapshot is exact.
-CREATE FUNCTION ${TRACKER_SCHEMA}.changes() RETURNS SETOF text LANGUAGE plpgsql
-  SET search_path = pg_catalog AS $$
+-- One call per snapshot: consumes what was touched, finds the roots of every touched object and
+-- of everything depending on one (a rename re-renders them) and reads them with read_scope.
+-- Returns NULL when nothing was touched, {"full":true} when only a full snapshot is exact, else
+-- the roots read, the touched keys no root was found for (dropped objects) and the rows.
+-- Nested loops only: lookups go through pg_depend's index instead of scanning the catalog.
+CREATE FUNCTION ${TRACKER_SCHEMA}.changed() RETURNS text LANGUAGE plpgsql
+  SET search_path = pg_catalog SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+DECLARE
+  n_touched int;
+  needs_full boolean;
+  roots text[];
+  unresolved text[];
 BEGIN
-RETURN QUERY WITH RECURSIVE consumed AS (
+WITH RECURSIVE consumed AS (
   DELETE FROM ${TRACKER_SCHEMA}.touched RETURNING classid, objid, tag
 ), seed AS (
   SELECT DISTINCT classid, objid FROM consumed WHERE classid IS NOT NULL AND objid IS NOT NULL
@@ -76,12 +85,8 @@ RETURN QUERY WITH RECURSIVE consumed AS (
   UNION
   SELECT d.classid, d.objid FROM closure c JOIN pg_depend d
     ON d.refclassid = c.classid AND d.refobjid = c.objid
-)
-SELECT 'full' FROM consumed WHERE tag IN ('ALTER SCHEMA', 'FULL')
-UNION
-SELECT classid::text || ':' || objid::text FROM seed
-UNION
-SELECT k FROM (SELECT CASE c.classid
+), resolved AS (
+  SELECT c.classid, c.objid, CASE c.classid
   WHEN 'pg_class'::regclass THEN (SELECT CASE
       WHEN r.relkind IN ('i', 'I') THEN
         (SELECT '1259:' || i.indrelid::text FROM pg_index i WHERE i.indexrelid = r.oid)
@@ -93,8 +98,8 @@ SELECT k FROM (SELECT CASE c.classid
       WHEN co.conrelid <> 0 THEN '1259:' || co.conrelid::text
       WHEN co.contypid <> 0 THEN '1247:' || co.contypid::text END
     FROM pg_constraint co WHERE co.oid = c.objid)
-  WHEN 'pg_trigger'::regclass THEN
-    (SELECT '1259:' || t.tgrelid::text FROM pg_trigger t WHERE t.oid = c.objid)
+  WHEN 'pg_trigger'::regclass THEN (SELECT '1259:' || t.tgrelid::text FROM pg_trigger t
+    WHERE t.oid = c.objid AND NOT t.tgisinternal)
   WHEN 'pg_policy'::regclass THEN
     (SELECT '1259:' || p.polrelid::text FROM pg_policy p WHERE p.oid = c.objid)
   WHEN 'pg_rewrite'::regclass THEN
@@ -103,13 +108,30 @@ SELECT k FROM (SELECT CASE c.classid
     (SELECT '1259:' || a.adrelid::text FROM pg_attrdef a WHERE a.oid = c.objid)
   WHEN 'pg_type'::regclass THEN (SELECT CASE
       WHEN t.typrelid <> 0 AND tr.relkind <> 'c' THEN '1259:' || t.typrelid::text
-      ELSE '1247:' || t.oid::text END
+      WHEN t.typtype IN ('e', 'd', 'c', 'r') THEN '1247:' || t.oid::text END
     FROM pg_type t LEFT JOIN pg_class tr ON tr.oid = t.typrelid WHERE t.oid = c.objid)
   WHEN 'pg_proc'::regclass THEN '1255:' || c.objid::text
   WHEN 'pg_namespace'::regclass THEN '2615:' || c.objid::text
   WHEN 'pg_extension'::regclass THEN '3079:' || c.objid::text
-  END AS k FROM closure c) roots
-WHERE k IS NOT NULL;
+  END AS root FROM closure c
+)
+SELECT (SELECT count(*) FROM consumed),
+  (SELECT bool_or(tag IN ('ALTER SCHEMA', 'FULL')) FROM consumed),
+  (SELECT array_agg(DISTINCT root) FROM resolved WHERE root IS NOT NULL),
+  (SELECT array_agg(s.classid::text || ':' || s.objid::text) FROM seed s
+    JOIN resolved r ON r.classid = s.classid AND r.objid = s.objid WHERE r.root IS NULL)
+INTO n_touched, needs_full, roots, unresolved;
+IF n_touched = 0 THEN RETURN NULL; END IF;
+IF needs_full THEN RETURN '{"full":true}'; END IF;
+RETURN '{"roots":' || to_json(coalesce(roots, '{}'))::text
+  || ',"unresolved":' || to_json(coalesce(unresolved, '{}'))::text
+  || ',"rows":' || ${TRACKER_SCHEMA}.read_scope(
+    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '1259:%'),
+    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '1255:%'),
+    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '1247:%'),
+    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '2615:%'),
+    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '3079:%'))
+  || '}';
 END $$;
 CREATE EVENT TRIGGER tide_verify_ddl ON ddl_command_end EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_ddl();
 CREATE EVENT TRIGGER tide_verify_drop ON sql_drop EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_drop();
@@ -151,27 +173,59 @@ export async function trackChanges(db: Driver): Promise<ChangeTracker> {
     await tx.exec(`DELETE FROM ${TRACKER_SCHEMA}.touched`);
     return true;
   }).catch(() => false);
-  const excludeSchemas = tracking ? [TRACKER_SCHEMA] : [];
-  const full = (db: Queryable) => takeSnapshot(db, { excludeSchemas });
+  const options = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [] };
+  const full = (db: Queryable) => takeSnapshot(db, options);
   return {
     tracking,
     snapshot: async (db, base) => {
       if (!tracking) return await full(db);
-      const keys = await changes(db);
-      if (base === undefined || keys.includes("full")) return await full(db);
-      if (keys.length === 0) return base;
-      const scope = changeScope(base, keys);
-      return await takeSnapshot(db, { excludeSchemas, only: { base, scope, reader: READER } });
+      const changes = await changed(db);
+      if (base === undefined || changes === "full") return await full(db);
+      if (changes === undefined) return base;
+      return await merge(db, base, changes, options);
     },
   };
 }
 
-async function changes(db: Queryable): Promise<string[]> {
+/** What `tide_verify.changed()` returned when some objects were touched. */
+interface Changes {
+  /** Roots whose rows were read. */
+  roots: string[];
+  /** Touched objects that no longer exist (or are not snapshotted): their root is in the base. */
+  unresolved: string[];
+  /** The rows of every family under `roots`. */
+  rows: Record<string, unknown>;
+}
+
+/**
+ * Merges the rows read under the changed roots into `base`. A dropped object's root is found in
+ * `base`, as are the partitions a detached parent had: those still existing are read in a
+ * second call, which most steps never need.
+ */
+async function merge(
+  db: Queryable,
+  base: SchemaSnapshot,
+  changes: Changes,
+  options: { excludeSchemas: string[] },
+): Promise<SchemaSnapshot> {
+  const scope = changeScope(base, [...changes.roots, ...changes.unresolved]);
+  const snapshot = mergeScopedRows(base, scope.roots, changes.rows, options);
+  // An unresolved key no longer exists; a root that is one has nothing left to read.
+  const settled = new Set([...changes.roots, ...changes.unresolved]);
+  const extra = scope.roots.filter((root) => !settled.has(root));
+  if (extra.length === 0) return snapshot;
+  const only = { base: snapshot, scope: { roots: extra }, reader: READER };
+  return await takeSnapshot(db, { ...options, only });
+}
+
+async function changed(db: Queryable): Promise<Changes | "full" | undefined> {
   try {
-    const rows = await db.query<{ key: string }>(
-      `SELECT key FROM ${TRACKER_SCHEMA}.changes() AS key`,
+    const [row] = await db.query<{ changes: string | null }>(
+      `SELECT ${TRACKER_SCHEMA}.changed() AS changes`,
     );
-    return rows.map((row) => row.key);
+    if (row.changes === null) return undefined;
+    const changes = JSON.parse(row.changes) as Changes & { full?: true };
+    return changes.full ? "full" : changes;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new MigrationError(
