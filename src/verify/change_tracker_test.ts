@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createPgliteDriver } from "../drivers/pglite.ts";
+import { diffSnapshots } from "../schema/diff.ts";
 import { type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
 import { trackChanges, TRACKER_SCHEMA } from "./change_tracker.ts";
 
@@ -72,6 +73,9 @@ const STEPS: [string, string][] = [
   ["create schema other; create table other.t (id int)", "drop schema other cascade"],
 ];
 
+/** Full snapshots taken beside the tracked ones, to diff without any shared lineage. */
+const fullOf = new WeakMap<SchemaSnapshot, SchemaSnapshot>();
+
 async function assertSame(
   db: Parameters<typeof takeSnapshot>[0],
   scoped: SchemaSnapshot,
@@ -80,6 +84,18 @@ async function assertSame(
   const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA] });
   assert.deepEqual(scoped.objects, full.objects, step);
   assert.equal(scoped.text, full.text, step);
+  fullOf.set(scoped, full);
+}
+
+/** A diff of tracked snapshots (of re-read objects only) equals one of full snapshots. */
+function assertSameDiff(before: SchemaSnapshot, after: SchemaSnapshot, step: string) {
+  const expected = diffSnapshots(fullOf.get(before)!, fullOf.get(after)!);
+  assert.deepEqual(diffSnapshots(before, after), expected, step);
+  assert.deepEqual(
+    diffSnapshots(after, before),
+    diffSnapshots(fullOf.get(after)!, fullOf.get(before)!),
+    step,
+  );
 }
 
 Deno.test("a tracked snapshot equals a full one after every up, down and re-up", async () => {
@@ -87,16 +103,21 @@ Deno.test("a tracked snapshot equals a full one after every up, down and re-up",
   const tracker = await trackChanges(db);
   assert.equal(tracker.tracking, true);
   let current = await tracker.snapshot(db);
+  await assertSame(db, current, "at the start");
   for (const [up, down] of STEPS) {
     await db.exec(up);
     const after = await tracker.snapshot(db, current);
     await assertSame(db, after, `after up: ${up}`);
+    assertSameDiff(current, after, `up: ${up}`);
     await db.exec(down);
     const undone = await tracker.snapshot(db, after);
     await assertSame(db, undone, `after down: ${down}`);
+    assertSameDiff(current, undone, `down: ${down}`);
     await db.exec(up);
-    current = await tracker.snapshot(db, undone);
-    await assertSame(db, current, `after re-up: ${up}`);
+    const redone = await tracker.snapshot(db, undone);
+    await assertSame(db, redone, `after re-up: ${up}`);
+    assertSameDiff(after, redone, `re-up: ${up}`);
+    current = redone;
   }
 });
 
