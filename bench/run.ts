@@ -2,7 +2,7 @@
  * `deno task bench`: tide against the psql floor on a throwaway PostgreSQL, `tide status`
  * start-up, and verification on PGlite, for 100 and 500 generated migrations.
  *
- * Options: `--only psql,tide,status,pglite` (default all), `--sizes 100,500`, `--runs 3`
+ * Options: `--only psql,tide,status,pglite` (default all), `--sizes 100,500`, `--runs 5`
  * (PostgreSQL measurements repeated, median reported), `--status-runs 9`,
  * `--out bench/out/results.json`. Uses `TIDE_TEST_DATABASE_URL` when set, else starts a
  * throwaway PostgreSQL cluster.
@@ -53,7 +53,7 @@ function parseSettings(args: string[]): Settings {
     options: {
       only: { type: "string", default: PARTS.join(",") },
       sizes: { type: "string", default: "100,500" },
-      runs: { type: "string", default: "3" },
+      runs: { type: "string", default: "5" },
       "status-runs": { type: "string", default: "9" },
       out: { type: "string", default: fromFileUrl(new URL("out/results.json", import.meta.url)) },
     },

@@ -83,10 +83,11 @@ interface ReadFile {
  * ```
  */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
-  const files = await Promise.all((await listSqlFiles(dir)).map(async (fileName) => {
+  // Synchronous reads: for hundreds of small files they beat as many promises.
+  const files = (await listSqlFiles(dir)).map((fileName) => {
     const path = join(dir, fileName);
-    return { path, bytes: await Deno.readFile(path) };
-  }));
+    return { path, bytes: Deno.readFileSync(path) };
+  });
   return await parseMigrationFiles(files);
 }
 

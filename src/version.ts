@@ -28,7 +28,20 @@ export function isValidVersion(version: string): boolean {
  * The numeric parts of a version, trailing zero parts dropped so that `1`, `1.0` and `001`
  * have the same parts. BigInt keeps 14-digit timestamps exact.
  */
-function versionParts(version: string): bigint[] {
+function versionParts(version: string): readonly bigint[] {
+  let parts = PARTS.get(version);
+  if (parts === undefined) {
+    parts = parseParts(version);
+    // Sorting hundreds of migrations compares each version many times; parse each once.
+    if (PARTS.size >= 100_000) PARTS.clear();
+    PARTS.set(version, parts);
+  }
+  return parts;
+}
+
+const PARTS = new Map<string, readonly bigint[]>();
+
+function parseParts(version: string): bigint[] {
   if (!isValidVersion(version)) {
     throw new TypeError(
       `Cannot compare version "${version}": a version is digits, optionally split by "." or "_".`,
