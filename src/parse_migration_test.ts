@@ -1,16 +1,7 @@
 import assert from "node:assert/strict";
-import { MigrationError, type MigrationErrorCode } from "./errors.ts";
+import { thrown } from "./test_support/thrown.ts";
+import type { MigrationErrorCode } from "./errors.ts";
 import { parseFileName, parseMigration } from "./parse_migration.ts";
-
-function thrown(fn: () => unknown): MigrationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MigrationError) return error;
-    throw error;
-  }
-  throw new Error("Expected a MigrationError.");
-}
 
 Deno.test("parseFileName() reads every supported file name format", () => {
   const cases: [string, ReturnType<typeof parseFileName>][] = [

@@ -1,17 +1,8 @@
 import assert from "node:assert/strict";
+import { thrown } from "./test_support/thrown.ts";
 import { MigrationError } from "./errors.ts";
 import type { MigrationScript } from "./migration.ts";
 import { renderScript } from "./templates.ts";
-
-function thrown(fn: () => unknown): MigrationError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof MigrationError) return error;
-    throw error;
-  }
-  throw new Error("Expected a MigrationError.");
-}
 
 function script(sql: string, line = 1, column = 1): MigrationScript {
   return { path: "migrations/001_init.sql", sql, line, column };

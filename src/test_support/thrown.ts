@@ -1,0 +1,25 @@
+/**
+ * Test support: the `MigrationError` a synchronous call throws.
+ *
+ * @module
+ */
+import { MigrationError } from "../errors.ts";
+
+/**
+ * Runs `fn` and returns the `MigrationError` it throws; fails when it throws nothing or
+ * something else.
+ *
+ * @example
+ * ```ts ignore
+ * assert.equal(thrown(() => parseFileName("x.sql")).code, "INVALID_FILE_NAME");
+ * ```
+ */
+export function thrown(fn: () => unknown): MigrationError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof MigrationError) return error;
+    throw error;
+  }
+  throw new Error("Expected a MigrationError.");
+}
