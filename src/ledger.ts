@@ -41,7 +41,10 @@ export interface AppliedMigration {
   executionTimeMs: number;
   /** Database user, and the person or CI actor when known. */
   appliedBy: string;
-  /** The down SQL as it would have run at apply time (templates rendered), or `null`. */
+  /**
+   * The down SQL as written when the migration was applied, or `null`; its templates are
+   * rendered with the tracking table's schema when it runs, as they would have been then.
+   */
   downSql: string | null;
   /** Whether that down must run outside a transaction. */
   downNoTransaction: boolean;
@@ -274,6 +277,14 @@ CREATE TABLE IF NOT EXISTS ${this.#log} (
     await db.query(
       `UPDATE ${this.#table} SET status = 'applied', error = NULL WHERE module = $1 AND version = $2`,
       [this.#options.module, version],
+    );
+  }
+
+  /** Marks an applied row failed: its no-transaction down stopped halfway. */
+  async markFailed(db: Queryable, version: string, error: string): Promise<void> {
+    await db.query(
+      `UPDATE ${this.#table} SET status = 'failed', error = $3 WHERE module = $1 AND version = $2`,
+      [this.#options.module, version, error],
     );
   }
 

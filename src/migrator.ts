@@ -327,13 +327,17 @@ export class Migrator {
     const durationMs = performance.now() - started;
     const message = error instanceof Error ? error.message : String(error);
     const db = this.#options.driver;
-    // A no-transaction up that ran some statements is dirty: record it so later runs stop.
-    if (noTransaction && direction === "up" && (statementsDone(error) ?? 0) > 0) {
-      await this.#ledger.record(db, {
-        ...this.#appliedRow(migration, durationMs, actor),
-        status: "failed",
-        error: message,
-      });
+    // A no-transaction script that ran some statements is dirty, up or down: record it so
+    // later runs stop until the user says how it was resolved.
+    if (noTransaction && (statementsDone(error) ?? 0) > 0) {
+      if (direction === "down") await this.#ledger.markFailed(db, migration.version, message);
+      else {
+        await this.#ledger.record(db, {
+          ...this.#appliedRow(migration, durationMs, actor),
+          status: "failed",
+          error: message,
+        });
+      }
     }
     await this.#ledger.log(db, {
       ...this.#logEntry(migration, direction, durationMs, actor),

@@ -138,6 +138,33 @@ Deno.test("a no-transaction migration that fails halfway blocks later runs until
   });
 });
 
+Deno.test("a no-transaction down that fails halfway is recorded as failed too", async (t) => {
+  const dir = await writeMigrations({
+    ...SHOP,
+    "004_pair.up.sql":
+      "-- tide:no-transaction\ncreate table left_t (id int);\ncreate table right_t (id int);",
+    "004_pair.down.sql": "-- tide:no-transaction\ndrop table left_t;\ndrop table nope;",
+  });
+  await onEachDatabase(t, async (driver) => {
+    const migrator = await migratorFor(driver, dir);
+    await migrator.up();
+    await assert.rejects(() => migrator.down(), { code: "SQL_ERROR", message: /statement 2 of 2/ });
+    assert.deepEqual((await migrator.status()).failed.map((s) => s.version), ["004"]);
+    await assert.rejects(() => migrator.down(), {
+      code: "FAILED_MIGRATION",
+      message: /Cannot roll back.*--mark-rolled-back 004/,
+    });
+    await driver.exec("drop table right_t"); // the user finishes the down by hand
+    await migrator.repair({ markRolledBack: "004" });
+    assert.deepEqual((await migrator.status()).applied.map((s) => s.version), [
+      "001",
+      "002",
+      "003",
+    ]);
+    assert.ok(!(await tables(driver)).includes("left_t"));
+  });
+});
+
 Deno.test("Migrator.down() rolls back from the stored SQL after the file was deleted", async (t) => {
   await onEachDatabase(t, async (driver) => {
     const dir = await writeMigrations(SHOP);
