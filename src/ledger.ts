@@ -8,16 +8,58 @@ import type { Queryable } from "./drivers/driver.ts";
 import { quoteIdentifier, quoteLiteral } from "./identifier.ts";
 import { compareVersions } from "./version.ts";
 
-/** Where the ledger lives and which module's rows it sees. */
-export interface LedgerOptions {
-  /** Schema of both tables. */
+/**
+ * Where the ledger lives and whose rows it holds: the one declaration of these settings, which
+ * the migrator, the CLI, the config file, the Action and the testing module all derive from.
+ */
+export interface LedgerLocation {
+  /** Schema of the tracking and log tables, and of `{{schema}}` templates. */
   schema: string;
-  /** Tracking table name. */
+  /** Tracking table; the log table's name derives from it (see {@linkcode ledgerTables}). */
   table: string;
-  /** Log table name. */
-  logTable: string;
-  /** Module whose rows this ledger reads and writes; `""` for the default module. */
+  /** Module whose rows the ledger reads and writes; `""` for the default module. */
   module: string;
+}
+
+/** The defaults of {@linkcode LedgerLocation}. */
+export const DEFAULT_LEDGER_LOCATION: Readonly<LedgerLocation> = Object.freeze({
+  schema: "public",
+  table: "tide_migrations",
+  module: "",
+});
+
+/** The two tables of a ledger, unquoted. */
+export interface LedgerTables {
+  /** Schema of both. */
+  schema: string;
+  /** The tracking table. */
+  table: string;
+  /** The log table. */
+  logTable: string;
+}
+
+/**
+ * The tables of a ledger: the tracking table and its log, `tide_migration_log` beside the default
+ * `tide_migrations`, else `<table>_log`. Unset fields take the defaults.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ledgerTables } from "./ledger.ts";
+ *
+ * assert.deepEqual(ledgerTables({}), {
+ *   schema: "public",
+ *   table: "tide_migrations",
+ *   logTable: "tide_migration_log",
+ * });
+ * assert.equal(ledgerTables({ table: "schema_migrations" }).logTable, "schema_migrations_log");
+ * ```
+ */
+export function ledgerTables(location: Partial<LedgerLocation>): LedgerTables {
+  const schema = location.schema ?? DEFAULT_LEDGER_LOCATION.schema;
+  const table = location.table ?? DEFAULT_LEDGER_LOCATION.table;
+  const logTable = table === DEFAULT_LEDGER_LOCATION.table ? "tide_migration_log" : `${table}_log`;
+  return { schema, table, logTable };
 }
 
 /** `applied`, or `failed`: a no-transaction migration that stopped halfway (dirty). */
@@ -90,25 +132,25 @@ const APPLIED_COLUMNS = `version, name, checksum, checksum_algorithm AS "checksu
  *
  * @example
  * ```ts ignore
- * const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations",
- *   logTable: "tide_migration_log", module: "" });
+ * const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations", module: "" });
  * await ledger.ensure();
  * console.log(await ledger.list());
  * ```
  */
 export class Ledger {
   readonly #db: Queryable;
-  readonly #options: LedgerOptions;
+  readonly #options: LedgerLocation;
   readonly #table: string;
   readonly #log: string;
 
   /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
-  constructor(db: Queryable, options: LedgerOptions) {
+  constructor(db: Queryable, location: LedgerLocation) {
     this.#db = db;
-    this.#options = options;
-    const schema = quoteIdentifier(options.schema);
-    this.#table = `${schema}.${quoteIdentifier(options.table)}`;
-    this.#log = `${schema}.${quoteIdentifier(options.logTable)}`;
+    this.#options = location;
+    const tables = ledgerTables(location);
+    const schema = quoteIdentifier(tables.schema);
+    this.#table = `${schema}.${quoteIdentifier(tables.table)}`;
+    this.#log = `${schema}.${quoteIdentifier(tables.logTable)}`;
   }
 
   /** Creates the schema and both tables when missing. Call with the lock held. */

@@ -67,7 +67,6 @@ export class Migrator {
     this.#ledger = new Ledger(options.driver, {
       schema: this.#options.schema,
       table,
-      logTable: table === "tide_migrations" ? "tide_migration_log" : `${table}_log`,
       module: this.#options.module,
     });
   }
