@@ -26,23 +26,35 @@ export * from "./src/migration.ts";
 export type * from "./src/drivers/driver.ts";
 export { connect, type ConnectOptions, resolveDatabaseUrl } from "./src/drivers/connect.ts";
 export {
+  DEFAULT_MIGRATIONS_DIR,
   loadMigrations,
   type MigrationFileInput,
-  MigrationSourceError,
   parseMigrationFiles,
 } from "./src/migration_source.ts";
 export { compareVersions } from "./src/version.ts";
-export {
-  type RenderedSql,
-  renderScript,
-  ScriptError,
-  type TemplateOptions,
-} from "./src/run_script.ts";
+export { type RenderedSql, renderScript, type TemplateOptions } from "./src/run_script.ts";
 export * from "./src/migrator.ts";
-export type { AppliedMigration, AppliedStatus, LogAction, LogEntry } from "./src/ledger.ts";
+export {
+  type AppliedMigration,
+  type AppliedStatus,
+  DEFAULT_LEDGER_LOCATION,
+  type LedgerLocation,
+  type LedgerTables,
+  ledgerTables,
+  type LogAction,
+  type LogEntry,
+} from "./src/ledger.ts";
+export { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS, type Timeouts } from "./src/timeouts.ts";
 export type { DownStep, PlanDownOptions, PlanStep, PlanUpOptions, UpStep } from "./src/plan.ts";
 export { migrate, type MigrateOptions } from "./src/migrate.ts";
-export { loadConfig, resolveSettings, type Settings, type TideConfig } from "./src/config.ts";
+export {
+  DEFAULT_SETTINGS,
+  loadConfig,
+  resolveSettings,
+  type RunSettings,
+  type Settings,
+  type TideConfig,
+} from "./src/config.ts";
 export { redactSecrets, redactUrl } from "./src/redact.ts";
 export type * from "./src/verify/report.ts";
 export { verifyMigrations, type VerifyOptions } from "./src/verify/round_trip.ts";

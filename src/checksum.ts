@@ -35,6 +35,24 @@ export function normalizeForChecksum(text: string): string {
  * ```
  */
 export function checksumText(text: string): string {
+  return sha256Hex(normalizeForChecksum(text));
+}
+
+/**
+ * Hex SHA-256 of the UTF-8 bytes of `text`: tide's one hash (checksums, lock keys, cache keys).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sha256Hex } from "./checksum.ts";
+ *
+ * assert.equal(
+ *   sha256Hex("abc"),
+ *   "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+ * );
+ * ```
+ */
+export function sha256Hex(text: string): string {
   // node:crypto hashes synchronously: ~30x faster than crypto.subtle for many small files.
-  return createHash("sha256").update(normalizeForChecksum(text), "utf8").digest("hex");
+  return createHash("sha256").update(text, "utf8").digest("hex");
 }

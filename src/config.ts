@@ -5,31 +5,34 @@
  * @module
  */
 import { join } from "node:path";
-import { MigrationError } from "./errors.ts";
+import { errorMessage, MigrationError } from "./errors.ts";
+import { DEFAULT_LEDGER_LOCATION, type LedgerLocation } from "./ledger.ts";
+import { DEFAULT_MIGRATIONS_DIR } from "./migration_source.ts";
+import { DEFAULT_TIMEOUTS, type Timeouts } from "./timeouts.ts";
 
-/** Settings that a config file, an environment in it, or flags can give. */
-export interface Settings {
+/** Settings of a run that are not the ledger's location nor timeouts. */
+export interface RunSettings {
   /** Migrations directory. */
-  dir?: string;
+  dir: string;
   /** Database URL; `${VAR}` is replaced by the environment variable VAR. */
-  databaseUrl?: string;
-  /** Schema of the tracking tables and `{{schema}}`. */
-  schema?: string;
-  /** Module name. */
-  module?: string;
-  /** Tracking table name. */
-  table?: string;
-  /** Lock wait, ms. */
-  lockWaitMs?: number;
-  /** `lock_timeout`, ms. */
-  lockTimeoutMs?: number;
-  /** `statement_timeout`, ms. */
-  statementTimeoutMs?: number;
+  databaseUrl: string;
   /** Allow pending migrations older than the newest applied one. */
-  allowOutOfOrder?: boolean;
+  allowOutOfOrder: boolean;
   /** Refuse `down`, `reset` and `repair` without `--yes`. */
-  protected?: boolean;
+  protected: boolean;
 }
+
+/** Settings that a config file, an environment in it, or flags can give; all optional. */
+export type Settings = Partial<RunSettings & LedgerLocation & Timeouts>;
+
+/** The value of every setting nobody gave; a database URL has none (the embedded database). */
+export const DEFAULT_SETTINGS: Readonly<Required<Omit<Settings, "databaseUrl">>> = Object.freeze({
+  dir: DEFAULT_MIGRATIONS_DIR,
+  ...DEFAULT_LEDGER_LOCATION,
+  ...DEFAULT_TIMEOUTS,
+  allowOutOfOrder: false,
+  protected: false,
+});
 
 /** A config file's content. */
 export interface TideConfig extends Settings {
@@ -39,7 +42,8 @@ export interface TideConfig extends Settings {
   source?: string;
 }
 
-const KNOWN_KEYS: Record<keyof Settings, "string" | "number" | "boolean"> = {
+/** The JSON type of each setting: the config file's schema. */
+const SETTING_TYPES: Readonly<Record<keyof Settings, "string" | "number" | "boolean">> = {
   dir: "string",
   databaseUrl: "string",
   schema: "string",
@@ -91,7 +95,7 @@ function parseJson(text: string, path: string): unknown {
   } catch (error) {
     throw new MigrationError(
       "CONFIG_ERROR",
-      `Cannot read config file ${path}: it is not valid JSON (${(error as Error).message}).`,
+      `Cannot read config file ${path}: it is not valid JSON (${errorMessage(error)}).`,
       { file: path, cause: error },
     );
   }
@@ -118,12 +122,12 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === "environments" && prefix === "") continue;
-    const type = KNOWN_KEYS[key as keyof Settings];
+    const type = SETTING_TYPES[key as keyof Settings];
     if (!type) {
       throw configError(
         path,
         prefix + key,
-        `is not a setting (known: ${Object.keys(KNOWN_KEYS).join(", ")})`,
+        `is not a setting (known: ${Object.keys(SETTING_TYPES).join(", ")})`,
       );
     }
     const actual: string = typeof value;

@@ -1,6 +1,9 @@
 /**
- * Typed errors. Every message says what was being done, where (file:line:column when a file is
- * involved), what went wrong and the way out.
+ * Every error class of tide, in one place, matched with `instanceof`: {@linkcode MigrationError}
+ * (with a {@linkcode MigrationErrorCode}) and its kinds {@linkcode ScriptError} and
+ * {@linkcode MigrationSourceError}, the server's {@linkcode SqlError}, and the CLI's
+ * {@linkcode UsageError}. Every message says what was being done, where (file:line:column when
+ * a file is involved and the position is known), what went wrong and the way out.
  *
  * @module
  */
@@ -24,6 +27,9 @@ export type MigrationErrorCode =
   | "UNKNOWN_VERSION"
   | "NO_DOWN"
   | "SQL_ERROR"
+  | "SNAPSHOT_FAILED"
+  | "CHANGE_TRACKING_FAILED"
+  | "VERIFY_DATABASE_FAILED"
   | "LOCK_TIMEOUT"
   | "LOCK_WAIT_TIMEOUT"
   | "CONNECTION_FAILED"
@@ -52,15 +58,16 @@ export interface MigrationErrorOptions {
  *
  * @example Tell a checksum mismatch apart from other failures
  * ```ts
+ * import assert from "node:assert/strict";
  * import { MigrationError } from "./errors.ts";
  *
- * try {
- *   throw new MigrationError("CHECKSUM_MISMATCH", "001_init.sql was edited after it was applied.");
- * } catch (error) {
- *   if (error instanceof MigrationError && error.code === "CHECKSUM_MISMATCH") {
- *     console.log(error.message);
- *   }
- * }
+ * const error: unknown = new MigrationError(
+ *   "CHECKSUM_MISMATCH",
+ *   "001_init.sql was edited after it was applied.",
+ *   { version: "001", file: "migrations/001_init.sql" },
+ * );
+ * assert.ok(error instanceof MigrationError && error.code === "CHECKSUM_MISMATCH");
+ * assert.equal(error.version, "001");
  * ```
  */
 export class MigrationError extends Error {
@@ -109,8 +116,10 @@ export interface SqlErrorFields {
  * ```ts
  * import { SqlError } from "./errors.ts";
  *
+ * import assert from "node:assert/strict";
+ *
  * const error = new SqlError('relation "users" already exists', { sqlState: "42P07", position: 14 });
- * console.log(error.sqlState); // "42P07"
+ * assert.equal(error.sqlState, "42P07");
  * ```
  */
 export class SqlError extends Error {
@@ -160,8 +169,11 @@ export interface ServerErrorLike {
  * ```ts
  * import { sqlErrorFrom } from "./errors.ts";
  *
+ * import assert from "node:assert/strict";
+ *
  * const error = sqlErrorFrom({ message: "syntax error", code: "42601", position: "8" });
- * console.log(error.position); // 8
+ * assert.equal(error.position, 8);
+ * assert.equal(error.sqlState, "42601");
  * ```
  */
 export function sqlErrorFrom(error: ServerErrorLike): SqlError {
@@ -175,4 +187,158 @@ export function sqlErrorFrom(error: ServerErrorLike): SqlError {
     hint: error.hint || undefined,
     where: error.where || undefined,
   }, { cause: error });
+}
+
+/**
+ * The SQLSTATE of an error, or of the {@linkcode SqlError} it wraps as its `cause`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError, SqlError, sqlStateOf } from "./errors.ts";
+ *
+ * const cause = new SqlError("canceling statement due to lock timeout", { sqlState: "55P03" });
+ * assert.equal(sqlStateOf(new MigrationError("SQL_ERROR", "Cannot apply ...", { cause })), "55P03");
+ * assert.equal(sqlStateOf(new Error("no server involved")), undefined);
+ * ```
+ */
+export function sqlStateOf(error: unknown): string | undefined {
+  if (error instanceof SqlError) return error.sqlState;
+  if (error instanceof Error && error.cause !== undefined) return sqlStateOf(error.cause);
+  return undefined;
+}
+
+/**
+ * The message of anything thrown: an `Error`'s message, else its string form.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorMessage } from "./errors.ts";
+ *
+ * assert.equal(errorMessage(new Error("boom")), "boom");
+ * assert.equal(errorMessage("plain"), "plain");
+ * ```
+ */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Where and how far a script got when it failed. */
+export interface ScriptErrorOptions {
+  /** Version, file, line, column and cause, as for `MigrationError`. */
+  error: MigrationErrorOptions & { version: string; file: string };
+  /** Statements that ran to completion before the failure. */
+  statementsDone: number;
+  /** Statements the script was split into (1 when it was sent whole). */
+  statementCount: number;
+}
+
+/**
+ * A migration script failed. `code` is `SQL_ERROR` for a server error (then `cause` is the
+ * `SqlError`), or the code of the underlying `MigrationError` (e.g. a lost connection).
+ * `statementsDone` says how many statements of a `-- tide:no-transaction` script ran (and stay
+ * applied) before the failing one; it is 0 for a script sent whole, which the caller's
+ * transaction rolls back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError, ScriptError } from "./errors.ts";
+ *
+ * const error: unknown = new ScriptError("SQL_ERROR", "Cannot apply 002_x.up.sql:3:1: ...", {
+ *   error: { version: "002", file: "002_x.up.sql", line: 3, column: 1 },
+ *   statementsDone: 1,
+ *   statementCount: 4,
+ * });
+ * assert.ok(error instanceof MigrationError && error instanceof ScriptError);
+ * assert.equal(error.statementsDone, 1);
+ * ```
+ */
+export class ScriptError extends MigrationError {
+  /** Statements that completed (and, outside a transaction, stay applied). */
+  readonly statementsDone: number;
+  /** Statements the script was split into; 1 when it was sent whole. */
+  readonly statementCount: number;
+
+  /** Creates the error; `message` is complete. */
+  constructor(code: MigrationErrorCode, message: string, options: ScriptErrorOptions) {
+    super(code, message, options.error);
+    this.name = "ScriptError";
+    this.statementsDone = options.statementsDone;
+    this.statementCount = options.statementCount;
+  }
+}
+
+/**
+ * All the problems found in a set of migration files, thrown as one error. Its `code`,
+ * `file`, `line` and `column` are those of the first problem; its message lists every problem,
+ * one per line; `problems` holds each as a `MigrationError`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError, MigrationSourceError } from "./errors.ts";
+ *
+ * const error = new MigrationSourceError([
+ *   new MigrationError("EMPTY_UP", "Cannot read 001_a.up.sql:1:1: ...", { file: "001_a.up.sql" }),
+ *   new MigrationError("DOWN_WITHOUT_UP", "Cannot load 002_b.down.sql: ...", { file: "002_b.down.sql" }),
+ * ]);
+ * assert.equal(error.code, "EMPTY_UP");
+ * assert.deepEqual(error.problems.map((p) => p.code), ["EMPTY_UP", "DOWN_WITHOUT_UP"]);
+ * ```
+ */
+export class MigrationSourceError extends MigrationError {
+  /** Every problem, in file name order. Never empty. */
+  readonly problems: readonly MigrationError[];
+
+  /** Gathers `problems` (at least one) into one error. */
+  constructor(problems: readonly MigrationError[]) {
+    const [first] = problems;
+    const message = problems.length === 1
+      ? first.message
+      : `Found ${problems.length} problems in the migration files:\n` +
+        problems.map((problem) => `- ${problem.message}`).join("\n");
+    super(first.code, message, first);
+    this.name = "MigrationSourceError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * The problems an error stands for: each one of a {@linkcode MigrationSourceError}, else the
+ * error itself.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError, problemsOf } from "./errors.ts";
+ *
+ * const error = new MigrationError("MISSING_DIRECTORY", "Cannot load migrations from db: ...");
+ * assert.deepEqual(problemsOf(error), [error]);
+ * ```
+ */
+export function problemsOf(error: MigrationError): readonly MigrationError[] {
+  return error instanceof MigrationSourceError ? error.problems : [error];
+}
+
+/**
+ * Bad usage of a command: an unknown flag or command, a missing or malformed argument. The CLI
+ * exits with status 2.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "./errors.ts";
+ *
+ * const error = new UsageError('--count must be a positive integer, got "x".');
+ * assert.equal(error.name, "UsageError");
+ * ```
+ */
+export class UsageError extends Error {
+  /** Creates a usage error with a complete message. */
+  constructor(message: string) {
+    super(message);
+    this.name = "UsageError";
+  }
 }

@@ -5,7 +5,9 @@
  * @module
  */
 import type { Queryable, Row } from "./drivers/driver.ts";
+import { sha256Hex } from "./checksum.ts";
 import { MigrationError } from "./errors.ts";
+import type { LedgerLocation } from "./ledger.ts";
 
 /** Options of {@linkcode acquireLock}. */
 export interface AcquireLockOptions {
@@ -40,12 +42,32 @@ export interface LockHolder {
  * ```ts
  * import { lockKey } from "./lock.ts";
  *
- * const key = await lockKey("tide:public.tide_migrations"); // e.g. "-6010832165343474946"
+ * import assert from "node:assert/strict";
+ *
+ * const key = lockKey("tide:public.tide_migrations");
+ * assert.match(key, /^-?\d+$/);
+ * assert.equal(lockKey("tide:public.tide_migrations"), key);
  * ```
  */
-export async function lockKey(name: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(name));
-  return new DataView(digest).getBigInt64(0).toString();
+export function lockKey(name: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${sha256Hex(name).slice(0, 16)}`)).toString();
+}
+
+/**
+ * The advisory lock key of the migration runs on one ledger: every tide process writing to the
+ * same tracking table takes this one lock (whatever its module), so runs never interleave.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { migrationLockKey } from "./lock.ts";
+ *
+ * // Pinned: processes of every tide version must agree on it.
+ * assert.equal(migrationLockKey({ schema: "public", table: "tide_migrations" }), "-108324886329666625");
+ * ```
+ */
+export function migrationLockKey(location: Pick<LedgerLocation, "schema" | "table">): string {
+  return lockKey(`tide:${location.schema}.${location.table}`);
 }
 
 /**
@@ -54,7 +76,7 @@ export async function lockKey(name: string): Promise<string> {
  *
  * @example
  * ```ts ignore
- * await using _lock = await acquireLock(driver, await lockKey("tide:public.tide_migrations"), {
+ * await using _lock = await acquireLock(driver, lockKey("tide:public.tide_migrations"), {
  *   waitMs: 60_000,
  * });
  * ```

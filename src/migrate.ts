@@ -4,7 +4,7 @@
  * @module
  */
 import { connect, resolveDatabaseUrl } from "./drivers/connect.ts";
-import { loadMigrations } from "./migration_source.ts";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "./migration_source.ts";
 import { Migrator, type MigratorOptions, type RunResult } from "./migrator.ts";
 
 /** Options of {@linkcode migrate}. */
@@ -27,7 +27,7 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  const { databaseUrl, dir = "migrations", ...migratorOptions } = options;
+  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, ...migratorOptions } = options;
   const migrations = await loadMigrations(dir);
   await using driver = await connect(databaseUrl ?? resolveDatabaseUrl());
   return await new Migrator({ ...migratorOptions, driver, migrations }).up();

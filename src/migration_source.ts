@@ -8,11 +8,14 @@
 
 import { basename, join } from "node:path";
 import { checksumText } from "./checksum.ts";
-import { MigrationError } from "./errors.ts";
+import { MigrationError, MigrationSourceError } from "./errors.ts";
 import type { Migration, MigrationScript } from "./migration.ts";
 import { type MigrationFileName, parseFileName, parseMigration } from "./parse_migration.ts";
 import { positionAt } from "./sql_position.ts";
 import { canonicalVersion, compareVersions } from "./version.ts";
+
+/** The migrations directory when none is given. */
+export const DEFAULT_MIGRATIONS_DIR = "migrations";
 
 /** A file to read as a migration: its path (only the base name is parsed) and its bytes. */
 export interface MigrationFileInput {
@@ -20,41 +23,6 @@ export interface MigrationFileInput {
   path: string;
   /** The raw file content, expected to be UTF-8. */
   bytes: Uint8Array;
-}
-
-/**
- * All the problems found in a set of migration files, thrown as one error. Its `code`,
- * `file`, `line` and `column` are those of the first problem; its message lists every problem,
- * one per line; `problems` holds each as a `MigrationError`.
- *
- * @example
- * ```ts
- * import { loadMigrations, MigrationSourceError } from "./migration_source.ts";
- *
- * try {
- *   await loadMigrations("migrations");
- * } catch (error) {
- *   if (error instanceof MigrationSourceError) {
- *     for (const problem of error.problems) console.error(problem.code, problem.file);
- *   }
- * }
- * ```
- */
-export class MigrationSourceError extends MigrationError {
-  /** Every problem, in file name order. Never empty. */
-  readonly problems: readonly MigrationError[];
-
-  /** Gathers `problems` (at least one) into one error. */
-  constructor(problems: readonly MigrationError[]) {
-    const [first] = problems;
-    const message = problems.length === 1
-      ? first.message
-      : `Found ${problems.length} problems in the migration files:\n` +
-        problems.map((problem) => `- ${problem.message}`).join("\n");
-    super(first.code, message, first);
-    this.name = "MigrationSourceError";
-    this.problems = problems;
-  }
 }
 
 /** One file read and parsed. */

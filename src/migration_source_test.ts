@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { checksumText } from "./checksum.ts";
-import { MigrationError } from "./errors.ts";
+import { MigrationError, MigrationSourceError } from "./errors.ts";
 import {
   loadMigrations,
   type MigrationFileInput,
-  MigrationSourceError,
   parseMigrationFiles,
 } from "./migration_source.ts";
 

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Queryable } from "./drivers/driver.ts";
-import { MigrationError } from "./errors.ts";
-import { type AppliedMigration, Ledger, type LogEntry } from "./ledger.ts";
-import { acquireLock, type HeldLock, lockKey } from "./lock.ts";
+import { errorMessage, MigrationError, ScriptError } from "./errors.ts";
+import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
+import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "./migration.ts";
 import {
   type DownStep,
@@ -18,7 +18,13 @@ import {
   type UpStep,
 } from "./plan.ts";
 import { runScript } from "./run_script.ts";
-import { appliedBy, retryLockTimeouts, statementsDone, timeoutsSql } from "./execution.ts";
+import { appliedBy } from "./actor.ts";
+import {
+  DEFAULT_LOCK_RETRIES,
+  DEFAULT_TIMEOUTS,
+  retryLockTimeouts,
+  timeoutsSql,
+} from "./timeouts.ts";
 import { compareVersions } from "./version.ts";
 import type {
   DownOptions,
@@ -53,22 +59,13 @@ export class Migrator {
 
   /** A migrator over `options.driver`; nothing runs until a method is called. */
   constructor(options: MigratorOptions) {
-    const table = options.table ?? "tide_migrations";
     this.#options = {
-      schema: "public",
-      module: "",
-      table,
-      lockWaitMs: 60_000,
-      lockTimeoutMs: 0,
-      statementTimeoutMs: 0,
-      lockRetries: 3,
+      ...DEFAULT_LEDGER_LOCATION,
+      ...DEFAULT_TIMEOUTS,
+      lockRetries: DEFAULT_LOCK_RETRIES,
       ...withoutUndefined(options),
     };
-    this.#ledger = new Ledger(options.driver, {
-      schema: this.#options.schema,
-      table,
-      module: this.#options.module,
-    });
+    this.#ledger = new Ledger(options.driver, this.#options);
   }
 
   /** Applied, pending, missing, edited and failed migrations. Read-only. */
@@ -219,8 +216,8 @@ export class Migrator {
   }
 
   async #locked<T>(fn: () => Promise<T>): Promise<T> {
-    const { driver, schema, table, lockWaitMs } = this.#options;
-    const key = await lockKey(`tide:${schema}.${table}`);
+    const { driver, lockWaitMs } = this.#options;
+    const key = migrationLockKey(this.#options);
     let lock: HeldLock | undefined;
     try {
       lock = await acquireLock(driver, key, { waitMs: lockWaitMs });
@@ -324,7 +321,7 @@ export class Migrator {
     error: unknown,
   ): Promise<void> {
     const durationMs = performance.now() - started;
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const db = this.#options.driver;
     // A no-transaction script that ran some statements is dirty, up or down: record it so
     // later runs stop until the user says how it was resolved.
@@ -405,6 +402,11 @@ interface Bookkeeping {
   sql: string;
   /** The same, run on `db` after a no-transaction script that took `durationMs`. */
   run: (db: Queryable, durationMs: number) => Promise<void>;
+}
+
+/** Statements of a no-transaction script that ran before it failed, when the error says. */
+function statementsDone(error: unknown): number | undefined {
+  return error instanceof ScriptError ? error.statementsDone : undefined;
 }
 
 /** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */

@@ -4,29 +4,22 @@
  * @module
  */
 import type { Driver } from "./drivers/driver.ts";
+import type { LedgerLocation } from "./ledger.ts";
 import type { Migration } from "./migration.ts";
 import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";
+import type { Timeouts } from "./timeouts.ts";
 
 export type { MigrationStatus, StatusEntry } from "./status.ts";
 
-/** Options of the `Migrator`. */
-export interface MigratorOptions {
+/**
+ * Options of the `Migrator`: the database and migrations, plus the ledger's location and the
+ * timeouts (each defaulting as in `DEFAULT_LEDGER_LOCATION` and `DEFAULT_TIMEOUTS`).
+ */
+export interface MigratorOptions extends Partial<LedgerLocation>, Partial<Timeouts> {
   /** The database. The migrator does not close it. */
   driver: Driver;
   /** Migrations on disk, in version order (from `loadMigrations`). */
   migrations: readonly Migration[];
-  /** Schema of the tracking tables and of `{{schema}}` templates. Default `public`. */
-  schema?: string;
-  /** Module whose migrations these are. Default `""`. */
-  module?: string;
-  /** Tracking table. Default `tide_migrations`; the log table is `tide_migration_log`, or `<table>_log`. */
-  table?: string;
-  /** How long to wait for another run's lock, in ms. Default 60 000. */
-  lockWaitMs?: number;
-  /** `lock_timeout` for each migration, in ms; 0 for none. Default 0. */
-  lockTimeoutMs?: number;
-  /** `statement_timeout` for each migration, in ms; 0 for none. Default 0. */
-  statementTimeoutMs?: number;
   /** Retries of a migration that hit `lock_timeout`. Default 3. */
   lockRetries?: number;
   /** Who runs it, for the tracking table. Default: `$GITHUB_ACTOR` or `$USER`. */

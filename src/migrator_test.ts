@@ -4,7 +4,7 @@ import { connect } from "./drivers/connect.ts";
 import type { Driver } from "./drivers/driver.ts";
 import { MigrationError } from "./errors.ts";
 import { loadMigrations } from "./migration_source.ts";
-import { lockKey } from "./lock.ts";
+import { migrationLockKey } from "./lock.ts";
 import type { Migration } from "./migration.ts";
 import { Migrator, type MigratorOptions } from "./migrator.ts";
 import { onEachDatabase, writeMigrations } from "./test_support/scenario.ts";
@@ -304,7 +304,7 @@ Deno.test("a run waits for another run's lock and names the holder when the wait
   const dir = await writeMigrations(SHOP);
   await onEachDatabase(t, async (driver, _kind, url) => {
     await using holder = await connect(url);
-    const key = await lockKey("tide:public.tide_migrations");
+    const key = migrationLockKey({ schema: "public", table: "tide_migrations" });
     await holder.query("select pg_advisory_lock($1::bigint)", [key]);
     const waiting = await migratorFor(driver, dir, { lockWaitMs: 300 });
     await assert.rejects(() => waiting.up(), {

@@ -6,7 +6,7 @@
  */
 
 import type { Queryable } from "./drivers/driver.ts";
-import { MigrationError, type MigrationErrorCode, SqlError } from "./errors.ts";
+import { errorMessage, MigrationError, ScriptError, SqlError } from "./errors.ts";
 import type { Migration, MigrationScript } from "./migration.ts";
 import { offsetOfServerPosition, positionAt } from "./sql_position.ts";
 import { splitStatements, type SqlStatement } from "./sql_split.ts";
@@ -24,49 +24,6 @@ export interface RunScriptOptions {
    * positions inside the script still map to the file.
    */
   wrap?: { before: string; after: string };
-}
-
-/** Where and how far a script got when it failed. */
-export interface ScriptErrorOptions {
-  /** Version, file, line, column and cause, as for `MigrationError`. */
-  error: { version: string; file: string; line: number; column: number; cause: unknown };
-  /** Statements that ran to completion before the failure. */
-  statementsDone: number;
-  /** Statements the script was split into (1 when it was sent whole). */
-  statementCount: number;
-}
-
-/**
- * A migration script failed. `code` is `SQL_ERROR` for a server error (then `cause` is the
- * `SqlError`), or the code of the underlying `MigrationError` (e.g. a lost connection).
- * `statementsDone` says how many statements of a `-- tide:no-transaction` script ran (and stay
- * applied) before the failing one; it is 0 for a script sent whole, which the caller's
- * transaction rolls back.
- *
- * @example
- * ```ts ignore
- * try {
- *   await runScript(db, migration, "up", {});
- * } catch (error) {
- *   if (error instanceof ScriptError && error.statementsDone > 0) {
- *     console.error(`${error.statementsDone} of ${error.statementCount} statements stay applied.`);
- *   }
- * }
- * ```
- */
-export class ScriptError extends MigrationError {
-  /** Statements that completed (and, outside a transaction, stay applied). */
-  readonly statementsDone: number;
-  /** Statements the script was split into; 1 when it was sent whole. */
-  readonly statementCount: number;
-
-  /** Creates the error; `message` is complete. */
-  constructor(code: MigrationErrorCode, message: string, options: ScriptErrorOptions) {
-    super(code, message, options.error);
-    this.name = "ScriptError";
-    this.statementsDone = options.statementsDone;
-    this.statementCount = options.statementCount;
-  }
 }
 
 /**
@@ -164,7 +121,7 @@ function failure(
 
 /** The server's message with its DETAIL, HINT and CONTEXT. */
 function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (!(error instanceof SqlError)) return /[.!?]$/.test(message) ? message : `${message}.`;
   const parts = [/[.!?]$/.test(message) ? message : `${message}.`];
   if (error.detail) parts.push(`DETAIL: ${error.detail}`);

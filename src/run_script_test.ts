@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import type { Queryable, Row } from "./drivers/driver.ts";
 import { MigrationError, SqlError } from "./errors.ts";
 import type { Migration } from "./migration.ts";
-import { renderScript, runScript, ScriptError } from "./run_script.ts";
+import { ScriptError } from "./errors.ts";
+import { renderScript, runScript } from "./run_script.ts";
 
 /** A database that records what it is sent and fails when `fail` returns an error. */
 class FakeDb implements Queryable {

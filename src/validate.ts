@@ -5,7 +5,8 @@
  * @module
  */
 import type { Driver } from "./drivers/driver.ts";
-import { MigrationError } from "./errors.ts";
+import { MigrationError, problemsOf } from "./errors.ts";
+import type { LedgerLocation } from "./ledger.ts";
 import type { Migration } from "./migration.ts";
 import { loadMigrations } from "./migration_source.ts";
 import { Migrator } from "./migrator.ts";
@@ -41,18 +42,12 @@ export interface ValidationReport {
   problems: ValidationProblem[];
 }
 
-/** Options of {@linkcode validateMigrations}. */
-export interface ValidateOptions {
+/** Options of {@linkcode validateMigrations}; the ledger's location as for the migrator. */
+export interface ValidateOptions extends Partial<LedgerLocation> {
   /** Migrations directory. */
   dir: string;
   /** A database to compare checksums with; offline when absent. Not closed. */
   driver?: Driver;
-  /** Tracking table location, as for the migrator. */
-  schema?: string;
-  /** Module name. */
-  module?: string;
-  /** Tracking table. */
-  table?: string;
 }
 
 /**
@@ -72,8 +67,7 @@ export async function validateMigrations(options: ValidateOptions): Promise<Vali
     migrations = await loadMigrations(options.dir);
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
-    const all = (error as { problems?: readonly MigrationError[] }).problems ?? [error];
-    return { migrations: 0, checkedDatabase: false, problems: all.map(loadProblem) };
+    return { migrations: 0, checkedDatabase: false, problems: problemsOf(error).map(loadProblem) };
   }
   const problems = migrations.filter((m) => m.down === undefined).map(noDownProblem);
   if (options.driver) problems.push(...(await databaseProblems(migrations, options)));

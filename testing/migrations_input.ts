@@ -5,9 +5,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { MigrationError } from "../src/errors.ts";
-import type { Migration } from "../src/migration.ts";
-import { loadMigrations } from "../src/migration_source.ts";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type Migration, MigrationError } from "../mod.ts";
 
 /** Which migrations to use: a directory, or migrations already loaded. */
 export interface MigrationsInput {
@@ -31,7 +29,7 @@ export interface MigrationsInput {
  */
 export async function resolveMigrations(input: MigrationsInput): Promise<readonly Migration[]> {
   if (input.migrations !== undefined) return input.migrations;
-  return await loadMigrations(pathOf(input.dir ?? "migrations"));
+  return await loadMigrations(pathOf(input.dir ?? DEFAULT_MIGRATIONS_DIR));
 }
 
 /**

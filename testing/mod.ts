@@ -31,5 +31,5 @@ export {
 } from "./round_trip.ts";
 export { createTestDatabase, type TestDatabaseOptions } from "./test_database.ts";
 export { assertSchemaSnapshot, type SchemaSnapshotOptions } from "./schema_snapshot.ts";
-export type { PgliteDriver } from "../src/drivers/pglite.ts";
-export type { MigrationVerdict, VerifyReport } from "../src/verify/report.ts";
+export type { PgliteDriver } from "../src/internal.ts";
+export type { MigrationVerdict, VerifyReport } from "../mod.ts";

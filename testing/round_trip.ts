@@ -5,9 +5,12 @@
  * @module
  */
 import { AssertionError } from "node:assert";
-import { redactSecrets } from "../src/redact.ts";
-import type { MigrationVerdict, VerifyReport } from "../src/verify/report.ts";
-import { verifyMigrations } from "../src/verify/round_trip.ts";
+import {
+  type MigrationVerdict,
+  redactSecrets,
+  verifyMigrations,
+  type VerifyReport,
+} from "../mod.ts";
 import { type MigrationsInput, resolveMigrations } from "./migrations_input.ts";
 
 /** Options of {@linkcode verifyRoundTrip} and {@linkcode assertRoundTrip}. */

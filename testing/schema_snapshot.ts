@@ -6,17 +6,20 @@
  */
 import { AssertionError } from "node:assert";
 import { dirname } from "node:path";
-import type { Queryable } from "../src/drivers/driver.ts";
-import { takeSnapshot } from "../src/schema/snapshot.ts";
-import { textDiff } from "../src/schema/text_diff.ts";
+import {
+  type LedgerLocation,
+  ledgerTables,
+  type Queryable,
+  takeSnapshot,
+  textDiff,
+} from "../mod.ts";
 import { pathOf } from "./migrations_input.ts";
 
-/** Options of {@linkcode assertSchemaSnapshot}. */
-export interface SchemaSnapshotOptions {
-  /** Schema of tide's tracking tables, which the snapshot leaves out. Default `public`. */
-  schema?: string;
-  /** Tracking table name, if not `tide_migrations`; its log table (`<table>_log`) is left out too. */
-  table?: string;
+/**
+ * Options of {@linkcode assertSchemaSnapshot}: where tide's tracking tables are (left out of the
+ * snapshot with their log table), as for the migrator.
+ */
+export interface SchemaSnapshotOptions extends Partial<Pick<LedgerLocation, "schema" | "table">> {
   /**
    * Rewrite the file instead of comparing. Default: true when the test runs with `-- --update`
    * (or `-- -u`), or with the environment variable `UPDATE_SNAPSHOTS=1`.
@@ -45,9 +48,7 @@ export async function assertSchemaSnapshot(
   options: SchemaSnapshotOptions = {},
 ): Promise<void> {
   const file = pathOf(path);
-  const schema = options.schema ?? "public";
-  const table = options.table ?? "tide_migrations";
-  const logTable = table === "tide_migrations" ? "tide_migration_log" : `${table}_log`;
+  const { schema, table, logTable } = ledgerTables(options);
   const { text } = await takeSnapshot(db, {
     exclude: [{ schema, table }, { schema, table: logTable }],
   });

@@ -4,17 +4,13 @@
  *
  * @module
  */
-import { extensionsIn } from "../src/drivers/pglite_extensions.ts";
-import type { PgliteDriver } from "../src/drivers/pglite.ts";
-import { bootPglite } from "../src/drivers/pglite_cache.ts";
-import type { Migration } from "../src/migration.ts";
-import { Migrator } from "../src/migrator.ts";
+import { type LedgerLocation, type Migration, Migrator } from "../mod.ts";
+import { bootPglite, extensionsIn, type PgliteDriver, sha256Hex } from "../src/internal.ts";
 import { type MigrationsInput, resolveMigrations } from "./migrations_input.ts";
 
 /** Options of {@linkcode createTestDatabase}. */
-export interface TestDatabaseOptions extends MigrationsInput {
-  /** Schema of the tracking tables and of `{{schema}}` templates. Default `public`. */
-  schema?: string;
+export interface TestDatabaseOptions
+  extends MigrationsInput, Partial<Pick<LedgerLocation, "schema">> {
   /** Cache directory. Default: `$TIDE_CACHE_DIR`, else the user's cache dir + `/tide`. */
   cacheDir?: string;
 }
@@ -48,7 +44,7 @@ export async function createTestDatabase(
   const migrations = await resolveMigrations(options);
   const extensions = [...new Set(extensionsIn(migrations.map((m) => m.up.sql).join("\n")))];
   return await bootPglite({
-    key: `migrated-${await cacheKey(migrations, options.schema, extensions)}`,
+    key: `migrated-${cacheKey(migrations, options.schema, extensions)}`,
     extensions,
     cacheDir: options.cacheDir,
     prepare: async (driver) => {
@@ -58,11 +54,11 @@ export async function createTestDatabase(
 }
 
 /** Everything the migrated state depends on; the PGlite version is added by `bootPglite`. */
-async function cacheKey(
+function cacheKey(
   migrations: readonly Migration[],
   schema: string | undefined,
   extensions: readonly string[],
-): Promise<string> {
+): string {
   const input = JSON.stringify([
     CACHE_FORMAT,
     schema ?? "public",
@@ -70,6 +66,5 @@ async function cacheKey(
     // The ledger stores each down's SQL, so downs are part of the state too.
     migrations.map((m) => [m.version, m.name, m.checksum, m.noTransaction, m.down?.sql ?? null]),
   ]);
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(input));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(input);
 }

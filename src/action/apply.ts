@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError } from "../errors.ts";
 import { redactSecrets } from "../redact.ts";
 import type { AppliedStep } from "./engine.ts";
 import type { ActionInputs } from "./inputs.ts";
@@ -69,7 +69,7 @@ export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promi
     io.setOutput("versions", JSON.stringify(steps.map((step) => step.version)));
     await io.writeSummary(renderApplied(steps));
   } catch (error) {
-    const message = redactSecrets(error instanceof Error ? error.message : String(error), secrets);
+    const message = redactSecrets(errorMessage(error), secrets);
     if (!(error instanceof MigrationError) && error instanceof Error && error.stack) {
       io.info(redactSecrets(error.stack, secrets));
     }

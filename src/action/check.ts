@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { MigrationError } from "../errors.ts";
+import { MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../migration.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
 import type { ActionInputs } from "./inputs.ts";
@@ -23,11 +23,7 @@ type NewFinding = Omit<Finding, "failing">;
 
 function validationFindings(error: MigrationError, root: string): NewFinding[] {
   // A MigrationSourceError lists every problem of the directory: annotate each one.
-  const listed = (error as { problems?: unknown }).problems;
-  const problems = Array.isArray(listed) && listed.length > 0
-    ? listed as MigrationError[]
-    : [error];
-  return problems.map((problem) => ({
+  return problemsOf(error).map((problem) => ({
     kind: "validation",
     message: problem.message,
     fix: "Fix the file, then push again.",

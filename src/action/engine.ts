@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { MigrateOptions } from "../migrate.ts";
 import type { Migration } from "../migration.ts";
 import type { VerifyReport } from "../verify/report.ts";
 
@@ -24,17 +25,13 @@ export interface EngineVerifyOptions {
   schema?: string;
 }
 
-/** Options of {@linkcode ActionEngine.migrate}. */
-export interface EngineMigrateOptions {
+/** Options of {@linkcode ActionEngine.migrate}: those of `migrate()`, with URL and dir required. */
+export type EngineMigrateOptions = MigrateOptions & {
   /** Target database. Holds a password: never print it. */
   databaseUrl: string;
   /** Absolute migrations directory. */
   dir: string;
-  /** Schema holding tide's history table. */
-  schema?: string;
-  /** Module (group of migrations tracked apart) the migrations belong to. */
-  module?: string;
-}
+};
 
 /** One migration applied by {@linkcode ActionEngine.migrate}. */
 export interface AppliedStep {

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { errorMessage } from "../errors.ts";
 import * as core from "@actions/core";
 import * as github from "@actions/github";
 import { type ActionEngine, realEngine } from "./engine.ts";
@@ -96,7 +97,7 @@ export async function main(engine?: ActionEngine): Promise<void> {
   try {
     await run(githubIo(engine ?? await realEngine()));
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(errorMessage(error));
   }
 }
 

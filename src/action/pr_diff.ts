@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { errorMessage } from "../errors.ts";
 import { isAbsolute, join, relative } from "node:path";
 import type { Migration } from "../migration.ts";
 import type { ActionEngine } from "./engine.ts";
@@ -114,7 +115,7 @@ export async function diffPullRequest(
   try {
     base = await readBase(git, engine, baseSha, root, relativeDir);
   } catch (error) {
-    baseError = error instanceof Error ? error.message : String(error);
+    baseError = errorMessage(error);
   }
   const changes = await git.changedFiles(baseSha, relativeDir);
   const baseVersions = new Set(base.map((migration) => migration.version));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError } from "../errors.ts";
 import { redactSecrets } from "../redact.ts";
 import { applyMigrations } from "./apply.ts";
 import { checkMigrations } from "./check.ts";
@@ -39,7 +39,7 @@ async function postComment(io: ActionIo, markdown: string): Promise<string> {
     io.info(`Plan posted: ${comment.url}`);
     return comment.url;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     if (httpStatus(error) === 403) {
       io.info(
         `No comment posted: the token may not write to this pull request (403: ${reason}). ` +
@@ -86,7 +86,7 @@ export async function run(io: ActionIo): Promise<void> {
     if (inputs.mode === "apply") await applyMigrations(io, inputs);
     else await check(io, inputs);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     const safe = redactSecrets(message, secrets);
     if (!(error instanceof MigrationError) && error instanceof Error && error.stack) {
       io.info(redactSecrets(error.stack, secrets));

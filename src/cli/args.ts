@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { UsageError } from "../errors.ts";
 
 /** One flag of a command, as `node:util` `parseArgs` takes it, plus help text. */
 export interface OptionSpec {
@@ -20,25 +21,6 @@ export interface OptionSpec {
 
 /** Parsed flag values, by flag name. */
 export type FlagValues = Record<string, string | boolean | undefined>;
-
-/**
- * Bad usage: an unknown flag or command, a missing or malformed argument. Exit status 2.
- *
- * @example
- * ```ts
- * import { UsageError } from "./args.ts";
- *
- * const error = new UsageError("--count must be a positive integer, got \"x\".");
- * console.log(error.message);
- * ```
- */
-export class UsageError extends Error {
-  /** Creates a usage error with a complete message. */
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
 
 /** Flags every command accepts. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {

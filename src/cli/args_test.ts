@@ -1,5 +1,6 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { parseCommandArgs, parseDuration, splitCommand, UsageError } from "./args.ts";
+import { UsageError } from "../errors.ts";
+import { parseCommandArgs, parseDuration, splitCommand } from "./args.ts";
 
 Deno.test("parseDuration() reads ms, s, m, h and plain milliseconds", () => {
   equal(parseDuration("500ms", "--lock-wait"), 500);

@@ -6,7 +6,13 @@
  * @module
  */
 import { relative, resolve } from "node:path";
-import { loadConfig, resolveSettings, type Settings, type TideConfig } from "../config.ts";
+import {
+  DEFAULT_SETTINGS,
+  loadConfig,
+  resolveSettings,
+  type Settings,
+  type TideConfig,
+} from "../config.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../migration.ts";
@@ -15,30 +21,12 @@ import { type FlagValues, parseDuration } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
 
 /** The settings a command runs with, every default filled in. */
-export interface CliSettings {
-  /** Migrations directory, as the user wrote it. */
-  dir: string;
+export type CliSettings = Required<Omit<Settings, "databaseUrl">> & {
   /** Database URL; `undefined` means the embedded PGlite database. */
   databaseUrl?: string;
-  /** Schema of the tracking tables. */
-  schema: string;
-  /** Module name. */
-  module: string;
-  /** Tracking table. */
-  table: string;
-  /** Lock wait, ms. */
-  lockWaitMs: number;
-  /** `lock_timeout`, ms. */
-  lockTimeoutMs: number;
-  /** `statement_timeout`, ms. */
-  statementTimeoutMs: number;
-  /** Allow out-of-order pending migrations. */
-  allowOutOfOrder: boolean;
-  /** Destructive commands need `--yes`. */
-  protected: boolean;
   /** Selected environment. */
   environment?: string;
-}
+};
 
 /** What a command's `run` gets. */
 export interface CommandContext {
@@ -73,23 +61,29 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
   // Drop URLs that lose, so an unset ${VAR} in one that is not used does not fail.
   const keepConfigUrl = fromFlag === undefined && (fromEnvSection || fromEnvVar === undefined);
   const merged = resolveSettings(keepConfigUrl ? config : withoutUrls(config), environment, io.env);
-  const ms = (flag: string, configured: number | undefined, fallback: number) => {
-    const text = str(values[flag]);
-    return text !== undefined ? parseDuration(text, `--${flag}`) : configured ?? fallback;
-  };
+  const settings: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
+    settings[key] = flagValue(values, key, typeof fallback) ??
+      merged[key as keyof Settings] ?? fallback;
+  }
   return {
-    dir: str(values.dir) ?? merged.dir ?? "migrations",
+    ...settings as Omit<CliSettings, "databaseUrl" | "environment">,
     databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
-    schema: str(values.schema) ?? merged.schema ?? "public",
-    module: str(values.module) ?? merged.module ?? "",
-    table: str(values.table) ?? merged.table ?? "tide_migrations",
-    lockWaitMs: ms("lock-wait", merged.lockWaitMs, 60_000),
-    lockTimeoutMs: ms("lock-timeout", merged.lockTimeoutMs, 0),
-    statementTimeoutMs: ms("statement-timeout", merged.statementTimeoutMs, 0),
-    allowOutOfOrder: values["allow-out-of-order"] === true || merged.allowOutOfOrder === true,
-    protected: merged.protected === true,
     environment,
   };
+}
+
+/**
+ * The flag of a setting, by one rule: kebab case, without a unit suffix (`lockWaitMs` is
+ * `--lock-wait`). Durations are parsed from text, booleans count only when set.
+ */
+function flagValue(values: FlagValues, key: string, type: string): unknown {
+  const flag = key.replace(/Ms$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  const value = values[flag];
+  if (type === "boolean") return value === true ? true : undefined;
+  const text = str(value);
+  if (text === undefined) return undefined;
+  return type === "number" ? parseDuration(text, `--${flag}`) : text;
 }
 
 function withoutUrls(config: TideConfig): TideConfig {
@@ -183,21 +177,8 @@ export async function withMigrator<T>(
     throw error;
   }
   const driver = await connecting;
-  const { settings } = ctx;
   try {
-    return await fn(
-      new Migrator({
-        driver,
-        migrations,
-        schema: settings.schema,
-        module: settings.module,
-        table: settings.table,
-        lockWaitMs: settings.lockWaitMs,
-        lockTimeoutMs: settings.lockTimeoutMs,
-        statementTimeoutMs: settings.statementTimeoutMs,
-        onProgress,
-      }),
-    );
+    return await fn(new Migrator({ ...ctx.settings, driver, migrations, onProgress }));
   } finally {
     await driver.close();
   }

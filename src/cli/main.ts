@@ -6,14 +6,8 @@
  * @module
  */
 import denoJson from "../../deno.json" with { type: "json" };
-import { MigrationError } from "../errors.ts";
-import {
-  formatOptions,
-  GLOBAL_OPTIONS,
-  parseCommandArgs,
-  splitCommand,
-  UsageError,
-} from "./args.ts";
+import { MigrationError, UsageError } from "../errors.ts";
+import { formatOptions, GLOBAL_OPTIONS, parseCommandArgs, splitCommand } from "./args.ts";
 import type { Command } from "./command.ts";
 import { type CommandContext, resolveCliSettings } from "./context.ts";
 import { type CliIo, Output } from "./output.ts";

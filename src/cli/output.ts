@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError, SqlError, UsageError } from "../errors.ts";
 import { redactSecrets } from "../redact.ts";
 
 /** Where the CLI reads its environment and writes its output; tests pass their own. */
@@ -109,7 +109,7 @@ export class Output {
       this.#io.stdout(this.redact(JSON.stringify({ error: errorJson(error) }, null, 2)));
       return;
     }
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorMessage(error);
     this.#io.stderr(this.redact(`${this.paint("red", "error:")} ${message}`));
   }
 
@@ -147,13 +147,13 @@ export interface ErrorJson {
  * @example
  * ```ts
  * import { errorJson } from "./output.ts";
- * import { MigrationError } from "../errors.ts";
+ * import { MigrationError, errorMessage } from "../errors.ts";
  *
  * errorJson(new MigrationError("NO_DOWN", "No down.", { version: "002" })).version; // "002"
  * ```
  */
 export function errorJson(error: unknown): ErrorJson {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   if (error instanceof MigrationError) {
     return {
       code: error.code,
@@ -164,9 +164,9 @@ export function errorJson(error: unknown): ErrorJson {
       version: error.version ?? null,
     };
   }
-  const code = error instanceof Error && error.name === "UsageError"
+  const code = error instanceof UsageError
     ? "USAGE"
-    : error instanceof Error && error.name === "SqlError"
+    : error instanceof SqlError
     ? "SQL_ERROR"
     : "INTERNAL";
   return { code, message, file: null, line: null, column: null, version: null };

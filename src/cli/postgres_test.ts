@@ -1,7 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { connect } from "../drivers/connect.ts";
-import { acquireLock, lockKey } from "../lock.ts";
+import { acquireLock, migrationLockKey } from "../lock.ts";
 import { testDatabaseUrl, testServerUrlWithPassword } from "../test_support/postgres_server.ts";
 import { assertGolden, makeProject, normalize, runCli } from "./testdata/harness.ts";
 
@@ -150,9 +150,13 @@ Deno.test("the CLI drives a PostgreSQL database through a whole migration lifecy
         match(free.stdout, /^Server: PostgreSQL \d+/m);
         match(free.stdout, /^Lock: free/m);
         await using other = await connect(env.DATABASE_URL);
-        await using _lock = await acquireLock(other, await lockKey("tide:public.tide_migrations"), {
-          waitMs: 0,
-        });
+        await using _lock = await acquireLock(
+          other,
+          migrationLockKey({ schema: "public", table: "tide_migrations" }),
+          {
+            waitMs: 0,
+          },
+        );
         const held = await tide("ping", "--json");
         equal(held.code, 0, held.stderr);
         const report = JSON.parse(held.stdout);

@@ -5,7 +5,7 @@
  */
 
 import postgres from "postgres";
-import { MigrationError, sqlErrorFrom } from "../errors.ts";
+import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
 import { redactSecrets, redactUrl } from "../redact.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 
@@ -130,7 +130,7 @@ function normalizeError(error: unknown): unknown {
 }
 
 function connectionFailed(target: string, error: unknown, secrets: string[]): MigrationError {
-  const raw = error instanceof Error ? error.message : String(error);
+  const raw = errorMessage(error);
   const reason = redactSecrets(raw, secrets).replace(/\.$/, "");
   const code = (error as { code?: unknown })?.code;
   const hint = code === "28P01" || code === "28000"

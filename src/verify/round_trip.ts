@@ -5,7 +5,7 @@
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
-import { MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
 import { runScript } from "../run_script.ts";
@@ -142,7 +142,7 @@ async function verifyOne(
   try {
     await applyOnce(workspace.driver, migration, options.schema);
   } catch (error) {
-    findings.fail("up", `up failed: ${messageOf(error)}`, error);
+    findings.fail("up", `up failed: ${errorMessage(error)}`, error);
     if (checkpoint) await workspace.restore(checkpoint);
     return done(before);
   }
@@ -217,7 +217,7 @@ async function runStep(
     return true;
   } catch (error) {
     const step = direction === "down" ? "down" : "re-up";
-    findings.fail(step, `${step} failed: ${messageOf(error)}`, error);
+    findings.fail(step, `${step} failed: ${errorMessage(error)}`, error);
     return false;
   }
 }
@@ -247,10 +247,6 @@ function describe(change: SchemaChange, failure: "down-differs" | "re-up-differs
   if (change.change === "added") return `${object} exists ${actual} but not ${expected}`;
   if (change.change === "removed") return `${object} exists ${expected} but not ${actual}`;
   return `${change.description} (${expected} -> ${actual})`;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function locate(error: unknown): SqlErrorLocation | undefined {

@@ -8,7 +8,7 @@
 import { connect } from "../drivers/connect.ts";
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { extensionsIn } from "../drivers/pglite_extensions.ts";
-import { MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
@@ -134,9 +134,9 @@ async function postgresWorkspace(serverUrl: string): Promise<Omit<Workspace, "sn
 }
 
 function cannotCreate(target: string, error: unknown): MigrationError {
-  const reason = error instanceof Error ? error.message : String(error);
+  const reason = errorMessage(error);
   return new MigrationError(
-    "SQL_ERROR",
+    "VERIFY_DATABASE_FAILED",
     `Creating a throwaway database to verify in on ${target} failed: ${reason}. The role of ` +
       "--database-url needs the CREATEDB privilege (ALTER ROLE ... CREATEDB), or use another role.",
     { cause: error },

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { parsePositiveInt, UsageError } from "../args.ts";
+import { parsePositiveInt } from "../args.ts";
+import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
 import { DRY_RUN_OPTION, YES_OPTION } from "../command.ts";
 import { requireConfirmation, withMigrator } from "../context.ts";

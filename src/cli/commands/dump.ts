@@ -5,9 +5,9 @@
  * @module
  */
 import { resolve } from "node:path";
+import { UsageError } from "../../errors.ts";
 import type { Driver } from "../../drivers/driver.ts";
 import type { Migration } from "../../migration.ts";
-import { UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, loadCliMigrations, withDriver } from "../context.ts";
 
@@ -74,8 +74,8 @@ export const command: Command = {
  */
 export async function dumpText(ctx: CommandContext): Promise<string> {
   const { takeSnapshot } = await import("../../schema/snapshot.ts");
-  const { schema, table } = ctx.settings;
-  const logTable = table === "tide_migrations" ? "tide_migration_log" : `${table}_log`;
+  const { ledgerTables } = await import("../../ledger.ts");
+  const { schema, table, logTable } = ledgerTables(ctx.settings);
   const exclude = [{ schema, table }, { schema, table: logTable }];
   const snapshot = async (driver: Driver) => (await takeSnapshot(driver, { exclude })).text;
   // Only an explicit flag dumps a real database: DATABASE_URL or the config never count.
@@ -96,14 +96,7 @@ async function migratedPglite(
   const { Migrator } = await import("../../migrator.ts");
   const extensions = extensionsIn(migrations.map((m) => m.up.sql).join("\n"));
   await using driver = await bootPglite({ extensions });
-  const { settings } = ctx;
-  await new Migrator({
-    driver,
-    migrations,
-    schema: settings.schema,
-    module: settings.module,
-    table: settings.table,
-  }).up({ allowOutOfOrder: true });
+  await new Migrator({ ...ctx.settings, driver, migrations }).up({ allowOutOfOrder: true });
   return await fn(driver);
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { MigrationError } from "../../errors.ts";
-import { acquireLock, lockHolder, lockKey } from "../../lock.ts";
+import { acquireLock, lockHolder, migrationLockKey } from "../../lock.ts";
 import type { Command } from "../command.ts";
 import { withDriver } from "../context.ts";
 
@@ -15,7 +15,7 @@ export const command: Command = {
     "migration lock could be taken right now, and who holds it when not. Changes nothing.",
   async run(ctx) {
     const { settings, out } = ctx;
-    const key = await lockKey(`tide:${settings.schema}.${settings.table}`);
+    const key = migrationLockKey(settings);
     const report = await withDriver(ctx, async (driver) => {
       const [{ version }] = await driver.query<{ version: string }>("SELECT version() AS version");
       let free = true;

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
+import { UsageError } from "../../errors.ts";
 import { YES_OPTION } from "../command.ts";
 import { requireConfirmation, withMigrator } from "../context.ts";
 

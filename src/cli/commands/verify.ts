@@ -4,9 +4,8 @@
  *
  * @module
  */
-import { MigrationError } from "../../errors.ts";
+import { MigrationError, UsageError } from "../../errors.ts";
 import type { MigrationVerdict, RoundTripFailure, VerifyReport } from "../../verify/report.ts";
-import { UsageError } from "../args.ts";
 import type { Command } from "../command.ts";
 import { loadCliMigrations } from "../context.ts";
 import { formatMs, type Output } from "../output.ts";

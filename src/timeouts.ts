@@ -1,19 +1,30 @@
 /**
- * Details of running one migration: session timeouts, retrying a `lock_timeout` with backoff,
- * and who is applying it.
+ * The timeouts a migration runs under (one declaration, with its defaults), the SQL that sets
+ * them, and retrying a migration that hit `lock_timeout`, with backoff.
  *
  * @module
  */
-import type { Queryable } from "./drivers/driver.ts";
-import { MigrationError, SqlError } from "./errors.ts";
+import { MigrationError, sqlStateOf } from "./errors.ts";
 
-/** The timeouts a migration runs under, in ms; 0 means none. */
+/** How long tide waits, in ms; 0 means no limit for the two server timeouts. */
 export interface Timeouts {
-  /** `lock_timeout`. */
+  /** How long to wait for another run's migration lock. */
+  lockWaitMs: number;
+  /** `lock_timeout` for each migration. */
   lockTimeoutMs: number;
-  /** `statement_timeout`. */
+  /** `statement_timeout` for each migration. */
   statementTimeoutMs: number;
 }
+
+/** The defaults of {@linkcode Timeouts}: wait a minute for the lock, no server timeouts. */
+export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
+  lockWaitMs: 60_000,
+  lockTimeoutMs: 0,
+  statementTimeoutMs: 0,
+});
+
+/** Retries of a migration that hit `lock_timeout`, after the first try. */
+export const DEFAULT_LOCK_RETRIES = 3;
 
 /**
  * The SQL that sets `lock_timeout` and `statement_timeout`: `SET LOCAL` inside a transaction,
@@ -21,13 +32,19 @@ export interface Timeouts {
  *
  * @example
  * ```ts
- * import { timeoutsSql } from "./execution.ts";
+ * import assert from "node:assert/strict";
+ * import { timeoutsSql } from "./timeouts.ts";
  *
- * timeoutsSql({ lockTimeoutMs: 5000, statementTimeoutMs: 0 }, true);
- * // "SET LOCAL lock_timeout = '5000ms'; SET LOCAL statement_timeout = '0ms';"
+ * assert.equal(
+ *   timeoutsSql({ lockTimeoutMs: 5000, statementTimeoutMs: 0 }, true),
+ *   "SET LOCAL lock_timeout = '5000ms'; SET LOCAL statement_timeout = '0ms';",
+ * );
  * ```
  */
-export function timeoutsSql(timeouts: Timeouts, local: boolean): string {
+export function timeoutsSql(
+  timeouts: Pick<Timeouts, "lockTimeoutMs" | "statementTimeoutMs">,
+  local: boolean,
+): string {
   const scope = local ? "SET LOCAL" : "SET";
   const ms = (value: number) => `'${Math.max(0, Math.floor(value))}ms'`;
   return `${scope} lock_timeout = ${ms(timeouts.lockTimeoutMs)}; ` +
@@ -96,50 +113,4 @@ function lockTimeoutError(error: unknown, tries: number, lockTimeoutMs: number):
       cause: error,
     },
   );
-}
-
-/** The SQLSTATE of an error or of the `SqlError` it wraps. */
-export function sqlStateOf(error: unknown): string | undefined {
-  if (error instanceof SqlError) return error.sqlState;
-  if (error instanceof Error && error.cause !== undefined) return sqlStateOf(error.cause);
-  return undefined;
-}
-
-/**
- * How many statements of a `no-transaction` script ran before it failed, when the error says
- * (`statementsDone` on the error); `undefined` otherwise.
- *
- * @example
- * ```ts
- * import { statementsDone } from "./execution.ts";
- *
- * statementsDone(Object.assign(new Error("boom"), { statementsDone: 2 })); // 2
- * ```
- */
-export function statementsDone(error: unknown): number | undefined {
-  const value = (error as { statementsDone?: unknown } | null)?.statementsDone;
-  return typeof value === "number" ? value : undefined;
-}
-
-/**
- * Who applies migrations: the database user and, when known, the person or CI actor
- * (`$GITHUB_ACTOR`, else `$USER`).
- *
- * @example
- * ```ts ignore
- * await appliedBy(driver); // "postgres (octocat)"
- * ```
- */
-export async function appliedBy(db: Queryable, actor?: string): Promise<string> {
-  const rows = await db.query<{ user: string }>('SELECT current_user::text AS "user"');
-  const who = actor ?? envVar("GITHUB_ACTOR") ?? envVar("USER");
-  return who ? `${rows[0]?.user} (${who})` : String(rows[0]?.user);
-}
-
-function envVar(name: string): string | undefined {
-  try {
-    return Deno.env.get(name) || undefined;
-  } catch {
-    return undefined; // without --allow-env the actor is simply unknown
-  }
 }
