@@ -18,6 +18,7 @@ import {
   type UpStep,
 } from "./plan.ts";
 import { runScript } from "./run_script.ts";
+import { transactionEnvelope } from "./transaction_envelope.ts";
 import { appliedBy, retryLockTimeouts, statementsDone, timeoutsSql } from "./execution.ts";
 import { compareVersions } from "./version.ts";
 import type {
@@ -266,9 +267,9 @@ export class Migrator {
   }
 
   /**
-   * Runs one script and its bookkeeping. In a transaction, `BEGIN`, the script, the bookkeeping
-   * and `COMMIT` go in one message: one round trip, and a failure leaves no trace. Outside one,
-   * statement by statement, then the bookkeeping. A failure is logged.
+   * Runs one script and its bookkeeping. In a transaction, both go in one message (see
+   * `transactionEnvelope`). Outside one, statement by statement, then the bookkeeping. A failure
+   * is logged.
    */
   async #execute(
     step: PlanStep,
@@ -289,9 +290,9 @@ export class Migrator {
         await bookkeeping.run(driver, performance.now() - started);
         return;
       }
-      const wrap = { before: `BEGIN; ${timeouts}\n`, after: `\n;\n${bookkeeping.sql};\nCOMMIT;` };
+      const envelope = transactionEnvelope({ timeouts, bookkeeping: bookkeeping.sql });
       try {
-        await runScript(driver, migration, direction, { schema, wrap });
+        await runScript(driver, migration, direction, { schema, envelope });
       } catch (error) {
         await driver.exec("ROLLBACK").catch(() => {});
         throw error;
