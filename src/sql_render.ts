@@ -103,11 +103,14 @@ export function identifier(...names: readonly string[]): Sql {
 
 /** `parts` one after the other, `separator` between them. */
 export function joinSql(parts: readonly Sql[], separator: string): Sql {
-  const glue = rawSql(separator);
-  return parts.reduce(
-    (joined, part, i) => i === 0 ? part : sql`${joined}${glue}${part}`,
-    rawSql(""),
-  );
+  const pieces = [""];
+  const values: SqlValue[] = [];
+  parts.forEach((part, i) => {
+    pieces[pieces.length - 1] += (i === 0 ? "" : separator) + part.strings[0];
+    pieces.push(...part.strings.slice(1));
+    values.push(...part.values);
+  });
+  return new Sql(pieces, values);
 }
 
 /** A statement for `query`: text with `$n` placeholders and its parameters. */
