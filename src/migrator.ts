@@ -4,9 +4,14 @@
  *
  * @module
  */
-import type { Queryable } from "./drivers/driver.ts";
 import { errorMessage, MigrationError, ScriptError } from "./errors.ts";
-import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
+import {
+  type AppliedMigration,
+  type Bookkeeping,
+  DEFAULT_LEDGER_LOCATION,
+  Ledger,
+  type LogEntry,
+} from "./ledger.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "./migration.ts";
 import {
@@ -18,6 +23,7 @@ import {
   type UpStep,
 } from "./plan.ts";
 import { runScript } from "./run_script.ts";
+import { transactionEnvelope } from "./transaction_envelope.ts";
 import { appliedBy } from "./actor.ts";
 import {
   DEFAULT_LOCK_RETRIES,
@@ -243,29 +249,27 @@ export class Migrator {
     return results;
   }
 
+  // The bookkeeping times itself: the 0 ms durations below are not written.
   async #applyUp(step: UpStep, actor: string): Promise<void> {
     const { migration } = step;
-    const entry = (ms: number) => this.#logEntry(migration, "up", ms, actor);
-    const row = (ms: number) => this.#appliedRow(migration, ms, actor);
-    await this.#execute(step, migration, "up", actor, {
-      sql: this.#ledger.recordAppliedSql(row(0), entry(0)),
-      run: (db, ms) => this.#ledger.recordApplied(db, row(ms), entry(ms)),
-    });
+    const bookkeeping = this.#ledger.appliedBookkeeping(
+      this.#appliedRow(migration, 0, actor),
+      this.#logEntry(migration, "up", 0, actor),
+    );
+    await this.#execute(step, migration, "up", actor, bookkeeping);
   }
 
   async #applyDown(step: DownStep, actor: string): Promise<void> {
     const migration = downMigration(step);
-    const entry = (ms: number) => this.#logEntry(migration, "down", ms, actor);
-    await this.#execute(step, migration, "down", actor, {
-      sql: this.#ledger.recordRolledBackSql(step.version, entry(0)),
-      run: (db, ms) => this.#ledger.recordRolledBack(db, step.version, entry(ms)),
-    });
+    const entry = this.#logEntry(migration, "down", 0, actor);
+    const bookkeeping = this.#ledger.rolledBackBookkeeping(step.version, entry);
+    await this.#execute(step, migration, "down", actor, bookkeeping);
   }
 
   /**
-   * Runs one script and its bookkeeping. In a transaction, `BEGIN`, the script, the bookkeeping
-   * and `COMMIT` go in one message: one round trip, and a failure leaves no trace. Outside one,
-   * statement by statement, then the bookkeeping. A failure is logged.
+   * Runs one script and its bookkeeping. In a transaction, both go in one message (see
+   * `transactionEnvelope`). Outside one, statement by statement, then the bookkeeping. A failure
+   * is logged.
    */
   async #execute(
     step: PlanStep,
@@ -286,9 +290,9 @@ export class Migrator {
         await bookkeeping.run(driver, performance.now() - started);
         return;
       }
-      const wrap = { before: `BEGIN; ${timeouts}\n`, after: `\n;\n${bookkeeping.sql};\nCOMMIT;` };
+      const envelope = transactionEnvelope({ timeouts, bookkeeping: bookkeeping.sql });
       try {
-        await runScript(driver, migration, direction, { schema, wrap });
+        await runScript(driver, migration, direction, { schema, envelope });
       } catch (error) {
         await driver.exec("ROLLBACK").catch(() => {});
         throw error;
@@ -320,26 +324,15 @@ export class Migrator {
     started: number,
     error: unknown,
   ): Promise<void> {
-    const durationMs = performance.now() - started;
-    const message = errorMessage(error);
-    const db = this.#options.driver;
-    // A no-transaction script that ran some statements is dirty, up or down: record it so
-    // later runs stop until the user says how it was resolved.
-    if (noTransaction && (statementsDone(error) ?? 0) > 0) {
-      if (direction === "down") await this.#ledger.markFailed(db, migration.version, message);
-      else {
-        await this.#ledger.record(db, {
-          ...this.#appliedRow(migration, durationMs, actor),
-          status: "failed",
-          error: message,
-        });
-      }
-    }
-    await this.#ledger.log(db, {
-      ...this.#logEntry(migration, direction, durationMs, actor),
-      outcome: "failure",
-      error: message,
+    const bookkeeping = this.#ledger.failedBookkeeping({
+      row: this.#appliedRow(migration, 0, actor),
+      entry: this.#logEntry(migration, direction, 0, actor),
+      error: errorMessage(error),
+      // A no-transaction script that ran some statements is dirty, up or down: its row says so,
+      // and later runs stop until the user says how it was resolved.
+      dirty: noTransaction && (statementsDone(error) ?? 0) > 0,
     });
+    await bookkeeping.run(this.#options.driver, performance.now() - started);
   }
 
   #appliedRow(
@@ -394,14 +387,6 @@ export class Migrator {
     this.#actor ??= await appliedBy(this.#options.driver, this.#options.actor);
     return this.#actor;
   }
-}
-
-/** How a step records itself: as SQL text sent with the script, or as a call after it. */
-interface Bookkeeping {
-  /** SQL with literals, run in the script's transaction (server-timed). */
-  sql: string;
-  /** The same, run on `db` after a no-transaction script that took `durationMs`. */
-  run: (db: Queryable, durationMs: number) => Promise<void>;
 }
 
 /** Statements of a no-transaction script that ran before it failed, when the error says. */

@@ -111,6 +111,40 @@ Deno.test("Migrator.up() runs a no-transaction migration statement by statement"
   });
 });
 
+Deno.test("Migrator.up() sends each transactional migration and its bookkeeping as one exec", async (t) => {
+  const dir = await writeMigrations({
+    ...SHOP,
+    "004_index.up.sql":
+      "-- tide:no-transaction\ncreate index a on orders (id);\ncreate index b on orders (id);",
+  });
+  await onEachDatabase(t, async (driver) => {
+    const calls: string[] = [];
+    const spy: Driver = {
+      kind: driver.kind,
+      target: driver.target,
+      exec: (sql) => (calls.push("exec"), driver.exec(sql)),
+      query: (sql, params) => (calls.push("query"), driver.query(sql, params)),
+      transaction: (fn) => (calls.push("transaction"), driver.transaction(fn)),
+      close: () => driver.close(),
+      [Symbol.asyncDispose]: () => driver.close(),
+    };
+    const perStep: string[] = [];
+    const migrator = await migratorFor(spy, dir, {
+      onProgress: (event) => {
+        if (event.type === "start") calls.length = 0;
+        if (event.type === "done") perStep.push(`${event.step.version}: ${calls.join(" ")}`);
+      },
+    });
+    await migrator.up();
+    assert.deepEqual(perStep, [
+      "001: exec",
+      "002: exec",
+      "003: exec",
+      "004: exec exec query",
+    ]);
+  }, ["pglite"]);
+});
+
 Deno.test("a no-transaction migration that fails halfway blocks later runs until repaired", async (t) => {
   const dir = await writeMigrations({
     ...SHOP,

@@ -9,8 +9,9 @@ import type { Queryable } from "./drivers/driver.ts";
 import { errorMessage, MigrationError, ScriptError, SqlError } from "./errors.ts";
 import type { Migration, MigrationScript } from "./migration.ts";
 import { offsetOfServerPosition, positionAt } from "./sql_position.ts";
-import { splitStatements, type SqlStatement } from "./sql_split.ts";
+import { splitStatements } from "./sql_split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "./templates.ts";
+import { BARE, type Envelope, type SentSql } from "./transaction_envelope.ts";
 
 export { type RenderedSql, renderScript, type TemplateOptions };
 
@@ -19,11 +20,11 @@ export interface RunScriptOptions {
   /** Schema for `{{schema}}` and `{{tables.x}}` templates; unqualified (`public`) when unset. */
   schema?: string;
   /**
-   * SQL sent in the same message before and after a script sent whole (not a `noTransaction`
-   * one): the migrator's `BEGIN` and its bookkeeping and `COMMIT`, saving round trips. Error
-   * positions inside the script still map to the file.
+   * What a script sent whole (not a `noTransaction` one) is wrapped in: the migrator's
+   * transaction, with its bookkeeping, in one message. It maps error positions back into the
+   * script, so they still point into the file. Sent bare when unset.
    */
-  wrap?: { before: string; after: string };
+  envelope?: Envelope;
 }
 
 /**
@@ -59,21 +60,21 @@ export async function runScript(
   const rendered = renderScript(script, options);
   const run = { migration, script, rendered, direction };
   if (!migration.noTransaction) {
-    const before = options.wrap?.before ?? "";
-    const text = before + rendered.text + (options.wrap?.after ?? "");
+    const sent = (options.envelope ?? BARE)(rendered.text);
     try {
-      await db.exec(text);
+      await db.exec(sent.text);
     } catch (error) {
-      throw failure(error, run, { text, offset: -before.length }, 0, 1);
+      throw failure(error, run, sent, 0, 1);
     }
     return;
   }
   const statements = splitStatements(rendered.text);
-  for (const [index, statement] of statements.entries()) {
+  for (const [index, { text, offset }] of statements.entries()) {
     try {
-      await db.exec(statement.text);
+      await db.exec(text);
     } catch (error) {
-      throw failure(error, run, statement, index, statements.length);
+      const sent = { text, scriptOffset: (inStatement: number) => offset + inStatement };
+      throw failure(error, run, sent, index, statements.length);
     }
   }
 }
@@ -89,7 +90,7 @@ interface Run {
 function failure(
   error: unknown,
   run: Run,
-  statement: SqlStatement,
+  sent: SentSql,
   index: number,
   count: number,
 ): unknown {
@@ -97,14 +98,8 @@ function failure(
   if (!split && !(error instanceof SqlError)) return error;
   const { script, rendered } = run;
   const position = error instanceof SqlError ? error.position : undefined;
-  // Clamped: a position inside the migrator's wrapping SQL points at the script's edge.
-  const renderedOffset = Math.min(
-    Math.max(
-      statement.offset +
-        (position === undefined ? 0 : offsetOfServerPosition(statement.text, position)),
-      0,
-    ),
-    rendered.text.length,
+  const renderedOffset = sent.scriptOffset(
+    position === undefined ? 0 : offsetOfServerPosition(sent.text, position),
   );
   const { line, column } = positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
   const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";

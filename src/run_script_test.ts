@@ -4,6 +4,7 @@ import { MigrationError, SqlError } from "./errors.ts";
 import type { Migration } from "./migration.ts";
 import { ScriptError } from "./errors.ts";
 import { renderScript, runScript } from "./run_script.ts";
+import { transactionEnvelope } from "./transaction_envelope.ts";
 
 /** A database that records what it is sent and fails when `fail` returns an error. */
 class FakeDb implements Queryable {
@@ -85,6 +86,27 @@ Deno.test("runScript() locates a server error in the file through the templates"
     'Cannot apply db/003_add_users.sql:5:8: type "txt" does not exist. HINT: Did you mean text?',
   );
   assert.equal(error.statementsDone, 0);
+});
+
+Deno.test("runScript() sends a script in its envelope and locates errors through it", async () => {
+  const sql = "CREATE TABLE {{tables.users}} (\n  id int,\n  name txt\n);";
+  const envelope = transactionEnvelope({
+    timeouts: "SET LOCAL lock_timeout = '5000ms'; SET LOCAL statement_timeout = '0ms';",
+    bookkeeping: "INSERT INTO bookkeeping VALUES ('🐘', nope)",
+  });
+  const at = (needle: string) => async () => {
+    const db = new FakeDb((sent) => errorAt(sent, needle, "boom"));
+    const error = await rejection(runScript(db, migration(sql), "up", { schema: "s", envelope }));
+    assert.equal(db.sent.length, 1, "one message");
+    assert.match(
+      db.sent[0],
+      /^BEGIN; SET LOCAL lock_timeout[^]*CREATE TABLE "s"\."users"[^]*COMMIT;$/,
+    );
+    return [error.line, error.column];
+  };
+  assert.deepEqual(await at("txt")(), [5, 8]);
+  assert.deepEqual(await at("nope")(), [6, 3], "in the bookkeeping: the script's end");
+  assert.deepEqual(await at("BEGIN")(), [3, 1], "before the script: its start");
 });
 
 Deno.test("runScript() locates an error in statement 2 of 3 after emoji and templates", async () => {
