@@ -111,6 +111,16 @@ Deno.test("takeSnapshot() on PGlite", async (t) => {
     const table = text.indexOf("CREATE UNLOGGED TABLE app.logs (");
     assert.ok(table < text.indexOf("CREATE INDEX logs_body_idx"));
     assert.ok(text.indexOf("CREATE INDEX logs_body_idx") < text.indexOf("CREATE TABLE app.users"));
+    // Each table's block (blocks are separated by a blank line) holds what hangs off it.
+    const blockOf = (head: string) => text.split("\n\n").find((block) => block.startsWith(head));
+    const logs = blockOf("CREATE UNLOGGED TABLE app.logs (") ?? "";
+    assert.match(logs, /^CREATE INDEX logs_body_idx ON app\.logs /m);
+    assert.match(logs, /^CREATE TRIGGER logs_touch BEFORE UPDATE ON app\.logs /m);
+    assert.match(logs, /^ALTER TABLE app\.logs DISABLE TRIGGER logs_touch;$/m);
+    const users = blockOf("CREATE TABLE app.users (") ?? "";
+    assert.match(users, /^CREATE POLICY own_rows ON app\.users /m);
+    assert.doesNotMatch(logs, /CREATE POLICY/);
+    assert.doesNotMatch(users, /CREATE (INDEX|TRIGGER)/);
   });
 
   await t.step("lists an extension but not the objects it created", async () => {
