@@ -19,17 +19,7 @@ import type {
   TriggerRow,
   TypeRow,
 } from "./queries.ts";
-import type { SnapshotObject } from "./snapshot.ts";
-
-/** A snapshot object plus where it sorts: schema, family, owning table, rank under it. */
-export interface PlacedObject {
-  object: SnapshotObject;
-  sortKey: readonly (string | number)[];
-  /** `classid:oid` of the root it is re-read with in a scoped snapshot (its table, itself...). */
-  root: string;
-  /** `classid:oid` of the object itself (index, constraint, column default...), when not the root. */
-  self?: string;
-}
+import type { PlacedObject, SnapshotObject } from "./objects.ts";
 
 /** Where a row's object is keyed: its root and, for what hangs off a table, itself. */
 function keys(row: DescribedRow): { root: string; self?: string } {

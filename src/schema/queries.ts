@@ -39,7 +39,24 @@ function scope(roots: string | undefined, rootOid: string): string {
   return roots === undefined ? "" : ` AND ${rootOid} = ANY (${roots})`;
 }
 
-/** `classid:oid`, the key a scoped snapshot merges by (catalog oids are fixed across versions). */
+/**
+ * The catalogs of the roots a scoped snapshot re-reads, by the `oid[]` parameter each family is
+ * restricted with: `1259` for a table, view or sequence (with its columns, constraints, indexes,
+ * triggers and policies), `1255` a function, `1247` a type, `2615` a schema, `3079` an
+ * extension. Catalog oids are fixed in every PostgreSQL version.
+ */
+export const ROOT_CLASS = {
+  relations: 1259,
+  functions: 1255,
+  types: 1247,
+  schemas: 2615,
+  extensions: 3079,
+} as const;
+
+/** Which roots restrict a family. */
+export type RootKind = keyof typeof ROOT_CLASS;
+
+/** `classid:oid`, the key a scoped snapshot merges by. */
 function key(classid: number, oid: string): string {
   return `('${classid}:' || ${oid}::pg_catalog.text)`;
 }
@@ -69,7 +86,9 @@ export interface SchemaRow extends DescribedRow {
 
 /** Lists schemas. */
 export function schemasQuery(withGrants: boolean, roots?: string): string {
-  return `SELECT pg_catalog.quote_ident(n.nspname) AS name, ${key(2615, "n.oid")} AS root,
+  return `SELECT pg_catalog.quote_ident(n.nspname) AS name, ${
+    key(ROOT_CLASS.schemas, "n.oid")
+  } AS root,
     pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
     ${owner(withGrants, "n.nspowner")} AS owner,
     ${grants(withGrants, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)")} AS grants
@@ -87,7 +106,7 @@ export interface ExtensionRow extends DescribedRow {
 /** Lists extensions, except plpgsql which every database has. */
 export function extensionsQuery(roots?: string): string {
   return `SELECT pg_catalog.quote_ident(e.extname) AS name, pg_catalog.quote_ident(n.nspname) AS schema,
-    ${key(3079, "e.oid")} AS root,
+    ${key(ROOT_CLASS.extensions, "e.oid")} AS root,
     pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
   FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
   WHERE e.extname <> 'plpgsql'${scope(roots, "e.oid")}
@@ -115,7 +134,7 @@ const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
 /** Lists tables, foreign tables, views and materialized views. */
 export function relationsQuery(withGrants: boolean, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
-    ${key(1259, "c.oid")} AS root,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root,
     c.relkind::text AS kind, c.relpersistence::text AS persistence,
     c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
     CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
@@ -156,7 +175,7 @@ export interface ColumnRow extends DescribedRow {
 /** Lists the columns of tables and foreign tables, in table order. */
 export function columnsQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(a.attname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(2604, "ad.oid")} AS self,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(2604, "ad.oid")} AS self,
     pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
     CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default,
     CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END
@@ -187,7 +206,7 @@ export interface ConstraintRow extends DescribedRow {
 /** Lists primary keys, unique, foreign key, check and exclusion constraints. */
 export function constraintsQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(co.conname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(2606, "co.oid")} AS self,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(2606, "co.oid")} AS self,
     pg_catalog.pg_get_constraintdef(co.oid) AS definition,
     pg_catalog.obj_description(co.oid, 'pg_constraint') AS comment
   FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
@@ -208,7 +227,9 @@ export interface IndexRow extends DescribedRow {
 /** Lists indexes of tables and materialized views, except those backing a constraint. */
 export function indexesQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name,
-    ${key(1259, "c.oid")} AS root, ${key(1259, "i.indexrelid")} AS self,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${
+    key(ROOT_CLASS.relations, "i.indexrelid")
+  } AS self,
     pg_catalog.format('%I.%I', n.nspname, ic.relname) AS name,
     pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
     pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
@@ -236,7 +257,7 @@ export interface TriggerRow extends DescribedRow {
  */
 export function triggersQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(tg.tgname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(2620, "tg.oid")} AS self,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(2620, "tg.oid")} AS self,
     pg_catalog.pg_get_triggerdef(tg.oid) AS definition, tg.tgenabled::text AS enabled,
     pg_catalog.obj_description(tg.oid, 'pg_trigger') AS comment
   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
@@ -260,7 +281,7 @@ export interface PolicyRow extends DescribedRow {
 /** Lists row-level security policies. */
 export function policiesQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(p.polname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(3256, "p.oid")} AS self,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(3256, "p.oid")} AS self,
     p.polcmd::text AS command, p.polpermissive AS permissive,
     CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE
       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
@@ -297,7 +318,7 @@ export interface SequenceRow extends DescribedRow {
 /** Lists sequences; those of identity columns are part of their column and skipped. */
 export function sequencesQuery(withGrants: boolean, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
-    ${key(1259, "c.oid")} AS root,
+    ${key(ROOT_CLASS.relations, "c.oid")} AS root,
     pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
     s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
     s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
@@ -337,7 +358,7 @@ export function functionsQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, " +
     "pg_catalog.pg_get_function_identity_arguments(p.oid))";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
-    ${key(1255, "p.oid")} AS root,
+    ${key(ROOT_CLASS.functions, "p.oid")} AS root,
     p.prokind::text AS kind, pg_catalog.pg_get_functiondef(p.oid) AS definition,
     pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
     ${owner(withGrants, "p.proowner")} AS owner,
@@ -369,7 +390,7 @@ export interface TypeRow extends DescribedRow {
 export function typesQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I', n.nspname, t.typname)";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
-    ${key(1247, "t.oid")} AS root, t.typtype::text AS kind,
+    ${key(ROOT_CLASS.types, "t.oid")} AS root, t.typtype::text AS kind,
     CASE WHEN t.typtype = 'e' THEN (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel),
       ', ' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) END
       AS enum_values,
