@@ -21,9 +21,13 @@ import type {
 } from "./queries.ts";
 import type { PlacedObject, SnapshotObject } from "./objects.ts";
 
-/** Where a row's object is keyed: its root and, for what hangs off a table, itself. */
-function keys(row: DescribedRow): { root: string; self?: string } {
-  return row.self ? { root: row.root, self: row.self } : { root: row.root };
+/** Where a row's object comes from: its root, itself, and its schema and table as named. */
+function keys(row: DescribedRow): Omit<PlacedObject, "object" | "sortKey"> {
+  const origin: Omit<PlacedObject, "object" | "sortKey"> = { root: row.root };
+  if (row.self) origin.self = row.self;
+  if (row.nspname) origin.schema = row.nspname;
+  if (row.relname) origin.table = row.relname;
+  return origin;
 }
 
 /** Family ranks: the order top-level objects appear in within a schema. */

@@ -62,4 +62,14 @@ export interface PlacedObject {
   root: string;
   /** `classid:oid` of the object itself (index, constraint, column default...), when not the root. */
   self?: string;
+  /**
+   * The schema it sorts under (its table's, for what hangs off a table) as the catalog spells it,
+   * unquoted: what `excludeSchemas` matches. Absent for an extension, which is in no schema's list.
+   */
+  schema?: string;
+  /**
+   * The table, view or sequence it is or hangs off (an owned sequence: its owner), unquoted:
+   * what `exclude` matches, with `schema`.
+   */
+  table?: string;
 }

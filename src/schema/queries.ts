@@ -61,6 +61,9 @@ function key(classid: number, oid: string): string {
   return `('${classid}:' || ${oid}::pg_catalog.text)`;
 }
 
+/** The root and raw names of a table (or view, sequence) `c` in schema `n`, and of its parts. */
+const TABLE_ROOT = `${key(ROOT_CLASS.relations, "c.oid")} AS root, n.nspname, c.relname`;
+
 function owner(wanted: boolean, column: string): string {
   return wanted ? `pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(${column}))` : "NULL::text";
 }
@@ -77,6 +80,10 @@ export interface DescribedRow extends Record<string, unknown> {
   root: string;
   /** `classid:oid` of the row's own object, when it is not the root itself. */
   self?: string | null;
+  /** Schema it sorts under (its table's, for what hangs off one), unquoted; none for extensions. */
+  nspname?: string;
+  /** Table, view or sequence it is or hangs off (an owned sequence: its owner), unquoted. */
+  relname?: string | null;
 }
 
 /** A schema. */
@@ -89,6 +96,7 @@ export function schemasQuery(withGrants: boolean, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS name, ${
     key(ROOT_CLASS.schemas, "n.oid")
   } AS root,
+    n.nspname,
     pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
     ${owner(withGrants, "n.nspowner")} AS owner,
     ${grants(withGrants, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)")} AS grants
@@ -134,8 +142,7 @@ const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
 /** Lists tables, foreign tables, views and materialized views. */
 export function relationsQuery(withGrants: boolean, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
-    ${key(ROOT_CLASS.relations, "c.oid")} AS root,
-    c.relkind::text AS kind, c.relpersistence::text AS persistence,
+    ${TABLE_ROOT}, c.relkind::text AS kind, c.relpersistence::text AS persistence,
     c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
     CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
     CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END
@@ -175,7 +182,7 @@ export interface ColumnRow extends DescribedRow {
 /** Lists the columns of tables and foreign tables, in table order. */
 export function columnsQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(a.attname) AS name,
-    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(2604, "ad.oid")} AS self,
+    ${TABLE_ROOT}, ${key(2604, "ad.oid")} AS self,
     pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
     CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default,
     CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END
@@ -206,7 +213,7 @@ export interface ConstraintRow extends DescribedRow {
 /** Lists primary keys, unique, foreign key, check and exclusion constraints. */
 export function constraintsQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(co.conname) AS name,
-    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(2606, "co.oid")} AS self,
+    ${TABLE_ROOT}, ${key(2606, "co.oid")} AS self,
     pg_catalog.pg_get_constraintdef(co.oid) AS definition,
     pg_catalog.obj_description(co.oid, 'pg_constraint') AS comment
   FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
@@ -227,9 +234,7 @@ export interface IndexRow extends DescribedRow {
 /** Lists indexes of tables and materialized views, except those backing a constraint. */
 export function indexesQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name,
-    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${
-    key(ROOT_CLASS.relations, "i.indexrelid")
-  } AS self,
+    ${TABLE_ROOT}, ${key(ROOT_CLASS.relations, "i.indexrelid")} AS self,
     pg_catalog.format('%I.%I', n.nspname, ic.relname) AS name,
     pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
     pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
@@ -257,7 +262,7 @@ export interface TriggerRow extends DescribedRow {
  */
 export function triggersQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(tg.tgname) AS name,
-    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(2620, "tg.oid")} AS self,
+    ${TABLE_ROOT}, ${key(2620, "tg.oid")} AS self,
     pg_catalog.pg_get_triggerdef(tg.oid) AS definition, tg.tgenabled::text AS enabled,
     pg_catalog.obj_description(tg.oid, 'pg_trigger') AS comment
   FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
@@ -281,7 +286,7 @@ export interface PolicyRow extends DescribedRow {
 /** Lists row-level security policies. */
 export function policiesQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(p.polname) AS name,
-    ${key(ROOT_CLASS.relations, "c.oid")} AS root, ${key(3256, "p.oid")} AS self,
+    ${TABLE_ROOT}, ${key(3256, "p.oid")} AS self,
     p.polcmd::text AS command, p.polpermissive AS permissive,
     CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE
       (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
@@ -319,6 +324,8 @@ export interface SequenceRow extends DescribedRow {
 export function sequencesQuery(withGrants: boolean, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
     ${key(ROOT_CLASS.relations, "c.oid")} AS root,
+    COALESCE(o.owner_nspname, n.nspname) AS nspname,
+    COALESCE(o.owner_relname, c.relname) AS relname,
     pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
     s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
     s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
@@ -331,7 +338,8 @@ export function sequencesQuery(withGrants: boolean, roots?: string): string {
   LEFT JOIN LATERAL (
     SELECT pg_catalog.format('%I.%I', tn.nspname, tc.relname) AS owned_by_table,
       pg_catalog.format('%I.%I.%I', tn.nspname, tc.relname, ta.attname) AS owned_by,
-      pg_catalog.quote_ident(tn.nspname) AS owned_by_schema, tc.relkind::text AS owned_by_kind
+      pg_catalog.quote_ident(tn.nspname) AS owned_by_schema, tc.relkind::text AS owned_by_kind,
+      tn.nspname AS owner_nspname, tc.relname AS owner_relname
     FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
     JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
     JOIN pg_catalog.pg_attribute ta ON ta.attrelid = tc.oid AND ta.attnum = d.refobjsubid
@@ -358,7 +366,7 @@ export function functionsQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, " +
     "pg_catalog.pg_get_function_identity_arguments(p.oid))";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
-    ${key(ROOT_CLASS.functions, "p.oid")} AS root,
+    ${key(ROOT_CLASS.functions, "p.oid")} AS root, n.nspname,
     p.prokind::text AS kind, pg_catalog.pg_get_functiondef(p.oid) AS definition,
     pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
     ${owner(withGrants, "p.proowner")} AS owner,
@@ -390,7 +398,7 @@ export interface TypeRow extends DescribedRow {
 export function typesQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I', n.nspname, t.typname)";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
-    ${key(ROOT_CLASS.types, "t.oid")} AS root, t.typtype::text AS kind,
+    ${key(ROOT_CLASS.types, "t.oid")} AS root, n.nspname, t.typtype::text AS kind,
     CASE WHEN t.typtype = 'e' THEN (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel),
       ', ' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) END
       AS enum_values,

@@ -26,6 +26,7 @@ export interface SnapshotOptions extends Exclusions {
  * Objects of extensions (and the extensions' own schemas' members) are left out; the extension
  * itself is listed. Runs about a dozen catalog queries one after another, with `search_path`
  * emptied for their duration (restored after) so every name comes back schema-qualified.
+ * Excluded schemas and tables are matched by their names as written in the catalog, unquoted.
  * A failed read throws a `MigrationError` with code `SNAPSHOT_FAILED`.
  *
  * @example Snapshot a PGlite database

@@ -13,7 +13,7 @@ import type { PlacedObject } from "./objects.ts";
 import type { ScopeKeys } from "./snapshot_merge.ts";
 import { compareKeys, completeTables } from "./snapshot_render.ts";
 
-/** What a snapshot leaves out. */
+/** What a snapshot leaves out, names as the catalog spells them (unquoted). */
 export interface Exclusions {
   /** Tables left out with everything under them, e.g. tide's own tracking tables. */
   exclude?: readonly { schema: string; table: string }[];
@@ -103,30 +103,18 @@ export async function readCatalog<T extends Row>(
  * ```
  */
 export function finishPlaced(placed: PlacedObject[], exclusions: Exclusions): PlacedObject[] {
-  const kept = excludeSchemas(
-    excludeTables(placed, exclusions.exclude ?? []),
-    exclusions.excludeSchemas,
+  const tables = new Set((exclusions.exclude ?? []).map((e) => tableKey(e.schema, e.table)));
+  const schemas = new Set(exclusions.excludeSchemas ?? []);
+  const kept = placed.filter(({ schema, table }) =>
+    schema === undefined ||
+    !(schemas.has(schema) || (table !== undefined && tables.has(tableKey(schema, table))))
   );
   kept.sort((a, b) => compareKeys(a.sortKey, b.sortKey));
   completeTables(kept.map((p) => p.object));
   return kept;
 }
 
-function excludeTables(
-  placed: PlacedObject[],
-  exclude: readonly { schema: string; table: string }[],
-): PlacedObject[] {
-  if (exclude.length === 0) return placed;
-  const ident = (s: string) => /^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`;
-  const names = new Set(exclude.map((e) => `${ident(e.schema)}.${ident(e.table)}`));
-  return placed.filter(({ object }) =>
-    !names.has(object.name) && (object.parent === undefined || !names.has(object.parent))
-  );
-}
-
-function excludeSchemas(placed: PlacedObject[], schemas?: readonly string[]): PlacedObject[] {
-  if (schemas === undefined || schemas.length === 0) return placed;
-  const ident = (s: string) => /^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replaceAll('"', '""')}"`;
-  const names = new Set(schemas.map(ident));
-  return placed.filter(({ sortKey }) => !names.has(String(sortKey[0])));
+/** Schema and table as one key; NUL cannot occur in a PostgreSQL name. */
+function tableKey(schema: string, table: string): string {
+  return `${schema}\u0000${table}`;
 }

@@ -137,6 +137,27 @@ Deno.test("takeSnapshot() on PGlite", async (t) => {
     assert.ok(objects.some((o) => o.name === "app.users"));
   });
 
+  await t.step("leaves out tables and schemas named with reserved words or quotes", async () => {
+    await db.exec(`
+      create schema "user";
+      create table "user"."select" (id serial primary key, v text);
+      create index select_v on "user"."select" (v);
+      create table "user".kept (id int);
+      create schema "Odd ""Name""";
+      create table "Odd ""Name""".t (id int)`);
+    const names = async (options: Parameters<typeof takeSnapshot>[1]) =>
+      (await takeSnapshot(db, options)).objects.map((o) => o.name);
+    const withoutTable = await names({ exclude: [{ schema: "user", table: "select" }] });
+    assert.deepEqual(withoutTable.filter((name) => name.startsWith('"user".')), [
+      '"user".kept',
+      '"user".kept.id',
+    ]);
+    const withoutSchemas = await names({ excludeSchemas: ["user", 'Odd "Name"'] });
+    assert.deepEqual(withoutSchemas.filter((name) => /^"(user|Odd)/.test(name)), []);
+    assert.ok(withoutSchemas.includes("app.users"));
+    await db.exec(`drop schema "user" cascade; drop schema "Odd ""Name""" cascade`);
+  });
+
   await t.step("renders owners and grants only when asked", async () => {
     await db.exec("create role snapshot_reader; grant select on app.users to snapshot_reader");
     const without = await takeSnapshot(db);
