@@ -7,31 +7,34 @@
  */
 
 import {
-  columnObjects,
   extensionObjects,
   functionObjects,
-  ownersOf,
-  relationObjects,
   schemaObjects,
-  sequenceObjects,
-  tableChildObjects,
   typeObjects,
 } from "./catalog_objects.ts";
 import { UNQUALIFIED_VIEWDEF_SINCE, unqualifySingleTableView } from "./catalog_normalize.ts";
 import type { PlacedObject } from "./objects.ts";
 import * as q from "./queries.ts";
+import {
+  columnObjects,
+  ownersOf,
+  relationObjects,
+  sequenceObjects,
+  tableChildObjects,
+} from "./table_objects.ts";
+import * as tq from "./table_queries.ts";
 
 /** The rows of every family, by family. */
 export interface FamilyRows {
   schemas: q.SchemaRow[];
   extensions: q.ExtensionRow[];
-  relations: q.RelationRow[];
-  columns: q.ColumnRow[];
-  constraints: q.ConstraintRow[];
-  indexes: q.IndexRow[];
-  triggers: q.TriggerRow[];
-  policies: q.PolicyRow[];
-  sequences: q.SequenceRow[];
+  relations: tq.RelationRow[];
+  columns: tq.ColumnRow[];
+  constraints: tq.ConstraintRow[];
+  indexes: tq.IndexRow[];
+  triggers: tq.TriggerRow[];
+  policies: tq.PolicyRow[];
+  sequences: tq.SequenceRow[];
   functions: q.FunctionRow[];
   types: q.TypeRow[];
 }
@@ -51,13 +54,13 @@ export interface Family {
 export const FAMILIES: Readonly<Record<keyof FamilyRows, Family>> = {
   schemas: { roots: "schemas", query: q.schemasQuery },
   extensions: { roots: "extensions", query: (_, roots) => q.extensionsQuery(roots) },
-  relations: { roots: "relations", query: q.relationsQuery },
-  columns: { roots: "relations", query: (_, roots) => q.columnsQuery(roots) },
-  constraints: { roots: "relations", query: (_, roots) => q.constraintsQuery(roots) },
-  indexes: { roots: "relations", query: (_, roots) => q.indexesQuery(roots) },
-  triggers: { roots: "relations", query: (_, roots) => q.triggersQuery(roots) },
-  policies: { roots: "relations", query: (_, roots) => q.policiesQuery(roots) },
-  sequences: { roots: "relations", query: q.sequencesQuery },
+  relations: { roots: "relations", query: tq.relationsQuery },
+  columns: { roots: "relations", query: (_, roots) => tq.columnsQuery(roots) },
+  constraints: { roots: "relations", query: (_, roots) => tq.constraintsQuery(roots) },
+  indexes: { roots: "relations", query: (_, roots) => tq.indexesQuery(roots) },
+  triggers: { roots: "relations", query: (_, roots) => tq.triggersQuery(roots) },
+  policies: { roots: "relations", query: (_, roots) => tq.policiesQuery(roots) },
+  sequences: { roots: "relations", query: tq.sequencesQuery },
   functions: { roots: "functions", query: q.functionsQuery },
   types: { roots: "types", query: q.typesQuery },
 };
