@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import type { Queryable, Row } from "../drivers/driver.ts";
 import { createPgliteDriver } from "../drivers/pglite.ts";
 import { createPostgresDriver } from "../drivers/postgres.ts";
+import { MigrationError } from "../errors.ts";
 import { testDatabaseUrl } from "../test_support/postgres_server.ts";
 import { takeSnapshot } from "./snapshot.ts";
 
@@ -185,4 +187,22 @@ Deno.test("takeSnapshot() gives the same text on PostgreSQL 15 and PGlite for th
   const [a, b] = [await takeSnapshot(lite), await takeSnapshot(server)];
   assert.equal(b.text, a.text);
   assert.deepEqual(b.objects, a.objects);
+});
+
+Deno.test("takeSnapshot() throws SNAPSHOT_FAILED naming what it was reading", async () => {
+  await using db = await createPgliteDriver();
+  await db.exec("create table t (id int)");
+  let calls = 0;
+  // The first query (server version, search_path) passes; the schemas query fails.
+  const failing: Queryable = {
+    exec: (sql) => db.exec(sql),
+    query: <T extends Row>(sql: string, params?: readonly unknown[]) =>
+      ++calls === 2 ? Promise.reject(new Error("permission denied")) : db.query<T>(sql, params),
+  };
+  await assert.rejects(takeSnapshot(failing), (error) => {
+    assert.ok(error instanceof MigrationError);
+    assert.equal(error.code, "SNAPSHOT_FAILED");
+    assert.match(error.message, /while reading schemas: permission denied\. /);
+    return true;
+  });
 });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createPgliteDriver } from "../drivers/pglite.ts";
+import { MigrationError } from "../errors.ts";
 import { diffSnapshots } from "../schema/diff.ts";
 import { type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
 import {
@@ -163,4 +164,17 @@ Deno.test("a copy of a tracked snapshot works as the base of the next one and in
   const expected = diffSnapshots(fullOf.get(before)!, fullOf.get(after)!);
   assert.equal(expected.length, 2);
   assert.deepEqual(diffIncremental(structuredClone(before), structuredClone(after)), expected);
+});
+
+Deno.test("a tracked snapshot throws CHANGE_TRACKING_FAILED when a migration dropped the tracker", async () => {
+  await using db = await createPgliteDriver();
+  const tracker = await trackChanges(db);
+  const base = await tracker.snapshot(db);
+  await db.exec(`drop schema ${TRACKER_SCHEMA} cascade`);
+  await assert.rejects(tracker.snapshot(db, base), (error) => {
+    assert.ok(error instanceof MigrationError);
+    assert.equal(error.code, "CHANGE_TRACKING_FAILED");
+    assert.match(error.message, /a migration must not drop or alter it/);
+    return true;
+  });
 });
