@@ -71,7 +71,6 @@ export {
   type SnapshotObject,
   type SnapshotObjectKind,
   type SnapshotOptions,
-  type SnapshotScope,
   takeSnapshot,
 } from "./src/schema/snapshot.ts";
 export { type DiffOptions, diffSnapshots, type SchemaChange } from "./src/schema/diff.ts";

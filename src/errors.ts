@@ -36,7 +36,9 @@ export type MigrationErrorCode =
   | "UNSUPPORTED_URL"
   | "PROTECTED_ENVIRONMENT"
   | "CONFIG_ERROR"
-  | "UNSUPPORTED_EXTENSION";
+  | "UNSUPPORTED_EXTENSION"
+  | "SNAPSHOT_FAILED"
+  | "CHANGE_TRACKING_FAILED";
 
 /** Options of {@linkcode MigrationError}. */
 export interface MigrationErrorOptions {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { divergentObjects, type SchemaSnapshot, type SnapshotObject } from "./snapshot.ts";
+import type { SchemaSnapshot, SnapshotObject } from "./objects.ts";
 
 /** One difference between two snapshots. Compatible with `SchemaChangeSummary`. */
 export interface SchemaChange {
@@ -59,10 +59,26 @@ export function diffSnapshots(
   after: SchemaSnapshot,
   options: DiffOptions = {},
 ): SchemaChange[] {
-  // When one was merged from the other, everything outside the re-read objects is shared.
-  const scoped = divergentObjects(before, after);
-  const beforeObjects = scoped?.a ?? before.objects;
-  const afterObjects = scoped?.b ?? after.objects;
+  return diffObjects(before.objects, after.objects, options);
+}
+
+/**
+ * {@linkcode diffSnapshots} of two lists of objects, each in snapshot order: how an incremental
+ * snapshot diffs just the objects it re-read.
+ *
+ * @example
+ * ```ts
+ * import { diffObjects } from "./diff.ts";
+ *
+ * const f = { kind: "function" as const, name: "public.f()", definition: "", attributes: {} };
+ * console.log(diffObjects([], [f])[0].description); // function public.f() added
+ * ```
+ */
+export function diffObjects(
+  beforeObjects: readonly SnapshotObject[],
+  afterObjects: readonly SnapshotObject[],
+  options: DiffOptions = {},
+): SchemaChange[] {
   const key = (o: SnapshotObject) => `${o.kind}\u0000${o.name}`;
   const old = new Map(beforeObjects.map((o) => [key(o), o]));
   const current = new Set(afterObjects.map(key));

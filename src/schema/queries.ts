@@ -1,25 +1,32 @@
 /**
  * Catalog queries behind a schema snapshot: one query per object family, valid on PostgreSQL 13
  * to 18 and on PGlite. Every query runs with an empty `search_path`, so names, types and
- * expressions come back schema-qualified whatever the caller's session had set.
+ * expressions come back schema-qualified whatever the caller's session had set. Here the parts
+ * every query shares and the families outside tables; tables and what hangs off them are in
+ * `table_queries.ts`.
  *
  * @module
  */
 
 /** Schemas that are never part of a user's schema. */
-function userSchema(alias: string): string {
+export function userSchema(alias: string): string {
   return `${alias}.nspname NOT IN ('pg_catalog', 'information_schema') ` +
     `AND ${alias}.nspname NOT LIKE 'pg\\_toast%' AND ${alias}.nspname NOT LIKE 'pg\\_temp%'`;
 }
 
 /** Objects an extension created belong to the extension, which is listed on its own. */
-function notInExtension(catalog: string, oid: string): string {
+export function notInExtension(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ` +
     `'pg_catalog.${catalog}'::pg_catalog.regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
 }
 
 /** GRANT statements for an ACL column; `NULL` (no grants shown) unless grants are wanted. */
-function grants(wanted: boolean, acl: string, objectType: string, objectName: string): string {
+export function grants(
+  wanted: boolean,
+  acl: string,
+  objectType: string,
+  objectName: string,
+): string {
   if (!wanted) return "NULL::text";
   return `(SELECT pg_catalog.string_agg(pg_catalog.format('GRANT %s ON ${objectType} %s TO %s%s;',
       g.privileges, ${objectName}, g.grantee,
@@ -35,16 +42,34 @@ function grants(wanted: boolean, acl: string, objectType: string, objectName: st
  * Restricts a family to `roots`, an SQL expression of type `oid[]`, for scoped snapshots. A
  * literal beats a parameter: PGlite plans a parameterized catalog query several times slower.
  */
-function scope(roots: string | undefined, rootOid: string): string {
+export function scope(roots: string | undefined, rootOid: string): string {
   return roots === undefined ? "" : ` AND ${rootOid} = ANY (${roots})`;
 }
 
-/** `classid:oid`, the key a scoped snapshot merges by (catalog oids are fixed across versions). */
-function key(classid: number, oid: string): string {
+/**
+ * The catalogs of the roots a scoped snapshot re-reads, by the `oid[]` parameter each family is
+ * restricted with: `1259` for a table, view or sequence (with its columns, constraints, indexes,
+ * triggers and policies), `1255` a function, `1247` a type, `2615` a schema, `3079` an
+ * extension. Catalog oids are fixed in every PostgreSQL version.
+ */
+export const ROOT_CLASS = {
+  relations: 1259,
+  functions: 1255,
+  types: 1247,
+  schemas: 2615,
+  extensions: 3079,
+} as const;
+
+/** Which roots restrict a family. */
+export type RootKind = keyof typeof ROOT_CLASS;
+
+/** `classid:oid`, the key a scoped snapshot merges by. */
+export function key(classid: number, oid: string): string {
   return `('${classid}:' || ${oid}::pg_catalog.text)`;
 }
 
-function owner(wanted: boolean, column: string): string {
+/** The quoted name of the role in `column`; `NULL` unless owners are wanted. */
+export function owner(wanted: boolean, column: string): string {
   return wanted ? `pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(${column}))` : "NULL::text";
 }
 
@@ -60,6 +85,10 @@ export interface DescribedRow extends Record<string, unknown> {
   root: string;
   /** `classid:oid` of the row's own object, when it is not the root itself. */
   self?: string | null;
+  /** Schema it sorts under (its table's, for what hangs off one), unquoted; none for extensions. */
+  nspname?: string;
+  /** Table, view or sequence it is or hangs off (an owned sequence: its owner), unquoted. */
+  relname?: string | null;
 }
 
 /** A schema. */
@@ -69,7 +98,10 @@ export interface SchemaRow extends DescribedRow {
 
 /** Lists schemas. */
 export function schemasQuery(withGrants: boolean, roots?: string): string {
-  return `SELECT pg_catalog.quote_ident(n.nspname) AS name, ${key(2615, "n.oid")} AS root,
+  return `SELECT pg_catalog.quote_ident(n.nspname) AS name, ${
+    key(ROOT_CLASS.schemas, "n.oid")
+  } AS root,
+    n.nspname,
     pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
     ${owner(withGrants, "n.nspowner")} AS owner,
     ${grants(withGrants, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)")} AS grants
@@ -87,241 +119,11 @@ export interface ExtensionRow extends DescribedRow {
 /** Lists extensions, except plpgsql which every database has. */
 export function extensionsQuery(roots?: string): string {
   return `SELECT pg_catalog.quote_ident(e.extname) AS name, pg_catalog.quote_ident(n.nspname) AS schema,
-    ${key(3079, "e.oid")} AS root,
+    ${key(ROOT_CLASS.extensions, "e.oid")} AS root,
     pg_catalog.obj_description(e.oid, 'pg_extension') AS comment
   FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
   WHERE e.extname <> 'plpgsql'${scope(roots, "e.oid")}
   ORDER BY e.extname`;
-}
-
-/** A table, foreign table, view or materialized view. */
-export interface RelationRow extends DescribedRow {
-  schema: string;
-  name: string;
-  kind: "r" | "p" | "f" | "v" | "m";
-  persistence: string;
-  rls: boolean;
-  force_rls: boolean;
-  partition_key: string | null;
-  partition_bound: string | null;
-  parents: string | null;
-  options: string | null;
-  view_definition: string | null;
-  server: string | null;
-}
-
-const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
-
-/** Lists tables, foreign tables, views and materialized views. */
-export function relationsQuery(withGrants: boolean, roots?: string): string {
-  return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
-    ${key(1259, "c.oid")} AS root,
-    c.relkind::text AS kind, c.relpersistence::text AS persistence,
-    c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
-    CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
-    CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END
-      AS partition_bound,
-    (SELECT pg_catalog.string_agg(pg_catalog.format('%I.%I', pn.nspname, p.relname), ', '
-        ORDER BY i.inhseqno)
-      FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class p ON p.oid = i.inhparent
-      JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
-      WHERE i.inhrelid = c.oid) AS parents,
-    pg_catalog.array_to_string(c.reloptions, ', ') AS options,
-    CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END
-      AS view_definition,
-    (SELECT pg_catalog.quote_ident(s.srvname) FROM pg_catalog.pg_foreign_table ft
-      JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid) AS server,
-    pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-    ${owner(withGrants, "c.relowner")} AS owner,
-    ${grants(withGrants, "c.relacl", "TABLE", QUALIFIED_REL)} AS grants
-  FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${userSchema("n")}
-    AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-  ORDER BY n.nspname, c.relname`;
-}
-
-/** A column of a table. */
-export interface ColumnRow extends DescribedRow {
-  table_name: string;
-  name: string;
-  type: string;
-  not_null: boolean;
-  default: string | null;
-  generated: string | null;
-  generated_kind: string;
-  identity: string;
-  collation: string | null;
-}
-
-/** Lists the columns of tables and foreign tables, in table order. */
-export function columnsQuery(roots?: string): string {
-  return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(a.attname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(2604, "ad.oid")} AS self,
-    pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
-    CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS default,
-    CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END
-      AS generated,
-    a.attgenerated::text AS generated_kind, a.attidentity::text AS identity,
-    CASE WHEN a.attcollation <> t.typcollation THEN
-      (SELECT CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname)
-          ELSE pg_catalog.format('%I.%I', cn.nspname, co.collname) END
-        FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-        WHERE co.oid = a.attcollation) END AS collation,
-    pg_catalog.col_description(c.oid, a.attnum) AS comment
-  FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-  WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
-    AND ${userSchema("n")} AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-  ORDER BY n.nspname, c.relname, a.attnum`;
-}
-
-/** A table constraint; NOT NULL constraints (PostgreSQL 18) are left to the columns. */
-export interface ConstraintRow extends DescribedRow {
-  table_name: string;
-  name: string;
-  definition: string;
-}
-
-/** Lists primary keys, unique, foreign key, check and exclusion constraints. */
-export function constraintsQuery(roots?: string): string {
-  return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(co.conname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(2606, "co.oid")} AS self,
-    pg_catalog.pg_get_constraintdef(co.oid) AS definition,
-    pg_catalog.obj_description(co.oid, 'pg_constraint') AS comment
-  FROM pg_catalog.pg_constraint co JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE co.contype IN ('c', 'f', 'p', 'u', 'x') AND ${userSchema("n")}
-    AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-  ORDER BY n.nspname, c.relname, co.conname`;
-}
-
-/** An index that does not back a constraint. */
-export interface IndexRow extends DescribedRow {
-  table_name: string;
-  name: string;
-  definition: string;
-  valid: boolean;
-}
-
-/** Lists indexes of tables and materialized views, except those backing a constraint. */
-export function indexesQuery(roots?: string): string {
-  return `SELECT ${QUALIFIED_REL} AS table_name,
-    ${key(1259, "c.oid")} AS root, ${key(1259, "i.indexrelid")} AS self,
-    pg_catalog.format('%I.%I', n.nspname, ic.relname) AS name,
-    pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
-    pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
-  FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-  JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('r', 'p', 'm', 'f') AND ${userSchema("n")}
-    AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid
-      AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
-  ORDER BY n.nspname, ic.relname`;
-}
-
-/** A user trigger. */
-export interface TriggerRow extends DescribedRow {
-  table_name: string;
-  name: string;
-  definition: string;
-  enabled: string;
-}
-
-/**
- * Lists user triggers. Clones of a partitioned table's trigger on its partitions are skipped:
- * PostgreSQL 13 and 14 mark them internal, later versions do not.
- */
-export function triggersQuery(roots?: string): string {
-  return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(tg.tgname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(2620, "tg.oid")} AS self,
-    pg_catalog.pg_get_triggerdef(tg.oid) AS definition, tg.tgenabled::text AS enabled,
-    pg_catalog.obj_description(tg.oid, 'pg_trigger') AS comment
-  FROM pg_catalog.pg_trigger tg JOIN pg_catalog.pg_class c ON c.oid = tg.tgrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND ${userSchema("n")}
-    AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-  ORDER BY n.nspname, c.relname, tg.tgname`;
-}
-
-/** A row-level security policy. */
-export interface PolicyRow extends DescribedRow {
-  table_name: string;
-  name: string;
-  command: string;
-  permissive: boolean;
-  roles: string;
-  using: string | null;
-  with_check: string | null;
-}
-
-/** Lists row-level security policies. */
-export function policiesQuery(roots?: string): string {
-  return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(p.polname) AS name,
-    ${key(1259, "c.oid")} AS root, ${key(3256, "p.oid")} AS self,
-    p.polcmd::text AS command, p.polpermissive AS permissive,
-    CASE WHEN p.polroles = '{0}' THEN 'PUBLIC' ELSE
-      (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(r.rolname), ', ' ORDER BY r.rolname)
-        FROM pg_catalog.pg_roles r WHERE r.oid = ANY (p.polroles)) END AS roles,
-    pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
-    pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
-    pg_catalog.obj_description(p.oid, 'pg_policy') AS comment
-  FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE ${userSchema("n")} AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-  ORDER BY n.nspname, c.relname, p.polname`;
-}
-
-/** A sequence not owned by an identity column. */
-export interface SequenceRow extends DescribedRow {
-  schema: string;
-  name: string;
-  type: string;
-  start: string;
-  increment: string;
-  min: string;
-  max: string;
-  cache: string;
-  cycle: boolean;
-  persistence: string;
-  owned_by_table: string | null;
-  owned_by: string | null;
-  /** Schema of `owned_by_table`, quoted where needed. */
-  owned_by_schema: string | null;
-  /** `relkind` of `owned_by_table`. */
-  owned_by_kind: string | null;
-}
-
-/** Lists sequences; those of identity columns are part of their column and skipped. */
-export function sequencesQuery(withGrants: boolean, roots?: string): string {
-  return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
-    ${key(1259, "c.oid")} AS root,
-    pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
-    s.seqincrement::text AS increment, s.seqmin::text AS min, s.seqmax::text AS max,
-    s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
-    o.owned_by_table, o.owned_by, o.owned_by_schema, o.owned_by_kind,
-    pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-    ${owner(withGrants, "c.relowner")} AS owner,
-    ${grants(withGrants, "c.relacl", "SEQUENCE", QUALIFIED_REL)} AS grants
-  FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  LEFT JOIN LATERAL (
-    SELECT pg_catalog.format('%I.%I', tn.nspname, tc.relname) AS owned_by_table,
-      pg_catalog.format('%I.%I.%I', tn.nspname, tc.relname, ta.attname) AS owned_by,
-      pg_catalog.quote_ident(tn.nspname) AS owned_by_schema, tc.relkind::text AS owned_by_kind
-    FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_class tc ON tc.oid = d.refobjid
-    JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
-    JOIN pg_catalog.pg_attribute ta ON ta.attrelid = tc.oid AND ta.attnum = d.refobjsubid
-    WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
-      AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'
-    LIMIT 1) o ON true
-  WHERE ${userSchema("n")} AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
-      WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = c.oid
-        AND d.deptype = 'i')
-  ORDER BY n.nspname, c.relname`;
 }
 
 /** A function, procedure or window function; aggregates are not listed. */
@@ -337,7 +139,7 @@ export function functionsQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, " +
     "pg_catalog.pg_get_function_identity_arguments(p.oid))";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
-    ${key(1255, "p.oid")} AS root,
+    ${key(ROOT_CLASS.functions, "p.oid")} AS root, n.nspname,
     p.prokind::text AS kind, pg_catalog.pg_get_functiondef(p.oid) AS definition,
     pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
     ${owner(withGrants, "p.proowner")} AS owner,
@@ -369,7 +171,7 @@ export interface TypeRow extends DescribedRow {
 export function typesQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I', n.nspname, t.typname)";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
-    ${key(1247, "t.oid")} AS root, t.typtype::text AS kind,
+    ${key(ROOT_CLASS.types, "t.oid")} AS root, n.nspname, t.typtype::text AS kind,
     CASE WHEN t.typtype = 'e' THEN (SELECT pg_catalog.string_agg(pg_catalog.quote_literal(e.enumlabel),
       ', ' ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid) END
       AS enum_values,

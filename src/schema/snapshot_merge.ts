@@ -1,76 +1,48 @@
 /**
  * Scoped snapshots: the objects under a few roots, read afresh and merged into a previous
- * snapshot in place of what those roots held before.
+ * snapshot in place of what those roots held before; and the lineage of merged snapshots, which
+ * says what two of them can differ in.
  *
  * @module
  */
 
-import type { PlacedObject } from "./catalog_objects.ts";
+import type { PlacedObject } from "./objects.ts";
+import { ROOT_CLASS, type RootKind } from "./queries.ts";
 import { compareKeys } from "./snapshot_render.ts";
 
-/** Catalog oids that prefix root keys (fixed in every PostgreSQL version). */
-export const ROOT_CLASS = {
-  relation: 1259,
-  function: 1255,
-  type: 1247,
-  schema: 2615,
-  extension: 3079,
-} as const;
-
-/**
- * Which roots a scoped snapshot re-reads. A root is `classid:oid`: `1259:` for a table, view or
- * sequence (with its columns, constraints, indexes, triggers and policies), `1255:` a function,
- * `1247:` a type, `2615:` a schema, `3079:` an extension.
- */
-export interface SnapshotScope {
-  /** Root keys, e.g. `"1259:16384"`. */
-  roots: readonly string[];
-}
-
-/** A scope split per family, as `oid[]` literals for the catalog queries. */
+/** Roots split per kind, as `oid[]` literals for the catalog queries. */
 export interface ScopeKeys {
-  /** Every root key. */
+  /** Every root key, `classid:oid` (see {@linkcode ROOT_CLASS}). */
   roots: ReadonlySet<string>;
-  /** `{oid,...}` of relations and sequences. */
-  relations: string;
-  /** `{oid,...}` of functions. */
-  functions: string;
-  /** `{oid,...}` of types. */
-  types: string;
-  /** `{oid,...}` of schemas. */
-  schemas: string;
-  /** `{oid,...}` of extensions. */
-  extensions: string;
+  /** `{oid,...}` of the roots of each kind. */
+  oids: Record<RootKind, string>;
 }
 
 /**
- * Splits a scope per family.
+ * Splits root keys per kind.
  *
  * @example
  * ```ts
  * import { scopeKeys } from "./snapshot_merge.ts";
  *
- * console.log(scopeKeys({ roots: ["1259:16384", "1255:16390"] }).relations); // {16384}
+ * console.log(scopeKeys(["1259:16384", "1255:16390"]).oids.relations); // {16384}
  * ```
  */
-export function scopeKeys(scope: SnapshotScope): ScopeKeys {
+export function scopeKeys(roots: Iterable<string>): ScopeKeys {
+  const all = new Set(roots);
   const lists = new Map<number, string[]>();
-  for (const root of scope.roots) {
+  for (const root of all) {
     const [classid, oid] = root.split(":");
     if (!/^\d+$/.test(oid ?? "")) throw new TypeError(`Not a root key: ${root}`);
     const list = lists.get(Number(classid)) ?? [];
     list.push(oid);
     lists.set(Number(classid), list);
   }
-  const literal = (classid: number) => `{${(lists.get(classid) ?? []).join(",")}}`;
-  return {
-    roots: new Set(scope.roots),
-    relations: literal(ROOT_CLASS.relation),
-    functions: literal(ROOT_CLASS.function),
-    types: literal(ROOT_CLASS.type),
-    schemas: literal(ROOT_CLASS.schema),
-    extensions: literal(ROOT_CLASS.extension),
-  };
+  const oids = {} as Record<RootKind, string>;
+  for (const [kind, classid] of Object.entries(ROOT_CLASS) as [RootKind, number][]) {
+    oids[kind] = `{${(lists.get(classid) ?? []).join(",")}}`;
+  }
+  return { roots: all, oids };
 }
 
 /**
@@ -142,10 +114,10 @@ export function rootIndex(placed: readonly PlacedObject[]): Map<string, string> 
  * ```ts
  * import { scopeFor } from "./snapshot_merge.ts";
  *
- * console.log(scopeFor([], ["1259:10"]).roots); // ["1259:10"]
+ * console.log(scopeFor([], ["1259:10"])); // ["1259:10"]
  * ```
  */
-export function scopeFor(placed: readonly PlacedObject[], keys: Iterable<string>): SnapshotScope {
+export function scopeFor(placed: readonly PlacedObject[], keys: Iterable<string>): string[] {
   const index = rootIndex(placed);
   const roots = new Set<string>();
   for (const key of keys) roots.add(index.get(key) ?? key);
@@ -160,5 +132,49 @@ export function scopeFor(placed: readonly PlacedObject[], keys: Iterable<string>
       if (parents?.split(", ").some((name) => names.has(name))) roots.add(root);
     }
   }
-  return { roots: [...roots] };
+  return [...roots];
+}
+
+/**
+ * How a snapshot came about, as plain data (a copy keeps it): an id of its own and the merges
+ * that led to it, newest first.
+ */
+export interface Lineage {
+  /** Unique to each snapshot read or merged. */
+  id: string;
+  /** Up to {@linkcode MAX_LINEAGE} merges: the snapshot merged into and the roots re-read. */
+  merges: readonly { into: string; roots: readonly string[] }[];
+}
+
+/** Merges followed at most this far back when comparing two snapshots. */
+export const MAX_LINEAGE = 8;
+
+/**
+ * The lineage of a fresh snapshot, or of one merged from `base` by re-reading `roots`.
+ *
+ * @example
+ * ```ts
+ * import { lineage, rootsBetween } from "./snapshot_merge.ts";
+ *
+ * const full = lineage();
+ * const merged = lineage(full, ["1259:10"]);
+ * console.log(rootsBetween(full, merged)); // Set(1) { "1259:10" }
+ * ```
+ */
+export function lineage(base?: Lineage, roots: Iterable<string> = []): Lineage {
+  const id = crypto.randomUUID();
+  if (base === undefined) return { id, merges: [] };
+  const merges = [{ into: base.id, roots: [...roots] }, ...base.merges];
+  return { id, merges: merges.slice(0, MAX_LINEAGE) };
+}
+
+/** Roots re-read on the way from `ancestor` to `snapshot`, when it is one; else `undefined`. */
+export function rootsBetween(ancestor: Lineage, snapshot: Lineage): Set<string> | undefined {
+  const roots = new Set<string>();
+  if (snapshot.id === ancestor.id) return roots;
+  for (const merge of snapshot.merges) {
+    for (const root of merge.roots) roots.add(root);
+    if (merge.into === ancestor.id) return roots;
+  }
+  return undefined;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SnapshotObject, SnapshotObjectKind } from "./snapshot.ts";
+import type { SnapshotObject, SnapshotObjectKind } from "./objects.ts";
 
 /** Orders sort keys: strings as strings, numbers as numbers, a shorter key first. */
 export function compareKeys(

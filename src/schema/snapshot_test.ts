@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
+import type { Queryable, Row } from "../drivers/driver.ts";
 import { createPgliteDriver } from "../drivers/pglite.ts";
 import { createPostgresDriver } from "../drivers/postgres.ts";
+import { MigrationError } from "../errors.ts";
 import { testDatabaseUrl } from "../test_support/postgres_server.ts";
 import { takeSnapshot } from "./snapshot.ts";
 
@@ -111,6 +113,16 @@ Deno.test("takeSnapshot() on PGlite", async (t) => {
     const table = text.indexOf("CREATE UNLOGGED TABLE app.logs (");
     assert.ok(table < text.indexOf("CREATE INDEX logs_body_idx"));
     assert.ok(text.indexOf("CREATE INDEX logs_body_idx") < text.indexOf("CREATE TABLE app.users"));
+    // Each table's block (blocks are separated by a blank line) holds what hangs off it.
+    const blockOf = (head: string) => text.split("\n\n").find((block) => block.startsWith(head));
+    const logs = blockOf("CREATE UNLOGGED TABLE app.logs (") ?? "";
+    assert.match(logs, /^CREATE INDEX logs_body_idx ON app\.logs /m);
+    assert.match(logs, /^CREATE TRIGGER logs_touch BEFORE UPDATE ON app\.logs /m);
+    assert.match(logs, /^ALTER TABLE app\.logs DISABLE TRIGGER logs_touch;$/m);
+    const users = blockOf("CREATE TABLE app.users (") ?? "";
+    assert.match(users, /^CREATE POLICY own_rows ON app\.users /m);
+    assert.doesNotMatch(logs, /CREATE POLICY/);
+    assert.doesNotMatch(users, /CREATE (INDEX|TRIGGER)/);
   });
 
   await t.step("lists an extension but not the objects it created", async () => {
@@ -125,6 +137,27 @@ Deno.test("takeSnapshot() on PGlite", async (t) => {
     const { objects } = await takeSnapshot(db, { exclude: [{ schema: "app", table: "logs" }] });
     assert.ok(!objects.some((o) => o.name.startsWith("app.logs")));
     assert.ok(objects.some((o) => o.name === "app.users"));
+  });
+
+  await t.step("leaves out tables and schemas named with reserved words or quotes", async () => {
+    await db.exec(`
+      create schema "user";
+      create table "user"."select" (id serial primary key, v text);
+      create index select_v on "user"."select" (v);
+      create table "user".kept (id int);
+      create schema "Odd ""Name""";
+      create table "Odd ""Name""".t (id int)`);
+    const names = async (options: Parameters<typeof takeSnapshot>[1]) =>
+      (await takeSnapshot(db, options)).objects.map((o) => o.name);
+    const withoutTable = await names({ exclude: [{ schema: "user", table: "select" }] });
+    assert.deepEqual(withoutTable.filter((name) => name.startsWith('"user".')), [
+      '"user".kept',
+      '"user".kept.id',
+    ]);
+    const withoutSchemas = await names({ excludeSchemas: ["user", 'Odd "Name"'] });
+    assert.deepEqual(withoutSchemas.filter((name) => /^"(user|Odd)/.test(name)), []);
+    assert.ok(withoutSchemas.includes("app.users"));
+    await db.exec(`drop schema "user" cascade; drop schema "Odd ""Name""" cascade`);
   });
 
   await t.step("renders owners and grants only when asked", async () => {
@@ -154,4 +187,22 @@ Deno.test("takeSnapshot() gives the same text on PostgreSQL 15 and PGlite for th
   const [a, b] = [await takeSnapshot(lite), await takeSnapshot(server)];
   assert.equal(b.text, a.text);
   assert.deepEqual(b.objects, a.objects);
+});
+
+Deno.test("takeSnapshot() throws SNAPSHOT_FAILED naming what it was reading", async () => {
+  await using db = await createPgliteDriver();
+  await db.exec("create table t (id int)");
+  let calls = 0;
+  // The first query (server version, search_path) passes; the schemas query fails.
+  const failing: Queryable = {
+    exec: (sql) => db.exec(sql),
+    query: <T extends Row>(sql: string, params?: readonly unknown[]) =>
+      ++calls === 2 ? Promise.reject(new Error("permission denied")) : db.query<T>(sql, params),
+  };
+  await assert.rejects(takeSnapshot(failing), (error) => {
+    assert.ok(error instanceof MigrationError);
+    assert.equal(error.code, "SNAPSHOT_FAILED");
+    assert.match(error.message, /while reading schemas: permission denied\. /);
+    return true;
+  });
 });

@@ -7,28 +7,40 @@
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
-import { MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError } from "../errors.ts";
 import {
   changeScope,
+  type IncrementalSnapshot,
   mergeScopedRows,
-  type SchemaSnapshot,
+  readIncremental,
+  rereadScope,
+  scopedReaderCall,
   scopedReaderFunction,
-  takeSnapshot,
-} from "../schema/snapshot.ts";
+} from "../schema/snapshot_incremental.ts";
 
 /** The schema holding the tracker's table, functions and event triggers; never snapshotted. */
 export const TRACKER_SCHEMA = "tide_verify";
+
+/** The function reading every object family under given roots in one call. */
+const READER = `${TRACKER_SCHEMA}.read_scope`;
+
+/** In `changed()`: a call of the reader with its `roots` (a `text[]` of keys) split per kind. */
+const READ_ROOTS = scopedReaderCall(
+  READER,
+  (_, classid) =>
+    `ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '${classid}:%')`,
+);
 
 /** Takes snapshots of a verification database, scoped to what changed when it can. */
 export interface ChangeTracker {
   /** True when event triggers record changes; false when every snapshot is a full one. */
   readonly tracking: boolean;
   /**
-   * Snapshots the schema behind `db`. With `base`, the snapshot of the state after which the
-   * changes made since the previous call happened, only the changed objects are read again.
-   * Every call starts a new round of recorded changes.
+   * Snapshots the schema behind `db`. With `base` (or a copy of it), the snapshot of the state
+   * after which the changes made since the previous call happened, only the changed objects are
+   * read again. Every call starts a new round of recorded changes.
    */
-  snapshot(db: Queryable, base?: SchemaSnapshot): Promise<SchemaSnapshot>;
+  snapshot(db: Queryable, base?: IncrementalSnapshot): Promise<IncrementalSnapshot>;
 }
 
 const INSTALL = `
@@ -125,13 +137,7 @@ IF n_touched = 0 THEN RETURN NULL; END IF;
 IF needs_full THEN RETURN '{"full":true}'; END IF;
 RETURN '{"roots":' || to_json(coalesce(roots, '{}'))::text
   || ',"unresolved":' || to_json(coalesce(unresolved, '{}'))::text
-  || ',"rows":' || ${TRACKER_SCHEMA}.read_scope(
-    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '1259:%'),
-    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '1255:%'),
-    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '1247:%'),
-    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '2615:%'),
-    ARRAY(SELECT split_part(k, ':', 2)::oid FROM unnest(roots) k WHERE k LIKE '3079:%'))
-  || '}';
+  || ',"rows":' || ${READ_ROOTS} || '}';
 END $$;
 CREATE EVENT TRIGGER tide_verify_ddl ON ddl_command_end EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_ddl();
 CREATE EVENT TRIGGER tide_verify_drop ON sql_drop EXECUTE FUNCTION ${TRACKER_SCHEMA}.on_drop();
@@ -141,7 +147,6 @@ CREATE EVENT TRIGGER tide_verify_drop ON sql_drop EXECUTE FUNCTION ${TRACKER_SCH
 const PROBE = `CREATE TABLE ${TRACKER_SCHEMA}.probe (); DROP TABLE ${TRACKER_SCHEMA}.probe;`;
 
 const NOT_INSTALLED = Symbol("not installed");
-const READER = `${TRACKER_SCHEMA}.read_scope`;
 
 /**
  * Installs the event triggers in the database behind `db` (in the `tide_verify` schema) and
@@ -173,8 +178,8 @@ export async function trackChanges(db: Driver): Promise<ChangeTracker> {
     await tx.exec(`DELETE FROM ${TRACKER_SCHEMA}.touched`);
     return true;
   }).catch(() => false);
-  const options = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [] };
-  const full = (db: Queryable) => takeSnapshot(db, options);
+  const exclusions = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [] };
+  const full = (db: Queryable) => readIncremental(db, exclusions);
   return {
     tracking,
     snapshot: async (db, base) => {
@@ -182,7 +187,7 @@ export async function trackChanges(db: Driver): Promise<ChangeTracker> {
       const changes = await changed(db);
       if (base === undefined || changes === "full") return await full(db);
       if (changes === undefined) return base;
-      return await merge(db, base, changes, options);
+      return await merge(db, base, changes);
     },
   };
 }
@@ -204,18 +209,16 @@ interface Changes {
  */
 async function merge(
   db: Queryable,
-  base: SchemaSnapshot,
+  base: IncrementalSnapshot,
   changes: Changes,
-  options: { excludeSchemas: string[] },
-): Promise<SchemaSnapshot> {
-  const scope = changeScope(base, [...changes.roots, ...changes.unresolved]);
-  const snapshot = mergeScopedRows(base, scope.roots, changes.rows, options);
+): Promise<IncrementalSnapshot> {
+  const roots = changeScope(base, [...changes.roots, ...changes.unresolved]);
+  const snapshot = mergeScopedRows(base, roots, changes.rows);
   // An unresolved key no longer exists; a root that is one has nothing left to read.
   const settled = new Set([...changes.roots, ...changes.unresolved]);
-  const extra = scope.roots.filter((root) => !settled.has(root));
+  const extra = roots.filter((root) => !settled.has(root));
   if (extra.length === 0) return snapshot;
-  const only = { base: snapshot, scope: { roots: extra }, reader: READER };
-  return await takeSnapshot(db, { ...options, only });
+  return await rereadScope(db, snapshot, extra, READER);
 }
 
 async function changed(db: Queryable): Promise<Changes | "full" | undefined> {
@@ -227,9 +230,9 @@ async function changed(db: Queryable): Promise<Changes | "full" | undefined> {
     const changes = JSON.parse(row.changes) as Changes & { full?: true };
     return changes.full ? "full" : changes;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new MigrationError(
-      "SQL_ERROR",
+      "CHANGE_TRACKING_FAILED",
       `Reading the schema changes of the last step failed: ${reason}. Verification keeps its ` +
         `bookkeeping in the ${TRACKER_SCHEMA} schema; a migration must not drop or alter it.`,
       { cause: error },

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { createPgliteDriver } from "../drivers/pglite.ts";
+import { MigrationError } from "../errors.ts";
 import { diffSnapshots } from "../schema/diff.ts";
 import { type SchemaSnapshot, takeSnapshot } from "../schema/snapshot.ts";
+import {
+  diffIncremental,
+  type IncrementalSnapshot,
+  snapshotOf,
+} from "../schema/snapshot_incremental.ts";
 import { trackChanges, TRACKER_SCHEMA } from "./change_tracker.ts";
 
 /** Up and down pairs covering every family and the changes that re-render other objects. */
@@ -74,25 +80,26 @@ const STEPS: [string, string][] = [
 ];
 
 /** Full snapshots taken beside the tracked ones, to diff without any shared lineage. */
-const fullOf = new WeakMap<SchemaSnapshot, SchemaSnapshot>();
+const fullOf = new WeakMap<IncrementalSnapshot, SchemaSnapshot>();
 
 async function assertSame(
   db: Parameters<typeof takeSnapshot>[0],
-  scoped: SchemaSnapshot,
+  scoped: IncrementalSnapshot,
   step: string,
 ) {
   const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA] });
-  assert.deepEqual(scoped.objects, full.objects, step);
-  assert.equal(scoped.text, full.text, step);
+  const { objects, text } = snapshotOf(scoped);
+  assert.deepEqual(objects, full.objects, step);
+  assert.equal(text, full.text, step);
   fullOf.set(scoped, full);
 }
 
 /** A diff of tracked snapshots (of re-read objects only) equals one of full snapshots. */
-function assertSameDiff(before: SchemaSnapshot, after: SchemaSnapshot, step: string) {
+function assertSameDiff(before: IncrementalSnapshot, after: IncrementalSnapshot, step: string) {
   const expected = diffSnapshots(fullOf.get(before)!, fullOf.get(after)!);
-  assert.deepEqual(diffSnapshots(before, after), expected, step);
+  assert.deepEqual(diffIncremental(before, after), expected, step);
   assert.deepEqual(
-    diffSnapshots(after, before),
+    diffIncremental(after, before),
     diffSnapshots(fullOf.get(after)!, fullOf.get(before)!),
     step,
   );
@@ -129,7 +136,7 @@ Deno.test("a tracked snapshot inside a rolled-back transaction leaves the base v
   await db.transaction(async (tx) => {
     await tx.exec("drop table t");
     const inside = await tracker.snapshot(tx, base);
-    assert.deepEqual(inside.objects, []);
+    assert.deepEqual(snapshotOf(inside).objects, []);
     throw new Error("roll back");
   }).catch(() => {});
   await db.exec("alter table t add column v int");
@@ -140,7 +147,34 @@ Deno.test("trackChanges() leaves its own schema out of every snapshot", async ()
   await using db = await createPgliteDriver();
   const tracker = await trackChanges(db);
   await db.exec("create table t (id int)");
-  const snapshot = await tracker.snapshot(db);
+  const snapshot = snapshotOf(await tracker.snapshot(db));
   assert.deepEqual(snapshot.objects.map((o) => o.name), ["public", "public.t", "public.t.id"]);
   assert.doesNotMatch(snapshot.text, /tide_verify/);
+});
+
+Deno.test("a copy of a tracked snapshot works as the base of the next one and in diffs", async () => {
+  await using db = await createPgliteDriver();
+  const tracker = await trackChanges(db);
+  await db.exec("create table t (id int primary key); create index t_id on t (id)");
+  const before = await tracker.snapshot(db);
+  await assertSame(db, before, "before the change");
+  await db.exec("alter table t add column v int; drop index t_id");
+  const after = await tracker.snapshot(db, structuredClone(before));
+  await assertSame(db, after, "after the change");
+  const expected = diffSnapshots(fullOf.get(before)!, fullOf.get(after)!);
+  assert.equal(expected.length, 2);
+  assert.deepEqual(diffIncremental(structuredClone(before), structuredClone(after)), expected);
+});
+
+Deno.test("a tracked snapshot throws CHANGE_TRACKING_FAILED when a migration dropped the tracker", async () => {
+  await using db = await createPgliteDriver();
+  const tracker = await trackChanges(db);
+  const base = await tracker.snapshot(db);
+  await db.exec(`drop schema ${TRACKER_SCHEMA} cascade`);
+  await assert.rejects(tracker.snapshot(db, base), (error) => {
+    assert.ok(error instanceof MigrationError);
+    assert.equal(error.code, "CHANGE_TRACKING_FAILED");
+    assert.match(error.message, /a migration must not drop or alter it/);
+    return true;
+  });
 });

@@ -9,8 +9,12 @@ import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
 import { runScript } from "../run_script.ts";
-import { diffSnapshots, type SchemaChange } from "../schema/diff.ts";
-import type { SchemaSnapshot } from "../schema/snapshot.ts";
+import type { SchemaChange } from "../schema/diff.ts";
+import {
+  diffIncremental,
+  type IncrementalSnapshot,
+  snapshotOf,
+} from "../schema/snapshot_incremental.ts";
 import { textDiff } from "../schema/text_diff.ts";
 import { compareVersions } from "../version.ts";
 import type {
@@ -99,7 +103,7 @@ async function applyOnce(db: Driver, migration: Migration, schema?: string): Pro
 interface Outcome {
   verdict: MigrationVerdict;
   /** The schema the next migration starts from. */
-  after: SchemaSnapshot;
+  after: IncrementalSnapshot;
 }
 
 /** Verdict under construction. */
@@ -119,12 +123,15 @@ class Findings {
 async function verifyOne(
   workspace: Workspace,
   migration: Migration,
-  before: SchemaSnapshot,
+  before: IncrementalSnapshot,
   options: VerifyOptions,
 ): Promise<Outcome> {
   const started = performance.now();
   const findings = new Findings();
-  const done = (after: SchemaSnapshot, changes: MigrationVerdict["changes"] = []): Outcome => ({
+  const done = (
+    after: IncrementalSnapshot,
+    changes: MigrationVerdict["changes"] = [],
+  ): Outcome => ({
     after,
     verdict: {
       version: migration.version,
@@ -147,7 +154,7 @@ async function verifyOne(
     return done(before);
   }
   const after = await workspace.snapshot(workspace.driver, before);
-  const changes = diffSnapshots(before, after).map(({ kind, name, change, description }) => ({
+  const changes = diffIncremental(before, after).map(({ kind, name, change, description }) => ({
     kind,
     name,
     change,
@@ -172,11 +179,11 @@ async function verifyOne(
 async function roundTrip(
   workspace: Workspace,
   migration: Migration,
-  states: { before: SchemaSnapshot; after: SchemaSnapshot },
+  states: { before: IncrementalSnapshot; after: IncrementalSnapshot },
   findings: Findings,
   options: VerifyOptions,
-): Promise<SchemaSnapshot> {
-  let reUp: SchemaSnapshot | undefined;
+): Promise<IncrementalSnapshot> {
+  let reUp: IncrementalSnapshot | undefined;
   const steps = async (db: Queryable) => {
     if (!(await runStep(db, migration, "down", findings, options))) return;
     const down = await workspace.snapshot(db, states.after);
@@ -223,19 +230,24 @@ async function runStep(
 }
 
 function compare(
-  expected: SchemaSnapshot,
-  actual: SchemaSnapshot,
+  expected: IncrementalSnapshot,
+  actual: IncrementalSnapshot,
   failure: "down-differs" | "re-up-differs",
   findings: Findings,
   options: VerifyOptions,
 ): void {
-  const changes = diffSnapshots(expected, actual, { ignoreColumnOrder: options.ignoreColumnOrder });
+  const changes = diffIncremental(expected, actual, {
+    ignoreColumnOrder: options.ignoreColumnOrder,
+  });
   if (changes.length === 0) return;
   const [label, expectedLabel, actualLabel] = failure === "down-differs"
     ? ["schema after down differs from before up", "before up", "after down"]
     : ["schema after re-up differs from after the first up", "after up", "after re-up"];
   for (const change of changes) findings.fail(failure, `${label}: ${describe(change, failure)}`);
-  findings.diff ??= textDiff(expected.text, actual.text, { labels: [expectedLabel, actualLabel] });
+  // Rendered only now: the text of a snapshot that matched is never needed.
+  findings.diff ??= textDiff(snapshotOf(expected).text, snapshotOf(actual).text, {
+    labels: [expectedLabel, actualLabel],
+  });
 }
 
 /** Says which state has the object, in the words of the step that went wrong. */

@@ -11,7 +11,7 @@ import { extensionsIn } from "../drivers/pglite_extensions.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../identifier.ts";
 import type { Migration } from "../migration.ts";
-import type { SchemaSnapshot } from "../schema/snapshot.ts";
+import type { IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { type ChangeTracker, trackChanges } from "./change_tracker.ts";
 
 /** A saved state to return to. */
@@ -29,7 +29,7 @@ export interface Workspace extends AsyncDisposable {
    * Snapshots the schema behind `db` (the driver or a transaction on it). With `base`, the
    * snapshot the changes since the previous call started from, only changed objects are read.
    */
-  snapshot(db: Queryable, base?: SchemaSnapshot): Promise<SchemaSnapshot>;
+  snapshot(db: Queryable, base?: IncrementalSnapshot): Promise<IncrementalSnapshot>;
 }
 
 /**
