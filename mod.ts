@@ -22,7 +22,7 @@
  * @module
  */
 export * from "./src/errors.ts";
-export * from "./src/migration.ts";
+export * from "./src/files/migration.ts";
 export type * from "./src/drivers/driver.ts";
 export { connect, type ConnectOptions, resolveDatabaseUrl } from "./src/drivers/connect.ts";
 export {
@@ -30,10 +30,10 @@ export {
   loadMigrations,
   type MigrationFileInput,
   parseMigrationFiles,
-} from "./src/migration_source.ts";
-export { compareVersions } from "./src/version.ts";
-export { type RenderedSql, renderScript, type TemplateOptions } from "./src/run_script.ts";
-export * from "./src/migrator.ts";
+} from "./src/files/load.ts";
+export { compareVersions } from "./src/files/version.ts";
+export { type RenderedSql, renderScript, type TemplateOptions } from "./src/engine/run_script.ts";
+export * from "./src/engine/migrator.ts";
 export {
   type AppliedMigration,
   type AppliedStatus,
@@ -43,10 +43,16 @@ export {
   ledgerTables,
   type LogAction,
   type LogEntry,
-} from "./src/ledger.ts";
-export { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS, type Timeouts } from "./src/timeouts.ts";
-export type { DownStep, PlanDownOptions, PlanStep, PlanUpOptions, UpStep } from "./src/plan.ts";
-export { migrate, type MigrateOptions } from "./src/migrate.ts";
+} from "./src/engine/ledger.ts";
+export { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS, type Timeouts } from "./src/engine/timeouts.ts";
+export type {
+  DownStep,
+  PlanDownOptions,
+  PlanStep,
+  PlanUpOptions,
+  UpStep,
+} from "./src/engine/plan.ts";
+export { migrate, type MigrateOptions } from "./src/engine/migrate.ts";
 export {
   DEFAULT_SETTINGS,
   loadConfig,
@@ -54,8 +60,8 @@ export {
   type RunSettings,
   type Settings,
   type TideConfig,
-} from "./src/config.ts";
-export { redactSecrets, redactUrl } from "./src/redact.ts";
+} from "./src/config/config_file.ts";
+export { redactSecrets, redactUrl } from "./src/sql/redact.ts";
 export type * from "./src/verify/report.ts";
 export { verifyMigrations, type VerifyOptions } from "./src/verify/round_trip.ts";
 export {
@@ -64,8 +70,12 @@ export {
   type ValidationProblem,
   type ValidationProblemKind,
   type ValidationReport,
-} from "./src/validate.ts";
-export { type CreatedMigration, createMigration, type MigrationFormat } from "./src/scaffold.ts";
+} from "./src/engine/validate.ts";
+export {
+  type CreatedMigration,
+  createMigration,
+  type MigrationFormat,
+} from "./src/files/scaffold.ts";
 export {
   type SchemaSnapshot,
   type SnapshotObject,

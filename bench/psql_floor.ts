@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { MigrationError } from "../src/errors.ts";
-import { redactSecrets } from "../src/redact.ts";
+import { redactSecrets } from "../src/sql/redact.ts";
 
 /** Time psql took to apply every up, then every down in reverse. */
 export interface FloorTimes {

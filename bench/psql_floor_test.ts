@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
-import { testDatabaseUrl } from "../src/test_support/postgres_server.ts";
+import { testDatabaseUrl } from "../src/_test_support/postgres_server.ts";
 import { generateMigrations } from "./generate.ts";
 import { findPsql, floorScript, psqlFloor } from "./psql_floor.ts";
 

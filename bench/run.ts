@@ -13,7 +13,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { parseArgs } from "node:util";
 import { MigrationError } from "../src/errors.ts";
-import { testDatabaseUrl } from "../src/test_support/postgres_server.ts";
+import { testDatabaseUrl } from "../src/_test_support/postgres_server.ts";
 import { generateMigrations } from "./generate.ts";
 import { findPsql, psqlFloor } from "./psql_floor.ts";
 import { formatTable, median, type SizeResult } from "./report.ts";

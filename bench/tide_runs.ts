@@ -12,8 +12,8 @@
 import { fileURLToPath as fromFileUrl } from "node:url";
 import type { Driver } from "../src/drivers/driver.ts";
 import { MigrationError } from "../src/errors.ts";
-import type { Migration } from "../src/migration.ts";
-import { redactSecrets } from "../src/redact.ts";
+import type { Migration } from "../src/files/migration.ts";
+import { redactSecrets } from "../src/sql/redact.ts";
 import type { VerifyReport } from "../src/verify/report.ts";
 
 /** What the benchmarks use of tide's public API (`mod.ts`). */

@@ -7,4 +7,4 @@
 export { extensionsIn } from "./drivers/pglite_extensions.ts";
 export type { PgliteDriver } from "./drivers/pglite.ts";
 export { bootPglite, type BootPgliteOptions } from "./drivers/pglite_cache.ts";
-export { sha256Hex } from "./checksum.ts";
+export { sha256Hex } from "./files/checksum.ts";

@@ -1,6 +1,6 @@
 // tide's own example migrations, verified with the testing module the way a user project would.
 import assert from "node:assert/strict";
-import { testDatabaseUrl } from "../src/test_support/postgres_server.ts";
+import { testDatabaseUrl } from "../src/_test_support/postgres_server.ts";
 import { assertSchemaSnapshot, createTestDatabase, roundTripTest } from "./mod.ts";
 import { runRoundTripSteps } from "./round_trip.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadMigrations } from "../src/migration_source.ts";
+import { loadMigrations } from "../src/files/load.ts";
 import { createTestDatabase } from "./test_database.ts";
 
 async function migratedEntries(cacheDir: string): Promise<string[]> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { actionPermissions } from "./testdata/harness.ts";
+import { actionPermissions } from "../_test_support/action_harness.ts";
 
 const yml = await Deno.readTextFile(new URL("../../action.yml", import.meta.url));
 

@@ -4,7 +4,7 @@
  * @module
  */
 import { errorMessage, MigrationError } from "../errors.ts";
-import { redactSecrets } from "../redact.ts";
+import { redactSecrets } from "../sql/redact.ts";
 import type { AppliedStep } from "./engine.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";

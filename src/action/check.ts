@@ -5,7 +5,7 @@
  * @module
  */
 import { MigrationError, problemsOf } from "../errors.ts";
-import type { Migration } from "../migration.ts";
+import type { Migration } from "../files/migration.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
@@ -16,7 +16,7 @@ import {
   type FindingKind,
   type Plan,
   type PlanEntry,
-} from "./plan.ts";
+} from "./report.ts";
 import { diffPullRequest, type PrDiff, repoPath } from "./pr_diff.ts";
 
 type NewFinding = Omit<Finding, "failing">;

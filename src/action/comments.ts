@@ -4,7 +4,7 @@
  * @module
  */
 import type { CommentsApi, IssueComment } from "./io.ts";
-import { COMMENT_MARKER } from "./plan.ts";
+import { COMMENT_MARKER } from "./report.ts";
 
 /**
  * Updates the comment holding {@linkcode COMMENT_MARKER}, or creates it.

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { MigrateOptions } from "../migrate.ts";
-import type { Migration } from "../migration.ts";
+import type { MigrateOptions } from "../engine/migrate.ts";
+import type { Migration } from "../files/migration.ts";
 import type { VerifyReport } from "../verify/report.ts";
 
 /** A migration file's path and raw bytes, as read from git. */

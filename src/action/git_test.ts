@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { commandGit, parseNameStatus } from "./git.ts";
-import { testRepo } from "./testdata/harness.ts";
+import { testRepo } from "../_test_support/action_harness.ts";
 
 Deno.test("parseNameStatus() reads additions, deletions and renames from -z output", () => {
   const text = "A\0db/002_b.sql\0D\0db/001_a.sql\0R087\0db/old.sql\0db/new.sql\0";

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { MigrationError } from "../errors.ts";
 import type { ActionIo } from "./io.ts";
-import { FINDING_KINDS, type FindingKind } from "./plan.ts";
+import { FINDING_KINDS, type FindingKind } from "./report.ts";
 
 /** The action's inputs, checked, with paths made absolute. */
 export interface ActionInputs {

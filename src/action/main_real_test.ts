@@ -3,8 +3,8 @@
  * for apply).
  */
 import assert from "node:assert/strict";
-import { fakeGitHub, runAction, testRepo } from "./testdata/harness.ts";
-import { testServerUrlWithPassword } from "../test_support/postgres_server.ts";
+import { fakeGitHub, runAction, testRepo } from "../_test_support/action_harness.ts";
+import { testServerUrlWithPassword } from "../_test_support/postgres_server.ts";
 
 const INIT = {
   "migrations/001_init.up.sql": "CREATE TABLE init (id int);\n",

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { COMMENT_MARKER } from "./plan.ts";
-import { fakeGitHub, pushCommit, runAction, testRepo } from "./testdata/harness.ts";
+import { COMMENT_MARKER } from "./report.ts";
+import { fakeGitHub, pushCommit, runAction, testRepo } from "../_test_support/action_harness.ts";
 
 const INIT = {
   "migrations/001_init.up.sql": "CREATE TABLE init (id int);\n",

@@ -6,7 +6,7 @@
  */
 import { errorMessage } from "../errors.ts";
 import { isAbsolute, join, relative } from "node:path";
-import type { Migration } from "../migration.ts";
+import type { Migration } from "../files/migration.ts";
 import type { ActionEngine } from "./engine.ts";
 import type { FileChange, Git } from "./git.ts";
 

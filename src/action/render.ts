@@ -10,7 +10,7 @@ import {
   type Finding,
   type Plan,
   type PlanEntry,
-} from "./plan.ts";
+} from "./report.ts";
 
 /** GitHub rejects comments above 65,536 characters; keep a margin for the marker and notes. */
 const MAX_COMMENT_LENGTH = 60_000;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import type { Plan } from "./plan.ts";
+import type { Plan } from "./report.ts";
 import { codeBlock, codeSpan, escapeMarkdown, renderPlan } from "./render.ts";
 
 const GOLDEN = (name: string) => fileURLToPath(new URL(`./testdata/${name}`, import.meta.url));

@@ -5,13 +5,13 @@
  * @module
  */
 import { errorMessage, MigrationError } from "../errors.ts";
-import { redactSecrets } from "../redact.ts";
+import { redactSecrets } from "../sql/redact.ts";
 import { applyMigrations } from "./apply.ts";
 import { checkMigrations } from "./check.ts";
 import { httpStatus, upsertComment } from "./comments.ts";
 import { type ActionInputs, readInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
-import { migrationsOutput, type Plan } from "./plan.ts";
+import { migrationsOutput, type Plan } from "./report.ts";
 import { renderPlan } from "./render.ts";
 import { urlSecrets } from "./secrets.ts";
 

@@ -1,6 +1,6 @@
 /**
  * Finds the secrets inside a database URL so they can be masked (`setSecret`) and redacted
- * (`redactSecrets` from `src/redact.ts`) everywhere.
+ * (`redactSecrets` from `src/sql/redact.ts`) everywhere.
  *
  * @module
  */

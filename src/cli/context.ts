@@ -12,11 +12,11 @@ import {
   resolveSettings,
   type Settings,
   type TideConfig,
-} from "../config.ts";
+} from "../config/config_file.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
-import type { Migration } from "../migration.ts";
-import type { Migrator, ProgressEvent } from "../migrator.ts";
+import type { Migration } from "../files/migration.ts";
+import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
 import { type FlagValues, parseDuration } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
 
@@ -124,7 +124,7 @@ export function migrationsDir(ctx: CommandContext): string {
  * ```
  */
 export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
-  const { loadMigrations } = await import("../migration_source.ts");
+  const { loadMigrations } = await import("../files/load.ts");
   return await loadMigrations(migrationsDir(ctx));
 }
 
@@ -164,7 +164,7 @@ export async function withMigrator<T>(
 ): Promise<T> {
   const [{ connect }, { Migrator }] = await Promise.all([
     import("../drivers/connect.ts"),
-    import("../migrator.ts"),
+    import("../engine/migrator.ts"),
   ]);
   // Connecting while the files load hides the connection's latency.
   const connecting = connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });

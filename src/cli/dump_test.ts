@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { assertGolden, FIXTURE, makeProject, runCli } from "./testdata/harness.ts";
+import { assertGolden, FIXTURE, makeProject, runCli } from "../_test_support/cli_harness.ts";
 
 async function withProject(
   files: Record<string, string>,

@@ -2,7 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { COMMANDS } from "./registry.ts";
 import { VERSION } from "./main.ts";
-import { FIXTURE, makeProject, runCli } from "./testdata/harness.ts";
+import { FIXTURE, makeProject, runCli } from "../_test_support/cli_harness.ts";
 
 const cwd = Deno.cwd();
 

@@ -6,7 +6,7 @@
  * @module
  */
 import { errorMessage, MigrationError, SqlError, UsageError } from "../errors.ts";
-import { redactSecrets } from "../redact.ts";
+import { redactSecrets } from "../sql/redact.ts";
 
 /** Where the CLI reads its environment and writes its output; tests pass their own. */
 export interface CliIo {

@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
-import { makeProject, runCli } from "./testdata/harness.ts";
+import { makeProject, runCli } from "../_test_support/cli_harness.ts";
 
 Deno.test("without a database URL the CLI migrates the embedded PGlite database in .tide/pglite", async (t) => {
   const cwd = await makeProject();

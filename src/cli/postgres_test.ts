@@ -1,9 +1,9 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { connect } from "../drivers/connect.ts";
-import { acquireLock, migrationLockKey } from "../lock.ts";
-import { testDatabaseUrl, testServerUrlWithPassword } from "../test_support/postgres_server.ts";
-import { assertGolden, makeProject, normalize, runCli } from "./testdata/harness.ts";
+import { acquireLock, migrationLockKey } from "../engine/lock.ts";
+import { testDatabaseUrl, testServerUrlWithPassword } from "../_test_support/postgres_server.ts";
+import { assertGolden, makeProject, normalize, runCli } from "../_test_support/cli_harness.ts";
 
 Deno.test("the CLI drives a PostgreSQL database through a whole migration lifecycle", async (t) => {
   const cwd = await makeProject();

@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { connect } from "../drivers/connect.ts";
-import { testDatabaseUrl } from "../test_support/postgres_server.ts";
-import { writeMigrations } from "../test_support/scenario.ts";
+import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
+import { writeMigrations } from "../_test_support/scenario.ts";
 
 const MAIN = fromFileUrl(new URL("./main.ts", import.meta.url));
 const CONFIG = fromFileUrl(new URL("../../deno.json", import.meta.url));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ProgressEvent, RunResult, StepResult } from "../migrator.ts";
+import type { ProgressEvent, RunResult, StepResult } from "../engine/migrator.ts";
 import { formatMs, type Output } from "./output.ts";
 
 const WORDS = {

@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join, relative } from "node:path";
-import { testDatabaseUrl, testServerUrlWithPassword } from "../test_support/postgres_server.ts";
+import { testDatabaseUrl, testServerUrlWithPassword } from "../_test_support/postgres_server.ts";
 import {
   assertGolden,
   type CliRun,
@@ -8,7 +8,7 @@ import {
   makeProject,
   normalize,
   runCli,
-} from "./testdata/harness.ts";
+} from "../_test_support/cli_harness.ts";
 
 /** FIXTURE plus an index the down leaves behind, a migration without down and a failing down. */
 const FAILING: Record<string, string> = {

@@ -7,7 +7,7 @@
 
 import { dirname, resolve } from "node:path";
 import { MigrationError } from "../errors.ts";
-import { redactUrl } from "../redact.ts";
+import { redactUrl } from "../sql/redact.ts";
 import type { Driver } from "./driver.ts";
 
 /** Options of {@linkcode connect}. */

@@ -1,7 +1,7 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { MigrationError } from "../errors.ts";
-import { testServerUrlWithPassword } from "../test_support/postgres_server.ts";
+import { testServerUrlWithPassword } from "../_test_support/postgres_server.ts";
 import { connect, resolveDatabaseUrl } from "./connect.ts";
 import { createPgliteDriver, extensionsIn, PGLITE_EXTENSIONS } from "./pglite.ts";
 

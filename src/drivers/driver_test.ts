@@ -1,6 +1,6 @@
 import { equal, match, ok, rejects } from "node:assert/strict";
 import { MigrationError, SqlError } from "../errors.ts";
-import { testDatabaseUrl, testServerUrlWithPassword } from "../test_support/postgres_server.ts";
+import { testDatabaseUrl, testServerUrlWithPassword } from "../_test_support/postgres_server.ts";
 import type { Driver } from "./driver.ts";
 import { createPgliteDriver } from "./pglite.ts";
 import { createPostgresDriver } from "./postgres.ts";

@@ -6,7 +6,7 @@
 
 import postgres from "postgres";
 import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
-import { redactSecrets, redactUrl } from "../redact.ts";
+import { redactSecrets, redactUrl } from "../sql/redact.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 
 /** Options of {@linkcode createPostgresDriver}. */

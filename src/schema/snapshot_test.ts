@@ -3,7 +3,7 @@ import type { Queryable, Row } from "../drivers/driver.ts";
 import { createPgliteDriver } from "../drivers/pglite.ts";
 import { createPostgresDriver } from "../drivers/postgres.ts";
 import { MigrationError } from "../errors.ts";
-import { testDatabaseUrl } from "../test_support/postgres_server.ts";
+import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
 import { takeSnapshot } from "./snapshot.ts";
 
 /** One schema with every object family the snapshot covers (extensions aside). */

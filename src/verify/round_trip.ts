@@ -6,9 +6,9 @@
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
-import { quoteIdentifier } from "../identifier.ts";
-import type { Migration } from "../migration.ts";
-import { runScript } from "../run_script.ts";
+import { quoteIdentifier } from "../sql/quote.ts";
+import type { Migration } from "../files/migration.ts";
+import { runScript } from "../engine/run_script.ts";
 import type { SchemaChange } from "../schema/diff.ts";
 import {
   diffIncremental,
@@ -16,7 +16,7 @@ import {
   snapshotOf,
 } from "../schema/snapshot_incremental.ts";
 import { textDiff } from "../schema/text_diff.ts";
-import { compareVersions } from "../version.ts";
+import { compareVersions } from "../files/version.ts";
 import type {
   MigrationVerdict,
   RoundTripFailure,

@@ -1,10 +1,10 @@
 import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { connect } from "../drivers/connect.ts";
 import { MigrationError } from "../errors.ts";
-import type { Migration } from "../migration.ts";
-import { loadMigrations } from "../migration_source.ts";
-import { testDatabaseUrl } from "../test_support/postgres_server.ts";
-import { writeMigrations } from "../test_support/scenario.ts";
+import type { Migration } from "../files/migration.ts";
+import { loadMigrations } from "../files/load.ts";
+import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
+import { writeMigrations } from "../_test_support/scenario.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
 import { verifyMigrations } from "./round_trip.ts";
 import { EXACT_FILES } from "./testdata/exact.ts";

@@ -9,8 +9,8 @@ import { connect } from "../drivers/connect.ts";
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { extensionsIn } from "../drivers/pglite_extensions.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
-import { quoteIdentifier } from "../identifier.ts";
-import type { Migration } from "../migration.ts";
+import { quoteIdentifier } from "../sql/quote.ts";
+import type { Migration } from "../files/migration.ts";
 import type { IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { type ChangeTracker, trackChanges } from "./change_tracker.ts";
 

@@ -7,7 +7,7 @@
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.ts";
 import type { Driver } from "../../drivers/driver.ts";
-import type { Migration } from "../../migration.ts";
+import type { Migration } from "../../files/migration.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, loadCliMigrations, withDriver } from "../context.ts";
 
@@ -74,7 +74,7 @@ export const command: Command = {
  */
 export async function dumpText(ctx: CommandContext): Promise<string> {
   const { takeSnapshot } = await import("../../schema/snapshot.ts");
-  const { ledgerTables } = await import("../../ledger.ts");
+  const { ledgerTables } = await import("../../engine/ledger.ts");
   const { schema, table, logTable } = ledgerTables(ctx.settings);
   const exclude = [{ schema, table }, { schema, table: logTable }];
   const snapshot = async (driver: Driver) => (await takeSnapshot(driver, { exclude })).text;
@@ -93,7 +93,7 @@ async function migratedPglite(
 ): Promise<string> {
   const { bootPglite } = await import("../../drivers/pglite_cache.ts");
   const { extensionsIn } = await import("../../drivers/pglite_extensions.ts");
-  const { Migrator } = await import("../../migrator.ts");
+  const { Migrator } = await import("../../engine/migrator.ts");
   const extensions = extensionsIn(migrations.map((m) => m.up.sql).join("\n"));
   await using driver = await bootPglite({ extensions });
   await new Migrator({ ...ctx.settings, driver, migrations }).up({ allowOutOfOrder: true });

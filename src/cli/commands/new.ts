@@ -17,7 +17,7 @@ export const command: Command = {
     "The name is lowercased and reduced to letters, digits and underscores.",
   positionals: ["<name>"],
   async run(ctx) {
-    const { createMigration } = await import("../../scaffold.ts");
+    const { createMigration } = await import("../../files/scaffold.ts");
     const created = await createMigration(migrationsDir(ctx), ctx.positionals[0]);
     ctx.out.result(created);
     for (const file of created.files) ctx.out.line(`Created: ${file}`);

@@ -4,7 +4,7 @@
  * @module
  */
 import { MigrationError } from "../../errors.ts";
-import { acquireLock, lockHolder, migrationLockKey } from "../../lock.ts";
+import { acquireLock, lockHolder, migrationLockKey } from "../../engine/lock.ts";
 import type { Command } from "../command.ts";
 import { withDriver } from "../context.ts";
 

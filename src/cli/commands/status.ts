@@ -3,8 +3,8 @@
  *
  * @module
  */
-import type { MigrationStatus, StatusEntry } from "../../migrator.ts";
-import { compareVersions } from "../../version.ts";
+import type { MigrationStatus, StatusEntry } from "../../engine/migrator.ts";
+import { compareVersions } from "../../files/version.ts";
 import type { Command } from "../command.ts";
 import { withMigrator } from "../context.ts";
 import { formatTable, type Output, type Tone } from "../output.ts";

@@ -14,7 +14,7 @@ export const command: Command = {
     "(--database-url, DATABASE_URL or the config), it also reports applied migrations whose\n" +
     "file was edited, is missing, or that failed. Exit status 1 when anything is found.",
   async run(ctx) {
-    const { validateMigrations } = await import("../../validate.ts");
+    const { validateMigrations } = await import("../../engine/validate.ts");
     const { settings, out } = ctx;
     const dir = migrationsDir(ctx);
     const options = {

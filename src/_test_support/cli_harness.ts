@@ -1,0 +1,118 @@
+/**
+ * Test harness of the CLI: runs `main()` in-process with captured output, builds throwaway
+ * projects, and compares output with golden files (refresh with `UPDATE_GOLDEN=1`).
+ *
+ * @module
+ */
+import { equal } from "node:assert/strict";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { main } from "../cli/main.ts";
+
+/** What one CLI run printed and returned. */
+export interface CliRun {
+  /** Exit status. */
+  code: number;
+  /** Lines on stdout, joined by newlines. */
+  stdout: string;
+  /** Lines on stderr, joined by newlines. */
+  stderr: string;
+}
+
+/** Options of {@linkcode runCli}. */
+export interface RunOptions {
+  /** Project directory. */
+  cwd: string;
+  /** Environment variables; nothing from the real environment leaks in. */
+  env?: Record<string, string>;
+  /** Pretend stdout is a terminal. */
+  isTerminal?: boolean;
+}
+
+/**
+ * Runs `tide <args>` in-process.
+ *
+ * @example
+ * ```ts ignore
+ * const { code, stdout } = await runCli(["status"], { cwd });
+ * ```
+ */
+export async function runCli(args: string[], options: RunOptions): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const env = new Map(Object.entries(options.env ?? {}));
+  const code = await main(args, {
+    stdout: (line) => out.push(line),
+    stderr: (line) => err.push(line),
+    isTerminal: options.isTerminal ?? false,
+    env: { get: (name) => env.get(name) },
+    cwd: options.cwd,
+  });
+  return { code, stdout: out.join("\n"), stderr: err.join("\n") };
+}
+
+/** Three migrations, the second in the single-file format. */
+export const FIXTURE: Record<string, string> = {
+  "001_create_users.up.sql": "create table users (id int primary key);\n",
+  "001_create_users.down.sql": "drop table users;\n",
+  "002_add_email.sql": "-- migrate:up\nalter table users add column email text;\n\n" +
+    "-- migrate:down\nalter table users drop column email;\n",
+  "003_create_posts.up.sql":
+    "create table posts (id int primary key, user_id int references users);\n",
+  "003_create_posts.down.sql": "drop table posts;\n",
+};
+
+/**
+ * A temporary project whose `migrations/` holds `files`; remove it with `Deno.remove`.
+ *
+ * @example
+ * ```ts ignore
+ * const cwd = await makeProject(FIXTURE);
+ * ```
+ */
+export async function makeProject(files: Record<string, string> = FIXTURE): Promise<string> {
+  const cwd = await Deno.makeTempDir({ prefix: "tide-cli-" });
+  await Deno.mkdir(join(cwd, "migrations"));
+  for (const [name, text] of Object.entries(files)) {
+    await Deno.writeTextFile(join(cwd, "migrations", name), text);
+  }
+  return cwd;
+}
+
+/**
+ * Replaces what changes from run to run: durations and dates.
+ *
+ * @example
+ * ```ts
+ * import { normalize } from "./cli_harness.ts";
+ *
+ * normalize("Applied: 001_a in 12ms"); // "Applied: 001_a in <duration>"
+ * ```
+ */
+export function normalize(text: string): string {
+  return text
+    .replace(/\b\d+(?:\.\d+)?(?:ms|s)\b/g, "<duration>")
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g, "<date>");
+}
+
+/**
+ * Compares `actual` with `testdata/<name>`, or rewrites the file when `UPDATE_GOLDEN=1`.
+ *
+ * @example
+ * ```ts ignore
+ * await assertGolden("status.txt", normalize(stdout));
+ * ```
+ */
+export async function assertGolden(name: string, actual: string): Promise<void> {
+  const path = fileURLToPath(new URL(`../cli/testdata/${name}`, import.meta.url));
+  if (Deno.env.get("UPDATE_GOLDEN") === "1") {
+    await Deno.writeTextFile(path, actual + "\n");
+    return;
+  }
+  const expected = await Deno.readTextFile(path);
+  equal(
+    actual + "\n",
+    expected,
+    `output differs from ${name}; run with UPDATE_GOLDEN=1 if intended`,
+  );
+}

@@ -1,0 +1,289 @@
+/**
+ * The tracking table (what is applied, keyed by module and version) and the log table (every up,
+ * down, baseline and repair, never rewritten).
+ *
+ * @module
+ */
+import type { Queryable, Row } from "../drivers/driver.ts";
+import {
+  type AppliedFields,
+  type AppliedMigration,
+  asOneStatement,
+  type Bookkeeping,
+  bookkeeping,
+  clientTiming,
+  deleteFrom,
+  type Failure,
+  insertInto,
+  ledgerDdl,
+  type LedgerNames,
+  type LogEntry,
+  type LogFields,
+  type LogRow,
+  logRow,
+  type NewLogEntry,
+  type TrackingRow,
+  trackingRow,
+  update,
+} from "./ledger_sql.ts";
+import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
+import { compareVersions } from "../files/version.ts";
+
+export type {
+  AppliedFields,
+  AppliedMigration,
+  AppliedStatus,
+  Bookkeeping,
+  Failure,
+  LogAction,
+  LogEntry,
+  LogFields,
+  NewLogEntry,
+} from "./ledger_sql.ts";
+
+/**
+ * Where the ledger lives and whose rows it holds: the one declaration of these settings, which
+ * the migrator, the CLI, the config file, the Action and the testing module all derive from.
+ */
+export interface LedgerLocation {
+  /** Schema of the tracking and log tables, and of `{{schema}}` templates. */
+  schema: string;
+  /** Tracking table; the log table's name derives from it (see {@linkcode ledgerTables}). */
+  table: string;
+  /** Module whose rows the ledger reads and writes; `""` for the default module. */
+  module: string;
+}
+
+/** The defaults of {@linkcode LedgerLocation}. */
+export const DEFAULT_LEDGER_LOCATION: Readonly<LedgerLocation> = Object.freeze({
+  schema: "public",
+  table: "tide_migrations",
+  module: "",
+});
+
+/** The two tables of a ledger, unquoted. */
+export interface LedgerTables {
+  /** Schema of both. */
+  schema: string;
+  /** The tracking table. */
+  table: string;
+  /** The log table. */
+  logTable: string;
+}
+
+/**
+ * The tables of a ledger: the tracking table and its log, `tide_migration_log` beside the default
+ * `tide_migrations`, else `<table>_log`. Unset fields take the defaults.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ledgerTables } from "./ledger.ts";
+ *
+ * assert.deepEqual(ledgerTables({}), {
+ *   schema: "public",
+ *   table: "tide_migrations",
+ *   logTable: "tide_migration_log",
+ * });
+ * assert.equal(ledgerTables({ table: "schema_migrations" }).logTable, "schema_migrations_log");
+ * ```
+ */
+export function ledgerTables(location: Partial<LedgerLocation>): LedgerTables {
+  const schema = location.schema ?? DEFAULT_LEDGER_LOCATION.schema;
+  const table = location.table ?? DEFAULT_LEDGER_LOCATION.table;
+  const logTable = table === DEFAULT_LEDGER_LOCATION.table ? "tide_migration_log" : `${table}_log`;
+  return { schema, table, logTable };
+}
+
+/** Columns in both tables' SELECTs, mapped to camelCase by the query. */
+const APPLIED_COLUMNS = rawSql(`version, name, checksum, checksum_algorithm AS "checksumAlgorithm",
+  status, applied_at AS "appliedAt", execution_time_ms AS "executionTimeMs",
+  applied_by AS "appliedBy", down_sql AS "downSql", down_no_transaction AS "downNoTransaction",
+  error`);
+
+/**
+ * Reads and writes the tracking and log tables of one module.
+ *
+ * @example
+ * ```ts ignore
+ * const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations", module: "" });
+ * await ledger.ensure();
+ * console.log(await ledger.list());
+ * ```
+ */
+export class Ledger {
+  readonly #db: Queryable;
+  readonly #module: string;
+  readonly #names: LedgerNames;
+
+  /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
+  constructor(db: Queryable, location: LedgerLocation) {
+    this.#db = db;
+    this.#module = location.module;
+    const tables = ledgerTables(location);
+    this.#names = {
+      schema: identifier(tables.schema),
+      table: identifier(tables.schema, tables.table),
+      log: identifier(tables.schema, tables.logTable),
+    };
+  }
+
+  /** Creates the schema and both tables when missing. Call with the lock held. */
+  async ensure(): Promise<void> {
+    await this.#db.exec(inlined(ledgerDdl(this.#names)));
+  }
+
+  /** Whether the tracking table exists; read-only commands never create it. */
+  async exists(): Promise<boolean> {
+    const table = inlined(this.#names.table);
+    const rows = await runQuery<{ found: boolean }>(
+      this.#db,
+      sql`SELECT to_regclass(${table}) IS NOT NULL AS found`,
+    );
+    return rows[0]?.found === true;
+  }
+
+  /** The module's rows in version order; empty when the table does not exist yet. */
+  async list(): Promise<AppliedMigration[]> {
+    if (!(await this.exists())) return [];
+    const rows = await runQuery<AppliedMigration & Row>(
+      this.#db,
+      sql`SELECT ${APPLIED_COLUMNS} FROM ${this.#names.table} WHERE module = ${this.#module}`,
+    );
+    return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  /** The bookkeeping of applying `row`: insert it and log `entry`. */
+  appliedBookkeeping(row: AppliedFields, entry: LogFields): Bookkeeping {
+    // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan).
+    return bookkeeping((timing) => [
+      insertInto(this.#names.table, trackingRow(this.#module, row, timing)),
+      insertInto(this.#names.log, logRow(this.#module, entry, timing)),
+    ]);
+  }
+
+  /** The bookkeeping of rolling back `version`: delete its row and log `entry`. */
+  rolledBackBookkeeping(version: string, entry: LogFields): Bookkeeping {
+    return bookkeeping((timing) => [
+      deleteFrom(this.#names.table, this.#key(version)),
+      insertInto(this.#names.log, logRow(this.#module, entry, timing)),
+    ]);
+  }
+
+  /**
+   * The bookkeeping of a failed step: log it and, when it is dirty, record its row as failed
+   * (inserted for an up, updated for a down) so later runs stop until it is resolved.
+   */
+  failedBookkeeping(failure: Failure): Bookkeeping {
+    const { row, error } = failure;
+    const entry: LogFields = { ...failure.entry, outcome: "failure", error };
+    return bookkeeping((timing) => {
+      const log = insertInto(this.#names.log, logRow(this.#module, entry, timing));
+      if (!failure.dirty) return [log];
+      const marked = entry.action === "down"
+        ? this.#update(row.version, { status: "failed", error })
+        : insertInto(
+          this.#names.table,
+          trackingRow(this.#module, { ...row, status: "failed", error }, timing),
+        );
+      return [marked, log];
+    });
+  }
+
+  /** Records an applied migration with its own timings and logs it, in one round trip. */
+  async recordApplied(
+    db: Queryable,
+    row: Omit<AppliedMigration, "appliedAt">,
+    entry: NewLogEntry,
+  ): Promise<void> {
+    await runQuery(
+      db,
+      asOneStatement([
+        insertInto(
+          this.#names.table,
+          trackingRow(this.#module, row, clientTiming(row.executionTimeMs)),
+        ),
+        insertInto(this.#names.log, this.#logged(entry)),
+      ]),
+    );
+  }
+
+  /** Updates the checksum and stored down of an applied row (repair). */
+  async rechecksum(
+    db: Queryable,
+    version: string,
+    fields: Pick<
+      AppliedMigration,
+      "checksum" | "checksumAlgorithm" | "downSql" | "downNoTransaction"
+    >,
+  ): Promise<void> {
+    await runQuery(
+      db,
+      this.#update(version, {
+        checksum: fields.checksum,
+        checksum_algorithm: fields.checksumAlgorithm,
+        down_sql: fields.downSql,
+        down_no_transaction: fields.downNoTransaction,
+      }),
+    );
+  }
+
+  /** Marks a failed row as applied (its changes are all in place). */
+  async markApplied(db: Queryable, version: string): Promise<void> {
+    await runQuery(db, this.#update(version, { status: "applied", error: null }));
+  }
+
+  /** Deletes the row of `version` (rolled back). */
+  async remove(db: Queryable, version: string): Promise<void> {
+    await runQuery(db, deleteFrom(this.#names.table, this.#key(version)));
+  }
+
+  /** Appends to the log, on `db` (the migration's transaction for a success). */
+  async log(db: Queryable, entry: NewLogEntry): Promise<void> {
+    await runQuery(db, insertInto(this.#names.log, this.#logged(entry)));
+  }
+
+  /** The module's log, oldest first; empty when the table does not exist yet. */
+  async history(options: { limit?: number } = {}): Promise<LogEntry[]> {
+    if (!(await this.exists())) return [];
+    const limit = options.limit === undefined
+      ? ""
+      : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
+    const rows = await runQuery<LogEntry & Row>(
+      this.#db,
+      sql`SELECT * FROM (SELECT id::integer AS id, version, name, action, outcome, error,
+         started_at AS "startedAt", duration_ms AS "durationMs", performed_by AS "performedBy"
+       FROM ${this.#names.log} WHERE module = ${this.#module}
+       ORDER BY id DESC${rawSql(limit)}) recent ORDER BY id`,
+    );
+    return rows.map((row) => ({ ...row, startedAt: toDate(row.startedAt) }));
+  }
+
+  /** The columns that pick the row of `version`. */
+  #key(version: string): Pick<TrackingRow, "module" | "version"> {
+    return { module: this.#module, version };
+  }
+
+  /** Sets `columns` of the row of `version`. */
+  #update(version: string, columns: Partial<TrackingRow>): Sql {
+    return update(this.#names.table, columns, this.#key(version));
+  }
+
+  /** The log row of `entry`, timed by its own fields. */
+  #logged(entry: NewLogEntry): LogRow {
+    return logRow(this.#module, entry, clientTiming(entry.durationMs, entry.startedAt));
+  }
+}
+
+function normalizeApplied(row: AppliedMigration): AppliedMigration {
+  return {
+    ...row,
+    appliedAt: toDate(row.appliedAt),
+    executionTimeMs: Number(row.executionTimeMs),
+    downNoTransaction: row.downNoTransaction === true,
+  };
+}
+
+function toDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(String(value));
+}

@@ -1,0 +1,161 @@
+import assert from "node:assert/strict";
+import type { Driver } from "../drivers/driver.ts";
+import { quoteIdentifier } from "../sql/quote.ts";
+import { type AppliedFields, type Bookkeeping, Ledger, type LogFields } from "./ledger.ts";
+import { onEachDatabase } from "../_test_support/scenario.ts";
+import { transactionEnvelope } from "./transaction_envelope.ts";
+
+/** Awkward text in every column that takes text. */
+const ODD = `it's "odd" \\ back $1 $$ {{schema}} 🐘\nline`;
+
+const ROW_A: AppliedFields = {
+  version: "001",
+  name: `a ${ODD}`,
+  checksum: "ab".repeat(32),
+  checksumAlgorithm: "sha256-lf",
+  status: "applied",
+  appliedBy: `postgres (o'brien)`,
+  downSql: `drop table "t";\n-- ${ODD}`,
+  downNoTransaction: true,
+  error: null,
+};
+const ROW_B: AppliedFields = { ...ROW_A, version: "002", name: "b", downSql: null };
+
+function entry(row: AppliedFields, action: LogFields["action"]): LogFields {
+  return {
+    version: row.version,
+    name: row.name,
+    action,
+    outcome: "success",
+    error: null,
+    performedBy: row.appliedBy,
+  };
+}
+
+const MODULE = `m'1 $1`;
+
+/** The two ways bookkeeping is written, each into its own ledger (schemas with odd names). */
+const PATHS = {
+  /** Inline, in the message of a transactional migration. */
+  inline: {
+    schema: "inline $1",
+    write: (driver: Driver, bookkeeping: Bookkeeping) =>
+      driver.exec(
+        transactionEnvelope({ timeouts: "", bookkeeping: bookkeeping.sql })("SELECT 1").text,
+      ),
+  },
+  /** Parameterised, after a no-transaction script. */
+  parameterised: {
+    schema: `par"am $2`,
+    write: (driver: Driver, bookkeeping: Bookkeeping) => bookkeeping.run(driver, 7.4),
+  },
+} as const;
+
+/** Every column of both tables, minus the ids, timestamps and durations, checked sane. */
+async function contents(driver: Driver, schema: string) {
+  const rows = async (table: string, order: string) =>
+    (await driver.query<{ row: Record<string, unknown> }>(
+      `SELECT to_jsonb(t) AS row FROM ${quoteIdentifier(schema)}.${table} t ORDER BY ${order}`,
+    )).map((r) => r.row);
+  const tracking = (await rows("tide_migrations", "module, version")).map((row) => {
+    const { applied_at, execution_time_ms, ...rest } = row;
+    assert.ok(!Number.isNaN(Date.parse(String(applied_at))), `applied_at ${applied_at}`);
+    assert.ok(Number.isInteger(execution_time_ms) && Number(execution_time_ms) >= 0);
+    return rest;
+  });
+  const log = (await rows("tide_migration_log", "id")).map((row) => {
+    const { id, started_at, duration_ms, ...rest } = row;
+    assert.ok(Number.isInteger(id) && Number(id) > 0, `id ${id}`);
+    assert.ok(!Number.isNaN(Date.parse(String(started_at))), `started_at ${started_at}`);
+    assert.ok(Number.isInteger(duration_ms) && Number(duration_ms) >= 0);
+    return rest;
+  });
+  return { tracking, log };
+}
+
+Deno.test("bookkeeping writes the same rows inline in a transaction and parameterised after a no-transaction script", async (t) => {
+  await onEachDatabase(t, async (driver) => {
+    const ledgers = Object.values(PATHS).map((path) => ({
+      path,
+      ledger: new Ledger(driver, { schema: path.schema, table: "tide_migrations", module: MODULE }),
+    }));
+    for (const { ledger } of ledgers) await ledger.ensure();
+    /** Writes `step` both ways and checks both ledgers now hold the same rows. */
+    const both = async (what: string, step: (ledger: Ledger) => Bookkeeping) => {
+      for (const { path, ledger } of ledgers) await path.write(driver, step(ledger));
+      const rows = await contents(driver, PATHS.inline.schema);
+      assert.deepEqual(await contents(driver, PATHS.parameterised.schema), rows, what);
+      return rows;
+    };
+    const applied = await both("apply", (l) => l.appliedBookkeeping(ROW_A, entry(ROW_A, "up")));
+    const tracked = {
+      module: MODULE,
+      version: "001",
+      name: ROW_A.name,
+      checksum: ROW_A.checksum,
+      checksum_algorithm: "sha256-lf",
+      status: "applied",
+      applied_by: ROW_A.appliedBy,
+      down_sql: ROW_A.downSql,
+      down_no_transaction: true,
+      error: null,
+    };
+    const logged = {
+      module: MODULE,
+      version: "001",
+      name: ROW_A.name,
+      action: "up",
+      outcome: "success",
+      error: null,
+      performed_by: ROW_A.appliedBy,
+    };
+    assert.deepEqual(applied, { tracking: [tracked], log: [logged] });
+
+    const error = `boom: ${ODD}`;
+    const failed = (row: AppliedFields, action: "up" | "down", dirty: boolean) => (l: Ledger) =>
+      l.failedBookkeeping({ row, entry: entry(row, action), error, dirty });
+    await both("a failure that left nothing applied", failed(ROW_B, "up", false));
+    await both("an up that stopped halfway", failed(ROW_B, "up", true));
+    const halfDown = await both("a down that stopped halfway", failed(ROW_A, "down", true));
+    const failedLog = { outcome: "failure", error };
+    assert.deepEqual(halfDown.tracking, [
+      { ...tracked, status: "failed", error },
+      { ...tracked, version: "002", name: "b", down_sql: null, status: "failed", error },
+    ]);
+    assert.deepEqual(halfDown.log.slice(1), [
+      { ...logged, version: "002", name: "b", ...failedLog },
+      { ...logged, version: "002", name: "b", ...failedLog },
+      { ...logged, action: "down", ...failedLog },
+    ]);
+
+    const rolledBack = await both(
+      "roll back",
+      (l) => l.rolledBackBookkeeping("002", entry(ROW_B, "down")),
+    );
+    assert.deepEqual(rolledBack.tracking.map((row) => row.version), ["001"]);
+    assert.deepEqual(rolledBack.log.at(-1), {
+      ...logged,
+      version: "002",
+      name: "b",
+      action: "down",
+    });
+  });
+});
+
+Deno.test("bookkeeping inline counts from the message's arrival; parameterised takes the client's time", async (t) => {
+  await onEachDatabase(t, async (driver) => {
+    const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations", module: "" });
+    await ledger.ensure();
+    const inline = ledger.appliedBookkeeping(ROW_A, entry(ROW_A, "up"));
+    const envelope = transactionEnvelope({ timeouts: "", bookkeeping: inline.sql });
+    await driver.exec(envelope("SELECT pg_sleep(0.05)").text);
+    await ledger.appliedBookkeeping(ROW_B, entry(ROW_B, "up")).run(driver, 7.4);
+    const rows = await driver.query<{ version: string; ms: number; log_ms: number }>(
+      `SELECT t.version, t.execution_time_ms AS ms, l.duration_ms AS log_ms
+       FROM tide_migrations t JOIN tide_migration_log l USING (version) ORDER BY 1`,
+    );
+    assert.ok(rows[0].ms >= 50 && rows[0].ms < 10_000, `server-timed ${rows[0].ms} ms`);
+    assert.ok(rows[0].log_ms >= rows[0].ms, "the log row is written after the tracking row");
+    assert.deepEqual(rows[1], { version: "002", ms: 7, log_ms: 7 });
+  });
+});

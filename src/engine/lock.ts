@@ -1,0 +1,152 @@
+/**
+ * The session-level advisory lock taken around every run that writes, so two `tide up` started
+ * at once apply each migration exactly once.
+ *
+ * @module
+ */
+import type { Queryable, Row } from "../drivers/driver.ts";
+import { sha256Hex } from "../files/checksum.ts";
+import { MigrationError } from "../errors.ts";
+import type { LedgerLocation } from "./ledger.ts";
+
+/** Options of {@linkcode acquireLock}. */
+export interface AcquireLockOptions {
+  /** How long to wait for another holder, in milliseconds. */
+  waitMs: number;
+  /** Delay between attempts, in milliseconds. */
+  pollMs?: number;
+}
+
+/** A held lock; release it, or let `await using` do so. */
+export interface HeldLock extends AsyncDisposable {
+  /** Releases the lock. Safe to call twice. */
+  release(): Promise<void>;
+}
+
+/** Who holds a lock, from `pg_stat_activity`. */
+export interface LockHolder {
+  /** Backend process id. */
+  pid: number;
+  /** The holder's `application_name`. */
+  applicationName: string;
+  /** Database user of the holder. */
+  user: string;
+  /** Since when its session exists. */
+  since: Date | null;
+}
+
+/**
+ * The 64-bit advisory lock key of a name, as a decimal string (SQL casts it to bigint).
+ *
+ * @example
+ * ```ts
+ * import { lockKey } from "./lock.ts";
+ *
+ * import assert from "node:assert/strict";
+ *
+ * const key = lockKey("tide:public.tide_migrations");
+ * assert.match(key, /^-?\d+$/);
+ * assert.equal(lockKey("tide:public.tide_migrations"), key);
+ * ```
+ */
+export function lockKey(name: string): string {
+  return BigInt.asIntN(64, BigInt(`0x${sha256Hex(name).slice(0, 16)}`)).toString();
+}
+
+/**
+ * The advisory lock key of the migration runs on one ledger: every tide process writing to the
+ * same tracking table takes this one lock (whatever its module), so runs never interleave.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { migrationLockKey } from "./lock.ts";
+ *
+ * // Pinned: processes of every tide version must agree on it.
+ * assert.equal(migrationLockKey({ schema: "public", table: "tide_migrations" }), "-108324886329666625");
+ * ```
+ */
+export function migrationLockKey(location: Pick<LedgerLocation, "schema" | "table">): string {
+  return lockKey(`tide:${location.schema}.${location.table}`);
+}
+
+/**
+ * Takes the advisory lock `key` on the driver's session, waiting up to `waitMs`. When the wait
+ * runs out, the error names the holder.
+ *
+ * @example
+ * ```ts ignore
+ * await using _lock = await acquireLock(driver, lockKey("tide:public.tide_migrations"), {
+ *   waitMs: 60_000,
+ * });
+ * ```
+ */
+export async function acquireLock(
+  db: Queryable,
+  key: string,
+  options: AcquireLockOptions,
+): Promise<HeldLock> {
+  const deadline = Date.now() + options.waitMs;
+  const pollMs = options.pollMs ?? 100;
+  while (!(await tryLock(db, key))) {
+    if (Date.now() >= deadline) throw await lockWaitError(db, key, options.waitMs);
+    // Jitter keeps several waiting processes from polling in lockstep.
+    await new Promise((resolve) => setTimeout(resolve, pollMs * (0.5 + Math.random())));
+  }
+  let held = true;
+  const release = async () => {
+    if (!held) return;
+    held = false;
+    await db.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
+  };
+  return { release, [Symbol.asyncDispose]: release };
+}
+
+async function tryLock(db: Queryable, key: string): Promise<boolean> {
+  const rows = await db.query<{ locked: boolean }>(
+    "SELECT pg_try_advisory_lock($1::bigint) AS locked",
+    [key],
+  );
+  return rows[0]?.locked === true;
+}
+
+/**
+ * Who holds the advisory lock `key`, or `undefined` when nobody does (or the server does not
+ * tell, as PGlite).
+ *
+ * @example
+ * ```ts ignore
+ * const holder = await lockHolder(driver, key);
+ * if (holder) console.log(`held by pid ${holder.pid}`);
+ * ```
+ */
+export async function lockHolder(db: Queryable, key: string): Promise<LockHolder | undefined> {
+  // A bigint key is stored as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
+  const rows = await db.query<LockHolder & Row>(
+    `SELECT a.pid, coalesce(a.application_name, '') AS "applicationName",
+       coalesce(a.usename::text, '') AS "user", a.backend_start AS since
+     FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+       AND l.classid::bigint = (($1::bigint >> 32) & 4294967295)
+       AND l.objid::bigint = ($1::bigint & 4294967295)
+       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+     LIMIT 1`,
+    [key],
+  );
+  return rows[0];
+}
+
+async function lockWaitError(db: Queryable, key: string, waitMs: number): Promise<MigrationError> {
+  const holder = await lockHolder(db, key).catch(() => undefined);
+  const who = holder
+    ? `It is held by pid ${holder.pid} (application "${holder.applicationName}", user "${holder.user}"${
+      holder.since ? `, connected since ${holder.since.toISOString()}` : ""
+    }).`
+    : "Its holder could not be identified.";
+  return new MigrationError(
+    "LOCK_WAIT_TIMEOUT",
+    `Cannot take tide's migration lock: another migration run held it for the whole ${waitMs} ms wait. ${who} ` +
+      `Wait for that run to finish, raise --lock-wait, or end a stuck session with ` +
+      `SELECT pg_terminate_backend(${holder?.pid ?? "<pid>"}).`,
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * The options and results of the `Migrator`'s methods.
+ *
+ * @module
+ */
+import type { Driver } from "../drivers/driver.ts";
+import type { LedgerLocation } from "./ledger.ts";
+import type { Migration } from "../files/migration.ts";
+import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";
+import type { Timeouts } from "./timeouts.ts";
+
+export type { MigrationStatus, StatusEntry } from "./status.ts";
+
+/**
+ * Options of the `Migrator`: the database and migrations, plus the ledger's location and the
+ * timeouts (each defaulting as in `DEFAULT_LEDGER_LOCATION` and `DEFAULT_TIMEOUTS`).
+ */
+export interface MigratorOptions extends Partial<LedgerLocation>, Partial<Timeouts> {
+  /** The database. The migrator does not close it. */
+  driver: Driver;
+  /** Migrations on disk, in version order (from `loadMigrations`). */
+  migrations: readonly Migration[];
+  /** Retries of a migration that hit `lock_timeout`. Default 3. */
+  lockRetries?: number;
+  /** Who runs it, for the tracking table. Default: `$GITHUB_ACTOR` or `$USER`. */
+  actor?: string;
+  /** Progress callback. */
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+/** Progress of a run: a step starts, or finishes with its duration. */
+export type ProgressEvent =
+  | { type: "start"; step: PlanStep }
+  | { type: "done"; step: PlanStep; durationMs: number }
+  | { type: "retry"; step: PlanStep; attempt: number; delayMs: number };
+
+/** A migration acted on. */
+export interface StepResult {
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** Applied or rolled back. */
+  direction: "up" | "down";
+  /** How long it took; 0 in a dry run. */
+  durationMs: number;
+  /** The rendered SQL it ran (or would run, in a dry run). */
+  sql: string;
+}
+
+/** What `up`, `down`, `redo`, `reset` did. */
+export interface RunResult {
+  /** Steps in the order they ran. */
+  steps: StepResult[];
+  /** True when nothing was run. */
+  dryRun: boolean;
+}
+
+/** Options of `up`. */
+export interface UpOptions extends PlanUpOptions {
+  /** Plan only; run nothing. */
+  dryRun?: boolean;
+}
+
+/** Options of `down`. */
+export interface DownOptions extends PlanDownOptions {
+  /** Plan only; run nothing. */
+  dryRun?: boolean;
+}
+
+/** Options of `repair`. */
+export interface RepairOptions {
+  /** A failed migration whose changes are all in place: mark it applied. */
+  markApplied?: string;
+  /** A failed migration none of whose changes are in place: forget it. */
+  markRolledBack?: string;
+}
+
+/** What `repair` changed. */
+export interface RepairResult {
+  /** Versions whose checksum and stored down were re-recorded. */
+  rechecksummed: string[];
+  /** Versions whose failed state was resolved. */
+  resolved: string[];
+}

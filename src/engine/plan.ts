@@ -1,0 +1,232 @@
+/**
+ * What `up` and `down` would do, computed without I/O from the migrations on disk and the rows of
+ * the tracking table. Every refusal (edited file, missing file, out of order, dirty) is raised
+ * here, before anything touches the database.
+ *
+ * @module
+ */
+import type { AppliedMigration } from "./ledger.ts";
+import { MigrationError } from "../errors.ts";
+import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
+import { compareVersions } from "../files/version.ts";
+
+/** A migration to apply. */
+export interface UpStep {
+  /** Direction. */
+  direction: "up";
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** The migration to apply. */
+  migration: Migration;
+}
+
+/** A migration to roll back, from its file or, when the file is gone, from the stored SQL. */
+export interface DownStep {
+  /** Direction. */
+  direction: "down";
+  /** Version as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** The migration, when its file still exists. */
+  migration?: Migration;
+  /** The down SQL stored when it was applied, used when the file is gone. */
+  storedDownSql: string | null;
+  /** Whether the stored down runs outside a transaction. */
+  storedNoTransaction: boolean;
+}
+
+/** One step of a plan. */
+export type PlanStep = UpStep | DownStep;
+
+/** Inputs of the planner. */
+export interface PlanInput {
+  /** Migrations on disk, in version order. */
+  migrations: readonly Migration[];
+  /** Rows of the tracking table, in version order. */
+  applied: readonly AppliedMigration[];
+}
+
+/** Options of {@linkcode planUp}. */
+export interface PlanUpOptions {
+  /** Apply up to and including this version. */
+  to?: string;
+  /** Apply pending migrations older than the newest applied one instead of refusing. */
+  allowOutOfOrder?: boolean;
+  /** Proceed when applied migrations have no file any more. */
+  allowMissing?: boolean;
+}
+
+/** Options of {@linkcode planDown}: at most one of `count`, `to`, `all`; default: the last one. */
+export interface PlanDownOptions {
+  /** Roll back this many of the newest applied migrations. */
+  count?: number;
+  /** Roll back every applied migration newer than this version (which stays applied). */
+  to?: string;
+  /** Roll back everything. */
+  all?: boolean;
+}
+
+/**
+ * The migrations `up` would apply, in order; throws a {@linkcode MigrationError} when the
+ * database and the files disagree.
+ *
+ * @example
+ * ```ts ignore
+ * const steps = planUp({ migrations, applied: await ledger.list() }, { to: "003" });
+ * for (const step of steps) console.log(`${step.version}_${step.name}`);
+ * ```
+ */
+export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] {
+  refuseFailed(input.applied);
+  const byVersion = indexByVersion(input.migrations);
+  const appliedVersions = new Set(input.applied.map((row) => row.version));
+  checkApplied(input.applied, byVersion, options.allowMissing === true);
+  if (options.to !== undefined) requireKnown(options.to, input.migrations);
+  const pending = input.migrations.filter((m) =>
+    !appliedVersions.has(m.version) &&
+    (options.to === undefined || compareVersions(m.version, options.to) <= 0)
+  );
+  const newest = input.applied.at(-1);
+  const early = newest ? pending.filter((m) => compareVersions(m.version, newest.version) < 0) : [];
+  if (early.length > 0 && !options.allowOutOfOrder) {
+    const files = early.map((m) => m.up.path).join(", ");
+    throw new MigrationError(
+      "OUT_OF_ORDER",
+      `Cannot apply ${files}: older than ${newest!.version}_${
+        newest!.name
+      }, which is already applied. ` +
+        `Give the new migration a version after ${newest!.version} (rename the file), ` +
+        `or apply it anyway with --allow-out-of-order.`,
+      { version: early[0].version, file: early[0].up.path },
+    );
+  }
+  return pending.map((migration) => ({
+    direction: "up",
+    version: migration.version,
+    name: migration.name,
+    migration,
+  }));
+}
+
+/**
+ * The migrations `down` would roll back, newest first.
+ *
+ * @example
+ * ```ts ignore
+ * const steps = planDown({ migrations, applied: await ledger.list() }, { count: 2 });
+ * ```
+ */
+export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownStep[] {
+  refuseFailed(input.applied);
+  const byVersion = indexByVersion(input.migrations);
+  const newestFirst = [...input.applied].reverse();
+  let chosen: AppliedMigration[];
+  if (options.all) chosen = newestFirst;
+  else if (options.to !== undefined) {
+    const target = options.to;
+    if (!input.applied.some((row) => compareVersions(row.version, target) === 0)) {
+      throw new MigrationError(
+        "UNKNOWN_VERSION",
+        `Cannot roll back to ${target}: no applied migration has that version. ` +
+          `Run \`tide status\` to see the applied versions, or use --all to roll back everything.`,
+        { version: target },
+      );
+    }
+    chosen = newestFirst.filter((row) => compareVersions(row.version, target) > 0);
+  } else chosen = newestFirst.slice(0, options.count ?? 1);
+  const steps = chosen.map((row): DownStep => ({
+    direction: "down",
+    version: row.version,
+    name: row.name,
+    migration: byVersion.get(row.version),
+    storedDownSql: row.downSql,
+    storedNoTransaction: row.downNoTransaction,
+  }));
+  const irreversible = steps.filter((step) =>
+    !step.migration?.down && !(step.storedDownSql ?? "").trim()
+  );
+  if (irreversible.length > 0) {
+    const names = irreversible.map((s) => s.migration?.up.path ?? `${s.version}_${s.name}`);
+    throw new MigrationError(
+      "NO_DOWN",
+      `Cannot roll back ${names.join(", ")}: no down SQL, neither in a file nor stored when it ` +
+        `was applied. Write the down (a .down.sql file or a -- migrate:down section), then run ` +
+        `\`tide repair --yes\` to store it.`,
+      { version: irreversible[0].version, file: irreversible[0].migration?.up.path },
+    );
+  }
+  return steps;
+}
+
+function indexByVersion(migrations: readonly Migration[]): Map<string, Migration> {
+  return new Map(migrations.map((m) => [m.version, m]));
+}
+
+function requireKnown(version: string, migrations: readonly Migration[]): void {
+  if (migrations.some((m) => compareVersions(m.version, version) === 0)) return;
+  throw new MigrationError(
+    "UNKNOWN_VERSION",
+    `Cannot migrate to ${version}: no migration file has that version. ` +
+      `Run \`tide status\` to list the known versions.`,
+    { version },
+  );
+}
+
+function refuseFailed(applied: readonly AppliedMigration[]): void {
+  const failed = applied.find((row) => row.status === "failed");
+  if (!failed) return;
+  throw new MigrationError(
+    "FAILED_MIGRATION",
+    `Migration ${failed.version}_${failed.name} failed halfway outside a transaction ` +
+      `(${failed.error ?? "no error recorded"}), so part of it may be in effect. ` +
+      `Inspect the database and finish or undo its statements by hand, then run ` +
+      `\`tide repair --yes --mark-applied ${failed.version}\` if all of it is now in place, or ` +
+      `\`tide repair --yes --mark-rolled-back ${failed.version}\` if none of it is.`,
+    { version: failed.version },
+  );
+}
+
+function checkApplied(
+  applied: readonly AppliedMigration[],
+  byVersion: Map<string, Migration>,
+  allowMissing: boolean,
+): void {
+  const missing = applied.filter((row) => !byVersion.has(row.version));
+  if (missing.length > 0 && !allowMissing) {
+    throw new MigrationError(
+      "MISSING_FILE",
+      `Applied migrations have no file any more: ${
+        missing.map((r) => `${r.version}_${r.name}`).join(", ")
+      }. Restore the files, or pass --allow-missing if they were removed on purpose ` +
+        `(their stored down SQL still allows a rollback).`,
+      { version: missing[0].version },
+    );
+  }
+  const foreign = applied.find((row) => row.checksumAlgorithm !== CHECKSUM_ALGORITHM);
+  if (foreign) {
+    throw new MigrationError(
+      "CHECKSUM_MISMATCH",
+      `Migration ${foreign.version}_${foreign.name} was recorded with checksum algorithm ` +
+        `"${foreign.checksumAlgorithm}", but this tide computes "${CHECKSUM_ALGORITHM}", so its file ` +
+        `cannot be compared. If the files are unchanged, run \`tide repair --yes\` to re-record the checksums.`,
+      { version: foreign.version },
+    );
+  }
+  const edited = applied.filter((row) => {
+    const migration = byVersion.get(row.version);
+    return migration !== undefined && migration.checksum !== row.checksum;
+  });
+  if (edited.length > 0) {
+    const files = edited.map((row) => byVersion.get(row.version)!.up.path);
+    throw new MigrationError(
+      "CHECKSUM_MISMATCH",
+      `Applied migrations were edited since they ran: ${files.join(", ")}. ` +
+        `Revert the edit and put the change in a new migration (\`tide new <name>\`), or, if the ` +
+        `edit does not change what the migration did, run \`tide repair --yes\` to record the new checksums.`,
+      { version: edited[0].version, file: files[0] },
+    );
+  }
+}

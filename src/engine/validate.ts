@@ -1,0 +1,132 @@
+/**
+ * Validation of a migrations directory: every load error, every migration without a down, and,
+ * given a database, every applied migration that was edited, lost its file or failed.
+ *
+ * @module
+ */
+import type { Driver } from "../drivers/driver.ts";
+import { MigrationError, problemsOf } from "../errors.ts";
+import type { LedgerLocation } from "./ledger.ts";
+import type { Migration } from "../files/migration.ts";
+import { loadMigrations } from "../files/load.ts";
+import { Migrator } from "./migrator.ts";
+
+/** What is wrong. */
+export type ValidationProblemKind = "load" | "no-down" | "edited" | "missing" | "failed";
+
+/** One problem found by {@linkcode validateMigrations}. */
+export interface ValidationProblem {
+  /** What is wrong. */
+  kind: ValidationProblemKind;
+  /** The error code a command acting on it would raise. */
+  code: string;
+  /** A complete message: what, where, and the fix. */
+  message: string;
+  /** Version concerned, as written in the file name. */
+  version?: string;
+  /** File concerned. */
+  file?: string;
+  /** 1-based line. */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+}
+
+/** The outcome of {@linkcode validateMigrations}. */
+export interface ValidationReport {
+  /** Migrations loaded (0 when loading failed). */
+  migrations: number;
+  /** Whether the database was compared too. */
+  checkedDatabase: boolean;
+  /** Every problem; empty when all is well. */
+  problems: ValidationProblem[];
+}
+
+/** Options of {@linkcode validateMigrations}; the ledger's location as for the migrator. */
+export interface ValidateOptions extends Partial<LedgerLocation> {
+  /** Migrations directory. */
+  dir: string;
+  /** A database to compare checksums with; offline when absent. Not closed. */
+  driver?: Driver;
+}
+
+/**
+ * Checks a migrations directory (and optionally a database against it) and lists every problem.
+ *
+ * @example
+ * ```ts ignore
+ * import { validateMigrations } from "./validate.ts";
+ *
+ * const report = await validateMigrations({ dir: "migrations" });
+ * for (const problem of report.problems) console.error(problem.message);
+ * ```
+ */
+export async function validateMigrations(options: ValidateOptions): Promise<ValidationReport> {
+  let migrations: Migration[];
+  try {
+    migrations = await loadMigrations(options.dir);
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+    return { migrations: 0, checkedDatabase: false, problems: problemsOf(error).map(loadProblem) };
+  }
+  const problems = migrations.filter((m) => m.down === undefined).map(noDownProblem);
+  if (options.driver) problems.push(...(await databaseProblems(migrations, options)));
+  return { migrations: migrations.length, checkedDatabase: options.driver !== undefined, problems };
+}
+
+function loadProblem(error: MigrationError): ValidationProblem {
+  return {
+    kind: "load",
+    code: error.code,
+    message: error.message,
+    version: error.version,
+    file: error.file,
+    line: error.line,
+    column: error.column,
+  };
+}
+
+function noDownProblem(migration: Migration): ValidationProblem {
+  return {
+    kind: "no-down",
+    code: "NO_DOWN",
+    message: `${migration.up.path} has no down, so it cannot be rolled back or verified. Add ` +
+      `${migration.version}_${migration.name}.down.sql (or a -- migrate:down section) that undoes it.`,
+    version: migration.version,
+    file: migration.up.path,
+  };
+}
+
+async function databaseProblems(
+  migrations: Migration[],
+  options: ValidateOptions,
+): Promise<ValidationProblem[]> {
+  const migrator = new Migrator({ ...options, driver: options.driver!, migrations });
+  const status = await migrator.status();
+  const label = (e: { version: string; name: string }) => `${e.version}_${e.name}`;
+  return [
+    ...status.edited.map((e): ValidationProblem => ({
+      kind: "edited",
+      code: "CHECKSUM_MISMATCH",
+      message: `${e.file} was edited after it was applied. Revert the edit and put the change ` +
+        "in a new migration, or run `tide repair --yes` if the edit changes nothing it did.",
+      version: e.version,
+      file: e.file,
+    })),
+    ...status.missing.map((e): ValidationProblem => ({
+      kind: "missing",
+      code: "MISSING_FILE",
+      message: `${label(e)} is applied but has no file in ${options.dir}. Restore the file, or ` +
+        "pass --allow-missing to up if it was removed on purpose.",
+      version: e.version,
+    })),
+    ...status.failed.map((e): ValidationProblem => ({
+      kind: "failed",
+      code: "FAILED_MIGRATION",
+      message: `${label(e)} failed halfway outside a transaction. Finish or undo it by hand, ` +
+        `then run \`tide repair --yes --mark-applied ${e.version}\` or \`--mark-rolled-back ${e.version}\`.`,
+      version: e.version,
+      file: e.file,
+    })),
+  ];
+}

@@ -1,0 +1,348 @@
+/**
+ * Reading one migration file: its name (version, name, direction) and its text (sections and
+ * directives). Formats:
+ *
+ * - `<version>_<name>.up.sql` + `<version>_<name>.down.sql`;
+ * - `<version>_<name>.sql` with `-- migrate:up` and `-- migrate:down` section markers (dbmate
+ *   style; `-- migrate:up transaction:false` means no transaction);
+ * - Flyway: `V<version>__<name>.sql` (up) and `U<version>__<name>.sql` (down).
+ *
+ * Files not ending in `.sql`, and files starting with `_` or `.`, are not migrations.
+ * The one directive, `-- tide:no-transaction`, goes in the comments before any SQL of a file
+ * or of a section.
+ *
+ * @module
+ */
+
+import { MigrationError, type MigrationErrorCode } from "../errors.ts";
+import type { MigrationScript } from "./migration.ts";
+import { positionAt, type TextPosition } from "../sql/position.ts";
+import { renderScript } from "./templates.ts";
+
+/** Which direction(s) a file holds, from its name. */
+export type MigrationFileKind = "up" | "down" | "single";
+
+/** What a migration file name says. */
+export interface MigrationFileName {
+  /** Version exactly as written: `"001"`, `"1_2"`. */
+  version: string;
+  /** Name part: `"add_users"`. */
+  name: string;
+  /** `up` or `down` for one direction per file, `single` for a file with both sections. */
+  kind: MigrationFileKind;
+}
+
+/** One file's scripts. */
+export interface ParsedMigrationFile {
+  /** The up script: from an up file or the up section of a single file. */
+  up?: MigrationScript;
+  /** The down script, left out when missing or holding only comments and whitespace. */
+  down?: MigrationScript;
+  /** The file (or one of its sections) asked for `-- tide:no-transaction`. */
+  noTransaction: boolean;
+}
+
+const VERSION = String.raw`\d+(?:[._]\d+)*`;
+const FLYWAY_NAME = new RegExp(String.raw`^([VU])(${VERSION})__(.+)\.sql$`);
+const PAIR_NAME = /^(\d+)_(.+)\.(up|down)\.sql$/;
+const SINGLE_NAME = /^(\d+)_(.+)\.sql$/;
+const MARKER_LINE = /^[ \t]*--[ \t]*migrate:(\S*)(.*)$/gm;
+const DIRECTIVE_LINE = /^[ \t]*--[ \t]*tide:(\S*).*$/gm;
+const FORMATS = "<version>_<name>.up.sql and <version>_<name>.down.sql, " +
+  "<version>_<name>.sql with -- migrate:up and -- migrate:down sections, or Flyway's " +
+  "V<version>__<name>.sql and U<version>__<name>.sql";
+
+/**
+ * Reads a migration file name. Returns `undefined` for a file that is not a migration (not
+ * ending in `.sql`, or starting with `_` or `.`); throws `MigrationError` `INVALID_FILE_NAME`
+ * for a `.sql` file whose name is not a migration name, and for Flyway repeatables (`R__`).
+ *
+ * @example
+ * ```ts
+ * import { parseFileName } from "./parse.ts";
+ *
+ * parseFileName("003_add_users.up.sql"); // { version: "003", name: "add_users", kind: "up" }
+ * parseFileName("V1_2__seed.sql"); // { version: "1_2", name: "seed", kind: "up" }
+ * parseFileName("README.md"); // undefined
+ * ```
+ */
+export function parseFileName(
+  fileName: string,
+  path: string = fileName,
+): MigrationFileName | undefined {
+  if (!fileName.toLowerCase().endsWith(".sql") || /^[_.]/.test(fileName)) return undefined;
+  const invalid = (why: string) =>
+    new MigrationError("INVALID_FILE_NAME", `Cannot read ${path}: ${why}`, { file: path });
+  if (!fileName.endsWith(".sql")) {
+    throw invalid(`rename it to end in lowercase ".sql" so it is read as a migration.`);
+  }
+  if (fileName.startsWith("R__")) {
+    throw invalid(
+      "Flyway repeatable migrations (R__) are not supported. Give it a version " +
+        '(V<version>__<name>.sql), or start its name with "_" to keep it out of the migrations.',
+    );
+  }
+  const flyway = FLYWAY_NAME.exec(fileName);
+  if (flyway) {
+    return { version: flyway[2], name: flyway[3], kind: flyway[1] === "V" ? "up" : "down" };
+  }
+  const pair = PAIR_NAME.exec(fileName);
+  if (pair) return { version: pair[1], name: pair[2], kind: pair[3] as "up" | "down" };
+  const single = SINGLE_NAME.exec(fileName);
+  if (single) return { version: single[1], name: single[2], kind: "single" };
+  throw invalid(
+    `the name is not a migration file name. Name it ${FORMATS}; start the name with "_" to ` +
+      "keep a SQL file that is not a migration in the directory.",
+  );
+}
+
+/**
+ * Reads the text of one migration file (BOM already dropped) whose name gave `kind`. Throws
+ * `MigrationError` with file, line and column for: `INVALID_SECTIONS` (markers missing,
+ * repeated, out of order, SQL before the first marker, or markers in an up/down file),
+ * `INVALID_DIRECTIVE` (unknown `-- tide:` directive or marker option, or a directive after SQL),
+ * `EMPTY_UP` (up holds only comments and whitespace) and `UNKNOWN_TEMPLATE`.
+ *
+ * @example
+ * ```ts
+ * import { parseMigration } from "./parse.ts";
+ *
+ * const text = "-- migrate:up\nCREATE TABLE t ();\n-- migrate:down\nDROP TABLE t;\n";
+ * const file = parseMigration(text, "001_t.sql", "single");
+ * file.up?.sql; // "CREATE TABLE t ();\n"
+ * file.down?.line; // 4
+ * ```
+ */
+export function parseMigration(
+  text: string,
+  path: string,
+  kind: MigrationFileKind,
+): ParsedMigrationFile {
+  const markers = findMarkers(text, path);
+  if (kind !== "single") {
+    if (markers.length > 0) {
+      throw problem(
+        "INVALID_SECTIONS",
+        text,
+        path,
+        markers[0].start,
+        `this ${kind} file holds a "-- migrate:${
+          markers[0].direction
+        }" marker, which only single-file migrations use. Remove it, or merge the up and ` +
+          "down files into one <version>_<name>.sql.",
+      );
+    }
+    const script = { path, sql: text, line: 1, column: 1 };
+    const noTransaction = readDirectives(script);
+    return checked(kind === "up" ? { up: script, noTransaction } : { down: script, noTransaction });
+  }
+  return checked(parseSections(text, path, markers));
+}
+
+/** A `-- migrate:up` or `-- migrate:down` line. */
+interface Marker {
+  direction: "up" | "down";
+  /** Offset of the marker line. */
+  start: number;
+  /** Offset of the line after it. */
+  next: number;
+  noTransaction: boolean;
+}
+
+function findMarkers(text: string, path: string): Marker[] {
+  const markers: Marker[] = [];
+  for (const match of text.matchAll(MARKER_LINE)) {
+    const direction = match[1];
+    if (direction !== "up" && direction !== "down") {
+      throw problem(
+        "INVALID_SECTIONS",
+        text,
+        path,
+        match.index,
+        `unknown section marker "-- migrate:${direction}". ` +
+          'Use "-- migrate:up" or "-- migrate:down".',
+      );
+    }
+    let noTransaction = false;
+    for (const option of match[2].trim().split(/\s+/).filter((o) => o !== "")) {
+      if (option === "transaction:false") noTransaction = true;
+      else if (option !== "transaction:true") {
+        throw problem(
+          "INVALID_DIRECTIVE",
+          text,
+          path,
+          match.index,
+          `unknown option "${option}" on the "-- migrate:${direction}" line. ` +
+            "The only option is transaction:false (or write -- tide:no-transaction).",
+        );
+      }
+    }
+    const end = match.index + match[0].length;
+    const next = text.startsWith("\r\n", end) ? end + 2 : end < text.length ? end + 1 : end;
+    markers.push({ direction, start: match.index, next, noTransaction });
+  }
+  return markers;
+}
+
+function parseSections(text: string, path: string, markers: Marker[]): ParsedMigrationFile {
+  const up = checkMarkerOrder(text, path, markers);
+  const preamble = { path, sql: text.slice(0, up.start), line: 1, column: 1 };
+  const code = firstCode(preamble.sql);
+  if (code !== undefined) {
+    throw problem(
+      "INVALID_SECTIONS",
+      text,
+      path,
+      code,
+      'SQL before "-- migrate:up" belongs to no section. Move it below the "-- migrate:up" line.',
+    );
+  }
+  const result: ParsedMigrationFile = { noTransaction: readDirectives(preamble) };
+  for (const [index, marker] of markers.entries()) {
+    const end = markers[index + 1]?.start ?? text.length;
+    const { line, column } = positionAt(text, marker.next);
+    const script = { path, sql: text.slice(marker.next, end), line, column };
+    result[marker.direction] = script;
+    if (readDirectives(script) || marker.noTransaction) result.noTransaction = true;
+  }
+  return result;
+}
+
+/** Checks there is one up marker, at most one down marker, up first; returns the up marker. */
+function checkMarkerOrder(text: string, path: string, markers: Marker[]): Marker {
+  const fail = (offset: number, why: string) =>
+    problem("INVALID_SECTIONS", text, path, offset, why);
+  const up = markers.find((marker) => marker.direction === "up");
+  if (up === undefined) {
+    throw fail(
+      0,
+      'no "-- migrate:up" line. Put "-- migrate:up" on its own line before the up SQL ' +
+        '(and "-- migrate:down" before the down SQL), or rename the file to ' +
+        "<version>_<name>.up.sql.",
+    );
+  }
+  for (const [index, marker] of markers.entries()) {
+    if (markers.slice(0, index).some((earlier) => earlier.direction === marker.direction)) {
+      throw fail(
+        marker.start,
+        `"-- migrate:${marker.direction}" appears a second time. Keep one up section and at ` +
+          "most one down section.",
+      );
+    }
+  }
+  if (markers[0].direction === "down") {
+    throw fail(
+      markers[0].start,
+      'the "-- migrate:down" section comes before "-- migrate:up". Move the up section first.',
+    );
+  }
+  return up;
+}
+
+/**
+ * Reads `-- tide:` directives of a script: they must come before its first SQL. Returns whether
+ * `-- tide:no-transaction` was found.
+ */
+function readDirectives(script: MigrationScript): boolean {
+  const code = firstCode(script.sql) ?? script.sql.length;
+  let noTransaction = false;
+  for (const match of script.sql.matchAll(DIRECTIVE_LINE)) {
+    const fail = (why: string) => {
+      const at = positionAt(script.sql, match.index, script);
+      return new MigrationError(
+        "INVALID_DIRECTIVE",
+        `Cannot read ${script.path}:${at.line}:${at.column}: ${why}`,
+        { file: script.path, ...at },
+      );
+    };
+    if (match[1] !== "no-transaction") {
+      throw fail(
+        `unknown directive "-- tide:${match[1]}". The only directive is "-- tide:no-transaction".`,
+      );
+    }
+    if (match.index > code) {
+      throw fail(
+        `"-- tide:no-transaction" comes after SQL, where it has no effect. ` +
+          `Move it to the comments at the top of the ${script.line === 1 ? "file" : "section"}.`,
+      );
+    }
+    noTransaction = true;
+  }
+  return noTransaction;
+}
+
+/** Checks what the loader needs: a non-empty up, a real down or none, valid templates. */
+function checked(file: ParsedMigrationFile): ParsedMigrationFile {
+  if (file.up !== undefined) {
+    if (firstCode(file.up.sql) === undefined) {
+      const { path, line, column } = file.up;
+      throw new MigrationError(
+        "EMPTY_UP",
+        `Cannot read ${path}:${line}:${column}: the up ${
+          line === 1 ? "file" : "section"
+        } holds no SQL, only comments or whitespace. ` +
+          "Write the change there, or delete the migration.",
+        { file: path, line, column },
+      );
+    }
+    renderScript(file.up, {});
+  }
+  if (file.down !== undefined) {
+    if (firstCode(file.down.sql) === undefined) {
+      return { up: file.up, noTransaction: file.noTransaction };
+    }
+    renderScript(file.down, {});
+  }
+  return file;
+}
+
+/**
+ * Offset of the first character of SQL that is not whitespace, a comment or an empty statement
+ * (`;`), if any. Scans only the leading part: loading hundreds of files must stay fast.
+ */
+function firstCode(sql: string): number | undefined {
+  let offset = 0;
+  while (offset < sql.length) {
+    if (/[\s;]/.test(sql[offset])) offset++;
+    else if (sql.startsWith("--", offset)) offset = endOfLineComment(sql, offset);
+    else if (sql.startsWith("/*", offset)) offset = endOfBlockComment(sql, offset);
+    else return offset;
+  }
+  return undefined;
+}
+
+function endOfLineComment(sql: string, offset: number): number {
+  const end = sql.slice(offset).search(/[\r\n]/);
+  return end === -1 ? sql.length : offset + end;
+}
+
+/** Block comments nest in PostgreSQL. */
+function endOfBlockComment(sql: string, offset: number): number {
+  let depth = 0;
+  for (let i = offset; i < sql.length - 1; i++) {
+    if (sql.startsWith("/*", i)) {
+      depth++;
+      i++;
+    } else if (sql.startsWith("*/", i)) {
+      depth--;
+      i++;
+      if (depth === 0) return i + 1;
+    }
+  }
+  return sql.length;
+}
+
+function problem(
+  code: MigrationErrorCode,
+  text: string,
+  path: string,
+  offset: number,
+  why: string,
+): MigrationError {
+  const { line, column }: TextPosition = positionAt(text, offset);
+  return new MigrationError(code, `Cannot read ${path}:${line}:${column}: ${why}`, {
+    file: path,
+    line,
+    column,
+  });
+}

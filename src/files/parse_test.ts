@@ -1,0 +1,198 @@
+import assert from "node:assert/strict";
+import { thrown } from "../_test_support/thrown.ts";
+import type { MigrationErrorCode } from "../errors.ts";
+import { parseFileName, parseMigration } from "./parse.ts";
+
+Deno.test("parseFileName() reads every supported file name format", () => {
+  const cases: [string, ReturnType<typeof parseFileName>][] = [
+    ["001_create_users.up.sql", { version: "001", name: "create_users", kind: "up" }],
+    ["001_create_users.down.sql", { version: "001", name: "create_users", kind: "down" }],
+    ["20260121093000_add_index.sql", {
+      version: "20260121093000",
+      name: "add_index",
+      kind: "single",
+    }],
+    ["V1__init.sql", { version: "1", name: "init", kind: "up" }],
+    ["U1__init.sql", { version: "1", name: "init", kind: "down" }],
+    ["V1_2__add_email.sql", { version: "1_2", name: "add_email", kind: "up" }],
+    ["V1.10__more.sql", { version: "1.10", name: "more", kind: "up" }],
+    ["002_a.b.sql", { version: "002", name: "a.b", kind: "single" }],
+  ];
+  for (const [fileName, expected] of cases) {
+    assert.deepEqual(parseFileName(fileName), expected, fileName);
+  }
+});
+
+Deno.test("parseFileName() skips files that are not migrations", () => {
+  for (const fileName of ["README.md", "001_init.sql.bak", "_helpers.sql", ".001_x.sql", "notes"]) {
+    assert.equal(parseFileName(fileName), undefined, fileName);
+  }
+});
+
+Deno.test("parseFileName() rejects .sql files whose name is not a migration name", () => {
+  for (
+    const fileName of [
+      "init.sql",
+      "001.sql",
+      "001-init.sql",
+      "V1_init.sql",
+      "Vx__a.sql",
+      "001_x.SQL",
+    ]
+  ) {
+    const error = thrown(() => parseFileName(fileName, `db/${fileName}`));
+    assert.equal(error.code, "INVALID_FILE_NAME", fileName);
+    assert.equal(error.file, `db/${fileName}`);
+    assert.ok(error.message.startsWith(`Cannot read db/${fileName}: `), error.message);
+  }
+});
+
+Deno.test("parseFileName() says Flyway repeatable migrations are not supported", () => {
+  const error = thrown(() => parseFileName("R__views.sql"));
+  assert.equal(error.code, "INVALID_FILE_NAME");
+  assert.match(error.message, /repeatable migrations \(R__\) are not supported/);
+});
+
+Deno.test("parseMigration() reads both sections of a single file with their positions", () => {
+  const text =
+    "-- Users.\n-- migrate:up\nCREATE TABLE users ();\n\n-- migrate:down\r\nDROP TABLE users;\n";
+  const file = parseMigration(text, "m/001_users.sql", "single");
+  assert.deepEqual(file.up, {
+    path: "m/001_users.sql",
+    sql: "CREATE TABLE users ();\n\n",
+    line: 3,
+    column: 1,
+  });
+  assert.deepEqual(file.down, {
+    path: "m/001_users.sql",
+    sql: "DROP TABLE users;\n",
+    line: 6,
+    column: 1,
+  });
+  assert.equal(file.noTransaction, false);
+});
+
+Deno.test("parseMigration() reads an up file whole, starting at line 1", () => {
+  const text = "-- tide:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (x);\n";
+  const file = parseMigration(text, "002_i.up.sql", "up");
+  assert.deepEqual(file.up, { path: "002_i.up.sql", sql: text, line: 1, column: 1 });
+  assert.equal(file.down, undefined);
+  assert.equal(file.noTransaction, true);
+});
+
+Deno.test("parseMigration() finds no-transaction in directives and dbmate marker options", () => {
+  const cases: [string, boolean][] = [
+    ["-- tide:no-transaction\n-- migrate:up\nSELECT 1;", true],
+    ["-- migrate:up\n-- tide:no-transaction\nSELECT 1;", true],
+    ["-- migrate:up transaction:false\nSELECT 1;", true],
+    ["-- migrate:up transaction:true\nSELECT 1;", false],
+    ["-- migrate:up\nSELECT 1;\n-- migrate:down\n--tide:no-transaction\nSELECT 2;", true],
+    ["-- migrate:up\nSELECT 1;\n-- migrate:down transaction:false\nSELECT 2;", true],
+    ["-- migrate:up\nSELECT '-- tide:no-transaction';", false],
+  ];
+  for (const [text, noTransaction] of cases) {
+    assert.equal(parseMigration(text, "001_x.sql", "single").noTransaction, noTransaction, text);
+  }
+});
+
+Deno.test("parseMigration() leaves out a down that is missing, empty or only comments", () => {
+  for (
+    const text of [
+      "-- migrate:up\nSELECT 1;",
+      "-- migrate:up\nSELECT 1;\n-- migrate:down",
+      "-- migrate:up\nSELECT 1;\n-- migrate:down\n-- nothing to undo\n",
+    ]
+  ) {
+    assert.equal(parseMigration(text, "001_x.sql", "single").down, undefined, text);
+  }
+  assert.equal(parseMigration("  \n-- none\n", "001_x.down.sql", "down").down, undefined);
+});
+
+Deno.test("parseMigration() rejects broken files with the code and position of the problem", () => {
+  const cases: [string, MigrationErrorCode, number, number, RegExp][] = [
+    ["CREATE TABLE t ();\n", "INVALID_SECTIONS", 1, 1, /no "-- migrate:up" line/],
+    [
+      "-- migrate:down\nDROP TABLE t;\n-- migrate:up\nCREATE TABLE t ();",
+      "INVALID_SECTIONS",
+      1,
+      1,
+      /comes before/,
+    ],
+    ["-- migrate:up\nSELECT 1;\n-- migrate:up\nSELECT 2;", "INVALID_SECTIONS", 3, 1, /second time/],
+    [
+      "-- migrate:up\nA;\n-- migrate:down\nB;\n-- migrate:down\nC;",
+      "INVALID_SECTIONS",
+      5,
+      1,
+      /second time/,
+    ],
+    [
+      "-- intro\n  SET x = 1;\n-- migrate:up\nSELECT 1;",
+      "INVALID_SECTIONS",
+      2,
+      3,
+      /belongs to no section/,
+    ],
+    ["-- migrate:sideways\nSELECT 1;", "INVALID_SECTIONS", 1, 1, /unknown section marker/],
+    ["-- migrate:up transaction:maybe\nSELECT 1;", "INVALID_DIRECTIVE", 1, 1, /unknown option/],
+    [
+      "-- tide:notransaction\n-- migrate:up\nSELECT 1;",
+      "INVALID_DIRECTIVE",
+      1,
+      1,
+      /unknown directive/,
+    ],
+    [
+      "-- migrate:up\nSELECT 1;\n-- tide:no-transaction\n",
+      "INVALID_DIRECTIVE",
+      3,
+      1,
+      /comes after SQL/,
+    ],
+    [
+      "-- migrate:up\n-- just a comment\n\n-- migrate:down\nSELECT 1;",
+      "EMPTY_UP",
+      2,
+      1,
+      /holds no SQL/,
+    ],
+    ["-- migrate:up\nSELECT * FROM {{tabels.x}};", "UNKNOWN_TEMPLATE", 2, 15, /unknown template/],
+  ];
+  for (const [text, code, line, column, message] of cases) {
+    const error = thrown(() => parseMigration(text, "m/001_x.sql", "single"));
+    assert.deepEqual([error.code, error.file, error.line, error.column], [
+      code,
+      "m/001_x.sql",
+      line,
+      column,
+    ], text);
+    assert.ok(
+      error.message.includes(` m/001_x.sql:${line}:${column}: `),
+      error.message,
+    );
+    assert.match(error.message, message);
+  }
+});
+
+Deno.test("parseMigration() rejects section markers in an up or down file", () => {
+  const error = thrown(() =>
+    parseMigration("SELECT 1;\n-- migrate:down\nSELECT 2;", "001_x.up.sql", "up")
+  );
+  assert.equal(error.code, "INVALID_SECTIONS");
+  assert.equal(error.line, 2);
+});
+
+Deno.test("parseMigration() rejects an up file holding only comments", () => {
+  const error = thrown(() => parseMigration("-- TODO\n/* later */\n", "001_x.up.sql", "up"));
+  assert.equal(error.code, "EMPTY_UP");
+  assert.equal(error.line, 1);
+});
+
+Deno.test("parseMigration() sees through nested comments and empty statements to find SQL", () => {
+  for (const text of ["/* a /* nested */ still comment */ ;\n", ";;\n-- x", "/* unterminated"]) {
+    assert.equal(thrown(() => parseMigration(text, "001_x.up.sql", "up")).code, "EMPTY_UP", text);
+  }
+  for (const text of ["/* a /* b */ c */ SELECT 1;", "-- c\n;SELECT 1", "/**/SELECT 1"]) {
+    assert.equal(parseMigration(text, "001_x.up.sql", "up").up?.sql, text, text);
+  }
+});
