@@ -3,7 +3,8 @@
  * (with a {@linkcode MigrationErrorCode}) and its kinds {@linkcode ScriptError} and
  * {@linkcode MigrationSourceError}, the server's {@linkcode SqlError}, and the CLI's
  * {@linkcode UsageError}. Every message says what was being done, where (file:line:column when
- * a file is involved and the position is known), what went wrong and the way out.
+ * a file is involved and the position is known), what went wrong and the way out. Longer than
+ * most files on purpose: one home for every error class and code.
  *
  * @module
  */

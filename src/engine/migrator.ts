@@ -4,33 +4,14 @@
  *
  * @module
  */
-import { errorMessage, MigrationError, ScriptError } from "../errors.ts";
-import {
-  type AppliedMigration,
-  type Bookkeeping,
-  DEFAULT_LEDGER_LOCATION,
-  Ledger,
-  type LogEntry,
-} from "./ledger.ts";
+import { MigrationError } from "../errors.ts";
+import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import {
-  type DownStep,
-  planDown,
-  type PlanInput,
-  type PlanStep,
-  planUp,
-  type UpStep,
-} from "./plan.ts";
-import { runScript } from "./run_script.ts";
-import { transactionEnvelope } from "./transaction_envelope.ts";
+import { planDown, type PlanInput, type PlanStep, planUp } from "./plan.ts";
 import { appliedBy } from "./actor.ts";
-import {
-  DEFAULT_LOCK_RETRIES,
-  DEFAULT_TIMEOUTS,
-  retryLockTimeouts,
-  timeoutsSql,
-} from "./timeouts.ts";
+import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
+import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
 import { compareVersions } from "../files/version.ts";
 import type {
   DownOptions,
@@ -143,11 +124,10 @@ export class Migrator {
       const actor = await this.#whoAmI();
       for (const migration of chosen) {
         await this.#options.driver.transaction(async (tx) => {
-          const row = this.#appliedRow(migration, 0, actor);
           await this.#ledger.recordApplied(
             tx,
-            row,
-            this.#logEntry(migration, "baseline", 0, actor),
+            { ...appliedFields(migration, actor), executionTimeMs: 0 },
+            { ...logFields(migration, "baseline", actor), durationMs: 0 },
           );
         });
       }
@@ -172,14 +152,14 @@ export class Migrator {
       for (const row of applied) {
         const migration = byVersion.get(row.version);
         if (!migration || row.status !== "applied") continue;
-        const stored = this.#appliedRow(migration, row.executionTimeMs, row.appliedBy);
+        const stored = appliedFields(migration, row.appliedBy);
         if (
           row.checksum === stored.checksum && row.downSql === stored.downSql &&
           row.checksumAlgorithm === CHECKSUM_ALGORITHM
         ) continue;
         await this.#options.driver.transaction(async (tx) => {
           await this.#ledger.rechecksum(tx, row.version, stored);
-          await this.#ledger.log(tx, this.#logEntry(migration, "repair", 0, actor));
+          await this.#ledger.log(tx, { ...logFields(migration, "repair", actor), durationMs: 0 });
         });
         rechecksummed.push(row.version);
       }
@@ -240,135 +220,18 @@ export class Migrator {
     for (const step of steps) {
       this.#options.onProgress?.({ type: "start", step });
       const started = performance.now();
-      if (step.direction === "up") await this.#applyUp(step, actor);
-      else await this.#applyDown(step, actor);
+      await runStep({
+        ...this.#options,
+        ledger: this.#ledger,
+        actor,
+        onRetry: (attempt, delayMs) =>
+          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+      }, step);
       const durationMs = performance.now() - started;
       this.#options.onProgress?.({ type: "done", step, durationMs });
       results.push({ ...this.#dryStep(step), durationMs });
     }
     return results;
-  }
-
-  // The bookkeeping times itself: the 0 ms durations below are not written.
-  async #applyUp(step: UpStep, actor: string): Promise<void> {
-    const { migration } = step;
-    const bookkeeping = this.#ledger.appliedBookkeeping(
-      this.#appliedRow(migration, 0, actor),
-      this.#logEntry(migration, "up", 0, actor),
-    );
-    await this.#execute(step, migration, "up", actor, bookkeeping);
-  }
-
-  async #applyDown(step: DownStep, actor: string): Promise<void> {
-    const migration = downMigration(step);
-    const entry = this.#logEntry(migration, "down", 0, actor);
-    const bookkeeping = this.#ledger.rolledBackBookkeeping(step.version, entry);
-    await this.#execute(step, migration, "down", actor, bookkeeping);
-  }
-
-  /**
-   * Runs one script and its bookkeeping. In a transaction, both go in one message (see
-   * `transactionEnvelope`). Outside one, statement by statement, then the bookkeeping. A failure
-   * is logged.
-   */
-  async #execute(
-    step: PlanStep,
-    migration: Migration,
-    direction: "up" | "down",
-    actor: string,
-    bookkeeping: Bookkeeping,
-  ): Promise<void> {
-    const { driver, schema } = this.#options;
-    const started = performance.now();
-    const noTransaction = migration.noTransaction;
-    const timed = this.#options.lockTimeoutMs > 0 || this.#options.statementTimeoutMs > 0;
-    const timeouts = timed ? timeoutsSql(this.#options, !noTransaction) : "";
-    const attempt = async () => {
-      if (noTransaction) {
-        if (timed) await driver.exec(timeouts);
-        await runScript(driver, migration, direction, { schema });
-        await bookkeeping.run(driver, performance.now() - started);
-        return;
-      }
-      const envelope = transactionEnvelope({ timeouts, bookkeeping: bookkeeping.sql });
-      try {
-        await runScript(driver, migration, direction, { schema, envelope });
-      } catch (error) {
-        await driver.exec("ROLLBACK").catch(() => {});
-        throw error;
-      }
-    };
-    try {
-      await retryLockTimeouts(attempt, {
-        retries: this.#options.lockRetries,
-        lockTimeoutMs: this.#options.lockTimeoutMs,
-        canRetry: (error) => !noTransaction || statementsDone(error) === 0,
-        onRetry: (attempt, delayMs) =>
-          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
-      });
-    } catch (error) {
-      // Bookkeeping must not hide the migration's own error (the connection may be gone).
-      await this.#recordFailure(migration, direction, noTransaction, actor, started, error)
-        .catch(() => {});
-      throw error;
-    } finally {
-      if (noTransaction && timed) await driver.exec("RESET lock_timeout; RESET statement_timeout");
-    }
-  }
-
-  async #recordFailure(
-    migration: Migration,
-    direction: "up" | "down",
-    noTransaction: boolean,
-    actor: string,
-    started: number,
-    error: unknown,
-  ): Promise<void> {
-    const bookkeeping = this.#ledger.failedBookkeeping({
-      row: this.#appliedRow(migration, 0, actor),
-      entry: this.#logEntry(migration, direction, 0, actor),
-      error: errorMessage(error),
-      // A no-transaction script that ran some statements is dirty, up or down: its row says so,
-      // and later runs stop until the user says how it was resolved.
-      dirty: noTransaction && (statementsDone(error) ?? 0) > 0,
-    });
-    await bookkeeping.run(this.#options.driver, performance.now() - started);
-  }
-
-  #appliedRow(
-    migration: Migration,
-    executionTimeMs: number,
-    actor: string,
-  ): Omit<AppliedMigration, "appliedAt"> {
-    return {
-      version: migration.version,
-      name: migration.name,
-      checksum: migration.checksum,
-      checksumAlgorithm: CHECKSUM_ALGORITHM,
-      status: "applied",
-      executionTimeMs,
-      appliedBy: actor,
-      downSql: migration.down?.sql ?? null,
-      downNoTransaction: migration.noTransaction,
-      error: null,
-    };
-  }
-
-  #logEntry(
-    migration: Migration,
-    action: LogEntry["action"],
-    durationMs: number,
-    actor: string,
-  ): Omit<LogEntry, "id" | "startedAt"> {
-    return {
-      version: migration.version,
-      name: migration.name,
-      action,
-      outcome: "success",
-      error: null,
-      durationMs,
-      performedBy: actor,
-    };
   }
 
   #dryStep(step: PlanStep): StepResult {
@@ -389,26 +252,7 @@ export class Migrator {
   }
 }
 
-/** Statements of a no-transaction script that ran before it failed, when the error says. */
-function statementsDone(error: unknown): number | undefined {
-  return error instanceof ScriptError ? error.statementsDone : undefined;
-}
-
 /** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */
 function withoutUndefined<T extends object>(options: T): T {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
-}
-
-/** The migration a down step runs: its file, or the SQL stored when it was applied. */
-function downMigration(step: DownStep): Migration {
-  if (step.migration?.down) return step.migration;
-  const path = `${step.version}_${step.name} (down SQL stored in the tracking table)`;
-  return {
-    version: step.version,
-    name: step.name,
-    up: { path, sql: "", line: 1, column: 1 },
-    down: { path, sql: step.storedDownSql ?? "", line: 1, column: 1 },
-    noTransaction: step.storedNoTransaction,
-    checksum: "",
-  };
 }
