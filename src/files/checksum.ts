@@ -12,9 +12,10 @@ import { createHash } from "node:crypto";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalizeForChecksum } from "./checksum.ts";
  *
- * normalizeForChecksum("\uFEFFSELECT 1;\r\nSELECT 2;\r"); // "SELECT 1;\nSELECT 2;\n"
+ * assert.equal(normalizeForChecksum("\uFEFFSELECT 1;\r\nSELECT 2;\r"), "SELECT 1;\nSELECT 2;\n");
  * ```
  */
 export function normalizeForChecksum(text: string): string {
@@ -28,10 +29,12 @@ export function normalizeForChecksum(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { checksumText } from "./checksum.ts";
  *
  * const sum = checksumText("CREATE TABLE t (id int);\n");
- * console.log(sum.length); // 64
+ * assert.match(sum, /^[0-9a-f]{64}$/);
+ * assert.equal(checksumText("CREATE TABLE t (id int);\r\n"), sum); // line endings do not count
  * ```
  */
 export function checksumText(text: string): string {

@@ -42,12 +42,19 @@ interface ReadFile {
  * {@linkcode MigrationSourceError} listing every problem in the files.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { loadMigrations } from "./load.ts";
  *
- * for (const migration of await loadMigrations("migrations")) {
- *   console.log(migration.version, migration.name, migration.up.path);
- * }
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "CREATE TABLE users (id int);\n");
+ * await Deno.writeTextFile(`${dir}/001_users.down.sql`, "DROP TABLE users;\n");
+ * await Deno.writeTextFile(`${dir}/_notes.sql`, "-- skipped: starts with _\n");
+ *
+ * const [users, ...rest] = await loadMigrations(dir);
+ * assert.deepEqual([users.version, users.name, rest.length], ["001", "users", 0]);
+ * assert.equal(users.down?.sql, "DROP TABLE users;\n");
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
@@ -93,11 +100,14 @@ async function listSqlFiles(dir: string): Promise<string[]> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseMigrationFiles } from "./load.ts";
  *
  * const bytes = new TextEncoder().encode("CREATE TABLE t ();\n");
  * const [migration] = await parseMigrationFiles([{ path: "db/001_t.up.sql", bytes }]);
- * console.log(migration.version, migration.down); // "001" undefined
+ * assert.equal(migration.version, "001");
+ * assert.equal(migration.up.path, "db/001_t.up.sql");
+ * assert.equal(migration.down, undefined);
  * ```
  */
 export function parseMigrationFiles(files: readonly MigrationFileInput[]): Promise<Migration[]> {

@@ -59,11 +59,16 @@ const FORMATS = "<version>_<name>.up.sql and <version>_<name>.down.sql, " +
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseFileName } from "./parse.ts";
  *
- * parseFileName("003_add_users.up.sql"); // { version: "003", name: "add_users", kind: "up" }
- * parseFileName("V1_2__seed.sql"); // { version: "1_2", name: "seed", kind: "up" }
- * parseFileName("README.md"); // undefined
+ * assert.deepEqual(parseFileName("003_add_users.up.sql"), {
+ *   version: "003",
+ *   name: "add_users",
+ *   kind: "up",
+ * });
+ * assert.deepEqual(parseFileName("V1_2__seed.sql"), { version: "1_2", name: "seed", kind: "up" });
+ * assert.equal(parseFileName("README.md"), undefined);
  * ```
  */
 export function parseFileName(
@@ -105,12 +110,14 @@ export function parseFileName(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseMigration } from "./parse.ts";
  *
  * const text = "-- migrate:up\nCREATE TABLE t ();\n-- migrate:down\nDROP TABLE t;\n";
  * const file = parseMigration(text, "001_t.sql", "single");
- * file.up?.sql; // "CREATE TABLE t ();\n"
- * file.down?.line; // 4
+ * assert.equal(file.up?.sql, "CREATE TABLE t ();\n");
+ * assert.equal(file.down?.line, 4);
+ * assert.equal(file.noTransaction, false);
  * ```
  */
 export function parseMigration(

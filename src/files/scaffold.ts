@@ -27,9 +27,10 @@ export interface CreatedMigration {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { sanitizeName } from "./scaffold.ts";
  *
- * sanitizeName("Add Users' e-mail!"); // "add_users_e_mail"
+ * assert.equal(sanitizeName("Add Users' e-mail!"), "add_users_e_mail");
  * ```
  */
 export function sanitizeName(name: string): string {
@@ -43,10 +44,12 @@ export function sanitizeName(name: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { nextVersion } from "./scaffold.ts";
  *
- * nextVersion(["001", "002"]); // "003"
- * nextVersion(["20260101120000"], new Date("2026-02-03T04:05:06Z")); // "20260203040506"
+ * assert.equal(nextVersion(["001", "002"]), "003");
+ * const now = new Date("2026-02-03T04:05:06Z");
+ * assert.equal(nextVersion(["20260101120000"], now), "20260203040506");
  * ```
  */
 export function nextVersion(versions: readonly string[], now: Date = new Date()): string {
@@ -101,9 +104,20 @@ function safeParse(fileName: string) {
  * `-- migrate:down`, or Flyway's `V`/`U` files.
  *
  * @example
- * ```ts ignore
- * const { files } = await createMigration("migrations", "add users");
- * // files: ["migrations/010_add_users.up.sql", "migrations/010_add_users.down.sql"]
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { createMigration } from "./scaffold.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(join(dir, "009_init.up.sql"), "CREATE TABLE t ();\n");
+ * const { version, files } = await createMigration(dir, "add users");
+ * assert.equal(version, "010");
+ * assert.deepEqual(files, [
+ *   join(dir, "010_add_users.up.sql"),
+ *   join(dir, "010_add_users.down.sql"),
+ * ]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function createMigration(

@@ -56,12 +56,15 @@ const MAX_IDENTIFIER_BYTES = 63;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderScript } from "./templates.ts";
  *
- * const script = { path: "001_init.sql", sql: "CREATE TABLE {{tables.users}} ();", line: 2, column: 1 };
+ * const sql = "CREATE TABLE {{tables.users}} ();";
+ * const script = { path: "001_init.sql", sql, line: 2, column: 1 };
  * const rendered = renderScript(script, { schema: "tenant_a" });
- * console.log(rendered.text); // CREATE TABLE "tenant_a"."users" ();
- * rendered.sourceOffset(rendered.text.indexOf("()")); // offset of "()" in script.sql
+ * assert.equal(rendered.text, 'CREATE TABLE "tenant_a"."users" ();');
+ * // Positions in the rendered text map back to the file.
+ * assert.equal(rendered.sourceOffset(rendered.text.indexOf("()")), sql.indexOf("()"));
  * ```
  */
 export function renderScript(script: MigrationScript, options: TemplateOptions): RenderedSql {

@@ -13,11 +13,12 @@ const VERSION_PATTERN = /^\d+(?:[._]\d+)*$/;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { isValidVersion } from "./version.ts";
  *
- * isValidVersion("20260121093000"); // true
- * isValidVersion("1.2"); // true
- * isValidVersion("1.x"); // false
+ * assert.equal(isValidVersion("20260121093000"), true);
+ * assert.equal(isValidVersion("1.2"), true);
+ * assert.equal(isValidVersion("1.x"), false);
  * ```
  */
 export function isValidVersion(version: string): boolean {
@@ -59,10 +60,11 @@ function parseParts(version: string): bigint[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compareVersions } from "./version.ts";
  *
- * ["10", "9", "1.10", "1.9"].sort(compareVersions); // ["1.9", "1.10", "9", "10"]
- * compareVersions("001", "1"); // 0
+ * assert.deepEqual(["10", "9", "1.10", "1.9"].sort(compareVersions), ["1.9", "1.10", "9", "10"]);
+ * assert.equal(compareVersions("001", "1"), 0);
  * ```
  */
 export function compareVersions(a: string, b: string): number {
@@ -84,10 +86,11 @@ export function compareVersions(a: string, b: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { canonicalVersion } from "./version.ts";
  *
- * canonicalVersion("001"); // "1"
- * canonicalVersion("1_2_0"); // "1.2"
+ * assert.equal(canonicalVersion("001"), "1");
+ * assert.equal(canonicalVersion("1_2_0"), "1.2");
  * ```
  */
 export function canonicalVersion(version: string): string {
