@@ -117,12 +117,12 @@ export interface SqlErrorFields {
  *
  * @example
  * ```ts
- * import { SqlError } from "./errors.ts";
- *
  * import assert from "node:assert/strict";
+ * import { SqlError } from "./errors.ts";
  *
  * const error = new SqlError('relation "users" already exists', { sqlState: "42P07", position: 14 });
  * assert.equal(error.sqlState, "42P07");
+ * assert.equal(error.position, 14);
  * ```
  */
 export class SqlError extends Error {
@@ -170,9 +170,8 @@ export interface ServerErrorLike {
  *
  * @example
  * ```ts
- * import { sqlErrorFrom } from "./errors.ts";
- *
  * import assert from "node:assert/strict";
+ * import { sqlErrorFrom } from "./errors.ts";
  *
  * const error = sqlErrorFrom({ message: "syntax error", code: "42601", position: "8" });
  * assert.equal(error.position, 8);
@@ -201,7 +200,8 @@ export function sqlErrorFrom(error: ServerErrorLike): SqlError {
  * import { MigrationError, SqlError, sqlStateOf } from "./errors.ts";
  *
  * const cause = new SqlError("canceling statement due to lock timeout", { sqlState: "55P03" });
- * assert.equal(sqlStateOf(new MigrationError("SQL_ERROR", "Cannot apply ...", { cause })), "55P03");
+ * const error = new MigrationError("SQL_ERROR", "Cannot apply ...", { cause });
+ * assert.equal(sqlStateOf(error), "55P03");
  * assert.equal(sqlStateOf(new Error("no server involved")), undefined);
  * ```
  */
@@ -285,7 +285,9 @@ export class ScriptError extends MigrationError {
  *
  * const error = new MigrationSourceError([
  *   new MigrationError("EMPTY_UP", "Cannot read 001_a.up.sql:1:1: ...", { file: "001_a.up.sql" }),
- *   new MigrationError("DOWN_WITHOUT_UP", "Cannot load 002_b.down.sql: ...", { file: "002_b.down.sql" }),
+ *   new MigrationError("DOWN_WITHOUT_UP", "Cannot load 002_b.down.sql: ...", {
+ *     file: "002_b.down.sql",
+ *   }),
  * ]);
  * assert.equal(error.code, "EMPTY_UP");
  * assert.deepEqual(error.problems.map((p) => p.code), ["EMPTY_UP", "DOWN_WITHOUT_UP"]);

@@ -20,9 +20,11 @@ export interface TextPosition {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { offsetOfServerPosition } from "./position.ts";
  *
- * offsetOfServerPosition("SELECT '🐘', x", 13); // 13: the emoji is one character but two code units
+ * // The server counts characters from 1; the emoji is one character but two UTF-16 code units.
+ * assert.equal(offsetOfServerPosition("SELECT '🐘', x", 13), 13);
  * ```
  */
 export function offsetOfServerPosition(text: string, position: number): number {
@@ -40,10 +42,14 @@ export function offsetOfServerPosition(text: string, position: number): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { positionAt } from "./position.ts";
  *
- * positionAt("SELECT 1;\nSELEC 2;", 10); // { line: 2, column: 1 }
- * positionAt("SELECT 1;\nSELEC 2;", 10, { line: 5, column: 1 }); // { line: 6, column: 1 }
+ * assert.deepEqual(positionAt("SELECT 1;\nSELEC 2;", 10), { line: 2, column: 1 });
+ * assert.deepEqual(positionAt("SELECT 1;\nSELEC 2;", 10, { line: 5, column: 1 }), {
+ *   line: 6,
+ *   column: 1,
+ * });
  * ```
  */
 export function positionAt(

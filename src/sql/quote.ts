@@ -9,9 +9,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quoteIdentifier } from "./quote.ts";
  *
- * quoteIdentifier('my "odd" schema'); // '"my ""odd"" schema"'
+ * assert.equal(quoteIdentifier('my "odd" schema'), '"my ""odd"" schema"');
  * ```
  */
 export function quoteIdentifier(name: string): string {
@@ -25,10 +26,11 @@ export function quoteIdentifier(name: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quoteLiteral } from "./quote.ts";
  *
- * quoteLiteral("it's"); // "'it''s'"
- * quoteLiteral(null); // "NULL"
+ * assert.equal(quoteLiteral("it's"), "'it''s'");
+ * assert.equal(quoteLiteral(null), "NULL");
  * ```
  */
 export function quoteLiteral(value: string | number | boolean | Date | null): string {

@@ -23,10 +23,13 @@ const PASSWORD_PARAM = /((?:^|[?&\s])(?:password|pass|pwd|sslpassword)=)([^&\s'"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactUrl } from "./redact.ts";
  *
- * redactUrl("postgres://app:s3cret@db.example.com:5432/shop");
- * // "postgres://app:***@db.example.com:5432/shop"
+ * assert.equal(
+ *   redactUrl("postgres://app:s3cret@db.example.com:5432/shop"),
+ *   "postgres://app:***@db.example.com:5432/shop",
+ * );
  * ```
  */
 export function redactUrl(url: string): string {
@@ -50,10 +53,13 @@ export function redactUrl(url: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { redactSecrets } from "./redact.ts";
  *
- * redactSecrets("connect postgres://app:s3cret@db/shop failed", ["s3cret"]);
- * // "connect postgres://app:***@db/shop failed"
+ * assert.equal(
+ *   redactSecrets("connect postgres://app:s3cret@db/shop failed", ["s3cret"]),
+ *   "connect postgres://app:***@db/shop failed",
+ * );
  * ```
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {

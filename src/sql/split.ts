@@ -38,11 +38,14 @@ const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitStatements } from "./split.ts";
  *
- * splitStatements("CREATE TABLE t (x text DEFAULT ';');\n-- done\nSELECT $$;$$;");
- * // [{ text: "CREATE TABLE t (x text DEFAULT ';')", offset: 0 },
- * //  { text: "-- done\nSELECT $$;$$", offset: 37 }]
+ * const statements = splitStatements("CREATE TABLE t (x text DEFAULT ';');\n-- done\nSELECT $$;$$;");
+ * assert.deepEqual(statements.map((s) => [s.text, s.offset]), [
+ *   ["CREATE TABLE t (x text DEFAULT ';')", 0],
+ *   ["-- done\nSELECT $$;$$", 37],
+ * ]);
  * ```
  */
 export function splitStatements(sql: string): SqlStatement[] {
