@@ -36,11 +36,12 @@ const ACCEPTED = "postgres://, postgresql://, pglite://<directory> or memory://"
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { connect } from "./connect.ts";
  *
  * await using db = await connect("memory://");
  * const rows = await db.query<{ ok: boolean }>("select true as ok");
- * console.log(db.kind, rows[0].ok); // "pglite" true
+ * assert.deepEqual([db.kind, db.target, rows[0].ok], ["pglite", "memory://", true]);
  * ```
  */
 export async function connect(url?: string, options: ConnectOptions = {}): Promise<Driver> {
@@ -79,11 +80,13 @@ async function openPglite(dataDir: string, options: ConnectOptions): Promise<Dri
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveDatabaseUrl } from "./connect.ts";
  *
  * const env = new Map([["DATABASE_URL", "postgres://localhost/app"]]);
- * resolveDatabaseUrl(undefined, env); // "postgres://localhost/app"
- * resolveDatabaseUrl("memory://", env); // "memory://"
+ * assert.equal(resolveDatabaseUrl(undefined, env), "postgres://localhost/app");
+ * assert.equal(resolveDatabaseUrl("memory://", env), "memory://");
+ * assert.equal(resolveDatabaseUrl(undefined, new Map()), undefined); // the embedded default
  * ```
  */
 export function resolveDatabaseUrl(

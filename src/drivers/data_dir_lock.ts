@@ -18,10 +18,15 @@ export interface DataDirLock {
  * another tide process on this machine, and it releases the lock when it ends, even when killed.
  *
  * @example
- * ```ts ignore
- * const lock = await lockDataDir(".tide/pglite");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { lockDataDir } from "./data_dir_lock.ts";
+ *
+ * const dataDir = join(await Deno.makeTempDir(), "pglite");
+ * const lock = await lockDataDir(dataDir);
  * try {
- *   // open PGlite on .tide/pglite
+ *   assert.ok((await Deno.stat(`${dataDir}.lock`)).isFile); // open PGlite on dataDir here
  * } finally {
  *   lock.release();
  * }

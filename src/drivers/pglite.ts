@@ -35,12 +35,14 @@ export interface PgliteDriver extends Driver {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createPgliteDriver } from "./pglite.ts";
  *
  * await using db = await createPgliteDriver({ extensions: ["citext"] });
  * await db.exec("create extension citext; create table t (email citext)");
- * const rows = await db.query<{ n: number }>("select count(*)::int as n from t");
- * console.log(rows[0].n); // 0
+ * await db.exec("insert into t values ('Ada@Example.com')");
+ * const rows = await db.query("select * from t where email = $1", ["ada@example.com"]);
+ * assert.equal(rows.length, 1); // citext compares case-insensitively
  * ```
  */
 export async function createPgliteDriver(

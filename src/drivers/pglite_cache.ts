@@ -29,11 +29,20 @@ export interface BootPgliteOptions {
  * Starts an in-memory PGlite from a cached data directory, creating the cache entry on a miss.
  *
  * @example
- * ```ts ignore
- * await using db = await bootPglite({
- *   key: "migrated-abc123",
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bootPglite, type BootPgliteOptions } from "./pglite_cache.ts";
+ *
+ * const cacheDir = await Deno.makeTempDir();
+ * const options: BootPgliteOptions = {
+ *   cacheDir,
+ *   key: "with-table-t",
  *   prepare: (fresh) => fresh.exec("create table t (id int)"),
- * });
+ * };
+ * await (await bootPglite(options)).close(); // a miss: prepares a fresh database, then saves it
+ * await using db = await bootPglite(options); // a hit: loads the saved copy
+ * assert.deepEqual(await db.query("select count(*)::int as n from t"), [{ n: 0 }]);
+ * await Deno.remove(cacheDir, { recursive: true });
  * ```
  */
 export async function bootPglite(options: BootPgliteOptions = {}): Promise<PgliteDriver> {
@@ -60,8 +69,18 @@ export async function bootPglite(options: BootPgliteOptions = {}): Promise<Pglit
  * `~/.cache/tide` (`%LOCALAPPDATA%\tide` on Windows), else a temporary directory.
  *
  * @example
- * ```ts ignore
- * console.log(cacheDirectory()); // "/home/ada/.cache/tide"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cacheDirectory } from "./pglite_cache.ts";
+ *
+ * const saved = Deno.env.get("TIDE_CACHE_DIR");
+ * Deno.env.set("TIDE_CACHE_DIR", "/var/cache/ci/tide");
+ * try {
+ *   assert.equal(cacheDirectory(), "/var/cache/ci/tide");
+ * } finally {
+ *   if (saved === undefined) Deno.env.delete("TIDE_CACHE_DIR");
+ *   else Deno.env.set("TIDE_CACHE_DIR", saved);
+ * }
  * ```
  */
 export function cacheDirectory(): string {

@@ -63,9 +63,11 @@ const LOADERS: Readonly<Record<string, () => Promise<PgliteExtension>>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PGLITE_EXTENSIONS } from "./pglite_extensions.ts";
  *
- * console.log(PGLITE_EXTENSIONS.includes("citext")); // true
+ * assert.ok(PGLITE_EXTENSIONS.includes("citext"));
+ * assert.ok(!PGLITE_EXTENSIONS.includes("postgis"));
  * ```
  */
 export const PGLITE_EXTENSIONS: readonly string[] = Object.freeze([
@@ -86,10 +88,12 @@ const CREATE_EXTENSION =
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { extensionsIn } from "./pglite_extensions.ts";
  *
- * extensionsIn('CREATE EXTENSION IF NOT EXISTS "uuid-ossp"; create extension citext;');
- * // ["uuid-ossp", "citext"]
+ * const sql = 'CREATE EXTENSION IF NOT EXISTS "uuid-ossp"; create extension citext;\n' +
+ *   "-- create extension postgis;";
+ * assert.deepEqual(extensionsIn(sql), ["uuid-ossp", "citext"]);
  * ```
  */
 export function extensionsIn(sql: string): string[] {
@@ -104,14 +108,21 @@ export function extensionsIn(sql: string): string[] {
 
 /**
  * Imports the PGlite modules of `names` (and what they require), keyed as PGlite wants them.
- * Rejects with a `CONFIG_ERROR` {@linkcode MigrationError} naming any extension PGlite lacks.
+ * Rejects with an `UNSUPPORTED_EXTENSION` {@linkcode MigrationError} naming any extension PGlite
+ * lacks.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError } from "../errors.ts";
  * import { loadPgliteExtensions } from "./pglite_extensions.ts";
  *
  * const extensions = await loadPgliteExtensions(["citext", "uuid-ossp"]);
- * console.log(Object.keys(extensions)); // ["citext", "uuid_ossp"]
+ * assert.deepEqual(Object.keys(extensions), ["citext", "uuid_ossp"]);
+ * await assert.rejects(
+ *   loadPgliteExtensions(["postgis"]),
+ *   (error) => error instanceof MigrationError && error.code === "UNSUPPORTED_EXTENSION",
+ * );
  * ```
  */
 export async function loadPgliteExtensions(
