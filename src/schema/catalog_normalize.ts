@@ -15,10 +15,11 @@ export const UNQUALIFIED_VIEWDEF_SINCE = 160000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { unqualifySingleTableView } from "./catalog_normalize.ts";
  *
  * const old = " SELECT users.id\n   FROM app.users\n  WHERE users.id > 0;";
- * console.log(unqualifySingleTableView(old)); // " SELECT id\n   FROM app.users\n  WHERE id > 0;"
+ * assert.equal(unqualifySingleTableView(old), " SELECT id\n   FROM app.users\n  WHERE id > 0;");
  * ```
  */
 export function unqualifySingleTableView(definition: string): string {

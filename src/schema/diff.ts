@@ -39,6 +39,7 @@ const MAX_INLINE = 120;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diffSnapshots } from "./diff.ts";
  *
  * const column = (type: string) => ({
@@ -50,8 +51,9 @@ const MAX_INLINE = 120;
  * });
  * const before = { objects: [column("varchar(50)")], text: "" };
  * const after = { objects: [column("varchar(100)")], text: "" };
- * console.log(diffSnapshots(before, after)[0].description);
- * // column public.accounts.email: type varchar(50) -> varchar(100)
+ * assert.deepEqual(diffSnapshots(before, after).map((change) => change.description), [
+ *   "column public.accounts.email: type varchar(50) -> varchar(100)",
+ * ]);
  * ```
  */
 export function diffSnapshots(
@@ -68,10 +70,13 @@ export function diffSnapshots(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { diffObjects } from "./diff.ts";
  *
  * const f = { kind: "function" as const, name: "public.f()", definition: "", attributes: {} };
- * console.log(diffObjects([], [f])[0].description); // function public.f() added
+ * assert.deepEqual(diffObjects([], [f]).map((change) => change.description), [
+ *   "function public.f() added",
+ * ]);
  * ```
  */
 export function diffObjects(

@@ -74,11 +74,14 @@ export const FAMILY_NAMES = Object.keys(FAMILIES) as (keyof FamilyRows)[];
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FAMILY_NAMES, type FamilyRows, placeRows } from "./families.ts";
  *
  * const rows = Object.fromEntries(FAMILY_NAMES.map((name) => [name, []])) as unknown as FamilyRows;
  * rows.schemas.push({ name: "app", nspname: "app", root: "2615:16384", comment: null });
- * console.log(placeRows(rows, 180000)[0].object.definition); // CREATE SCHEMA app;
+ * const [placed] = placeRows(rows, 180000);
+ * assert.equal(placed.object.definition, "CREATE SCHEMA app;");
+ * assert.equal(placed.root, "2615:16384");
  * ```
  */
 export function placeRows(rows: FamilyRows, version: number): PlacedObject[] {

@@ -30,19 +30,24 @@ export interface SnapshotOptions extends Exclusions {
  * A failed read throws a `MigrationError` with code `SNAPSHOT_FAILED`.
  *
  * @example Snapshot a PGlite database
- * ```ts ignore
- * import { PGlite } from "@electric-sql/pglite";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
  * import { takeSnapshot } from "./snapshot.ts";
  *
- * const pg = await PGlite.create();
- * const db = {
- *   exec: (sql: string) => pg.exec(sql).then(() => {}),
- *   query: <T,>(sql: string, params?: readonly unknown[]) =>
- *     pg.query<T>(sql, params as unknown[]).then((r) => r.rows),
- * };
+ * await using db = await connect("memory://");
  * await db.exec("create table users (id int primary key, email text not null)");
- * console.log((await takeSnapshot(db)).text);
- * await pg.close();
+ * const snapshot = await takeSnapshot(db);
+ * assert.deepEqual(snapshot.objects.map((o) => `${o.kind} ${o.name}`), [
+ *   "schema public",
+ *   "table public.users",
+ *   "column public.users.id",
+ *   "column public.users.email",
+ *   "constraint public.users.users_pkey",
+ * ]);
+ * assert.match(snapshot.text, /^CREATE TABLE public\.users \(\n {4}id integer NOT NULL,$/m);
+ * const excluded = await takeSnapshot(db, { exclude: [{ schema: "public", table: "users" }] });
+ * assert.deepEqual(excluded.objects.map((o) => o.name), ["public"]);
  * ```
  */
 export async function takeSnapshot(

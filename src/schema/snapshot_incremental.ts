@@ -14,6 +14,32 @@
  * Its text is rendered only when asked for ({@linkcode snapshotOf}): verification needs it only
  * for a failure's text diff, and rendering every step's snapshot would cost.
  *
+ * @example Re-read only what a step changed
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { takeSnapshot } from "./snapshot.ts";
+ * import {
+ *   changeScope,
+ *   diffIncremental,
+ *   readIncremental,
+ *   rereadScope,
+ *   snapshotOf,
+ * } from "./snapshot_incremental.ts";
+ *
+ * await using db = await connect("memory://");
+ * await db.exec("create table t (id int)");
+ * const before = await readIncremental(db);
+ * await db.exec("alter table t add column name text");
+ * // The key of the changed table, as an event trigger reports it (pg_class is 1259).
+ * const [{ key }] = await db.query<{ key: string }>("select '1259:' || 't'::regclass::oid as key");
+ * const after = await rereadScope(db, before, changeScope(before, [key]));
+ * assert.deepEqual(diffIncremental(before, after).map((c) => c.description), [
+ *   "column public.t.name added",
+ * ]);
+ * assert.equal(snapshotOf(after).text, (await takeSnapshot(db)).text);
+ * ```
+ *
  * @module
  */
 
@@ -47,10 +73,7 @@ export interface IncrementalSnapshot {
 /**
  * Reads a whole snapshot that later changes can be merged into.
  *
- * @example
- * ```ts ignore
- * const before = await readIncremental(db, { excludeSchemas: ["tide_verify"] });
- * ```
+ * See the module example.
  */
 export async function readIncremental(
   db: Queryable,
@@ -66,10 +89,7 @@ export async function readIncremental(
  * result then equals a whole snapshot. With `reader`, a function made by
  * {@linkcode scopedReaderFunction}, one call replaces a query per family.
  *
- * @example
- * ```ts ignore
- * const after = await rereadScope(db, before, changeScope(before, ["2606:16421"]));
- * ```
+ * See the module example, and {@linkcode scopedReaderFunction}'s for `reader`.
  */
 export async function rereadScope(
   db: Queryable,
@@ -89,11 +109,7 @@ export async function rereadScope(
  * of everything under `roots`. The caller vouches that the rows were read for those roots (or a
  * subset of them, the rest being gone) and that nothing outside them changed since `base`.
  *
- * @example
- * ```ts ignore
- * const [{ rows }] = await db.query("SELECT tide_verify.read_scope('{16384}', '{}', '{}', '{}', '{}') AS rows");
- * const after = mergeScopedRows(before, ["1259:16384"], rows);
- * ```
+ * See {@linkcode scopedReaderFunction}'s example.
  */
 export function mergeScopedRows(
   base: IncrementalSnapshot,
@@ -118,10 +134,7 @@ function merge(
  * triggers report them) changed since `base`: each known object becomes the root it is read
  * with, and a table's partitions and children come along.
  *
- * @example
- * ```ts ignore
- * const roots = changeScope(before, ["2606:16421"]); // a dropped constraint: its table
- * ```
+ * See the module example.
  */
 export function changeScope(base: IncrementalSnapshot, keys: Iterable<string>): string[] {
   return scopeFor(base.placed, keys);
@@ -132,10 +145,7 @@ export function changeScope(base: IncrementalSnapshot, keys: Iterable<string>): 
  * a few steps, only the objects under the roots re-read in between are compared: everything
  * else is the same in both.
  *
- * @example
- * ```ts ignore
- * const changes = diffIncremental(before, await rereadScope(db, before, roots));
- * ```
+ * See the module example.
  */
 export function diffIncremental(
   before: IncrementalSnapshot,
@@ -153,10 +163,7 @@ export function diffIncremental(
  * The public snapshot of an incremental one, its text rendered: equal to what `takeSnapshot`
  * with the same exclusions returns.
  *
- * @example
- * ```ts ignore
- * console.log(snapshotOf(await readIncremental(db)).text);
- * ```
+ * See the module example.
  */
 export function snapshotOf(snapshot: IncrementalSnapshot): SchemaSnapshot {
   const objects = snapshot.placed.map((p) => p.object);
@@ -172,9 +179,24 @@ const ROOT_KINDS = Object.keys(ROOT_CLASS) as RootKind[];
  * that planning is most of a scoped snapshot's cost. Grants are not read.
  *
  * @example
- * ```ts ignore
- * await db.exec(scopedReaderFunction("tide_verify.read_scope"));
- * const after = await rereadScope(db, before, roots, "tide_verify.read_scope");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import * as incremental from "./snapshot_incremental.ts";
+ *
+ * const reader = "tide_verify.read_scope";
+ * await using db = await connect("memory://");
+ * await db.exec("create schema tide_verify; create table t (id int)");
+ * await db.exec(incremental.scopedReaderFunction(reader));
+ * const before = await incremental.readIncremental(db, { excludeSchemas: ["tide_verify"] });
+ * await db.exec("alter table t add column name text");
+ * const [{ oid }] = await db.query<{ oid: number }>("select 't'::regclass::oid as oid");
+ * const call = incremental.scopedReaderCall(reader, (kind) =>
+ *   kind === "relations" ? `'{${oid}}'` : "'{}'");
+ * const [{ rows }] = await db.query<{ rows: string }>(`select ${call} as rows`);
+ * const merged = incremental.mergeScopedRows(before, [`1259:${oid}`], rows);
+ * const reread = await incremental.rereadScope(db, before, [`1259:${oid}`], reader);
+ * assert.deepEqual(merged.placed, reread.placed); // the same rows, read in one call either way
  * ```
  */
 export function scopedReaderFunction(name: string): string {
@@ -199,10 +221,11 @@ END $reader$`;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scopedReaderCall } from "./snapshot_incremental.ts";
  *
- * console.log(scopedReaderCall("read_scope", (kind) => kind === "types" ? "'{10}'" : "'{}'"));
- * // read_scope('{}', '{}', '{10}', '{}', '{}')
+ * const call = scopedReaderCall("read_scope", (kind) => kind === "types" ? "'{10}'" : "'{}'");
+ * assert.equal(call, "read_scope('{}', '{}', '{10}', '{}', '{}')");
  * ```
  */
 export function scopedReaderCall(

@@ -23,9 +23,12 @@ export interface ScopeKeys {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scopeKeys } from "./snapshot_merge.ts";
  *
- * console.log(scopeKeys(["1259:16384", "1255:16390"]).oids.relations); // {16384}
+ * const keys = scopeKeys(["1259:16384", "1255:16390"]);
+ * assert.equal(keys.oids.relations, "{16384}");
+ * assert.equal(keys.oids.functions, "{16390}");
  * ```
  */
 export function scopeKeys(roots: Iterable<string>): ScopeKeys {
@@ -50,6 +53,7 @@ export function scopeKeys(roots: Iterable<string>): ScopeKeys {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { mergePlaced } from "./snapshot_merge.ts";
  *
  * const placed = (name: string, root: string) => ({
@@ -57,8 +61,10 @@ export function scopeKeys(roots: Iterable<string>): ScopeKeys {
  *   sortKey: ["public", 2, name, 0, ""],
  *   root,
  * });
- * const merged = mergePlaced([placed("public.a()", "1255:1")], [placed("public.b()", "1255:1")], new Set(["1255:1"]));
- * console.log(merged.map((p) => p.object.name)); // ["public.b()"]
+ * const base = [placed("public.a()", "1255:1"), placed("public.z()", "1255:2")];
+ * // What base held under root 1255:1 is replaced by what was re-read there.
+ * const merged = mergePlaced(base, [placed("public.b()", "1255:1")], new Set(["1255:1"]));
+ * assert.deepEqual(merged.map((p) => p.object.name), ["public.b()", "public.z()"]);
  * ```
  */
 export function mergePlaced(
@@ -85,6 +91,7 @@ export function mergePlaced(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rootIndex } from "./snapshot_merge.ts";
  *
  * const index = rootIndex([{
@@ -93,7 +100,7 @@ export function mergePlaced(
  *   root: "1259:10",
  *   self: "1259:11",
  * }]);
- * console.log(index.get("1259:11")); // 1259:10
+ * assert.equal(index.get("1259:11"), "1259:10");
  * ```
  */
 export function rootIndex(placed: readonly PlacedObject[]): Map<string, string> {
@@ -112,9 +119,10 @@ export function rootIndex(placed: readonly PlacedObject[]): Map<string, string> 
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { scopeFor } from "./snapshot_merge.ts";
  *
- * console.log(scopeFor([], ["1259:10"])); // ["1259:10"]
+ * assert.deepEqual(scopeFor([], ["1259:10"]), ["1259:10"]);
  * ```
  */
 export function scopeFor(placed: readonly PlacedObject[], keys: Iterable<string>): string[] {
@@ -154,11 +162,12 @@ export const MAX_LINEAGE = 8;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { lineage, rootsBetween } from "./snapshot_merge.ts";
  *
  * const full = lineage();
  * const merged = lineage(full, ["1259:10"]);
- * console.log(rootsBetween(full, merged)); // Set(1) { "1259:10" }
+ * assert.deepEqual(rootsBetween(full, merged), new Set(["1259:10"]));
  * ```
  */
 export function lineage(base?: Lineage, roots: Iterable<string> = []): Lineage {

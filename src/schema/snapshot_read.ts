@@ -3,6 +3,24 @@
  * under some roots), and what every read ends with: exclusions, order, complete tables. A
  * failed read throws `SNAPSHOT_FAILED`.
  *
+ * @example Read, then finish
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { MigrationError } from "../errors.ts";
+ * import { finishPlaced, readByQueries, readCatalog } from "./snapshot_read.ts";
+ *
+ * await using db = await connect("memory://");
+ * await db.exec("create schema app; create table app.t (id int)");
+ * const placed = await readByQueries(db, { grants: false });
+ * const finished = finishPlaced(placed, { excludeSchemas: ["public"] });
+ * assert.deepEqual(finished.map((p) => p.object.name), ["app", "app.t", "app.t.id"]);
+ * await assert.rejects(
+ *   readCatalog(db, "schemas", "SELECT nspnam FROM pg_catalog.pg_namespace"),
+ *   (error) => error instanceof MigrationError && error.code === "SNAPSHOT_FAILED",
+ * );
+ * ```
+ *
  * @module
  */
 
@@ -26,10 +44,7 @@ export interface Exclusions {
  * name comes back schema-qualified. With `keys`, only the families' rows under those roots; a
  * family without roots is not queried. Unsorted, nothing excluded yet.
  *
- * @example
- * ```ts ignore
- * const placed = await readByQueries(db, { grants: false });
- * ```
+ * See the module example.
  */
 export async function readByQueries(
   db: Queryable,
@@ -69,10 +84,7 @@ export async function readByQueries(
  * Runs one catalog query of a snapshot; a failure becomes a `SNAPSHOT_FAILED` error naming
  * `what` was being read.
  *
- * @example
- * ```ts ignore
- * const rows = await readCatalog(db, "schemas", "SELECT nspname FROM pg_catalog.pg_namespace");
- * ```
+ * See the module example.
  */
 export async function readCatalog<T extends Row>(
   db: Queryable,
@@ -97,10 +109,7 @@ export async function readCatalog<T extends Row>(
  * Leaves out the excluded objects, sorts the rest and completes each table's definition with
  * its columns and constraints (which must have been read with it).
  *
- * @example
- * ```ts ignore
- * const placed = finishPlaced(await readByQueries(db, { grants: false }), { excludeSchemas: ["x"] });
- * ```
+ * See the module example.
  */
 export function finishPlaced(placed: PlacedObject[], exclusions: Exclusions): PlacedObject[] {
   const tables = new Set((exclusions.exclude ?? []).map((e) => tableKey(e.schema, e.table)));

@@ -20,15 +20,13 @@ type Op = { type: " " | "-" | "+"; line: string };
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { textDiff } from "./text_diff.ts";
  *
- * console.log(textDiff("a\nb\n", "a\nc\n", { labels: ["down", "up"] }));
- * // --- down
- * // +++ up
- * // @@ -1,2 +1,2 @@
- * //  a
- * // -b
- * // +c
+ * assert.equal(
+ *   textDiff("a\nb\n", "a\nc\n", { labels: ["down", "up"] }),
+ *   "--- down\n+++ up\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n",
+ * );
  * ```
  */
 export function textDiff(before: string, after: string, options: TextDiffOptions = {}): string {
