@@ -41,8 +41,8 @@ const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
  * import assert from "node:assert/strict";
  * import { splitStatements } from "./split.ts";
  *
- * const statements = splitStatements("CREATE TABLE t (x text DEFAULT ';');\n-- done\nSELECT $$;$$;");
- * assert.deepEqual(statements.map((s) => [s.text, s.offset]), [
+ * const sql = "CREATE TABLE t (x text DEFAULT ';');\n-- done\nSELECT $$;$$;";
+ * assert.deepEqual(splitStatements(sql).map((s) => [s.text, s.offset]), [
  *   ["CREATE TABLE t (x text DEFAULT ';')", 0],
  *   ["-- done\nSELECT $$;$$", 37],
  * ]);
