@@ -120,7 +120,10 @@ export interface SqlErrorFields {
  * import assert from "node:assert/strict";
  * import { SqlError } from "./errors.ts";
  *
- * const error = new SqlError('relation "users" already exists', { sqlState: "42P07", position: 14 });
+ * const error = new SqlError('relation "users" already exists', {
+ *   sqlState: "42P07",
+ *   position: 14,
+ * });
  * assert.equal(error.sqlState, "42P07");
  * assert.equal(error.position, 14);
  * ```
