@@ -10,8 +10,13 @@ import type { Queryable } from "../drivers/driver.ts";
  * (`$GITHUB_ACTOR`, else `$USER`).
  *
  * @example
- * ```ts ignore
- * await appliedBy(driver); // "postgres (octocat)"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { appliedBy } from "./actor.ts";
+ *
+ * await using db = await connect("memory://");
+ * assert.equal(await appliedBy(db, "octocat"), "postgres (octocat)"); // PGlite's user is postgres
  * ```
  */
 export async function appliedBy(db: Queryable, actor?: string): Promise<string> {

@@ -105,10 +105,25 @@ const APPLIED_COLUMNS = rawSql(`version, name, checksum, checksum_algorithm AS "
  * Reads and writes the tracking and log tables of one module.
  *
  * @example
- * ```ts ignore
- * const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations", module: "" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { DEFAULT_LEDGER_LOCATION, Ledger } from "./ledger.ts";
+ * import { appliedFields, logFields } from "./step.ts";
+ *
+ * const up = { path: "001_init.up.sql", sql: "CREATE TABLE a ();", line: 1, column: 1 };
+ * const migration = { version: "001", name: "init", up, noTransaction: false, checksum: "c0ffee" };
+ * await using db = await connect("memory://");
+ * const ledger = new Ledger(db, DEFAULT_LEDGER_LOCATION);
+ * assert.deepEqual(await ledger.list(), []); // no tracking table yet: nothing applied
  * await ledger.ensure();
- * console.log(await ledger.list());
+ * await ledger.recordApplied(db, { ...appliedFields(migration, "ci"), executionTimeMs: 0 }, {
+ *   ...logFields(migration, "baseline", "ci"),
+ *   durationMs: 0,
+ * });
+ * const rows = await ledger.list();
+ * assert.deepEqual(rows.map((row) => [row.version, row.status]), [["001", "applied"]]);
+ * assert.deepEqual((await ledger.history()).map((entry) => entry.action), ["baseline"]);
  * ```
  */
 export class Ledger {

@@ -40,9 +40,8 @@ export interface LockHolder {
  *
  * @example
  * ```ts
- * import { lockKey } from "./lock.ts";
- *
  * import assert from "node:assert/strict";
+ * import { lockKey } from "./lock.ts";
  *
  * const key = lockKey("tide:public.tide_migrations");
  * assert.match(key, /^-?\d+$/);
@@ -63,7 +62,8 @@ export function lockKey(name: string): string {
  * import { migrationLockKey } from "./lock.ts";
  *
  * // Pinned: processes of every tide version must agree on it.
- * assert.equal(migrationLockKey({ schema: "public", table: "tide_migrations" }), "-108324886329666625");
+ * const key = migrationLockKey({ schema: "public", table: "tide_migrations" });
+ * assert.equal(key, "-108324886329666625");
  * ```
  */
 export function migrationLockKey(location: Pick<LedgerLocation, "schema" | "table">): string {
@@ -75,10 +75,19 @@ export function migrationLockKey(location: Pick<LedgerLocation, "schema" | "tabl
  * runs out, the error names the holder.
  *
  * @example
- * ```ts ignore
- * await using _lock = await acquireLock(driver, lockKey("tide:public.tide_migrations"), {
- *   waitMs: 60_000,
- * });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { acquireLock, lockHolder, lockKey } from "./lock.ts";
+ *
+ * await using db = await connect("memory://");
+ * const key = lockKey("tide:public.tide_migrations");
+ * {
+ *   await using _lock = await acquireLock(db, key, { waitMs: 60_000 });
+ *   const holder = await lockHolder(db, key); // this very session, here
+ *   assert.equal(typeof holder?.pid, "number");
+ * }
+ * assert.equal(await lockHolder(db, key), undefined); // released at the end of the block
  * ```
  */
 export async function acquireLock(
@@ -111,14 +120,9 @@ async function tryLock(db: Queryable, key: string): Promise<boolean> {
 }
 
 /**
- * Who holds the advisory lock `key`, or `undefined` when nobody does (or the server does not
- * tell, as PGlite).
+ * Who holds the advisory lock `key`, or `undefined` when nobody does.
  *
- * @example
- * ```ts ignore
- * const holder = await lockHolder(driver, key);
- * if (holder) console.log(`held by pid ${holder.pid}`);
- * ```
+ * See {@linkcode acquireLock}'s example.
  */
 export async function lockHolder(db: Queryable, key: string): Promise<LockHolder | undefined> {
   // A bigint key is stored as classid = high 32 bits, objid = low 32 bits, objsubid = 1.

@@ -19,11 +19,15 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
  * Applies every pending migration of `dir` to the database and closes the connection.
  *
  * @example At application startup
- * ```ts ignore
- * import { migrate } from "@tide/tide";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { migrate } from "./migrate.ts";
  *
- * const { steps } = await migrate({ databaseUrl: Deno.env.get("DATABASE_URL"), dir: "migrations" });
- * console.log(`applied ${steps.length} migrations`);
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * const { steps } = await migrate({ databaseUrl: "memory://", dir });
+ * assert.deepEqual(steps.map((step) => `${step.version}_${step.name}`), ["001_users"]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {

@@ -30,13 +30,25 @@ export type * from "./migrator_options.ts";
  * Applies and rolls back migrations on one database.
  *
  * @example Apply everything pending
- * ```ts ignore
- * import { connect, loadMigrations, Migrator } from "@tide/tide";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { parseMigrationFiles } from "../files/load.ts";
+ * import { Migrator } from "./migrator.ts";
  *
- * await using driver = await connect("postgres://app@localhost/app");
- * const migrator = new Migrator({ driver, migrations: await loadMigrations("migrations") });
- * const { steps } = await migrator.up();
- * console.log(`applied ${steps.length}`);
+ * const file = (path: string, sql: string) => ({ path, bytes: new TextEncoder().encode(sql) });
+ * const migrations = await parseMigrationFiles([
+ *   file("001_users.up.sql", "create table users (id int);"),
+ *   file("001_users.down.sql", "drop table users;"),
+ *   file("002_posts.up.sql", "create table posts (id int);"),
+ *   file("002_posts.down.sql", "drop table posts;"),
+ * ]);
+ * await using driver = await connect("memory://");
+ * const migrator = new Migrator({ driver, migrations });
+ * assert.deepEqual((await migrator.up()).steps.map((step) => step.version), ["001", "002"]);
+ * const { steps } = await migrator.down({ count: 1 });
+ * assert.deepEqual(steps.map((step) => `${step.direction} ${step.version}`), ["down 002"]);
+ * assert.deepEqual((await migrator.status()).pending.map((m) => m.version), ["002"]);
  * ```
  */
 export class Migrator {

@@ -74,9 +74,19 @@ export interface PlanDownOptions {
  * database and the files disagree.
  *
  * @example
- * ```ts ignore
- * const steps = planUp({ migrations, applied: await ledger.list() }, { to: "003" });
- * for (const step of steps) console.log(`${step.version}_${step.name}`);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseMigrationFiles } from "../files/load.ts";
+ * import { planUp } from "./plan.ts";
+ * import { appliedFields } from "./step.ts";
+ *
+ * const file = (path: string) => ({ path, bytes: new TextEncoder().encode("select 1;") });
+ * const names = ["001_a.up.sql", "002_b.up.sql", "003_c.up.sql"];
+ * const migrations = await parseMigrationFiles(names.map(file));
+ * const row = { ...appliedFields(migrations[0], "ci"), appliedAt: new Date(), executionTimeMs: 1 };
+ * const applied = [row]; // 001 is applied
+ * const steps = planUp({ migrations, applied }, { to: "002" }); // not 003
+ * assert.deepEqual(steps.map((step) => `${step.version}_${step.name}`), ["002_b"]);
  * ```
  */
 export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] {
@@ -115,8 +125,23 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
  * The migrations `down` would roll back, newest first.
  *
  * @example
- * ```ts ignore
- * const steps = planDown({ migrations, applied: await ledger.list() }, { count: 2 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseMigrationFiles } from "../files/load.ts";
+ * import { planDown } from "./plan.ts";
+ * import { appliedFields } from "./step.ts";
+ *
+ * const text = "-- migrate:up\nselect 1;\n-- migrate:down\nselect 2;\n";
+ * const file = (path: string) => ({ path, bytes: new TextEncoder().encode(text) });
+ * const migrations = await parseMigrationFiles(["001_a.sql", "002_b.sql", "003_c.sql"].map(file));
+ * const applied = migrations.map((m) => ({
+ *   ...appliedFields(m, "ci"),
+ *   appliedAt: new Date(),
+ *   executionTimeMs: 1,
+ * }));
+ * assert.deepEqual(planDown({ migrations, applied }).map((step) => step.version), ["003"]);
+ * const steps = planDown({ migrations, applied }, { count: 2 });
+ * assert.deepEqual(steps.map((step) => step.version), ["003", "002"]); // newest first
  * ```
  */
 export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownStep[] {

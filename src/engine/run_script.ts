@@ -36,10 +36,25 @@ export interface RunScriptOptions {
  * that is the caller's job.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { MigrationError } from "../errors.ts";
+ * import { parseMigrationFiles } from "../files/load.ts";
  * import { runScript } from "./run_script.ts";
  *
- * await driver.transaction((tx) => runScript(tx, migration, "up", { schema: "tenant_a" }));
+ * const bytes = new TextEncoder().encode("create table {{schema}}.users (id int);\n");
+ * const [migration] = await parseMigrationFiles([{ path: "001_users.up.sql", bytes }]);
+ * await using db = await connect("memory://");
+ * await db.exec("create schema tenant_a");
+ * await db.transaction((tx) => runScript(tx, migration, "up", { schema: "tenant_a" }));
+ * assert.deepEqual(await db.query("select to_regclass('tenant_a.users')::text as t"), [
+ *   { t: "tenant_a.users" },
+ * ]);
+ * await assert.rejects(
+ *   runScript(db, migration, "down", {}),
+ *   (error) => error instanceof MigrationError && error.code === "NO_DOWN",
+ * );
  * ```
  */
 export async function runScript(

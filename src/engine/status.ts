@@ -37,9 +37,19 @@ export interface MigrationStatus {
  * Sorts the migrations and tracking rows into applied, pending, missing, edited and failed.
  *
  * @example
- * ```ts ignore
- * const status = migrationStatus(migrations, await ledger.list());
- * console.log(status.pending.map((m) => m.version));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseMigrationFiles } from "../files/load.ts";
+ * import { migrationStatus } from "./status.ts";
+ * import { appliedFields } from "./step.ts";
+ *
+ * const file = (path: string) => ({ path, bytes: new TextEncoder().encode("select 1;") });
+ * const migrations = await parseMigrationFiles(["001_a.up.sql", "002_b.up.sql"].map(file));
+ * const row = { ...appliedFields(migrations[0], "ci"), appliedAt: new Date(), executionTimeMs: 1 };
+ * const status = migrationStatus(migrations, [{ ...row, checksum: "changed since" }]);
+ * assert.deepEqual(status.applied.map((m) => m.version), ["001"]);
+ * assert.deepEqual(status.edited.map((m) => m.version), ["001"]);
+ * assert.deepEqual(status.pending.map((m) => m.file), ["002_b.up.sql"]);
  * ```
  */
 export function migrationStatus(

@@ -35,9 +35,24 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
  * Runs `step` and its bookkeeping; a failure is recorded in the ledger, then rethrown.
  *
  * @example
- * ```ts ignore
- * await runStep({ driver, ledger, schema: "public", lockTimeoutMs: 0, statementTimeoutMs: 0,
- *   lockRetries: 3, actor: "ci" }, step);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../drivers/connect.ts";
+ * import { parseMigrationFiles } from "../files/load.ts";
+ * import { DEFAULT_LEDGER_LOCATION, Ledger } from "./ledger.ts";
+ * import { planUp } from "./plan.ts";
+ * import { runStep } from "./step.ts";
+ *
+ * const bytes = new TextEncoder().encode("create table users (id int);\n");
+ * const migrations = await parseMigrationFiles([{ path: "001_users.up.sql", bytes }]);
+ * await using driver = await connect("memory://");
+ * const ledger = new Ledger(driver, DEFAULT_LEDGER_LOCATION);
+ * await ledger.ensure();
+ * const [step] = planUp({ migrations, applied: await ledger.list() });
+ * const timeouts = { lockTimeoutMs: 0, statementTimeoutMs: 0, lockRetries: 3 };
+ * await runStep({ driver, ledger, schema: "public", actor: "ci", ...timeouts }, step);
+ * const rows = await ledger.list();
+ * assert.deepEqual(rows.map((row) => [row.version, row.status]), [["001", "applied"]]);
  * ```
  */
 export async function runStep(context: StepContext, step: PlanStep): Promise<void> {

@@ -73,8 +73,23 @@ export interface RetryOptions {
  * last try the error says how often it was tried.
  *
  * @example
- * ```ts ignore
- * await retryLockTimeouts(() => driver.transaction(applyIt), { retries: 3, lockTimeoutMs: 5000 });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SqlError } from "../errors.ts";
+ * import { retryLockTimeouts } from "./timeouts.ts";
+ *
+ * let tries = 0;
+ * const applyIt = () => {
+ *   tries++;
+ *   if (tries > 1) return Promise.resolve("applied");
+ *   throw new SqlError("canceling statement due to lock timeout", { sqlState: "55P03" });
+ * };
+ * const result = await retryLockTimeouts(async () => await applyIt(), {
+ *   retries: 3,
+ *   lockTimeoutMs: 5000,
+ *   baseDelayMs: 10,
+ * });
+ * assert.deepEqual([result, tries], ["applied", 2]);
  * ```
  */
 export async function retryLockTimeouts<T>(

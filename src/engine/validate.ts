@@ -54,11 +54,17 @@ export interface ValidateOptions extends Partial<LedgerLocation> {
  * Checks a migrations directory (and optionally a database against it) and lists every problem.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { validateMigrations } from "./validate.ts";
  *
- * const report = await validateMigrations({ dir: "migrations" });
- * for (const problem of report.problems) console.error(problem.message);
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * const report = await validateMigrations({ dir }); // offline: no driver given
+ * assert.deepEqual(report.problems.map((p) => [p.kind, p.code, p.version]), [
+ *   ["no-down", "NO_DOWN", "001"],
+ * ]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function validateMigrations(options: ValidateOptions): Promise<ValidationReport> {
