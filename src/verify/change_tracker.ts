@@ -155,15 +155,17 @@ const NOT_INSTALLED = Symbol("not installed");
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createPgliteDriver } from "../drivers/pglite.ts";
  * import { trackChanges } from "./change_tracker.ts";
  *
  * await using db = await createPgliteDriver();
  * const tracker = await trackChanges(db);
+ * assert.equal(tracker.tracking, true); // PGlite runs event triggers
  * const before = await tracker.snapshot(db);
  * await db.exec("create table t (id int)");
- * const after = await tracker.snapshot(db, before);
- * console.log(after.objects.map((o) => o.name)); // ["public.t", "public.t.id"]
+ * const after = await tracker.snapshot(db, before); // reads only what the triggers saw change
+ * assert.deepEqual(after.placed.map((p) => p.object.name), ["public", "public.t", "public.t.id"]);
  * ```
  */
 export async function trackChanges(db: Driver): Promise<ChangeTracker> {

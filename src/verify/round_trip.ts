@@ -52,11 +52,24 @@ export interface VerifyOptions {
  * `failFast`): each is verified from the exact state after the previous one's up.
  *
  * @example
- * ```ts ignore
- * import { loadMigrations, verifyMigrations } from "@tide/tide";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseMigrationFiles } from "../files/load.ts";
+ * import { verifyMigrations } from "./round_trip.ts";
  *
- * const report = await verifyMigrations({ migrations: await loadMigrations("migrations") });
- * for (const m of report.migrations) console.log(m.version, m.ok ? "ok" : m.problems.join("; "));
+ * const file = (path: string, sql: string) => ({ path, bytes: new TextEncoder().encode(sql) });
+ * const migrations = await parseMigrationFiles([
+ *   file("001_users.up.sql", "create table users (id int, email text);"),
+ *   file("001_users.down.sql", "drop table users;"),
+ *   file("002_email_index.up.sql", "create index users_email on users (email);"),
+ *   file("002_email_index.down.sql", "select 1; -- forgot to drop the index"),
+ * ]);
+ * const report = await verifyMigrations({ migrations });
+ * assert.deepEqual(report.migrations.map((m) => [m.version, m.ok, m.failure]), [
+ *   ["001", true, undefined],
+ *   ["002", false, "down-differs"],
+ * ]);
+ * assert.deepEqual(report.totals, { verified: 2, passed: 1, failed: 1, skipped: 0 });
  * ```
  */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifyReport> {

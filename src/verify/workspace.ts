@@ -37,9 +37,17 @@ export interface Workspace extends AsyncDisposable {
  * on the server of `databaseUrl`.
  *
  * @example
- * ```ts ignore
- * await using workspace = await openWorkspace(migrations);
- * await workspace.driver.exec("select 1");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openWorkspace } from "./workspace.ts";
+ *
+ * await using workspace = await openWorkspace([]); // PGlite: no migration needs an extension
+ * await workspace.driver.exec("create table t (id int)");
+ * const saved = await workspace.checkpoint();
+ * await workspace.driver.exec("drop table t");
+ * await workspace.restore(saved); // a new driver, on the saved state
+ * const sql = "select to_regclass('t')::text as t";
+ * assert.deepEqual(await workspace.driver.query(sql), [{ t: "t" }]);
  * ```
  */
 export async function openWorkspace(
