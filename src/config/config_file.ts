@@ -60,9 +60,16 @@ const SETTING_TYPES: Readonly<Record<keyof Settings, "string" | "number" | "bool
  * Reads `tide.json`, else the `"tide"` key of `deno.json`, from `cwd`; `{}` when neither exists.
  *
  * @example
- * ```ts ignore
- * const config = await loadConfig(Deno.cwd());
- * const production = resolveSettings(config, "production");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadConfig } from "./config_file.ts";
+ *
+ * const cwd = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${cwd}/deno.json`, JSON.stringify({ tide: { dir: "db" } }));
+ * assert.deepEqual(await loadConfig(cwd), { dir: "db", source: `${cwd}/deno.json` });
+ * await Deno.writeTextFile(`${cwd}/tide.json`, '{ "dir": "sql" }'); // tide.json comes first
+ * assert.equal((await loadConfig(cwd)).dir, "sql");
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function loadConfig(cwd: string, file?: string): Promise<TideConfig> {
@@ -149,14 +156,15 @@ function configError(path: string, key: string, problem: string): MigrationError
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resolveSettings } from "./config_file.ts";
  *
  * const settings = resolveSettings(
  *   { dir: "db", environments: { production: { databaseUrl: "${PROD_URL}", protected: true } } },
  *   "production",
- *   { get: () => "postgres://app@db/app" },
+ *   new Map([["PROD_URL", "postgres://app@db/app"]]),
  * );
- * settings.databaseUrl; // "postgres://app@db/app"
+ * assert.deepEqual(settings, { dir: "db", databaseUrl: "postgres://app@db/app", protected: true });
  * ```
  */
 export function resolveSettings(
