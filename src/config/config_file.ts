@@ -62,12 +62,13 @@ const SETTING_TYPES: Readonly<Record<keyof Settings, "string" | "number" | "bool
  * @example
  * ```ts
  * import assert from "node:assert/strict";
+ * import { join } from "node:path";
  * import { loadConfig } from "./config_file.ts";
  *
  * const cwd = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${cwd}/deno.json`, JSON.stringify({ tide: { dir: "db" } }));
- * assert.deepEqual(await loadConfig(cwd), { dir: "db", source: `${cwd}/deno.json` });
- * await Deno.writeTextFile(`${cwd}/tide.json`, '{ "dir": "sql" }'); // tide.json comes first
+ * await Deno.writeTextFile(join(cwd, "deno.json"), JSON.stringify({ tide: { dir: "db" } }));
+ * assert.deepEqual(await loadConfig(cwd), { dir: "db", source: join(cwd, "deno.json") });
+ * await Deno.writeTextFile(join(cwd, "tide.json"), '{ "dir": "sql" }'); // tide.json comes first
  * assert.equal((await loadConfig(cwd)).dir, "sql");
  * await Deno.remove(cwd, { recursive: true });
  * ```
