@@ -82,12 +82,13 @@ export interface ParsedArgs {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseCommandArgs } from "./args.ts";
  *
- * const { values } = parseCommandArgs(["--dry-run", "--dir", "db"], {
+ * const { values, positionals } = parseCommandArgs(["--dry-run", "--dir", "db", "extra"], {
  *   "dry-run": { type: "boolean", description: "Plan only." },
  * });
- * values["dry-run"]; // true
+ * assert.deepEqual([values["dry-run"], values.dir, positionals], [true, "db", ["extra"]]);
  * ```
  */
 export function parseCommandArgs(
@@ -120,9 +121,13 @@ export function parseCommandArgs(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { splitCommand } from "./args.ts";
  *
- * splitCommand(["--dir", "db", "up", "--dry-run"]); // { name: "up", rest: ["--dir", "db", "--dry-run"] }
+ * assert.deepEqual(splitCommand(["--dir", "db", "up", "--dry-run"]), {
+ *   name: "up",
+ *   rest: ["--dir", "db", "--dry-run"],
+ * });
  * ```
  */
 export function splitCommand(args: readonly string[]): { name?: string; rest: string[] } {
@@ -146,10 +151,11 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_00
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseDuration } from "./args.ts";
  *
- * parseDuration("2m", "--lock-wait"); // 120000
- * parseDuration("250", "--lock-wait"); // 250
+ * assert.equal(parseDuration("2m", "--lock-wait"), 120_000);
+ * assert.equal(parseDuration("250", "--lock-wait"), 250);
  * ```
  */
 export function parseDuration(text: string, flag: string): number {
@@ -167,9 +173,12 @@ export function parseDuration(text: string, flag: string): number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { UsageError } from "../errors.ts";
  * import { parsePositiveInt } from "./args.ts";
  *
- * parsePositiveInt("3", "--count"); // 3
+ * assert.equal(parsePositiveInt("3", "--count"), 3);
+ * assert.throws(() => parsePositiveInt("0", "--count"), UsageError);
  * ```
  */
 export function parsePositiveInt(text: string, flag: string): number {
@@ -184,9 +193,14 @@ export function parsePositiveInt(text: string, flag: string): number {
  *
  * @example
  * ```ts
- * import { formatOptions, GLOBAL_OPTIONS } from "./args.ts";
+ * import assert from "node:assert/strict";
+ * import { formatOptions } from "./args.ts";
  *
- * console.log(formatOptions(GLOBAL_OPTIONS).join("\n"));
+ * const lines = formatOptions({
+ *   "dry-run": { type: "boolean", description: "Plan only." },
+ *   count: { type: "string", arg: "N", description: "How many." },
+ * });
+ * assert.deepEqual(lines, ["      --dry-run  Plan only.", "      --count N  How many."]);
  * ```
  */
 export function formatOptions(options: Record<string, OptionSpec>): string[] {

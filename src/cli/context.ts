@@ -46,8 +46,23 @@ export interface CommandContext {
  * Resolves the settings in force from the config file, the environment and the flags.
  *
  * @example
- * ```ts ignore
- * const settings = await resolveCliSettings({ env: "production" }, io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { resolveCliSettings } from "./context.ts";
+ *
+ * const cwd = await Deno.makeTempDir();
+ * const production = { databaseUrl: "${PROD_URL}", protected: true };
+ * const config = JSON.stringify({ environments: { production } });
+ * await Deno.writeTextFile(join(cwd, "tide.json"), config);
+ * const env = new Map([["PROD_URL", "postgres://app@db/app"]]);
+ * const io = { stdout: () => {}, stderr: () => {}, isTerminal: false, env, cwd };
+ * const settings = await resolveCliSettings({ env: "production", "lock-wait": "2m" }, io);
+ * assert.deepEqual(
+ *   [settings.databaseUrl, settings.protected, settings.lockWaitMs, settings.dir],
+ *   ["postgres://app@db/app", true, 120_000, "migrations"],
+ * );
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise<CliSettings> {
@@ -105,8 +120,17 @@ function nonEmpty(value: string | undefined): string | undefined {
  * The migrations directory as a path usable from this process (tests run with another cwd).
  *
  * @example
- * ```ts ignore
- * const migrations = await loadMigrations(migrationsDir(ctx));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolve } from "node:path";
+ * import { migrationsDir, resolveCliSettings } from "./context.ts";
+ * import { Output } from "./output.ts";
+ *
+ * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
+ * const values = { dir: "db" };
+ * const settings = await resolveCliSettings(values, io);
+ * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * assert.equal(resolve(migrationsDir(ctx)), "/srv/app/db"); // relative to this process's cwd
  * ```
  */
 export function migrationsDir(ctx: CommandContext): string {
@@ -119,8 +143,21 @@ export function migrationsDir(ctx: CommandContext): string {
  * Loads the migrations of the configured directory.
  *
  * @example
- * ```ts ignore
- * const migrations = await loadCliMigrations(ctx);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { loadCliMigrations, resolveCliSettings } from "./context.ts";
+ * import { Output } from "./output.ts";
+ *
+ * const cwd = await Deno.makeTempDir();
+ * await Deno.mkdir(join(cwd, "db"));
+ * await Deno.writeTextFile(join(cwd, "db", "001_users.up.sql"), "create table users (id int);\n");
+ * const io = { stdout: () => {}, stderr: () => {}, isTerminal: false, env: new Map(), cwd };
+ * const values = { dir: "db" };
+ * const settings = await resolveCliSettings(values, io);
+ * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * assert.deepEqual((await loadCliMigrations(ctx)).map((m) => m.version), ["001"]);
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
@@ -132,8 +169,17 @@ export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[
  * Opens the database, runs `fn`, and always closes it.
  *
  * @example
- * ```ts ignore
- * const version = await withDriver(ctx, (db) => db.query("select version()"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveCliSettings, withDriver } from "./context.ts";
+ * import { Output } from "./output.ts";
+ *
+ * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
+ * const values = { "database-url": "memory://" };
+ * const settings = await resolveCliSettings(values, io);
+ * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * const rows = await withDriver(ctx, (db) => db.query("select 1 as one")); // closed afterwards
+ * assert.deepEqual(rows, [{ one: 1 }]);
  * ```
  */
 export async function withDriver<T>(
@@ -153,8 +199,22 @@ export async function withDriver<T>(
  * Loads the migrations, opens the database and runs `fn` with a {@linkcode Migrator}.
  *
  * @example
- * ```ts ignore
- * const status = await withMigrator(ctx, (migrator) => migrator.status());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { resolveCliSettings, withMigrator } from "./context.ts";
+ * import { Output } from "./output.ts";
+ *
+ * const cwd = await Deno.makeTempDir();
+ * await Deno.mkdir(join(cwd, "migrations"));
+ * await Deno.writeTextFile(join(cwd, "migrations", "001_t.up.sql"), "create table t (id int);\n");
+ * const io = { stdout: () => {}, stderr: () => {}, isTerminal: false, env: new Map(), cwd };
+ * const values = { "database-url": "memory://" };
+ * const settings = await resolveCliSettings(values, io);
+ * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * const { steps } = await withMigrator(ctx, (migrator) => migrator.up());
+ * assert.deepEqual(steps.map((step) => step.version), ["001"]);
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function withMigrator<T>(
@@ -188,8 +248,20 @@ export async function withMigrator<T>(
  * Refuses a destructive command on a protected environment unless `--yes` was given.
  *
  * @example
- * ```ts ignore
- * requireConfirmation(ctx, "down", "rolls back migrations");
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError } from "../errors.ts";
+ * import { requireConfirmation, resolveCliSettings } from "./context.ts";
+ * import { Output } from "./output.ts";
+ *
+ * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
+ * const settings = { ...(await resolveCliSettings({}, io)), protected: true };
+ * const ctx = { io, out: new Output(io), values: {}, positionals: [], settings };
+ * assert.throws(
+ *   () => requireConfirmation(ctx, "down", "rolls back migrations"),
+ *   (error) => error instanceof MigrationError && error.code === "PROTECTED_ENVIRONMENT",
+ * );
+ * requireConfirmation({ ...ctx, values: { yes: true } }, "down", "rolls back migrations"); // --yes
  * ```
  */
 export function requireConfirmation(ctx: CommandContext, command: string, why: string): void {

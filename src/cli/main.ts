@@ -23,14 +23,18 @@ export const VERSION: string = denoJson.version;
  * run commands in-process and capture the output through `io`.
  *
  * @example
- * ```ts ignore
- * import { main } from "@tide/tide/cli";
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { main } from "./main.ts";
  *
+ * const cwd = await Deno.makeTempDir();
  * const lines: string[] = [];
- * const status = await main(["status", "--json"], {
- *   stdout: (line) => lines.push(line), stderr: (line) => lines.push(line),
- *   isTerminal: false, env: Deno.env, cwd: Deno.cwd(),
- * });
+ * const io = { stdout: (line: string) => lines.push(line), stderr: () => {}, isTerminal: false };
+ * assert.equal(await main(["new", "add users"], { ...io, env: new Map(), cwd }), 0);
+ * assert.match(lines[0], /^Created: .*\/migrations\/001_add_users\.up\.sql$/);
+ * assert.match(lines[1], /^Created: .*\/migrations\/001_add_users\.down\.sql$/);
+ * assert.equal(await main(["nope"], { ...io, env: new Map(), cwd }), 2); // bad usage
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function main(args: readonly string[], io: CliIo = defaultIo()): Promise<number> {

@@ -41,16 +41,20 @@ const CODES: Record<Tone, string> = { green: "32", yellow: "33", red: "31", dim:
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { Output } from "./output.ts";
  *
  * const lines: string[] = [];
  * const out = new Output({
- *   stdout: (line) => lines.push(line), stderr: (line) => lines.push(line),
- *   isTerminal: false, env: { get: () => undefined }, cwd: ".",
+ *   stdout: (line) => lines.push(line),
+ *   stderr: (line) => lines.push(line),
+ *   isTerminal: false,
+ *   env: new Map(),
+ *   cwd: ".",
  * });
  * out.addSecretUrl("postgres://app:hunter2@db/app");
  * out.line("connecting to postgres://app:hunter2@db/app");
- * lines; // ["connecting to postgres://app:***@db/app"]
+ * assert.deepEqual(lines, ["connecting to postgres://app:***@db/app"]);
  * ```
  */
 export class Output {
@@ -146,10 +150,13 @@ export interface ErrorJson {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError, UsageError } from "../errors.ts";
  * import { errorJson } from "./output.ts";
- * import { MigrationError, errorMessage } from "../errors.ts";
  *
- * errorJson(new MigrationError("NO_DOWN", "No down.", { version: "002" })).version; // "002"
+ * const json = errorJson(new MigrationError("NO_DOWN", "No down.", { version: "002" }));
+ * assert.deepEqual([json.code, json.version, json.file], ["NO_DOWN", "002", null]);
+ * assert.equal(errorJson(new UsageError("--count needs a value.")).code, "USAGE");
  * ```
  */
 export function errorJson(error: unknown): ErrorJson {
@@ -177,10 +184,11 @@ export function errorJson(error: unknown): ErrorJson {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatMs } from "./output.ts";
  *
- * formatMs(12.4); // "12ms"
- * formatMs(1534); // "1.5s"
+ * assert.equal(formatMs(12.4), "12ms");
+ * assert.equal(formatMs(1534), "1.5s");
  * ```
  */
 export function formatMs(ms: number): string {
@@ -192,9 +200,13 @@ export function formatMs(ms: number): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTable } from "./output.ts";
  *
- * formatTable([["VERSION", "NAME"], ["001", "init"]]); // ["VERSION  NAME", "001      init"]
+ * assert.deepEqual(formatTable([["VERSION", "NAME"], ["001", "init"]]), [
+ *   "VERSION  NAME",
+ *   "001      init",
+ * ]);
  * ```
  */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {

@@ -86,9 +86,11 @@ export const COMMANDS: readonly CommandEntry[] = [
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { findCommand } from "./registry.ts";
  *
- * findCommand("up")?.summary; // "Apply pending migrations"
+ * assert.equal(findCommand("up")?.summary, "Apply pending migrations");
+ * assert.equal(findCommand("upp"), undefined);
  * ```
  */
 export function findCommand(name: string): CommandEntry | undefined {

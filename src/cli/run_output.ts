@@ -16,8 +16,24 @@ const WORDS = {
  * A progress callback printing `Applying: 003_add_users` and `Applied: 003_add_users in 12ms`.
  *
  * @example
- * ```ts ignore
- * await withMigrator(ctx, (m) => m.up(), progressPrinter(ctx.out));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Output } from "./output.ts";
+ * import { progressPrinter } from "./run_output.ts";
+ *
+ * const lines: string[] = [];
+ * const io = { stdout: (line: string) => lines.push(line), stderr() {}, isTerminal: false };
+ * const print = progressPrinter(new Output({ ...io, env: new Map(), cwd: "." }));
+ * const step = {
+ *   direction: "down" as const,
+ *   version: "003",
+ *   name: "add_users",
+ *   storedDownSql: "drop table users;",
+ *   storedNoTransaction: false,
+ * };
+ * print({ type: "start", step });
+ * print({ type: "done", step, durationMs: 12.3 });
+ * assert.deepEqual(lines, ["Rolling back: 003_add_users", "Rolled back: 003_add_users in 12ms"]);
  * ```
  */
 export function progressPrinter(out: Output): (event: ProgressEvent) => void {
@@ -65,8 +81,22 @@ function stepJson(step: StepResult, dryRun: boolean, withDirection: boolean): St
  * the JSON object `{ direction, dryRun, migrations }` with `--json`.
  *
  * @example
- * ```ts ignore
- * printRun(ctx.out, "up", await migrator.up({ dryRun: true }));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Output } from "./output.ts";
+ * import { printRun } from "./run_output.ts";
+ *
+ * const lines: string[] = [];
+ * const io = { stdout: (line: string) => lines.push(line), stderr() {}, isTerminal: false };
+ * const out = new Output({ ...io, env: new Map(), cwd: "." });
+ * const step = { version: "001", name: "init", direction: "up" as const, durationMs: 0 };
+ * printRun(out, "up", { dryRun: true, steps: [{ ...step, sql: "create table t ();\n" }] });
+ * assert.deepEqual(lines, [
+ *   "Dry run: would apply 1 migration; nothing was run.",
+ *   "",
+ *   "-- Would apply: 001_init",
+ *   "create table t ();",
+ * ]);
  * ```
  */
 export function printRun(

@@ -107,8 +107,26 @@ const FAILURE_WORDS: Record<RoundTripFailure, string> = {
  * error was and the text diff of the schemas.
  *
  * @example
- * ```ts ignore
- * await verifyMigrations({ migrations, onVerdict: (v) => printVerdict(ctx.out, v) });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Output } from "../output.ts";
+ * import { printVerdict } from "./verify.ts";
+ *
+ * const lines: string[] = [];
+ * const io = { stdout: (line: string) => lines.push(line), stderr() {}, isTerminal: false };
+ * printVerdict(new Output({ ...io, env: new Map(), cwd: "." }), {
+ *   version: "002",
+ *   name: "add_index",
+ *   ok: false,
+ *   problems: ["index public.users_email is still there after the down"],
+ *   failure: "down-differs",
+ *   changes: [],
+ *   durationMs: 12,
+ * });
+ * assert.deepEqual(lines, [
+ *   "FAIL  002_add_index: schema after down differs (12ms)",
+ *   "  - index public.users_email is still there after the down",
+ * ]);
  * ```
  */
 export function printVerdict(out: Output, verdict: MigrationVerdict): void {
@@ -134,8 +152,17 @@ export function printVerdict(out: Output, verdict: MigrationVerdict): void {
  * `verify --json`: the report with whole milliseconds.
  *
  * @example
- * ```ts ignore
- * ctx.out.result(reportJson(await verifyMigrations({ migrations })));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { reportJson } from "./verify.ts";
+ *
+ * const report = reportJson({
+ *   ok: true,
+ *   migrations: [],
+ *   totals: { verified: 0, passed: 0, failed: 0, skipped: 0 },
+ *   timings: { totalMs: 1534.6, bootMs: 466.2 },
+ * });
+ * assert.deepEqual(report.timings, { totalMs: 1535, bootMs: 466 });
  * ```
  */
 export function reportJson(report: VerifyReport): VerifyReport {
