@@ -17,9 +17,15 @@ import { urlSecrets } from "./secrets.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { renderApplied } from "./apply.ts";
  *
- * console.log(renderApplied([{ version: "001", name: "init", durationMs: 12 }]));
+ * assert.equal(
+ *   renderApplied([{ version: "001", name: "init", durationMs: 12 }]),
+ *   "### ✅ tide: applied 1 migration in 0.01 s\n\n| Version | Name | Time |\n|---|---|---|\n" +
+ *     "| `001` | init | 0.01 s |\n",
+ * );
+ * assert.equal(renderApplied([]), "### ✅ tide: database already up to date\n");
  * ```
  */
 export function renderApplied(steps: readonly AppliedStep[]): string {
@@ -46,8 +52,31 @@ export function renderApplied(steps: readonly AppliedStep[]): string {
  * every message that leaves this function is redacted.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { applyMigrations } from "./apply.ts";
+ * import { realEngine } from "./engine.ts";
+ * import { readInputs } from "./inputs.ts";
+ * import type { ActionIo } from "./io.ts";
+ *
+ * const workspace = await Deno.makeTempDir();
+ * await Deno.mkdir(join(workspace, "migrations"));
+ * await Deno.writeTextFile(join(workspace, "migrations", "001_t.up.sql"), "create table t ();\n");
+ * const given: Record<string, string> = { mode: "apply", "database-url": "memory://" };
+ * const outputs: Record<string, string> = {};
+ * const io = {
+ *   workspace,
+ *   engine: await realEngine(),
+ *   getInput: (name: string) => given[name] ?? "",
+ *   setOutput: (name: string, value: string) => void (outputs[name] = value),
+ *   setSecret() {},
+ *   info() {},
+ *   writeSummary: () => Promise.resolve(),
+ * } as unknown as ActionIo;
  * await applyMigrations(io, readInputs(io));
+ * assert.deepEqual(outputs, { applied: "1", versions: '["001"]' });
+ * await Deno.remove(workspace, { recursive: true });
  * ```
  */
 export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promise<void> {

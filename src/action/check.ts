@@ -155,9 +155,23 @@ function finish(found: NewFinding[], failOn: ReadonlySet<FindingKind>, list: Pla
  * Builds the plan for the PR in `io.pullRequest` (or, without a PR, for every migration).
  *
  * @example
- * ```ts ignore
- * const plan = await checkMigrations(io, readInputs(io));
- * console.log(plan.verdict);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { checkMigrations } from "./check.ts";
+ * import { realEngine } from "./engine.ts";
+ * import { readInputs } from "./inputs.ts";
+ * import type { ActionIo } from "./io.ts";
+ *
+ * const workspace = await Deno.makeTempDir();
+ * await Deno.mkdir(join(workspace, "migrations"));
+ * await Deno.writeTextFile(join(workspace, "migrations", "001_t.up.sql"), "create table t ();\n");
+ * // No pull request: every migration is checked. The fake gives what checkMigrations uses.
+ * const io = { workspace, engine: await realEngine(), warning() {} } as unknown as ActionIo;
+ * const plan = await checkMigrations(io, readInputs({ workspace, getInput: () => "" }));
+ * assert.equal(plan.verdict, "fail");
+ * assert.deepEqual(plan.findings.map((f) => [f.kind, f.version]), [["round-trip", "001"]]);
+ * await Deno.remove(workspace, { recursive: true });
  * ```
  */
 export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promise<Plan> {

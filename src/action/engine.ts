@@ -48,12 +48,13 @@ export interface AppliedStep {
  *
  * @example A fake for tests
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ActionEngine } from "./engine.ts";
  *
  * const engine: Pick<ActionEngine, "compareVersions"> = {
- *   compareVersions: (a, b) => a.localeCompare(b),
+ *   compareVersions: (a, b) => Number(a) - Number(b),
  * };
- * console.log(engine.compareVersions("001", "002")); // -1
+ * assert.ok(engine.compareVersions("001", "002") < 0);
  * ```
  */
 export interface ActionEngine {
@@ -75,10 +76,11 @@ export interface ActionEngine {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { realEngine } from "./engine.ts";
  *
- * const engine = await realEngine();
- * console.log(engine.compareVersions("2", "10") < 0); // true
+ * const engine = await realEngine(); // loads mod.ts only now
+ * assert.ok(engine.compareVersions("2", "10") < 0);
  * ```
  */
 export async function realEngine(): Promise<ActionEngine> {

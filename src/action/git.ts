@@ -19,10 +19,17 @@ export interface FileChange {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
  * import { commandGit } from "./git.ts";
  *
- * const git = commandGit(Deno.cwd());
- * console.log(await git.root());
+ * const repo = await Deno.realPath(await Deno.makeTempDir());
+ * await new Deno.Command("git", { args: ["init", "-q"], cwd: repo }).output();
+ * await Deno.mkdir(join(repo, "migrations"));
+ * const git = commandGit(join(repo, "migrations")); // any folder inside the repository
+ * assert.equal(await git.root(), repo);
+ * assert.equal(await git.hasCommit("HEAD"), false); // nothing committed yet
+ * await Deno.remove(repo, { recursive: true });
  * ```
  */
 export interface Git {
@@ -82,10 +89,20 @@ export function parseNameStatus(text: string): FileChange[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { testRepo } from "../_test_support/action_harness.ts";
  * import { commandGit } from "./git.ts";
  *
- * const changes = await commandGit(".").changedFiles("HEAD~1", "migrations");
- * console.log(changes);
+ * // A base commit with 001, and a head commit on top that adds 002.
+ * await using repo = await testRepo(
+ *   { "migrations/001_a.up.sql": "create table a ();\n" },
+ *   { "migrations/002_b.up.sql": "create table b ();\n" },
+ * );
+ * const git = commandGit(repo.dir);
+ * assert.deepEqual(await git.changedFiles(repo.baseSha, "migrations"), [
+ *   { status: "A", path: "migrations/002_b.up.sql" },
+ * ]);
+ * assert.deepEqual(await git.listFiles(repo.baseSha, "migrations"), ["migrations/001_a.up.sql"]);
  * ```
  */
 export function commandGit(cwd: string): Git {

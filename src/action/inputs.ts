@@ -60,11 +60,12 @@ export function parseFailOn(value: string): Set<FindingKind> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readInputs } from "./inputs.ts";
- * import type { ActionIo } from "./io.ts";
  *
- * const io = { workspace: "/repo", getInput: (name: string) => name === "dir" ? "db" : "" };
- * console.log(readInputs(io as unknown as ActionIo).dir); // /repo/db
+ * const given: Record<string, string> = { dir: "db", "working-directory": "app" };
+ * const inputs = readInputs({ workspace: "/repo", getInput: (name) => given[name] ?? "" });
+ * assert.deepEqual([inputs.mode, inputs.dir, inputs.comment], ["check", "/repo/app/db", true]);
  * ```
  */
 export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): ActionInputs {

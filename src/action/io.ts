@@ -55,11 +55,13 @@ export interface PullRequestInfo {
  *
  * @example A fake that records outputs
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { ActionIo } from "./io.ts";
  *
  * const outputs = new Map<string, string>();
- * const setOutput: ActionIo["setOutput"] = (name, value) => outputs.set(name, value);
+ * const setOutput: ActionIo["setOutput"] = (name, value) => void outputs.set(name, value);
  * setOutput("verdict", "pass");
+ * assert.equal(outputs.get("verdict"), "pass");
  * ```
  */
 export interface ActionIo {

@@ -60,8 +60,19 @@ async function writeSummary(markdown: string): Promise<void> {
  * `GITHUB_STEP_SUMMARY`, comments through the REST API at `GITHUB_API_URL`.
  *
  * @example
- * ```ts ignore
- * const io = githubIo(await realEngine());
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { realEngine } from "./engine.ts";
+ * import { githubIo } from "./main.ts";
+ *
+ * const saved = Deno.env.get("INPUT_MODE");
+ * Deno.env.set("INPUT_MODE", "apply"); // what GitHub sets for `with: { mode: apply }`
+ * try {
+ *   assert.equal(githubIo(await realEngine()).getInput("mode"), "apply");
+ * } finally {
+ *   if (saved === undefined) Deno.env.delete("INPUT_MODE");
+ *   else Deno.env.set("INPUT_MODE", saved);
+ * }
  * ```
  */
 export function githubIo(engine: ActionEngine): ActionIo {
@@ -90,6 +101,9 @@ export function githubIo(engine: ActionEngine): ActionIo {
  *
  * @example
  * ```ts ignore
+ * // The action's entry (action.yml runs this file): inputs from INPUT_*, results to GitHub.
+ * import { main } from "./main.ts";
+ *
  * await main();
  * ```
  */

@@ -31,9 +31,11 @@ export interface PrDiff {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { repoPath } from "./pr_diff.ts";
  *
- * console.log(repoPath("/repo", "/repo/migrations/001_init.up.sql")); // migrations/001_init.up.sql
+ * assert.equal(repoPath("/repo", "/repo/migrations/001_a.up.sql"), "migrations/001_a.up.sql");
+ * assert.equal(repoPath("/repo", "migrations/001_a.up.sql"), "migrations/001_a.up.sql");
  * ```
  */
 export function repoPath(root: string, path: string): string {
@@ -95,9 +97,24 @@ function changedVersions(
  * Compares the head's migrations with the base commit's under `dir`.
  *
  * @example
- * ```ts ignore
- * const diff = await diffPullRequest(git, engine, head, baseSha, "/repo/migrations");
- * console.log(diff.added, diff.edited, diff.deleted);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { testRepo } from "../_test_support/action_harness.ts";
+ * import { realEngine } from "./engine.ts";
+ * import { commandGit } from "./git.ts";
+ * import { diffPullRequest } from "./pr_diff.ts";
+ *
+ * // The base commit has 001; the PR edits it and adds 002.
+ * await using repo = await testRepo({ "migrations/001_a.up.sql": "create table a ();" }, {
+ *   "migrations/001_a.up.sql": "create table a (id int);",
+ *   "migrations/002_b.up.sql": "create table b ();",
+ * });
+ * const engine = await realEngine();
+ * const dir = join(repo.dir, "migrations");
+ * const head = await engine.loadMigrations(dir);
+ * const diff = await diffPullRequest(commandGit(repo.dir), engine, head, repo.baseSha, dir);
+ * assert.deepEqual([diff.added, diff.edited, diff.deleted], [["002"], ["001"], []]);
  * ```
  */
 export async function diffPullRequest(

@@ -20,9 +20,10 @@ const MAX_COMMENT_LENGTH = 60_000;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { escapeMarkdown } from "./render.ts";
  *
- * console.log(escapeMarkdown("a|b <script>")); // a\|b &lt;script&gt;
+ * assert.equal(escapeMarkdown("a|b <script>"), "a\\|b &lt;script&gt;");
  * ```
  */
 export function escapeMarkdown(text: string): string {
@@ -40,9 +41,11 @@ export function escapeMarkdown(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { codeSpan } from "./render.ts";
  *
- * console.log(codeSpan("migrations/001_init.sql:3")); // `migrations/001_init.sql:3`
+ * assert.equal(codeSpan("migrations/001_init.sql:3"), "`migrations/001_init.sql:3`");
+ * assert.equal(codeSpan("a `b` c"), "``a `b` c``");
  * ```
  */
 export function codeSpan(text: string): string {
@@ -58,9 +61,13 @@ export function codeSpan(text: string): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { codeBlock } from "./render.ts";
  *
- * console.log(codeBlock("sql", "select 1;"));
+ * const fence = (n: number) => "`".repeat(n);
+ * assert.equal(codeBlock("sql", "select 1;\n"), `${fence(3)}sql\nselect 1;\n${fence(3)}`);
+ * // A fence longer than any backtick run inside:
+ * assert.equal(codeBlock("md", fence(3)), `${fence(4)}md\n${fence(3)}\n${fence(4)}`);
  * ```
  */
 export function codeBlock(language: string, text: string): string {
@@ -163,9 +170,12 @@ function render(plan: Plan, withSql: boolean): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { COMMENT_MARKER } from "./report.ts";
  * import { renderPlan } from "./render.ts";
  *
- * console.log(renderPlan({ verdict: "pass", entries: [], findings: [] }));
+ * const markdown = renderPlan({ verdict: "pass", entries: [], findings: [] });
+ * assert.equal(markdown.split("\n")[0], COMMENT_MARKER);
  * ```
  */
 export function renderPlan(plan: Plan): string {

@@ -58,10 +58,11 @@ export interface PlanEntry {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Plan } from "./report.ts";
  *
  * const plan: Plan = { verdict: "pass", entries: [], findings: [] };
- * console.log(plan.verdict);
+ * assert.equal(plan.verdict, "pass");
  * ```
  */
 export interface Plan {
@@ -78,9 +79,10 @@ export interface Plan {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { COMMENT_MARKER } from "./report.ts";
  *
- * console.log("<!-- tide:plan -->\nbody".includes(COMMENT_MARKER)); // true
+ * assert.ok("<!-- tide:plan -->\n### ✅ tide".startsWith(COMMENT_MARKER));
  * ```
  */
 export const COMMENT_MARKER = "<!-- tide:plan -->";
@@ -90,9 +92,19 @@ export const COMMENT_MARKER = "<!-- tide:plan -->";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { migrationsOutput } from "./report.ts";
  *
- * console.log(migrationsOutput({ verdict: "pass", entries: [], findings: [] })); // "[]"
+ * const entry = { version: "002", name: "users", status: "new" as const, upSql: "select 1;" };
+ * const output = migrationsOutput({ verdict: "pass", entries: [entry], findings: [] });
+ * assert.deepEqual(JSON.parse(output), [{
+ *   version: "002",
+ *   name: "users",
+ *   status: "new",
+ *   roundTrip: "skipped", // no verdict: verification did not run
+ *   failure: null,
+ *   durationMs: null,
+ * }]);
  * ```
  */
 export function migrationsOutput(plan: Plan): string {
@@ -111,9 +123,10 @@ export function migrationsOutput(plan: Plan): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FAILURE_TITLE } from "./report.ts";
  *
- * console.log(FAILURE_TITLE["no-down"]); // "the migration has no down"
+ * assert.equal(FAILURE_TITLE["no-down"], "the migration has no down");
  * ```
  */
 export const FAILURE_TITLE: Readonly<Record<RoundTripFailure, string>> = {
@@ -130,9 +143,10 @@ export const FAILURE_TITLE: Readonly<Record<RoundTripFailure, string>> = {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { FAILURE_FIX } from "./report.ts";
  *
- * console.log(FAILURE_FIX["down-differs"]);
+ * assert.match(FAILURE_FIX["down-differs"], /see the schema diff/);
  * ```
  */
 export const FAILURE_FIX: Readonly<Record<RoundTripFailure, string>> = {

@@ -73,8 +73,24 @@ async function check(io: ActionIo, inputs: ActionInputs): Promise<void> {
  * failure is reported with `io.setFailed`, its message redacted.
  *
  * @example
- * ```ts ignore
- * await run(io);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { ActionIo } from "./io.ts";
+ * import { run } from "./run.ts";
+ *
+ * const url = "postgres://app:s3cret@db/app";
+ * const given: Record<string, string> = { mode: "deploy", "database-url": url };
+ * const masked: string[] = [];
+ * let failure = "";
+ * const io = {
+ *   workspace: "/repo",
+ *   getInput: (name: string) => given[name] ?? "",
+ *   setSecret: (value: string) => void masked.push(value),
+ *   setFailed: (message: string) => void (failure = message),
+ * } as unknown as ActionIo;
+ * await run(io); // never throws
+ * assert.match(failure, /mode is "deploy"/);
+ * assert.ok(masked.includes("s3cret")); // masked before anything else ran
  * ```
  */
 export async function run(io: ActionIo): Promise<void> {

@@ -11,10 +11,14 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { urlSecrets } from "./secrets.ts";
  *
- * console.log(urlSecrets("postgres://app:p%40ss@db/app"));
- * // ["postgres://app:p%40ss@db/app", "p%40ss", "p@ss"]
+ * assert.deepEqual(urlSecrets("postgres://app:p%40ss@db/app"), [
+ *   "postgres://app:p%40ss@db/app",
+ *   "p%40ss",
+ *   "p@ss",
+ * ]);
  * ```
  */
 export function urlSecrets(url: string): string[] {
