@@ -23,8 +23,13 @@ export interface MigrationsInput {
  * Returns `input.migrations`, else the migrations loaded from `input.dir`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveMigrations } from "./migrations_input.ts";
+ *
  * const migrations = await resolveMigrations({ dir: new URL("../migrations", import.meta.url) });
+ * assert.equal(migrations[0].name, "create_organizations");
+ * assert.equal(await resolveMigrations({ migrations }), migrations); // given: used as they are
  * ```
  */
 export async function resolveMigrations(input: MigrationsInput): Promise<readonly Migration[]> {
@@ -36,8 +41,14 @@ export async function resolveMigrations(input: MigrationsInput): Promise<readonl
  * A file system path for a path or a `file:` URL.
  *
  * @example
- * ```ts ignore
- * pathOf(new URL("file:///app/migrations")); // "/app/migrations"
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { MigrationError } from "../mod.ts";
+ * import { pathOf } from "./migrations_input.ts";
+ *
+ * assert.equal(pathOf(new URL("file:///app/migrations")), "/app/migrations");
+ * assert.equal(pathOf("db/migrations"), "db/migrations");
+ * assert.throws(() => pathOf(new URL("https://example.com/migrations")), MigrationError);
  * ```
  */
 export function pathOf(location: string | URL): string {

@@ -4,17 +4,17 @@
  * tests, and compare the migrated schema with a committed snapshot file.
  *
  * @example Verify the migrations and test against the migrated schema
- * ```ts ignore
- * // db_test.ts
+ * ```ts
+ * // db_test.ts, here beside this repository's example migrations and committed schema.
  * import { assertSchemaSnapshot, createTestDatabase, roundTripTest } from "@tide/tide/testing";
  *
- * const dir = new URL("./migrations", import.meta.url);
+ * const dir = new URL("../migrations", import.meta.url);
  *
- * roundTripTest({ dir });
+ * roundTripTest({ dir }); // one step per migration: up, down, up again, same schemas
  *
  * Deno.test("the schema is the committed one", async () => {
  *   await using db = await createTestDatabase({ dir });
- *   await assertSchemaSnapshot(db, new URL("./schema.sql", import.meta.url));
+ *   await assertSchemaSnapshot(db, new URL("./testdata/schema.sql", import.meta.url));
  * });
  * ```
  *

@@ -41,11 +41,16 @@ export interface RoundTripTestOptions extends RoundTripOptions {
  * returns the report, whatever it says.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { verifyRoundTrip } from "@tide/tide/testing";
  *
- * const report = await verifyRoundTrip({ dir: "migrations" });
- * console.log(report.totals); // { verified: 9, passed: 9, failed: 0, skipped: 0 }
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * await Deno.writeTextFile(`${dir}/001_users.down.sql`, "drop table users;\n");
+ * const report = await verifyRoundTrip({ dir });
+ * assert.deepEqual(report.totals, { verified: 1, passed: 1, failed: 0, skipped: 0 });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function verifyRoundTrip(options: RoundTripOptions = {}): Promise<VerifyReport> {
@@ -63,12 +68,19 @@ export async function verifyRoundTrip(options: RoundTripOptions = {}): Promise<V
  * migration that does not, with its problems and schema diff.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { assertRoundTrip } from "@tide/tide/testing";
  *
- * Deno.test("every down undoes its up", async () => {
- *   await assertRoundTrip({ dir: new URL("../migrations", import.meta.url) });
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int, note text);\n");
+ * // Lossy: the down leaves the table (without the column) behind.
+ * await Deno.writeTextFile(`${dir}/001_users.down.sql`, "alter table users drop column note;\n");
+ * await assert.rejects(assertRoundTrip({ dir }), {
+ *   name: "AssertionError",
+ *   message: /001_users does not round-trip \(down-differs\)/,
  * });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function assertRoundTrip(options: RoundTripOptions = {}): Promise<void> {
@@ -88,11 +100,25 @@ export async function assertRoundTrip(options: RoundTripOptions = {}): Promise<v
  * named after its file (`002_add_users`), failing with the problems and the schema diff.
  *
  * @example
- * ```ts ignore
- * // migrations_test.ts
- * import { roundTripTest } from "@tide/tide/testing";
+ * ```ts
+ * // migrations_test.ts; in a project, pass { dir: new URL("./migrations", import.meta.url) }.
+ * import assert from "node:assert/strict";
+ * import { parseMigrationFiles } from "@tide/tide";
+ * import { createTestDatabase, roundTripTest } from "@tide/tide/testing";
  *
- * roundTripTest({ dir: new URL("./migrations", import.meta.url) });
+ * const file = (path: string, sql: string) => ({ path, bytes: new TextEncoder().encode(sql) });
+ * const migrations = await parseMigrationFiles([
+ *   file("001_users.up.sql", "create table users (id int);"),
+ *   file("001_users.down.sql", "drop table users;"),
+ * ]);
+ *
+ * roundTripTest({ name: "the migrations round-trip", migrations }); // one step: 001_users
+ *
+ * Deno.test("a user can be stored", async () => {
+ *   await using db = await createTestDatabase({ migrations });
+ *   await db.exec("insert into users values (1)");
+ *   assert.deepEqual(await db.query("select id from users"), [{ id: 1 }]);
+ * });
  * ```
  */
 export function roundTripTest(options: RoundTripTestOptions = {}): void {
@@ -111,8 +137,16 @@ export type StepRunner = Pick<Deno.TestContext, "step">;
  * that round-trips, a failing one (see {@linkcode assertVerdict}) per migration that does not.
  *
  * @example
- * ```ts ignore
- * Deno.test("migrations", (t) => runRoundTripSteps(t, { dir: "migrations" }));
+ * ```ts
+ * import { parseMigrationFiles } from "@tide/tide";
+ * import { runRoundTripSteps } from "./round_trip.ts";
+ *
+ * const file = (path: string, sql: string) => ({ path, bytes: new TextEncoder().encode(sql) });
+ * const migrations = await parseMigrationFiles([
+ *   file("001_users.up.sql", "create table users (id int);"),
+ *   file("001_users.down.sql", "drop table users;"),
+ * ]);
+ * Deno.test("each migration round-trips", (t) => runRoundTripSteps(t, { migrations }));
  * ```
  */
 export async function runRoundTripSteps(t: StepRunner, options: RoundTripOptions): Promise<void> {
@@ -128,8 +162,21 @@ export async function runRoundTripSteps(t: StepRunner, options: RoundTripOptions
  * Throws an `AssertionError` holding the problems and diff of a verdict that is not ok.
  *
  * @example
- * ```ts ignore
- * for (const verdict of report.migrations) assertVerdict(verdict);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { assertVerdict } from "./round_trip.ts";
+ *
+ * const verdict = {
+ *   version: "002",
+ *   name: "add_note",
+ *   ok: false,
+ *   problems: ["schema after down differs from before up"],
+ *   failure: "down-differs" as const,
+ *   changes: [],
+ *   durationMs: 40,
+ * };
+ * assert.throws(() => assertVerdict(verdict), { name: "AssertionError", message: /002_add_note/ });
+ * assertVerdict({ ...verdict, ok: true, problems: [], failure: undefined }); // ok: no throw
  * ```
  */
 export function assertVerdict(verdict: MigrationVerdict, databaseUrl?: string): void {
@@ -141,10 +188,25 @@ export function assertVerdict(verdict: MigrationVerdict, databaseUrl?: string): 
  * A failed verdict as text: the migration, the failed step, each problem, and the diff.
  *
  * @example
- * ```ts ignore
- * console.log(describeVerdict(report.migrations[1]));
- * // 002_add_users does not round-trip (down-differs):
- * //   - schema after down differs from before up: ...
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeVerdict } from "@tide/tide/testing";
+ *
+ * const text = describeVerdict({
+ *   version: "002",
+ *   name: "add_note",
+ *   ok: false,
+ *   problems: ["schema after down differs from before up"],
+ *   failure: "down-differs",
+ *   changes: [],
+ *   diff: "-column public.users.note text\n",
+ *   durationMs: 40,
+ * });
+ * assert.equal(
+ *   text,
+ *   "002_add_note does not round-trip (down-differs):\n" +
+ *     "  - schema after down differs from before up\n\n    -column public.users.note text",
+ * );
  * ```
  */
 export function describeVerdict(verdict: MigrationVerdict): string {

@@ -33,12 +33,12 @@ export interface SchemaSnapshotOptions extends Partial<Pick<LedgerLocation, "sch
  * differ. With `deno test -- --update` (or `UPDATE_SNAPSHOTS=1`) it writes the file instead.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { assertSchemaSnapshot, createTestDatabase } from "@tide/tide/testing";
  *
  * Deno.test("the migrated schema is the committed one", async () => {
- *   await using db = await createTestDatabase();
- *   await assertSchemaSnapshot(db, new URL("./schema.sql", import.meta.url));
+ *   await using db = await createTestDatabase({ dir: new URL("../migrations", import.meta.url) });
+ *   await assertSchemaSnapshot(db, new URL("./testdata/schema.sql", import.meta.url));
  * });
  * ```
  */

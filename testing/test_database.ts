@@ -27,14 +27,15 @@ const CACHE_FORMAT = "tide-test-database-1";
  * later ones load the copy (well under a second). Close it, or use `await using`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { createTestDatabase } from "@tide/tide/testing";
  *
- * Deno.test("a user can be created", async () => {
+ * Deno.test("an organization can be created", async () => {
  *   await using db = await createTestDatabase({ dir: new URL("../migrations", import.meta.url) });
- *   await db.exec("insert into users (email) values ('ada@example.com')");
- *   const rows = await db.query<{ n: number }>("select count(*)::int as n from users");
- *   console.log(rows[0].n); // 1
+ *   await db.exec("insert into organizations (name, slug) values ('Acme', 'acme')");
+ *   const rows = await db.query<{ n: number }>("select count(*)::int as n from organizations");
+ *   assert.equal(rows[0].n, 1);
  * });
  * ```
  */
