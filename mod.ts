@@ -3,20 +3,33 @@
  * PGlite, with round-trip verification that every down reverses its up.
  *
  * @example Apply pending migrations at startup
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { migrate } from "@tide/tide";
  *
- * await migrate({ databaseUrl: Deno.env.get("DATABASE_URL"), dir: "migrations" });
+ * const dir = await Deno.makeTempDir(); // your migrations directory
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * // In an app: migrate({ databaseUrl: Deno.env.get("DATABASE_URL") }). Here: a fresh database.
+ * const { steps } = await migrate({ databaseUrl: "memory://", dir });
+ * assert.deepEqual(steps.map((step) => step.version), ["001"]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @example Drive the migrator yourself
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
  * import { connect, loadMigrations, Migrator } from "@tide/tide";
  *
- * await using driver = await connect("postgres://app@localhost/app");
- * const migrator = new Migrator({ driver, migrations: await loadMigrations("migrations") });
- * console.log(await migrator.status());
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * await Deno.writeTextFile(`${dir}/001_users.down.sql`, "drop table users;\n");
+ * await using driver = await connect("memory://"); // or a postgres:// URL
+ * const migrator = new Migrator({ driver, migrations: await loadMigrations(dir) });
+ * await migrator.up();
+ * assert.deepEqual((await migrator.status()).applied.map((m) => m.version), ["001"]);
  * await migrator.down({ count: 1 });
+ * assert.deepEqual((await migrator.status()).pending.map((m) => m.version), ["001"]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  *
  * @module
