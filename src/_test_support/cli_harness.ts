@@ -33,8 +33,15 @@ export interface RunOptions {
  * Runs `tide <args>` in-process.
  *
  * @example
- * ```ts ignore
- * const { code, stdout } = await runCli(["status"], { cwd });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeProject, runCli } from "./cli_harness.ts";
+ *
+ * const cwd = await makeProject(); // FIXTURE: three migrations, each with a down
+ * const { code, stdout } = await runCli(["validate"], { cwd }); // offline: no database given
+ * assert.equal(code, 0);
+ * assert.match(stdout, /3 migrations/);
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function runCli(args: string[], options: RunOptions): Promise<CliRun> {
@@ -66,8 +73,13 @@ export const FIXTURE: Record<string, string> = {
  * A temporary project whose `migrations/` holds `files`; remove it with `Deno.remove`.
  *
  * @example
- * ```ts ignore
- * const cwd = await makeProject(FIXTURE);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { makeProject } from "./cli_harness.ts";
+ *
+ * const cwd = await makeProject({ "001_a.up.sql": "create table a ();\n" });
+ * assert.equal(await Deno.readTextFile(`${cwd}/migrations/001_a.up.sql`), "create table a ();\n");
+ * await Deno.remove(cwd, { recursive: true });
  * ```
  */
 export async function makeProject(files: Record<string, string> = FIXTURE): Promise<string> {
@@ -84,9 +96,11 @@ export async function makeProject(files: Record<string, string> = FIXTURE): Prom
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { normalize } from "./cli_harness.ts";
  *
- * normalize("Applied: 001_a in 12ms"); // "Applied: 001_a in <duration>"
+ * assert.equal(normalize("Applied: 001_a in 12ms"), "Applied: 001_a in <duration>");
+ * assert.equal(normalize("001  applied 2026-01-21 09:30:00 UTC"), "001  applied <date>");
  * ```
  */
 export function normalize(text: string): string {
@@ -100,7 +114,14 @@ export function normalize(text: string): string {
  *
  * @example
  * ```ts ignore
- * await assertGolden("status.txt", normalize(stdout));
+ * // Not run as a doc test: with UPDATE_GOLDEN=1 it would rewrite src/cli/testdata/up.txt.
+ * import { testDatabaseUrl } from "./postgres_server.ts";
+ * import { assertGolden, makeProject, normalize, runCli } from "./cli_harness.ts";
+ *
+ * const cwd = await makeProject();
+ * const env = { DATABASE_URL: await testDatabaseUrl() };
+ * const run = await runCli(["up", "--to", "002"], { cwd, env });
+ * await assertGolden("up.txt", normalize(run.stdout));
  * ```
  */
 export async function assertGolden(name: string, actual: string): Promise<void> {

@@ -13,8 +13,13 @@ import { testDatabaseUrl } from "./postgres_server.ts";
  * Writes `files` (name to SQL text) into a new temporary directory and returns its path.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { writeMigrations } from "./scenario.ts";
+ *
  * const dir = await writeMigrations({ "001_a.up.sql": "create table a ();" });
+ * assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["001_a.up.sql"]);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeMigrations(files: Record<string, string>): Promise<string> {
@@ -31,9 +36,14 @@ export type DatabaseKind = "pglite" | "postgres";
  *
  * @example
  * ```ts ignore
- * Deno.test("up applies everything", (t) =>
+ * // Not run as a doc test: the second step starts a throwaway PostgreSQL server.
+ * import assert from "node:assert/strict";
+ * import { onEachDatabase } from "./scenario.ts";
+ *
+ * Deno.test("a table can be created", (t) =>
  *   onEachDatabase(t, async (driver) => {
- *     await driver.exec("select 1");
+ *     await driver.exec("create table t (id int)");
+ *     assert.deepEqual(await driver.query("select count(*)::int as n from t"), [{ n: 0 }]);
  *   }));
  * ```
  */

@@ -10,8 +10,13 @@ import { MigrationError } from "../errors.ts";
  * something else.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseFileName } from "../files/parse.ts";
+ * import { thrown } from "./thrown.ts";
+ *
  * assert.equal(thrown(() => parseFileName("x.sql")).code, "INVALID_FILE_NAME");
+ * assert.throws(() => thrown(() => parseFileName("001_a.up.sql")), /Expected a MigrationError/);
  * ```
  */
 export function thrown(fn: () => unknown): MigrationError {
