@@ -113,10 +113,12 @@ create trigger ${table}_touch
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildMigrations } from "./generate.ts";
  *
  * const [first] = buildMigrations(1);
- * console.log(`${first.version}_${first.name}.up.sql`); // 001_create_t0000_accounts.up.sql
+ * assert.equal(`${first.version}_${first.name}.up.sql`, "001_create_t0000_accounts.up.sql");
+ * assert.equal(buildMigrations(1000)[999].version, "1000"); // wider when n needs more digits
  * ```
  */
 export function buildMigrations(n: number): GeneratedMigration[] {
@@ -143,10 +145,13 @@ export function buildMigrations(n: number): GeneratedMigration[] {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateMigrations } from "./generate.ts";
  *
  * const dir = await Deno.makeTempDir();
- * await generateMigrations(dir, 100);
+ * await generateMigrations(dir, 3);
+ * assert.equal([...Deno.readDirSync(dir)].length, 6); // an up and a down each
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function generateMigrations(dir: string, n: number): Promise<void> {

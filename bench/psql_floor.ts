@@ -58,12 +58,10 @@ export async function findPsql(): Promise<string> {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { floorScript } from "./psql_floor.ts";
  *
- * console.log(floorScript(["/m/001_a.up.sql"]));
- * // BEGIN;
- * // \i '/m/001_a.up.sql'
- * // COMMIT;
+ * assert.equal(floorScript(["/m/001_a.up.sql"]), "BEGIN;\n\\i '/m/001_a.up.sql'\nCOMMIT;\n");
  * ```
  */
 export function floorScript(files: readonly string[]): string {

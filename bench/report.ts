@@ -29,9 +29,11 @@ export interface SizeResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { median } from "./report.ts";
  *
- * console.log(median([30, 10, 20])); // 20
+ * assert.equal(median([30, 10, 20]), 20);
+ * assert.equal(median([]), undefined);
  * ```
  */
 export function median(values: readonly number[] | undefined): number | undefined {
@@ -121,9 +123,15 @@ function verdict(row: Row, results: readonly SizeResult[]): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatTable } from "./report.ts";
  *
- * console.log(formatTable([{ n: 100, psqlUpMs: [800], tideUpMs: [900] }]));
+ * assert.deepEqual(formatTable([{ n: 100, psqlUpMs: [800], tideUpMs: [900] }]).split("\n"), [
+ *   "                              N=100    target",
+ *   "psql floor: apply all        800 ms",
+ *   "tide: apply all              900 ms",
+ *   "  apply ratio (tide / psql)   1.13x  <= 1.25x  ok",
+ * ]);
  * ```
  */
 export function formatTable(results: readonly SizeResult[]): string {

@@ -37,11 +37,14 @@ const API_NAMES = ["connect", "loadMigrations", "Migrator", "verifyMigrations"] 
  * Imports `mod.ts` and checks it exports what the benchmarks need.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fileURLToPath } from "node:url";
  * import { loadTide } from "./tide_runs.ts";
  *
  * const tide = await loadTide();
- * const migrations = await tide.loadMigrations("migrations");
+ * const dir = fileURLToPath(new URL("../migrations", import.meta.url));
+ * assert.equal((await tide.loadMigrations(dir))[0].version, "001");
  * ```
  */
 export async function loadTide(): Promise<TideApi> {
