@@ -22,9 +22,11 @@ export interface FloorTimes {
  *
  * @example
  * ```ts ignore
+ * // Needs psql installed.
+ * import assert from "node:assert/strict";
  * import { findPsql } from "./psql_floor.ts";
  *
- * console.log(await findPsql()); // "psql"
+ * assert.match(await findPsql(), /psql$/);
  * ```
  */
 export async function findPsql(): Promise<string> {
@@ -131,6 +133,7 @@ async function upFiles(dir: string): Promise<string[]> {
  * ```ts ignore
  * import { findPsql, psqlFloor } from "./psql_floor.ts";
  *
+ * const url = "postgres://localhost/bench"; // a PostgreSQL server
  * const { upMs, downMs } = await psqlFloor(await findPsql(), url, "/tmp/bench-100");
  * ```
  */

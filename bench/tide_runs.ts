@@ -93,6 +93,7 @@ async function timedRun(
  * ```ts ignore
  * import { loadTide, tideApplyRollback } from "./tide_runs.ts";
  *
+ * const url = "postgres://localhost/bench"; // a PostgreSQL server
  * const times = await tideApplyRollback(await loadTide(), url, "/tmp/bench-100");
  * ```
  */
@@ -148,7 +149,7 @@ async function statusOnce(url: string, dir: string): Promise<number> {
  * ```ts ignore
  * import { timeStatus } from "./tide_runs.ts";
  *
- * const times = await timeStatus(url, "/tmp/bench-100", 7);
+ * const times = await timeStatus("postgres://localhost/bench", "/tmp/bench-100", 7);
  * ```
  */
 export async function timeStatus(url: string, dir: string, runs: number): Promise<number[]> {

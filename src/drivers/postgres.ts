@@ -40,11 +40,13 @@ type SqlLike = Pick<Sql, "unsafe">;
  *
  * @example
  * ```ts ignore
+ * // Needs a PostgreSQL server at that URL.
+ * import assert from "node:assert/strict";
  * import { createPostgresDriver } from "./postgres.ts";
  *
  * await using db = await createPostgresDriver("postgres://app:secret@localhost:5432/shop");
  * const rows = await db.query<{ n: number }>("select $1::int as n", [1]);
- * console.log(rows[0].n, db.target); // 1 "postgres://app:***@localhost:5432/shop"
+ * assert.deepEqual([rows[0].n, db.target], [1, "postgres://app:***@localhost:5432/shop"]);
  * ```
  */
 export async function createPostgresDriver(
