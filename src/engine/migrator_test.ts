@@ -361,7 +361,3 @@ Deno.test("concurrent runs on one database apply each migration exactly once", a
     assert.deepEqual(applied, ["001", "002", "003"]);
   }, ["postgres"]);
 });
-
-Deno.test("MigrationError is what every refusal throws", () => {
-  assert.ok(new MigrationError("OUT_OF_ORDER", "x") instanceof Error);
-});

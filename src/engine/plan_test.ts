@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { MigrationError } from "../errors.ts";
 import type { AppliedMigration } from "./ledger.ts";
 import type { Migration } from "../files/migration.ts";
 import { planDown, planUp } from "./plan.ts";
@@ -161,4 +162,31 @@ Deno.test("planUp() says so when a row was recorded with another checksum algori
     code: "CHECKSUM_MISMATCH",
     message: /"md5".*tide repair --yes/,
   });
+});
+
+Deno.test("every refusal of the planner is a MigrationError with the refusal's code", () => {
+  const half = [applied("001"), applied("002", { status: "failed", error: "boom" })];
+  const noDown = [migration("001", { down: "" })];
+  const cases: [string, () => unknown][] = [
+    [
+      "CHECKSUM_MISMATCH",
+      () => planUp({ migrations: files, applied: [applied("001", { checksum: "x" })] }),
+    ],
+    ["MISSING_FILE", () => planUp({ migrations: files, applied: [applied("000")] })],
+    [
+      "OUT_OF_ORDER",
+      () => planUp({ migrations: files, applied: [applied("001"), applied("003")] }),
+    ],
+    ["FAILED_MIGRATION", () => planUp({ migrations: files, applied: half })],
+    ["FAILED_MIGRATION", () => planDown({ migrations: files, applied: half })],
+    ["UNKNOWN_VERSION", () => planUp({ migrations: files, applied: [] }, { to: "004" })],
+    ["UNKNOWN_VERSION", () => planDown({ migrations: files, applied: [] }, { to: "001" })],
+    [
+      "NO_DOWN",
+      () => planDown({ migrations: noDown, applied: [applied("001", { downSql: null })] }),
+    ],
+  ];
+  for (const [code, plan] of cases) {
+    assert.throws(plan, (error) => error instanceof MigrationError && error.code === code, code);
+  }
 });
