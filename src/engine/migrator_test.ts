@@ -142,6 +142,9 @@ Deno.test("Migrator.up() sends each transactional migration and its bookkeeping 
       "003: exec",
       "004: exec exec query",
     ]);
+    // The bookkeeping did happen: in that one exec for 001-003, by the query for 004.
+    const status = await migrator.status();
+    assert.deepEqual(status.applied.map((s) => s.version), ["001", "002", "003", "004"]);
   }, ["pglite"]);
 });
 
@@ -289,6 +292,11 @@ Deno.test("--schema keeps the tracking tables and {{schema}} templates in that s
        where table_schema = 'tenant "one"' order by 1`,
     );
     assert.deepEqual(rows.map((r) => r.name), ["items", "tide_migration_log", "tide_migrations"]);
+    const comments = await driver.query(
+      `select pg_catalog.obj_description(oid, 'pg_namespace') as comment
+       from pg_catalog.pg_namespace where nspname in ('public', 'tenant "one"') order by nspname`,
+    );
+    assert.deepEqual(comments.map((c) => c.comment), ["standard public schema", "x"]);
     await migrator.down();
     assert.equal((await migrator.status()).applied.length, 0);
   });
@@ -341,10 +349,13 @@ Deno.test("a run waits for another run's lock and names the holder when the wait
     const key = migrationLockKey({ schema: "public", table: "tide_migrations" });
     await holder.query("select pg_advisory_lock($1::bigint)", [key]);
     const waiting = await migratorFor(driver, dir, { lockWaitMs: 300 });
+    const started = performance.now();
     await assert.rejects(() => waiting.up(), {
       code: "LOCK_WAIT_TIMEOUT",
       message: /held by pid \d+ \(application "tide"/,
     });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 250, `gave up after ${waited} ms, before the 300 ms wait ran out`);
     await holder.query("select pg_advisory_unlock($1::bigint)", [key]);
     assert.equal((await waiting.up()).steps.length, 3);
   }, ["postgres"]);

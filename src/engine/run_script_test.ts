@@ -177,7 +177,10 @@ Deno.test("runScript() counts applied statements when a no-transaction run loses
   assert.equal(error.cause, lost);
 });
 
-Deno.test("renderScript() from run_script.ts renders the way runScript() sends", () => {
+Deno.test("renderScript() from run_script.ts renders the way runScript() sends", async () => {
   const script = { path: "x.sql", sql: "SELECT * FROM {{tables.t}}", line: 1, column: 1 };
   assert.equal(renderScript(script, { schema: "s" }).text, 'SELECT * FROM "s"."t"');
+  const db = new FakeDb();
+  await runScript(db, migration(script.sql), "up", { schema: "s" });
+  assert.deepEqual(db.sent, [renderScript(script, { schema: "s" }).text]);
 });
