@@ -24,6 +24,7 @@ Deno.test("checksumText() changes when the SQL changes, even by whitespace", () 
 });
 
 Deno.test("normalizeForChecksum() drops only a leading BOM", () => {
+  assert.equal(normalizeForChecksum("\uFEFFa\uFEFFb"), "a\uFEFFb");
   assert.equal(normalizeForChecksum("a\uFEFFb"), "a\uFEFFb");
   assert.equal(normalizeForChecksum("\r\n\r\r\n"), "\n\n\n");
 });

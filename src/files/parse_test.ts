@@ -180,6 +180,10 @@ Deno.test("parseMigration() rejects section markers in an up or down file", () =
   );
   assert.equal(error.code, "INVALID_SECTIONS");
   assert.equal(error.line, 2);
+  const down = thrown(() =>
+    parseMigration("DROP TABLE t;\n\n-- migrate:up\nSELECT 2;", "001_x.down.sql", "down")
+  );
+  assert.deepEqual([down.code, down.line], ["INVALID_SECTIONS", 3]);
 });
 
 Deno.test("parseMigration() rejects an up file holding only comments", () => {

@@ -56,4 +56,11 @@ Deno.test("canonicalVersion() gives equal keys exactly to versions that compare 
   assert.equal(canonicalVersion("0"), "0");
   assert.equal(canonicalVersion("000"), "0");
   assert.notEqual(canonicalVersion("1.2"), canonicalVersion("12"));
+  const versions = ["001", "1", "1.0", "1_0_0", "1.2", "1_2", "12", "1.20", "0", "000", "0.0.1"];
+  for (const a of versions) {
+    for (const b of versions) {
+      const sameKey = canonicalVersion(a) === canonicalVersion(b);
+      assert.equal(sameKey, compareVersions(a, b) === 0, `${a} vs ${b}`);
+    }
+  }
 });
