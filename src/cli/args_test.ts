@@ -14,7 +14,7 @@ Deno.test("parseDuration() reads ms, s, m, h and plain milliseconds", () => {
 Deno.test("parseDuration() rejects other text as bad usage naming the flag", () => {
   for (const text of ["", "soon", "5 min", "-1s", "1d"]) {
     throws(() => parseDuration(text, "--statement-timeout"), (error) => {
-      equal((error as Error).name, "UsageError");
+      equal(error instanceof UsageError, true, text);
       return /--statement-timeout takes a duration/.test((error as Error).message);
     });
   }

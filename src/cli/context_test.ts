@@ -79,7 +79,7 @@ Deno.test("resolveCliSettings() does not expand an unset ${VAR} in a URL that a 
 Deno.test("resolveCliSettings() rejects an unknown environment with CONFIG_ERROR", async () => {
   await withConfig(CONFIG, async (cwd) => {
     await rejects(resolveCliSettings({ env: "prod" }, io(cwd)), (error) => {
-      equal((error as MigrationError).code, "CONFIG_ERROR");
+      equal(error instanceof MigrationError && error.code, "CONFIG_ERROR");
       return true;
     });
   });

@@ -1,5 +1,6 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
+import { GLOBAL_OPTIONS } from "./args.ts";
 import { COMMANDS } from "./registry.ts";
 import { VERSION } from "./main.ts";
 import { FIXTURE, makeProject, runCli } from "../_test_support/cli_harness.ts";
@@ -11,6 +12,7 @@ Deno.test("tide --help lists every command and the global flags", async () => {
   equal(run.code, 0);
   for (const { name } of COMMANDS) match(run.stdout, new RegExp(`^  ${name} `, "m"));
   match(run.stdout, /--database-url URL/);
+  for (const flag of Object.keys(GLOBAL_OPTIONS)) match(run.stdout, new RegExp(` --${flag}\\b`));
   equal(run.stderr, "");
 });
 
@@ -22,10 +24,14 @@ Deno.test("tide --version prints the version of deno.json", async () => {
 });
 
 Deno.test("every command prints its usage and flags with --help and with tide help <cmd>", async () => {
-  for (const { name } of COMMANDS) {
+  for (const { name, load } of COMMANDS) {
     const viaFlag = await runCli([name, "--help"], { cwd });
     equal(viaFlag.code, 0, name);
     match(viaFlag.stdout, new RegExp(`^usage: tide ${name}`), name);
+    const ownFlags = viaFlag.stdout.split("Global flags:")[0];
+    for (const flag of Object.keys((await load()).command.options ?? {})) {
+      match(ownFlags, new RegExp(`^ +(-\\w, )?--${flag}\\b`, "m"), `${name} --${flag}`);
+    }
     match(viaFlag.stdout, /Global flags:/);
     const viaHelp = await runCli(["help", name], { cwd });
     equal(viaHelp.stdout, viaFlag.stdout, name);
