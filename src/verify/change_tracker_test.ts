@@ -147,9 +147,21 @@ Deno.test("trackChanges() leaves its own schema out of every snapshot", async ()
   await using db = await createPgliteDriver();
   const tracker = await trackChanges(db);
   await db.exec("create table t (id int)");
-  const snapshot = snapshotOf(await tracker.snapshot(db));
+  const base = await tracker.snapshot(db);
+  const snapshot = snapshotOf(base);
   assert.deepEqual(snapshot.objects.map((o) => o.name), ["public", "public.t", "public.t.id"]);
   assert.doesNotMatch(snapshot.text, /tide_verify/);
+  // A scoped re-read too, after a change that fires the tracker's own triggers.
+  await db.exec("create table u (id int)");
+  const next = snapshotOf(await tracker.snapshot(db, base));
+  assert.deepEqual(next.objects.map((o) => o.name), [
+    "public",
+    "public.t",
+    "public.t.id",
+    "public.u",
+    "public.u.id",
+  ]);
+  assert.doesNotMatch(next.text, /tide_verify/);
 });
 
 Deno.test("a copy of a tracked snapshot works as the base of the next one and in diffs", async () => {
