@@ -17,11 +17,13 @@ import {
   insertInto,
   ledgerDdl,
   type LedgerNames,
+  LOG_ACTIONS,
   type LogEntry,
   type LogFields,
   type LogRow,
   logRow,
   type NewLogEntry,
+  replaceCheck,
   type TrackingRow,
   trackingRow,
   update,
@@ -190,10 +192,13 @@ export class Ledger {
     });
   }
 
-  /** Records an applied migration with its own timings and logs it, in one round trip. */
+  /**
+   * Records an applied migration with its own timings (applied now unless `row.appliedAt` says
+   * when) and logs it, in one round trip.
+   */
   async recordApplied(
     db: Queryable,
-    row: Omit<AppliedMigration, "appliedAt">,
+    row: Omit<AppliedMigration, "appliedAt"> & { appliedAt?: Date },
     entry: NewLogEntry,
   ): Promise<void> {
     await runQuery(
@@ -206,6 +211,23 @@ export class Ledger {
         insertInto(this.#names.log, this.#logged(entry)),
       ]),
     );
+  }
+
+  /**
+   * Lets the log record every action of {@linkcode LOG_ACTIONS}: a log created by an older tide
+   * has a CHECK without the newer ones (`adopt`), which this replaces. Call with the lock held.
+   */
+  async upgradeLogActions(db: Queryable): Promise<void> {
+    const checks = await runQuery<{ name: string; definition: string }>(
+      db,
+      sql`SELECT conname::text AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+       WHERE conrelid = to_regclass(${inlined(this.#names.log)}) AND contype = 'c'`,
+    );
+    const stale = checks.filter((c) =>
+      /\baction\b/.test(c.definition) &&
+      !LOG_ACTIONS.every((action) => c.definition.includes(`'${action}'`))
+    );
+    for (const { name } of stale) await db.exec(inlined(replaceCheck(this.#names.log, name)));
   }
 
   /** Updates the checksum and stored down of an applied row (repair). */
