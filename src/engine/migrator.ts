@@ -23,6 +23,7 @@ import type {
   UpOptions,
 } from "./migrator_options.ts";
 import { type MigrationStatus, migrationStatus } from "./status.ts";
+import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
 export type * from "./migrator_options.ts";
 
@@ -139,6 +140,42 @@ export class Migrator {
         sql: "",
       }));
     });
+  }
+
+  /**
+   * Records as applied, without running them, the migrations another tool applied, read from
+   * its tracking table (which stays as it is); see {@linkcode AdoptOptions}.
+   *
+   * @example Take over a database that golang-migrate brought to version 1
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "../drivers/connect.ts";
+   * import { parseMigrationFiles } from "../files/load.ts";
+   * import { Migrator } from "./migrator.ts";
+   *
+   * const files = { "001_a.up.sql": "CREATE TABLE a ();", "002_b.up.sql": "CREATE TABLE b ();" };
+   * const migrations = await parseMigrationFiles(Object.entries(files).map(([path, text]) => ({
+   *   path,
+   *   bytes: new TextEncoder().encode(text),
+   * })));
+   * await using driver = await connect("memory://");
+   * await driver.exec(`CREATE TABLE a ();
+   *   CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+   *   INSERT INTO schema_migrations VALUES (1, false);`);
+   * const migrator = new Migrator({ driver, migrations });
+   * const { adopted } = await migrator.adopt({ from: "golang-migrate" });
+   * assert.deepEqual(adopted.map((m) => m.version), ["001"]);
+   * assert.deepEqual((await migrator.status()).pending.map((m) => m.version), ["002"]);
+   * ```
+   */
+  adopt(options: AdoptOptions): Promise<AdoptResult> {
+    return adopt({
+      driver: this.#options.driver,
+      ledger: this.#ledger,
+      migrations: this.#options.migrations,
+      actor: () => this.#whoAmI(),
+      locked: (fn) => this.#locked(fn),
+    }, options);
   }
 
   /** Re-records checksums and stored downs of edited files; resolves a failed migration. */

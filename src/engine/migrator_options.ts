@@ -10,6 +10,13 @@ import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";
 import type { Timeouts } from "./timeouts.ts";
 
 export type { MigrationStatus, StatusEntry } from "./status.ts";
+export type {
+  AdoptedMigration,
+  AdoptOptions,
+  AdoptResult,
+  AdoptTool,
+  VersionAndName,
+} from "./adopt/adopt.ts";
 
 /**
  * Options of the `Migrator`: the database and migrations, plus the ledger's location and the
