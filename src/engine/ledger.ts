@@ -1,6 +1,6 @@
 /**
  * The tracking table (what is applied, keyed by module and version) and the log table (every up,
- * down, baseline and repair, never rewritten).
+ * down, baseline, adopt and repair, never rewritten).
  *
  * @module
  */

@@ -61,7 +61,7 @@ export class Migrator {
     return migrationStatus(this.#options.migrations, await this.#ledger.list());
   }
 
-  /** The log of every up, down, baseline and repair, oldest first. Read-only. */
+  /** The log of every up, down, baseline, adopt and repair, oldest first. Read-only. */
   history(options: { limit?: number } = {}): Promise<LogEntry[]> {
     return this.#ledger.history(options);
   }
