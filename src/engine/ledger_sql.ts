@@ -50,7 +50,18 @@ export interface AppliedMigration {
   error: string | null;
 }
 
-/** What the log records, in the order its CHECK constraint lists them. */
+/**
+ * What the log records, in the order its CHECK constraint lists them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LOG_ACTION_CHECK, LOG_ACTIONS } from "./ledger_sql.ts";
+ *
+ * assert.ok(LOG_ACTIONS.includes("adopt"));
+ * assert.match(LOG_ACTION_CHECK, /^action IN \('up', 'down', .*'adopt'\)$/);
+ * ```
+ */
 export const LOG_ACTIONS = ["up", "down", "baseline", "repair", "adopt"] as const;
 
 /** What the log records. */
@@ -171,7 +182,19 @@ ${createTable(names.table, TRACKING_COLUMNS, "PRIMARY KEY (module, version)")};
 ${createTable(names.log, LOG_COLUMNS)};`;
 }
 
-/** Replaces the log's CHECK constraint `name` by one on {@linkcode LOG_ACTION_CHECK}. */
+/**
+ * Replaces the log's CHECK constraint `name` by one on {@linkcode LOG_ACTION_CHECK}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replaceCheck } from "./ledger_sql.ts";
+ * import { identifier, inlined } from "../sql/render.ts";
+ *
+ * const text = inlined(replaceCheck(identifier("public", "log"), "log_action_check"));
+ * assert.match(text, /^ALTER TABLE "public"."log" DROP CONSTRAINT "log_action_check",/);
+ * ```
+ */
 export function replaceCheck(log: Sql, name: string): Sql {
   const constraint = identifier(name);
   return sql`ALTER TABLE ${log} DROP CONSTRAINT ${constraint},

@@ -69,9 +69,25 @@ export interface AdoptContext {
  * `ADOPT_INCONSISTENT`, `ADOPT_DIRTY`, `MISSING_FILE` or `ADOPT_CONFLICT` before writing
  * anything.
  *
- * @example
- * ```ts ignore
- * const result = await adopt(context, { from: "goose", dryRun: true });
+ * @example A dry run against a dbmate table that lists nothing
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connect } from "../../drivers/connect.ts";
+ * import { Ledger } from "../ledger.ts";
+ * import { adopt } from "./adopt.ts";
+ *
+ * await using driver = await connect("memory://");
+ * await driver.exec("CREATE TABLE schema_migrations (version varchar PRIMARY KEY)");
+ * const ledger = new Ledger(driver, { schema: "public", table: "tide_migrations", module: "" });
+ * const context = {
+ *   driver,
+ *   ledger,
+ *   migrations: [],
+ *   actor: () => Promise.resolve("ci"),
+ *   locked: <T>(fn: () => Promise<T>) => fn(),
+ * };
+ * const result = await adopt(context, { from: "dbmate", dryRun: true });
+ * assert.deepEqual([result.table, result.adopted], ["public.schema_migrations", []]);
  * ```
  */
 export async function adopt(context: AdoptContext, options: AdoptOptions): Promise<AdoptResult> {

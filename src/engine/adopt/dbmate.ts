@@ -16,7 +16,19 @@ export interface DbmateRow {
   [column: string]: unknown;
 }
 
-/** The reader of dbmate's table. */
+/**
+ * The reader of dbmate's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./dbmate.ts";
+ *
+ * assert.deepEqual(source.interpret([{ version: "20240110090000" }], {}), [
+ *   { by: "version", version: "20240110090000", label: "20240110090000" },
+ * ]);
+ * ```
+ */
 export const source: AdoptSource<DbmateRow> = {
   tool: "dbmate",
   defaultTable: "schema_migrations",

@@ -18,7 +18,18 @@ export interface DieselRow {
   [column: string]: unknown;
 }
 
-/** The reader of Diesel's table. */
+/**
+ * The reader of Diesel's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./diesel.ts";
+ *
+ * const refs = source.interpret([{ version: "20191111162609", appliedAt: null }], {});
+ * assert.deepEqual(refs.map((ref) => ref.label), ["20191111162609"]);
+ * ```
+ */
 export const source: AdoptSource<DieselRow> = {
   tool: "diesel",
   defaultTable: "__diesel_schema_migrations",

@@ -30,7 +30,22 @@ export interface FlywayRow {
   [column: string]: unknown;
 }
 
-/** The reader of Flyway's table. */
+/**
+ * The reader of Flyway's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./flyway.ts";
+ *
+ * const row = { description: "d", script: "V2__d.sql", success: true, appliedAt: null };
+ * const refs = source.interpret([
+ *   { ...row, rank: 1, version: "1", type: "BASELINE", script: "<< Flyway Baseline >>" },
+ *   { ...row, rank: 2, version: "2", type: "SQL" },
+ * ], {});
+ * assert.deepEqual(refs.map((ref) => ref.by), ["through", "version"]);
+ * ```
+ */
 export const source: AdoptSource<FlywayRow> = {
   tool: "flyway",
   defaultTable: "flyway_schema_history",

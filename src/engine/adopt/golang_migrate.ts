@@ -17,7 +17,19 @@ export interface GolangMigrateRow {
   [column: string]: unknown;
 }
 
-/** The reader of golang-migrate's table. */
+/**
+ * The reader of golang-migrate's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./golang_migrate.ts";
+ *
+ * assert.deepEqual(source.interpret([{ version: "3", dirty: false }], {}), [
+ *   { by: "through", version: "3", label: "3", fileRequired: true },
+ * ]);
+ * ```
+ */
 export const source: AdoptSource<GolangMigrateRow> = {
   tool: "golang-migrate",
   defaultTable: "schema_migrations",

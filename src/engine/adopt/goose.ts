@@ -21,7 +21,22 @@ export interface GooseRow {
   [column: string]: unknown;
 }
 
-/** The reader of goose's table. */
+/**
+ * The reader of goose's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./goose.ts";
+ *
+ * const rows = [
+ *   { version: "1", isApplied: true, appliedAt: null },
+ *   { version: "2", isApplied: true, appliedAt: null },
+ *   { version: "2", isApplied: false, appliedAt: null },
+ * ];
+ * assert.deepEqual(source.interpret(rows, {}).map((ref) => ref.label), ["1"]);
+ * ```
+ */
 export const source: AdoptSource<GooseRow> = {
   tool: "goose",
   defaultTable: "goose_db_version",

@@ -18,7 +18,20 @@ export interface NodePgMigrateRow {
   [column: string]: unknown;
 }
 
-/** The reader of node-pg-migrate's table. */
+/**
+ * The reader of node-pg-migrate's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./node_pg_migrate.ts";
+ *
+ * const refs = source.interpret([{ name: "1700000000000_add-users", appliedAt: null }], {});
+ * assert.deepEqual(refs, [
+ *   { by: "version", version: "1700000000000", name: "add-users", label: "1700000000000_add-users" },
+ * ]);
+ * ```
+ */
 export const source: AdoptSource<NodePgMigrateRow> = {
   tool: "node-pg-migrate",
   defaultTable: "pgmigrations",

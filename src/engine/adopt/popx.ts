@@ -19,7 +19,18 @@ export interface PopxRow {
 /** How long a legacy popx version is: the first 14 digits of today's. */
 const LEGACY_LENGTH = 14;
 
-/** The reader of popx's table. */
+/**
+ * The reader of popx's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./popx.ts";
+ *
+ * const [legacy] = source.interpret([{ version: "20191100000001" }], {});
+ * assert.equal(legacy.by === "version" && legacy.legacyPrefix, true);
+ * ```
+ */
 export const source: AdoptSource<PopxRow> = {
   tool: "popx",
   defaultTable: "schema_migration",

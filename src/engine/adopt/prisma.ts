@@ -24,7 +24,22 @@ export interface PrismaRow {
   [column: string]: unknown;
 }
 
-/** The reader of Prisma's table. */
+/**
+ * The reader of Prisma's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./prisma.ts";
+ *
+ * const attempt = { name: "20240110090000_init", logs: null };
+ * const refs = source.interpret([
+ *   { ...attempt, finishedAt: null, rolledBack: true },
+ *   { ...attempt, finishedAt: new Date(), rolledBack: false },
+ * ], {});
+ * assert.deepEqual(refs.map((ref) => ref.label), ["20240110090000_init"]);
+ * ```
+ */
 export const source: AdoptSource<PrismaRow> = {
   tool: "prisma",
   defaultTable: "_prisma_migrations",

@@ -21,7 +21,18 @@ export interface SqitchRow {
   [column: string]: unknown;
 }
 
-/** The reader of sqitch's registry. */
+/**
+ * The reader of sqitch's registry.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./sqitch.ts";
+ *
+ * const refs = source.interpret([{ change: "users", project: "flipr", appliedAt: null }], {});
+ * assert.deepEqual(refs, [{ by: "name", name: "users", label: "users" }]);
+ * ```
+ */
 export const source: AdoptSource<SqitchRow> = {
   tool: "sqitch",
   defaultTable: "sqitch",

@@ -21,7 +21,19 @@ export interface SqlxRow {
   [column: string]: unknown;
 }
 
-/** The reader of sqlx's table. */
+/**
+ * The reader of sqlx's table.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { source } from "./sqlx.ts";
+ *
+ * const row = { version: "20240110090000", description: "users", appliedAt: null };
+ * assert.equal(source.interpret([{ ...row, success: true }], {}).length, 1);
+ * assert.throws(() => source.interpret([{ ...row, success: false }], {}), /applied partway/);
+ * ```
+ */
 export const source: AdoptSource<SqlxRow> = {
   tool: "sqlx",
   defaultTable: "_sqlx_migrations",
