@@ -12,6 +12,7 @@
 /** Why a {@linkcode MigrationError} was raised. Each code is listed in the README with its fix. */
 export type MigrationErrorCode =
   | "INVALID_FILE_NAME"
+  | "AMBIGUOUS_FORMAT"
   | "DUPLICATE_VERSION"
   | "DOWN_WITHOUT_UP"
   | "EMPTY_UP"

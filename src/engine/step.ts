@@ -45,7 +45,11 @@ export async function runStep(context: StepContext, step: PlanStep): Promise<voi
   const entry = logFields(migration, step.direction, context.actor);
   // The bookkeeping times itself, on the server or from the duration `run` is given.
   const bookkeeping = step.direction === "up"
-    ? context.ledger.appliedBookkeeping(appliedFields(migration, context.actor), entry)
+    ? context.ledger.appliedBookkeeping(
+      appliedFields(migration, context.actor),
+      entry,
+      step.reapply === true,
+    )
     : context.ledger.rolledBackBookkeeping(step.version, entry);
   await execute(context, migration, step.direction, bookkeeping);
 }
