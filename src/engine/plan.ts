@@ -154,7 +154,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
     storedNoTransaction: row.downNoTransaction,
   }));
   const irreversible = steps.filter((step) =>
-    !step.migration?.down && !(step.storedDownSql ?? "").trim()
+    !step.migration?.down && !step.migration?.empty && !(step.storedDownSql ?? "").trim()
   );
   if (irreversible.length > 0) {
     const names = irreversible.map((s) => s.migration?.up.path ?? `${s.version}_${s.name}`);

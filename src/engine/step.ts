@@ -190,6 +190,8 @@ function statementsDone(error: unknown): number {
  */
 export function downMigration(step: DownStep): Migration {
   if (step.migration?.down) return step.migration;
+  // An up that ran nothing is undone by running nothing.
+  if (step.migration?.empty) return { ...step.migration, down: { ...step.migration.up, sql: "" } };
   const path = `${step.version}_${step.name} (down SQL stored in the tracking table)`;
   return {
     version: step.version,
