@@ -155,10 +155,15 @@ export class Ledger {
     return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
   }
 
-  /** The bookkeeping of applying `row`: insert it and log `entry`. */
-  appliedBookkeeping(row: AppliedFields, entry: LogFields): Bookkeeping {
-    // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan).
+  /**
+   * The bookkeeping of applying `row`: insert it (replacing the row of a repeatable migration
+   * applied again, when `replace`) and log `entry`.
+   */
+  appliedBookkeeping(row: AppliedFields, entry: LogFields, replace = false): Bookkeeping {
+    // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan), except a
+    // repeatable's, which it deletes first.
     return bookkeeping((timing) => [
+      ...(replace ? [deleteFrom(this.#names.table, this.#key(row.version))] : []),
       insertInto(this.#names.table, trackingRow(this.#module, row, timing)),
       insertInto(this.#names.log, logRow(this.#module, entry, timing)),
     ]);

@@ -138,6 +138,7 @@ export class Migrator {
         direction: "up" as const,
         durationMs: 0,
         sql: "",
+        ...filesOf(m),
       }));
     });
   }
@@ -280,6 +281,7 @@ export class Migrator {
       direction: step.direction,
       durationMs: 0,
       sql: script?.sql ?? "",
+      ...filesOf(step.migration),
     };
   }
 
@@ -287,6 +289,13 @@ export class Migrator {
     this.#actor ??= await appliedBy(this.#options.driver, this.#options.actor);
     return this.#actor;
   }
+}
+
+/** The files of `migration` as a step result names them. */
+function filesOf(migration: Migration | undefined): Pick<StepResult, "file" | "downFile"> {
+  if (migration === undefined) return {};
+  const down = migration.down?.path;
+  return { file: migration.up.path, ...(down === undefined ? {} : { downFile: down }) };
 }
 
 /** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */

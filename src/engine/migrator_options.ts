@@ -53,6 +53,10 @@ export interface StepResult {
   durationMs: number;
   /** The rendered SQL it ran (or would run, in a dry run). */
   sql: string;
+  /** The file holding its up, as loaded; absent when the file is gone. */
+  file?: string;
+  /** The file holding its down, when it has one. */
+  downFile?: string;
 }
 
 /** What `up`, `down`, `redo`, `reset` did. */
