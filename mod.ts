@@ -39,14 +39,23 @@ export * from "./src/files/migration.ts";
 export type * from "./src/drivers/driver.ts";
 export { connect, type ConnectOptions, resolveDatabaseUrl } from "./src/drivers/connect.ts";
 export {
+  DEFAULT_FORMAT,
   DEFAULT_MIGRATIONS_DIR,
   loadMigrations,
+  type LoadOptions,
   type MigrationFileInput,
   parseMigrationFiles,
 } from "./src/files/load.ts";
+export {
+  FORMAT_NAMES,
+  type FormatChoice,
+  type FormatName,
+  type FormatOptions,
+} from "./src/files/formats/format.ts";
 export { compareVersions } from "./src/files/version.ts";
 export { type RenderedSql, renderScript, type TemplateOptions } from "./src/engine/run_script.ts";
 export * from "./src/engine/migrator.ts";
+export { ADOPT_TOOLS } from "./src/engine/adopt/adopt.ts";
 export {
   type AppliedMigration,
   type AppliedStatus,
@@ -87,7 +96,7 @@ export {
 export {
   type CreatedMigration,
   createMigration,
-  type MigrationFormat,
+  type CreateOptions,
 } from "./src/files/scaffold.ts";
 export {
   type SchemaSnapshot,

@@ -9,37 +9,47 @@
  * @module
  */
 
-/** Why a {@linkcode MigrationError} was raised. Each code is listed in the README with its fix. */
-export type MigrationErrorCode =
-  | "INVALID_FILE_NAME"
-  | "DUPLICATE_VERSION"
-  | "DOWN_WITHOUT_UP"
-  | "EMPTY_UP"
-  | "INVALID_UTF8"
-  | "INVALID_SECTIONS"
-  | "INVALID_DIRECTIVE"
-  | "INVALID_IDENTIFIER"
-  | "UNKNOWN_TEMPLATE"
-  | "MISSING_DIRECTORY"
-  | "CHECKSUM_MISMATCH"
-  | "MISSING_FILE"
-  | "OUT_OF_ORDER"
-  | "FAILED_MIGRATION"
-  | "UNKNOWN_VERSION"
-  | "NO_DOWN"
-  | "SQL_ERROR"
-  | "SNAPSHOT_FAILED"
-  | "CHANGE_TRACKING_FAILED"
-  | "VERIFY_DATABASE_FAILED"
-  | "LOCK_TIMEOUT"
-  | "LOCK_WAIT_TIMEOUT"
-  | "CONNECTION_FAILED"
-  | "UNSUPPORTED_URL"
-  | "PROTECTED_ENVIRONMENT"
-  | "CONFIG_ERROR"
-  | "UNSUPPORTED_EXTENSION"
-  | "SNAPSHOT_FAILED"
-  | "CHANGE_TRACKING_FAILED";
+/**
+ * Every {@linkcode MigrationErrorCode}, in the order of the README's error table, which lists each
+ * with its cause and fix (a test keeps the two in step).
+ */
+export const MIGRATION_ERROR_CODES = [
+  "INVALID_FILE_NAME",
+  "DUPLICATE_VERSION",
+  "DOWN_WITHOUT_UP",
+  "EMPTY_UP",
+  "AMBIGUOUS_FORMAT",
+  "INVALID_UTF8",
+  "INVALID_SECTIONS",
+  "INVALID_DIRECTIVE",
+  "INVALID_IDENTIFIER",
+  "UNKNOWN_TEMPLATE",
+  "MISSING_DIRECTORY",
+  "CHECKSUM_MISMATCH",
+  "MISSING_FILE",
+  "OUT_OF_ORDER",
+  "FAILED_MIGRATION",
+  "UNKNOWN_VERSION",
+  "NO_DOWN",
+  "SQL_ERROR",
+  "SNAPSHOT_FAILED",
+  "CHANGE_TRACKING_FAILED",
+  "VERIFY_DATABASE_FAILED",
+  "LOCK_TIMEOUT",
+  "LOCK_WAIT_TIMEOUT",
+  "CONNECTION_FAILED",
+  "UNSUPPORTED_URL",
+  "PROTECTED_ENVIRONMENT",
+  "CONFIG_ERROR",
+  "UNSUPPORTED_EXTENSION",
+  "ADOPT_TABLE_NOT_FOUND",
+  "ADOPT_DIRTY",
+  "ADOPT_INCONSISTENT",
+  "ADOPT_CONFLICT",
+] as const;
+
+/** Why a {@linkcode MigrationError} was raised. */
+export type MigrationErrorCode = typeof MIGRATION_ERROR_CODES[number];
 
 /** Options of {@linkcode MigrationError}. */
 export interface MigrationErrorOptions {

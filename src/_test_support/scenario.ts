@@ -32,7 +32,8 @@ export async function writeMigrations(files: Record<string, string>): Promise<st
 export type DatabaseKind = "pglite" | "postgres";
 
 /**
- * Runs `body` as two steps, on an in-memory PGlite and on a fresh PostgreSQL database.
+ * Runs `body` as two steps, on an in-memory PGlite and on a fresh PostgreSQL database; `body`
+ * gets its step, for steps of its own.
  *
  * @example
  * ```ts ignore
@@ -49,14 +50,14 @@ export type DatabaseKind = "pglite" | "postgres";
  */
 export async function onEachDatabase(
   t: Deno.TestContext,
-  body: (driver: Driver, kind: DatabaseKind, url: string) => Promise<void>,
+  body: (driver: Driver, kind: DatabaseKind, url: string, t: Deno.TestContext) => Promise<void>,
   kinds: readonly DatabaseKind[] = ["pglite", "postgres"],
 ): Promise<void> {
   for (const kind of kinds) {
-    await t.step(kind, async () => {
+    await t.step(kind, async (step) => {
       const url = kind === "pglite" ? "memory://" : await testDatabaseUrl();
       await using driver = await connect(url);
-      await body(driver, kind, url);
+      await body(driver, kind, url, step);
     });
   }
 }

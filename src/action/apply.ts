@@ -88,6 +88,7 @@ export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promi
     const { steps } = await io.engine.migrate({
       databaseUrl,
       dir: inputs.dir,
+      load: inputs.load,
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
       ...(inputs.module === undefined ? {} : { module: inputs.module }),
     });

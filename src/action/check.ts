@@ -178,13 +178,20 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
   const root = io.pullRequest ? await io.git.root() : io.workspace;
   let head: Migration[];
   try {
-    head = await io.engine.loadMigrations(inputs.dir);
+    head = await io.engine.loadMigrations(inputs.dir, inputs.load);
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     return finish(validationFindings(error, root), inputs.failOn, []);
   }
   const diff: PrDiff = io.pullRequest
-    ? await diffPullRequest(io.git, io.engine, head, io.pullRequest.baseSha, inputs.dir)
+    ? await diffPullRequest(
+      io.git,
+      io.engine,
+      head,
+      io.pullRequest.baseSha,
+      inputs.dir,
+      inputs.load,
+    )
     : {
       base: [],
       added: head.map((m) => m.version),

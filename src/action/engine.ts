@@ -4,6 +4,7 @@
  * @module
  */
 import type { MigrateOptions } from "../engine/migrate.ts";
+import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { VerifyReport } from "../verify/report.ts";
 
@@ -59,9 +60,12 @@ export interface AppliedStep {
  */
 export interface ActionEngine {
   /** Reads and validates every migration of a directory; throws `MigrationError`. */
-  loadMigrations(dir: string): Promise<Migration[]>;
+  loadMigrations(dir: string, options?: LoadOptions): Promise<Migration[]>;
   /** Same as `loadMigrations` for files that are not on disk (read from git). */
-  parseMigrationFiles(files: readonly MigrationFileBytes[]): Promise<Migration[]>;
+  parseMigrationFiles(
+    files: readonly MigrationFileBytes[],
+    options?: LoadOptions & { dir?: string },
+  ): Promise<Migration[]>;
   /** Orders two versions: negative, zero or positive. */
   compareVersions(a: string, b: string): number;
   /** Runs up -> down -> up on PGlite for each migration from `from` on. */

@@ -41,7 +41,7 @@ export interface Git {
   fetchCommit(sha: string): Promise<void>;
   /** Files changed between `base` and `HEAD` under `dir`, renames detected. */
   changedFiles(base: string, dir: string): Promise<FileChange[]>;
-  /** Files directly in `dir` at `rev` (no recursion, like `loadMigrations`); none if absent. */
+  /** Every file under `dir` at `rev`, sub-folders included; none if absent. */
   listFiles(rev: string, dir: string): Promise<string[]>;
   /** A file's bytes at `rev`. */
   readFile(rev: string, path: string): Promise<Uint8Array>;
@@ -122,7 +122,7 @@ export function commandGit(cwd: string): Git {
       const tree = `${rev}:${dir === "." ? "" : dir}`;
       if (!await self.hasCommit(rev) || !(await exists(cwd, tree))) return [];
       const prefix = dir === "." ? "" : `${dir}/`;
-      return (await inRoot(["ls-tree", "-z", tree])).split("\0")
+      return (await inRoot(["ls-tree", "-r", "-z", tree])).split("\0")
         .map((line) => line.match(/^\d+ blob \S+\t(.*)$/s)?.[1])
         .filter((name) => name !== undefined).map((name) => prefix + name);
     },

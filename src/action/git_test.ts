@@ -11,7 +11,7 @@ Deno.test("parseNameStatus() reads additions, deletions and renames from -z outp
   ]);
 });
 
-Deno.test("commandGit() lists the top level of a directory at a commit, and nothing when absent", async () => {
+Deno.test("commandGit() lists every file under a directory at a commit (formats use sub-folders), and nothing when absent", async () => {
   await using repo = await testRepo(
     { "db/001_a.up.sql": "select 1;", "db/nested/x.sql": "select 2;", "db/my file.sql": "" },
     { "db/002_b.up.sql": "select 3;" },
@@ -20,6 +20,7 @@ Deno.test("commandGit() lists the top level of a directory at a commit, and noth
   assert.deepEqual((await git.listFiles(repo.baseSha, "db")).sort(), [
     "db/001_a.up.sql",
     "db/my file.sql",
+    "db/nested/x.sql",
   ]);
   assert.deepEqual(await git.listFiles(repo.baseSha, "missing"), []);
   assert.equal(

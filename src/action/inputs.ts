@@ -7,6 +7,8 @@ import { resolve } from "node:path";
 import { MigrationError } from "../errors.ts";
 import type { ActionIo } from "./io.ts";
 import { FINDING_KINDS, type FindingKind } from "./report.ts";
+import { DEFAULT_FORMAT, type LoadOptions } from "../files/load.ts";
+import { formatByName } from "../files/formats/registry.ts";
 
 /** The action's inputs, checked, with paths made absolute. */
 export interface ActionInputs {
@@ -26,6 +28,8 @@ export interface ActionInputs {
   comment: boolean;
   /** Finding kinds that fail the check. */
   failOn: ReadonlySet<FindingKind>;
+  /** How to read the migrations directory: `format` (default auto) and `pattern`. */
+  load: LoadOptions;
 }
 
 function configError(message: string): MigrationError {
@@ -52,6 +56,13 @@ export function parseFailOn(value: string): Set<FindingKind> {
     );
   }
   return new Set(names as FindingKind[]);
+}
+
+function loadInputs(io: Pick<ActionIo, "getInput">): LoadOptions {
+  const format = io.getInput("format") || DEFAULT_FORMAT;
+  if (format !== "auto") formatByName(format); // an unknown name fails here, before any work
+  const pattern = io.getInput("pattern");
+  return { format, ...(pattern === "" ? {} : { pattern }) };
 }
 
 /**
@@ -85,6 +96,7 @@ export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): Action
     module: io.getInput("module") || undefined,
     comment: parseBoolean("comment", io.getInput("comment")),
     failOn: parseFailOn(io.getInput("fail-on")),
+    load: loadInputs(io),
   };
   if (mode === "apply" && inputs.databaseUrl === undefined) {
     throw configError(

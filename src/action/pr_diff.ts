@@ -6,6 +6,7 @@
  */
 import { errorMessage } from "../errors.ts";
 import { isAbsolute, join, relative } from "node:path";
+import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { ActionEngine } from "./engine.ts";
 import type { FileChange, Git } from "./git.ts";
@@ -54,14 +55,16 @@ async function readBase(
   baseSha: string,
   root: string,
   dir: string,
+  load: LoadOptions,
 ): Promise<Migration[]> {
-  const paths = (await git.listFiles(baseSha, dir))
-    .filter((path) => path.toLowerCase().endsWith(".sql"));
+  // Every file under the directory: formats need sub-folders and files such as sqitch.plan.
+  const paths = await git.listFiles(baseSha, dir);
   const files = await Promise.all(paths.map(async (path) => ({
     path: join(root, path),
     bytes: await git.readFile(baseSha, path),
   })));
-  return files.length === 0 ? [] : await engine.parseMigrationFiles(files);
+  if (files.length === 0) return [];
+  return await engine.parseMigrationFiles(files, { ...load, dir: join(root, dir) });
 }
 
 function byPath(migrations: readonly Migration[], root: string): Map<string, string> {
@@ -123,6 +126,7 @@ export async function diffPullRequest(
   head: readonly Migration[],
   baseSha: string,
   dir: string,
+  load: LoadOptions = {},
 ): Promise<PrDiff> {
   await ensureCommit(git, baseSha);
   const root = await git.root();
@@ -130,7 +134,7 @@ export async function diffPullRequest(
   let base: Migration[] = [];
   let baseError: string | undefined;
   try {
-    base = await readBase(git, engine, baseSha, root, relativeDir);
+    base = await readBase(git, engine, baseSha, root, relativeDir, load);
   } catch (error) {
     baseError = errorMessage(error);
   }

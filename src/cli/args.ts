@@ -25,6 +25,17 @@ export type FlagValues = Record<string, string | boolean | undefined>;
 /** Flags every command accepts. */
 export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
   dir: { type: "string", arg: "DIR", description: "Migrations directory (default: migrations)." },
+  format: {
+    type: "string",
+    arg: "NAME",
+    description: "Format of the migrations: tide, golang-migrate, dbmate, goose, flyway, sqlx,\n" +
+      "diesel, node-pg-migrate, popx, prisma, plain, sqitch, pattern (default: auto).",
+  },
+  pattern: {
+    type: "string",
+    arg: "REGEX",
+    description: "File name pattern with groups (?<version>) (?<name>) (?<direction>).",
+  },
   "database-url": {
     type: "string",
     arg: "URL",

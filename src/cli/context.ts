@@ -15,6 +15,7 @@ import {
 } from "../config/config_file.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
+import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
 import { type FlagValues, parseDuration } from "./args.ts";
@@ -140,6 +141,29 @@ export function migrationsDir(ctx: CommandContext): string {
 }
 
 /**
+ * A migration file's path relative to the migrations directory, `/`-separated: how JSON output
+ * names files.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { migrationsDir, relativeFile, resolveCliSettings } from "./context.ts";
+ * import { Output } from "./output.ts";
+ *
+ * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
+ * const values = { dir: "db/migrations" };
+ * const settings = await resolveCliSettings(values, io);
+ * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * const path = join(migrationsDir(ctx), "2019-11-11-162609_x", "up.sql"); // as loaded
+ * assert.equal(relativeFile(ctx, path), "2019-11-11-162609_x/up.sql");
+ * ```
+ */
+export function relativeFile(ctx: CommandContext, path: string): string {
+  return relative(migrationsDir(ctx), path).replaceAll("\\", "/");
+}
+
+/**
  * Loads the migrations of the configured directory.
  *
  * @example
@@ -162,7 +186,45 @@ export function migrationsDir(ctx: CommandContext): string {
  */
 export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
   const { loadMigrations } = await import("../files/load.ts");
-  return await loadMigrations(migrationsDir(ctx));
+  return await loadMigrations(migrationsDir(ctx), loadOptions(ctx.settings));
+}
+
+/**
+ * How the settings say to read the migrations directory: its format and what the format uses
+ * (Flyway's placeholders, user and database from the URL, without its password).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_SETTINGS } from "../config/config_file.ts";
+ * import { loadOptions } from "./context.ts";
+ *
+ * const options = loadOptions({ ...DEFAULT_SETTINGS, databaseUrl: "postgres://app:pw@db/shop" });
+ * assert.equal(options.format, "auto");
+ * assert.equal(options.user, "app");
+ * assert.equal(options.database, "shop");
+ * ```
+ */
+export function loadOptions(settings: Omit<CliSettings, "environment">): LoadOptions {
+  let user: string | undefined;
+  let database: string | undefined;
+  if (settings.databaseUrl !== undefined && /^postgres(ql)?:/i.test(settings.databaseUrl)) {
+    try {
+      const url = new URL(settings.databaseUrl);
+      user = decodeURIComponent(url.username) || undefined;
+      database = decodeURIComponent(url.pathname.slice(1)) || undefined;
+    } catch {
+      // an unparsable URL fails where it is used, with its own message
+    }
+  }
+  return {
+    format: settings.format,
+    ...(settings.pattern === "" ? {} : { pattern: settings.pattern }),
+    placeholders: settings.placeholders,
+    schema: settings.schema,
+    user,
+    database,
+  };
 }
 
 /**

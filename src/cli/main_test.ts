@@ -122,13 +122,30 @@ Deno.test("validate offline reports every load error at once and exits 1", async
     equal(run.code, 1);
     const report = JSON.parse(run.stdout);
     equal(report.ok, false);
+    // An empty up is a valid no-op now (issue 9 §3): not a problem.
     deepEqual(report.problems.map((p: { code: string }) => p.code).sort(), [
       "DOWN_WITHOUT_UP",
-      "EMPTY_UP",
       "INVALID_FILE_NAME",
     ]);
-    const empty = report.problems.find((p: { code: string }) => p.code === "EMPTY_UP");
-    match(empty.file, /004_empty\.up\.sql$/);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("validate notes an empty up, and status and up --dry-run warn of it instead of failing", async () => {
+  const project = await makeProject({ ...FIXTURE });
+  try {
+    const created = await runCli(["new", "backfill", "--json"], { cwd: project });
+    equal(created.code, 0, created.stderr);
+    const validate = await runCli(["validate", "--json"], { cwd: project });
+    const report = JSON.parse(validate.stdout);
+    deepEqual(report.notes.map((n: { code: string }) => n.code), ["EMPTY_UP"]);
+    match(report.notes[0].file, /004_backfill\.up\.sql$/);
+    for (const args of [["status"], ["up", "--dry-run"]]) {
+      const run = await runCli([...args, "--database-url", "memory://"], { cwd: project });
+      equal(run.code, 0, run.stderr);
+      match(run.stderr, /004_backfill\.up\.sql holds no statement/);
+    }
   } finally {
     await Deno.remove(project, { recursive: true });
   }

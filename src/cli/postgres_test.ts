@@ -26,7 +26,12 @@ Deno.test("the CLI drives a PostgreSQL database through a whole migration lifecy
       const status = JSON.parse((await tide("status", "--json")).stdout);
       deepEqual(status.applied.map((m: { version: string }) => m.version), ["001", "002"]);
       match(status.applied[1].appliedAt, /^\d{4}-\d\d-\d\dT/);
-      deepEqual(status.pending, [{ version: "003", name: "create_posts" }]);
+      deepEqual(status.pending, [{
+        version: "003",
+        name: "create_posts",
+        file: "003_create_posts.up.sql",
+        downFile: "003_create_posts.down.sql",
+      }]);
       deepEqual([status.missing, status.edited, status.failed], [[], [], []]);
     });
 

@@ -36,7 +36,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: "history",
-    summary: "Show the log of every up, down, baseline and repair",
+    summary: "Show the log of every up, down, baseline, adopt and repair",
     load: () => import("./commands/history.ts"),
   },
   {
@@ -53,6 +53,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: "baseline",
     summary: "Mark migrations up to a version applied without running them",
     load: () => import("./commands/baseline.ts"),
+  },
+  {
+    name: "adopt",
+    summary: "Record what golang-migrate, goose, Flyway, ... applied, from their table",
+    load: () => import("./commands/adopt.ts"),
   },
   {
     name: "repair",

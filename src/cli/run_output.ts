@@ -5,6 +5,7 @@
  * @module
  */
 import type { ProgressEvent, RunResult, StepResult } from "../engine/migrator.ts";
+import { isBlankSql } from "../files/parse.ts";
 import { formatMs, type Output } from "./output.ts";
 
 const WORDS = {
@@ -64,15 +65,26 @@ export interface StepJson {
   direction?: "up" | "down";
   /** The SQL that would run, in dry runs. */
   sql?: string;
+  /** The file holding the up, relative to the migrations directory. */
+  file?: string;
+  /** The file holding the down, relative to the migrations directory. */
+  downFile?: string;
 }
 
-function stepJson(step: StepResult, dryRun: boolean, withDirection: boolean): StepJson {
+function stepJson(
+  step: StepResult,
+  dryRun: boolean,
+  withDirection: boolean,
+  file: (path: string) => string,
+): StepJson {
   return {
     version: step.version,
     name: step.name,
     durationMs: Math.round(step.durationMs),
     ...(withDirection ? { direction: step.direction } : {}),
     ...(dryRun ? { sql: step.sql } : {}),
+    ...(step.file === undefined ? {} : { file: file(step.file) }),
+    ...(step.downFile === undefined ? {} : { downFile: file(step.downFile) }),
   };
 }
 
@@ -103,13 +115,23 @@ export function printRun(
   out: Output,
   direction: "up" | "down" | "redo" | "reset",
   result: RunResult,
+  file: (path: string) => string = (path) => path,
 ): void {
   const both = direction === "redo" || direction === "reset";
   out.result({
     direction,
     dryRun: result.dryRun,
-    migrations: result.steps.map((step) => stepJson(step, result.dryRun, both)),
+    migrations: result.steps.map((step) => stepJson(step, result.dryRun, both, file)),
   });
+  for (const step of result.steps) {
+    if (step.direction !== "up" || !isBlankSql(step.sql)) continue;
+    out.warn(
+      `${step.file ?? `${step.version}_${step.name}`} holds no statement: it ` +
+        `${result.dryRun ? "would run" : "ran"} nothing and ${
+          result.dryRun ? "would be" : "was"
+        } recorded as applied. Write the change there first if it is a scaffold from \`tide new\`.`,
+    );
+  }
   if (result.steps.length === 0) {
     out.line(
       direction === "down"

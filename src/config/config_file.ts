@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { DEFAULT_LEDGER_LOCATION, type LedgerLocation } from "../engine/ledger.ts";
-import { DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";
+import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../engine/timeouts.ts";
 
 /** Settings of a run that are not the ledger's location nor timeouts. */
@@ -20,6 +20,12 @@ export interface RunSettings {
   allowOutOfOrder: boolean;
   /** Refuse `down`, `reset` and `repair` without `--yes`. */
   protected: boolean;
+  /** Format of the migrations directory: a tool's name (`goose`, `flyway`, ...) or `auto`. */
+  format: string;
+  /** `pattern` format: a regular expression with named groups `version`, `name`, `direction`. */
+  pattern: string;
+  /** Flyway `${name}` placeholders, by name. */
+  placeholders: Record<string, string>;
 }
 
 /** Settings that a config file, an environment in it, or flags can give; all optional. */
@@ -32,6 +38,9 @@ export const DEFAULT_SETTINGS: Readonly<Required<Omit<Settings, "databaseUrl">>>
   ...DEFAULT_TIMEOUTS,
   allowOutOfOrder: false,
   protected: false,
+  format: DEFAULT_FORMAT,
+  pattern: "",
+  placeholders: Object.freeze({}) as Record<string, string>,
 });
 
 /** A config file's content. */
@@ -43,7 +52,9 @@ export interface TideConfig extends Settings {
 }
 
 /** The JSON type of each setting: the config file's schema. */
-const SETTING_TYPES: Readonly<Record<keyof Settings, "string" | "number" | "boolean">> = {
+const SETTING_TYPES: Readonly<
+  Record<keyof Settings, "string" | "number" | "boolean" | "object">
+> = {
   dir: "string",
   databaseUrl: "string",
   schema: "string",
@@ -54,6 +65,9 @@ const SETTING_TYPES: Readonly<Record<keyof Settings, "string" | "number" | "bool
   statementTimeoutMs: "number",
   allowOutOfOrder: "boolean",
   protected: "boolean",
+  format: "string",
+  pattern: "string",
+  placeholders: "object",
 };
 
 /**
@@ -140,9 +154,17 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
     }
     const actual: string = typeof value;
     if (actual !== type) throw configError(path, prefix + key, `must be a ${type}`);
+    if (type === "object" && !isStringRecord(value)) {
+      throw configError(path, prefix + key, "must be an object of strings");
+    }
     settings[key] = value;
   }
   return settings as Settings;
+}
+
+function isStringRecord(value: unknown): boolean {
+  return value !== null && !Array.isArray(value) &&
+    Object.values(value as object).every((v) => typeof v === "string");
 }
 
 function configError(path: string, key: string, problem: string): MigrationError {

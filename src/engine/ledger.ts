@@ -1,6 +1,6 @@
 /**
  * The tracking table (what is applied, keyed by module and version) and the log table (every up,
- * down, baseline and repair, never rewritten).
+ * down, baseline, adopt and repair, never rewritten).
  *
  * @module
  */
@@ -17,11 +17,13 @@ import {
   insertInto,
   ledgerDdl,
   type LedgerNames,
+  LOG_ACTIONS,
   type LogEntry,
   type LogFields,
   type LogRow,
   logRow,
   type NewLogEntry,
+  replaceCheck,
   type TrackingRow,
   trackingRow,
   update,
@@ -168,10 +170,15 @@ export class Ledger {
     return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
   }
 
-  /** The bookkeeping of applying `row`: insert it and log `entry`. */
-  appliedBookkeeping(row: AppliedFields, entry: LogFields): Bookkeeping {
-    // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan).
+  /**
+   * The bookkeeping of applying `row`: insert it (replacing the row of a repeatable migration
+   * applied again, when `replace`) and log `entry`.
+   */
+  appliedBookkeeping(row: AppliedFields, entry: LogFields, replace = false): Bookkeeping {
+    // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan), except a
+    // repeatable's, which it deletes first.
     return bookkeeping((timing) => [
+      ...(replace ? [deleteFrom(this.#names.table, this.#key(row.version))] : []),
       insertInto(this.#names.table, trackingRow(this.#module, row, timing)),
       insertInto(this.#names.log, logRow(this.#module, entry, timing)),
     ]);
@@ -205,10 +212,13 @@ export class Ledger {
     });
   }
 
-  /** Records an applied migration with its own timings and logs it, in one round trip. */
+  /**
+   * Records an applied migration with its own timings (applied now unless `row.appliedAt` says
+   * when) and logs it, in one round trip.
+   */
   async recordApplied(
     db: Queryable,
-    row: Omit<AppliedMigration, "appliedAt">,
+    row: Omit<AppliedMigration, "appliedAt"> & { appliedAt?: Date },
     entry: NewLogEntry,
   ): Promise<void> {
     await runQuery(
@@ -221,6 +231,23 @@ export class Ledger {
         insertInto(this.#names.log, this.#logged(entry)),
       ]),
     );
+  }
+
+  /**
+   * Lets the log record every action of {@linkcode LOG_ACTIONS}: a log created by an older tide
+   * has a CHECK without the newer ones (`adopt`), which this replaces. Call with the lock held.
+   */
+  async upgradeLogActions(db: Queryable): Promise<void> {
+    const checks = await runQuery<{ name: string; definition: string }>(
+      db,
+      sql`SELECT conname::text AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+       WHERE conrelid = to_regclass(${inlined(this.#names.log)}) AND contype = 'c'`,
+    );
+    const stale = checks.filter((c) =>
+      /\baction\b/.test(c.definition) &&
+      !LOG_ACTIONS.every((action) => c.definition.includes(`'${action}'`))
+    );
+    for (const { name } of stale) await db.exec(inlined(replaceCheck(this.#names.log, name)));
   }
 
   /** Updates the checksum and stored down of an applied row (repair). */

@@ -50,8 +50,27 @@ export interface AppliedMigration {
   error: string | null;
 }
 
+/**
+ * What the log records, in the order its CHECK constraint lists them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { LOG_ACTION_CHECK, LOG_ACTIONS } from "./ledger_sql.ts";
+ *
+ * assert.ok(LOG_ACTIONS.includes("adopt"));
+ * assert.match(LOG_ACTION_CHECK, /^action IN \('up', 'down', .*'adopt'\)$/);
+ * ```
+ */
+export const LOG_ACTIONS = ["up", "down", "baseline", "repair", "adopt"] as const;
+
 /** What the log records. */
-export type LogAction = "up" | "down" | "baseline" | "repair";
+export type LogAction = typeof LOG_ACTIONS[number];
+
+/** The log's CHECK on `action`; logs made before `adopt` existed get it from `upgradeLogActions`. */
+export const LOG_ACTION_CHECK: string = `action IN (${
+  LOG_ACTIONS.map((action) => `'${action}'`).join(", ")
+})`;
 
 /** One row of the log table. */
 export interface LogEntry {
@@ -129,7 +148,7 @@ const LOG_COLUMNS = {
   module: "text NOT NULL DEFAULT ''",
   version: "text NOT NULL",
   name: "text NOT NULL",
-  action: "text NOT NULL CHECK (action IN ('up', 'down', 'baseline', 'repair'))",
+  action: `text NOT NULL CHECK (${LOG_ACTION_CHECK})`,
   outcome: "text NOT NULL CHECK (outcome IN ('success', 'failure'))",
   error: "text",
   started_at: "timestamptz NOT NULL",
@@ -163,6 +182,25 @@ ${createTable(names.table, TRACKING_COLUMNS, "PRIMARY KEY (module, version)")};
 ${createTable(names.log, LOG_COLUMNS)};`;
 }
 
+/**
+ * Replaces the log's CHECK constraint `name` by one on {@linkcode LOG_ACTION_CHECK}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { replaceCheck } from "./ledger_sql.ts";
+ * import { identifier, inlined } from "../sql/render.ts";
+ *
+ * const text = inlined(replaceCheck(identifier("public", "log"), "log_action_check"));
+ * assert.match(text, /^ALTER TABLE "public"."log" DROP CONSTRAINT "log_action_check",/);
+ * ```
+ */
+export function replaceCheck(log: Sql, name: string): Sql {
+  const constraint = identifier(name);
+  return sql`ALTER TABLE ${log} DROP CONSTRAINT ${constraint},
+  ADD CONSTRAINT ${constraint} CHECK (${rawSql(LOG_ACTION_CHECK)})`;
+}
+
 function createTable(name: Sql, columns: Record<string, string>, ...constraints: string[]): Sql {
   const lines = [...Object.entries(columns).map(([c, type]) => `${c} ${type}`), ...constraints];
   return sql`CREATE TABLE IF NOT EXISTS ${name} (\n  ${rawSql(lines.join(",\n  "))}\n)`;
@@ -190,8 +228,15 @@ export function clientTiming(durationMs: number, startedAt: Date = new Date()): 
   return { durationMs: Math.round(durationMs), startedAt };
 }
 
-/** The tracking-table row of `row` in `module`, taking `timing.durationMs`. */
-export function trackingRow(module: string, row: AppliedFields, timing: Timing): TrackingRow {
+/**
+ * The tracking-table row of `row` in `module`, taking `timing.durationMs`; applied now unless
+ * `row.appliedAt` says when (a migration adopted from another tool).
+ */
+export function trackingRow(
+  module: string,
+  row: AppliedFields & { appliedAt?: Date },
+  timing: Timing,
+): TrackingRow {
   return {
     module,
     version: row.version,
@@ -199,7 +244,7 @@ export function trackingRow(module: string, row: AppliedFields, timing: Timing):
     checksum: row.checksum,
     checksum_algorithm: row.checksumAlgorithm,
     status: row.status,
-    applied_at: SERVER.transactionTime,
+    applied_at: row.appliedAt ?? SERVER.transactionTime,
     execution_time_ms: timing.durationMs,
     applied_by: row.appliedBy,
     down_sql: row.downSql,

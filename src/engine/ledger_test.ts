@@ -159,3 +159,33 @@ Deno.test("bookkeeping inline counts from the message's arrival; parameterised t
     assert.deepEqual(rows[1], { version: "002", ms: 7, log_ms: 7 });
   });
 });
+
+Deno.test("upgradeLogActions() lets a log made before `adopt` record it, keeping its rows", async (t) => {
+  await onEachDatabase(t, async (driver) => {
+    // The log's DDL as tide wrote it before `adopt` existed.
+    await driver.exec(`CREATE TABLE old_log (
+      id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      module text NOT NULL DEFAULT '', version text NOT NULL, name text NOT NULL,
+      action text NOT NULL CHECK (action IN ('up', 'down', 'baseline', 'repair')),
+      outcome text NOT NULL CHECK (outcome IN ('success', 'failure')),
+      error text, started_at timestamptz NOT NULL, duration_ms integer NOT NULL,
+      performed_by text NOT NULL)`);
+    const ledger = new Ledger(driver, { schema: "public", table: "old", module: "" });
+    await ledger.ensure();
+    await ledger.log(driver, { ...entry(ROW_A, "up"), durationMs: 1 });
+    const adopted = { ...entry(ROW_B, "adopt"), durationMs: 0 };
+    await assert.rejects(() => ledger.log(driver, adopted), /old_log_action_check/);
+    await driver.transaction((tx) => ledger.upgradeLogActions(tx));
+    await driver.transaction((tx) => ledger.upgradeLogActions(tx)); // a second time: no change
+    await ledger.log(driver, adopted);
+    assert.deepEqual((await ledger.history()).map((e) => e.action), ["up", "adopt"]);
+    const checks = await driver.query<{ name: string; definition: string }>(
+      `SELECT conname::text AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
+       WHERE conrelid = 'old_log'::regclass AND contype = 'c' ORDER BY 1`,
+    );
+    assert.deepEqual(checks.map((c) => c.name), ["old_log_action_check", "old_log_outcome_check"]);
+    assert.match(checks[0].definition, /'adopt'/);
+    assert.match(checks[1].definition, /'failure'/, "the outcome check is untouched");
+    await assert.rejects(() => ledger.log(driver, { ...adopted, action: "x" as "up" }));
+  });
+});

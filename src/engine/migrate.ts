@@ -4,7 +4,7 @@
  * @module
  */
 import { connect, resolveDatabaseUrl } from "../drivers/connect.ts";
-import { DEFAULT_MIGRATIONS_DIR, loadMigrations } from "../files/load.ts";
+import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type LoadOptions } from "../files/load.ts";
 import { Migrator, type MigratorOptions, type RunResult } from "./migrator.ts";
 
 /** Options of {@linkcode migrate}. */
@@ -13,6 +13,8 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
   databaseUrl?: string;
   /** Migrations directory. Default `migrations`. */
   dir?: string;
+  /** How to read it: its format (default auto) and what the format uses. */
+  load?: LoadOptions;
 }
 
 /**
@@ -31,8 +33,8 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, ...migratorOptions } = options;
-  const migrations = await loadMigrations(dir);
+  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, ...migratorOptions } = options;
+  const migrations = await loadMigrations(dir, load);
   await using driver = await connect(databaseUrl ?? resolveDatabaseUrl());
   return await new Migrator({ ...migratorOptions, driver, migrations }).up();
 }

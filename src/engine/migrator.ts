@@ -23,6 +23,7 @@ import type {
   UpOptions,
 } from "./migrator_options.ts";
 import { type MigrationStatus, migrationStatus } from "./status.ts";
+import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
 export type * from "./migrator_options.ts";
 
@@ -72,7 +73,7 @@ export class Migrator {
     return migrationStatus(this.#options.migrations, await this.#ledger.list());
   }
 
-  /** The log of every up, down, baseline and repair, oldest first. Read-only. */
+  /** The log of every up, down, baseline, adopt and repair, oldest first. Read-only. */
   history(options: { limit?: number } = {}): Promise<LogEntry[]> {
     return this.#ledger.history(options);
   }
@@ -149,8 +150,45 @@ export class Migrator {
         direction: "up" as const,
         durationMs: 0,
         sql: "",
+        ...filesOf(m),
       }));
     });
+  }
+
+  /**
+   * Records as applied, without running them, the migrations another tool applied, read from
+   * its tracking table (which stays as it is); see {@linkcode AdoptOptions}.
+   *
+   * @example Take over a database that golang-migrate brought to version 1
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "../drivers/connect.ts";
+   * import { parseMigrationFiles } from "../files/load.ts";
+   * import { Migrator } from "./migrator.ts";
+   *
+   * const files = { "001_a.up.sql": "CREATE TABLE a ();", "002_b.up.sql": "CREATE TABLE b ();" };
+   * const migrations = await parseMigrationFiles(Object.entries(files).map(([path, text]) => ({
+   *   path,
+   *   bytes: new TextEncoder().encode(text),
+   * })));
+   * await using driver = await connect("memory://");
+   * await driver.exec(`CREATE TABLE a ();
+   *   CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+   *   INSERT INTO schema_migrations VALUES (1, false);`);
+   * const migrator = new Migrator({ driver, migrations });
+   * const { adopted } = await migrator.adopt({ from: "golang-migrate" });
+   * assert.deepEqual(adopted.map((m) => m.version), ["001"]);
+   * assert.deepEqual((await migrator.status()).pending.map((m) => m.version), ["002"]);
+   * ```
+   */
+  adopt(options: AdoptOptions): Promise<AdoptResult> {
+    return adopt({
+      driver: this.#options.driver,
+      ledger: this.#ledger,
+      migrations: this.#options.migrations,
+      actor: () => this.#whoAmI(),
+      locked: (fn) => this.#locked(fn),
+    }, options);
   }
 
   /** Re-records checksums and stored downs of edited files; resolves a failed migration. */
@@ -255,6 +293,7 @@ export class Migrator {
       direction: step.direction,
       durationMs: 0,
       sql: script?.sql ?? "",
+      ...filesOf(step.migration),
     };
   }
 
@@ -262,6 +301,13 @@ export class Migrator {
     this.#actor ??= await appliedBy(this.#options.driver, this.#options.actor);
     return this.#actor;
   }
+}
+
+/** The files of `migration` as a step result names them. */
+function filesOf(migration: Migration | undefined): Pick<StepResult, "file" | "downFile"> {
+  if (migration === undefined) return {};
+  const down = migration.down?.path;
+  return { file: migration.up.path, ...(down === undefined ? {} : { downFile: down }) };
 }
 
 /** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */

@@ -10,6 +10,13 @@ import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";
 import type { Timeouts } from "./timeouts.ts";
 
 export type { MigrationStatus, StatusEntry } from "./status.ts";
+export type {
+  AdoptedMigration,
+  AdoptOptions,
+  AdoptResult,
+  AdoptTool,
+  VersionAndName,
+} from "./adopt/adopt.ts";
 
 /**
  * Options of the `Migrator`: the database and migrations, plus the ledger's location and the
@@ -46,6 +53,10 @@ export interface StepResult {
   durationMs: number;
   /** The rendered SQL it ran (or would run, in a dry run). */
   sql: string;
+  /** The file holding its up, as loaded; absent when the file is gone. */
+  file?: string;
+  /** The file holding its down, when it has one. */
+  downFile?: string;
 }
 
 /** What `up`, `down`, `redo`, `reset` did. */

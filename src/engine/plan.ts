@@ -8,7 +8,7 @@
 import type { AppliedMigration } from "./ledger.ts";
 import { MigrationError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { compareVersions } from "../files/version.ts";
+import { compareVersions, isRepeatableVersion } from "../files/version.ts";
 
 /** A migration to apply. */
 export interface UpStep {
@@ -20,6 +20,8 @@ export interface UpStep {
   name: string;
   /** The migration to apply. */
   migration: Migration;
+  /** A repeatable migration applied before, whose row this run replaces. */
+  reapply?: boolean;
 }
 
 /** A migration to roll back, from its file or, when the file is gone, from the stored SQL. */
@@ -92,14 +94,14 @@ export interface PlanDownOptions {
 export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] {
   refuseFailed(input.applied);
   const byVersion = indexByVersion(input.migrations);
-  const appliedVersions = new Set(input.applied.map((row) => row.version));
+  const rows = new Map(input.applied.map((row) => [row.version, row]));
   checkApplied(input.applied, byVersion, options.allowMissing === true);
   if (options.to !== undefined) requireKnown(options.to, input.migrations);
   const pending = input.migrations.filter((m) =>
-    !appliedVersions.has(m.version) &&
+    !m.repeatable && !rows.has(m.version) &&
     (options.to === undefined || compareVersions(m.version, options.to) <= 0)
   );
-  const newest = input.applied.at(-1);
+  const newest = input.applied.filter((row) => !isRepeatableVersion(row.version)).at(-1);
   const early = newest ? pending.filter((m) => compareVersions(m.version, newest.version) < 0) : [];
   if (early.length > 0 && !options.allowOutOfOrder) {
     const files = early.map((m) => m.up.path).join(", ");
@@ -113,11 +115,16 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
       { version: early[0].version, file: early[0].up.path },
     );
   }
-  return pending.map((migration) => ({
+  // Repeatables come after every versioned one, new or changed; not in a partial run (--to).
+  const repeatables = options.to !== undefined
+    ? []
+    : input.migrations.filter((m) => m.repeatable && rows.get(m.version)?.checksum !== m.checksum);
+  return [...pending, ...repeatables].map((migration) => ({
     direction: "up",
     version: migration.version,
     name: migration.name,
     migration,
+    ...(rows.has(migration.version) ? { reapply: true } : {}),
   }));
 }
 
@@ -147,12 +154,13 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
 export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownStep[] {
   refuseFailed(input.applied);
   const byVersion = indexByVersion(input.migrations);
-  const newestFirst = [...input.applied].reverse();
+  // Repeatable migrations are never rolled back (as in Flyway): their rows stay.
+  const newestFirst = input.applied.filter((row) => !isRepeatableVersion(row.version)).reverse();
   let chosen: AppliedMigration[];
   if (options.all) chosen = newestFirst;
   else if (options.to !== undefined) {
     const target = options.to;
-    if (!input.applied.some((row) => compareVersions(row.version, target) === 0)) {
+    if (!newestFirst.some((row) => compareVersions(row.version, target) === 0)) {
       throw new MigrationError(
         "UNKNOWN_VERSION",
         `Cannot roll back to ${target}: no applied migration has that version. ` +
@@ -171,7 +179,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
     storedNoTransaction: row.downNoTransaction,
   }));
   const irreversible = steps.filter((step) =>
-    !step.migration?.down && !(step.storedDownSql ?? "").trim()
+    !step.migration?.down && !step.migration?.empty && !(step.storedDownSql ?? "").trim()
   );
   if (irreversible.length > 0) {
     const names = irreversible.map((s) => s.migration?.up.path ?? `${s.version}_${s.name}`);
@@ -242,7 +250,7 @@ function checkApplied(
   }
   const edited = applied.filter((row) => {
     const migration = byVersion.get(row.version);
-    return migration !== undefined && migration.checksum !== row.checksum;
+    return migration !== undefined && !migration.repeatable && migration.checksum !== row.checksum;
   });
   if (edited.length > 0) {
     const files = edited.map((row) => byVersion.get(row.version)!.up.path);

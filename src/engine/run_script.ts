@@ -83,7 +83,12 @@ export async function runScript(
     }
     return;
   }
-  const statements = splitStatements(rendered.text);
+  const statements = script.statements && script.templates === false
+    ? script.statements.map(([start, end]) => ({
+      text: script.sql.slice(start, end),
+      offset: start,
+    }))
+    : splitStatements(rendered.text);
   for (const [index, { text, offset }] of statements.entries()) {
     try {
       await db.exec(text);

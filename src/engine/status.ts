@@ -17,6 +17,12 @@ export interface StatusEntry {
   appliedAt?: Date;
   /** Where its file is, when there is one. */
   file?: string;
+  /** Where its down file is, when it has one. */
+  downFile?: string;
+  /** Its up holds no statement (a no-op, often a scaffold not written yet). */
+  empty?: true;
+  /** A Flyway repeatable migration. */
+  repeatable?: true;
 }
 
 /** Where the database stands against the files. */
@@ -34,7 +40,9 @@ export interface MigrationStatus {
 }
 
 /**
- * Sorts the migrations and tracking rows into applied, pending, missing, edited and failed.
+ * Sorts the migrations and tracking rows into applied, pending, missing, edited and failed. A
+ * repeatable migration whose checksum changed since it was applied is pending again (not
+ * edited): `up` re-applies it.
  *
  * @example
  * ```ts
@@ -57,25 +65,33 @@ export function migrationStatus(
   applied: readonly AppliedMigration[],
 ): MigrationStatus {
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const rows = new Map(applied.map((row) => [row.version, row]));
   const entry = (row: AppliedMigration): StatusEntry => ({
     version: row.version,
     name: row.name,
     appliedAt: row.appliedAt,
-    file: byVersion.get(row.version)?.up.path,
+    ...filesOf(byVersion.get(row.version)),
   });
-  const done = new Set(applied.map((row) => row.version));
+  const changed = (m: Migration) => rows.get(m.version)?.checksum !== m.checksum;
   return {
     applied: applied.filter((row) => row.status === "applied").map(entry),
-    pending: migrations.filter((m) => !done.has(m.version)).map((m) => ({
-      version: m.version,
-      name: m.name,
-      file: m.up.path,
-    })),
+    pending: migrations.filter((m) => !rows.has(m.version) || (m.repeatable && changed(m)))
+      .map((m) => ({ version: m.version, name: m.name, ...filesOf(m) })),
     missing: applied.filter((row) => !byVersion.has(row.version)).map(entry),
     edited: applied.filter((row) => {
       const file = byVersion.get(row.version);
-      return file !== undefined && file.checksum !== row.checksum;
+      return file !== undefined && !file.repeatable && file.checksum !== row.checksum;
     }).map(entry),
     failed: applied.filter((row) => row.status === "failed").map(entry),
+  };
+}
+
+function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name" | "appliedAt"> {
+  if (m === undefined) return {};
+  return {
+    file: m.up.path,
+    ...(m.down ? { downFile: m.down.path } : {}),
+    ...(m.empty ? { empty: true as const } : {}),
+    ...(m.repeatable ? { repeatable: true as const } : {}),
   };
 }

@@ -60,7 +60,11 @@ export async function runStep(context: StepContext, step: PlanStep): Promise<voi
   const entry = logFields(migration, step.direction, context.actor);
   // The bookkeeping times itself, on the server or from the duration `run` is given.
   const bookkeeping = step.direction === "up"
-    ? context.ledger.appliedBookkeeping(appliedFields(migration, context.actor), entry)
+    ? context.ledger.appliedBookkeeping(
+      appliedFields(migration, context.actor),
+      entry,
+      step.reapply === true,
+    )
     : context.ledger.rolledBackBookkeeping(step.version, entry);
   await execute(context, migration, step.direction, bookkeeping);
 }
@@ -201,6 +205,8 @@ function statementsDone(error: unknown): number {
  */
 export function downMigration(step: DownStep): Migration {
   if (step.migration?.down) return step.migration;
+  // An up that ran nothing is undone by running nothing.
+  if (step.migration?.empty) return { ...step.migration, down: { ...step.migration.up, sql: "" } };
   const path = `${step.version}_${step.name} (down SQL stored in the tracking table)`;
   return {
     version: step.version,

@@ -8,11 +8,17 @@ import type { Driver } from "../drivers/driver.ts";
 import { MigrationError, problemsOf } from "../errors.ts";
 import type { LedgerLocation } from "./ledger.ts";
 import type { Migration } from "../files/migration.ts";
-import { loadMigrations } from "../files/load.ts";
+import { loadMigrations, type LoadOptions } from "../files/load.ts";
 import { Migrator } from "./migrator.ts";
 
 /** What is wrong. */
-export type ValidationProblemKind = "load" | "no-down" | "edited" | "missing" | "failed";
+export type ValidationProblemKind =
+  | "load"
+  | "no-down"
+  | "empty"
+  | "edited"
+  | "missing"
+  | "failed";
 
 /** One problem found by {@linkcode validateMigrations}. */
 export interface ValidationProblem {
@@ -40,6 +46,8 @@ export interface ValidationReport {
   checkedDatabase: boolean;
   /** Every problem; empty when all is well. */
   problems: ValidationProblem[];
+  /** Things worth knowing that are not problems: ups with no statement (valid no-ops). */
+  notes: ValidationProblem[];
 }
 
 /** Options of {@linkcode validateMigrations}; the ledger's location as for the migrator. */
@@ -48,6 +56,8 @@ export interface ValidateOptions extends Partial<LedgerLocation> {
   dir: string;
   /** A database to compare checksums with; offline when absent. Not closed. */
   driver?: Driver;
+  /** How to read the directory: its format and what the format uses. */
+  load?: LoadOptions;
 }
 
 /**
@@ -70,14 +80,22 @@ export interface ValidateOptions extends Partial<LedgerLocation> {
 export async function validateMigrations(options: ValidateOptions): Promise<ValidationReport> {
   let migrations: Migration[];
   try {
-    migrations = await loadMigrations(options.dir);
+    migrations = await loadMigrations(options.dir, options.load);
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
-    return { migrations: 0, checkedDatabase: false, problems: problemsOf(error).map(loadProblem) };
+    const problems = problemsOf(error).map(loadProblem);
+    return { migrations: 0, checkedDatabase: false, problems, notes: [] };
   }
-  const problems = migrations.filter((m) => m.down === undefined).map(noDownProblem);
+  const problems = migrations.filter((m) => m.down === undefined && !m.repeatable)
+    .map(noDownProblem);
   if (options.driver) problems.push(...(await databaseProblems(migrations, options)));
-  return { migrations: migrations.length, checkedDatabase: options.driver !== undefined, problems };
+  const notes = migrations.filter((m) => m.empty).map(emptyNote);
+  return {
+    migrations: migrations.length,
+    checkedDatabase: options.driver !== undefined,
+    problems,
+    notes,
+  };
 }
 
 function loadProblem(error: MigrationError): ValidationProblem {
@@ -98,6 +116,17 @@ function noDownProblem(migration: Migration): ValidationProblem {
     code: "NO_DOWN",
     message: `${migration.up.path} has no down, so it cannot be rolled back or verified. Add ` +
       `${migration.version}_${migration.name}.down.sql (or a -- migrate:down section) that undoes it.`,
+    version: migration.version,
+    file: migration.up.path,
+  };
+}
+
+function emptyNote(migration: Migration): ValidationProblem {
+  return {
+    kind: "empty",
+    code: "EMPTY_UP",
+    message: `${migration.up.path} holds no statement: it applies as a no-op and is recorded. ` +
+      "Write the change there if it is a scaffold from `tide new`.",
     version: migration.version,
     file: migration.up.path,
   };

@@ -1,45 +1,37 @@
 /**
  * Loading a migrations directory (or a set of files from elsewhere, such as a git revision)
- * into sorted {@linkcode Migration}s. Every problem is found before any database is touched,
- * and all of them are reported at once.
+ * into sorted {@linkcode Migration}s, in the format of the tool that wrote them (see
+ * `formats/`). Every problem is found before any database is touched, and all of them are
+ * reported at once.
  *
  * @module
  */
-
-import { basename, join } from "node:path";
-import { checksumText } from "./checksum.ts";
-import { MigrationError, MigrationSourceError } from "../errors.ts";
-import type { Migration, MigrationScript } from "./migration.ts";
-import { type MigrationFileName, parseFileName, parseMigration } from "./parse.ts";
-import { positionAt } from "../sql/position.ts";
-import { canonicalVersion, compareVersions } from "./version.ts";
+import type { Migration } from "./migration.ts";
+import { detectFormat } from "./formats/detect.ts";
+import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
+import { formatByName } from "./formats/registry.ts";
+import { type FileBytes, readTree, type SourceTree, treeFromBytes } from "./formats/tree.ts";
 
 /** The migrations directory when none is given. */
 export const DEFAULT_MIGRATIONS_DIR = "migrations";
 
-/** A file to read as a migration: its path (only the base name is parsed) and its bytes. */
-export interface MigrationFileInput {
-  /** Path of the file; becomes `MigrationScript.path`. */
-  path: string;
-  /** The raw file content, expected to be UTF-8. */
-  bytes: Uint8Array;
-}
+/** The format when none is given: the one the files fit. */
+export const DEFAULT_FORMAT: FormatChoice = "auto";
 
-/** One file read and parsed. */
-interface ReadFile {
-  path: string;
-  fileName: MigrationFileName;
-  text: string;
-  up?: MigrationScript;
-  down?: MigrationScript;
-  noTransaction: boolean;
+/** A file to read as a migration: its path and its bytes. */
+export type MigrationFileInput = FileBytes;
+
+/** Options of {@linkcode loadMigrations} and {@linkcode parseMigrationFiles}. */
+export interface LoadOptions extends FormatOptions {
+  /** The format, or `auto` (the default): the one format the files fit. */
+  format?: FormatChoice | string;
 }
 
 /**
- * Reads the migrations of `dir`, sorted by version. Only the top level of `dir` is read (no
- * recursion); files not ending in `.sql`, and files whose name starts with `_` or `.`, are
- * skipped. Throws `MigrationError` `MISSING_DIRECTORY` when `dir` does not exist, and a
- * {@linkcode MigrationSourceError} listing every problem in the files.
+ * Reads the migrations of `dir`, in order, in `options.format` (detected when `auto`). Throws
+ * `MigrationError` `MISSING_DIRECTORY` when `dir` does not exist, `AMBIGUOUS_FORMAT` when the
+ * files fit several formats and none reads them all, and a {@linkcode MigrationSourceError}
+ * listing every problem in the files.
  *
  * @example
  * ```ts
@@ -57,46 +49,16 @@ interface ReadFile {
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function loadMigrations(dir: string): Promise<Migration[]> {
-  // Synchronous reads: for hundreds of small files they beat as many promises.
-  const files = (await listSqlFiles(dir)).map((fileName) => {
-    const path = join(dir, fileName);
-    return { path, bytes: Deno.readFileSync(path) };
-  });
-  return await parseMigrationFiles(files);
-}
-
-async function listSqlFiles(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.name.toLowerCase().endsWith(".sql") || entry.isDirectory) continue;
-      if (entry.isFile || (await Deno.stat(join(dir, entry.name))).isFile) names.push(entry.name);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
-      throw error;
-    }
-    throw new MigrationError(
-      "MISSING_DIRECTORY",
-      `Cannot load migrations from ${dir}: ${
-        error instanceof Deno.errors.NotFound
-          ? "there is no such directory"
-          : "it is not a directory"
-      }. Create the first migration with \`tide new <name>\`, or point at your migrations ` +
-        "directory with --dir.",
-      { file: dir, cause: error },
-    );
-  }
-  return names;
+export function loadMigrations(dir: string, options: LoadOptions = {}): Promise<Migration[]> {
+  // The work is synchronous; the promise keeps room for async sources without an API change.
+  return new Promise((resolve) => resolve(readMigrations(readTree(dir), options)));
 }
 
 /**
  * Parses migration files given as bytes (from disk, or from a git revision as the GitHub Action
- * does) into migrations sorted by version. Files that are not migrations are skipped, like
- * {@linkcode loadMigrations} does. Throws a {@linkcode MigrationSourceError} listing every
- * problem: `INVALID_FILE_NAME`, `INVALID_UTF8`, `INVALID_SECTIONS`, `INVALID_DIRECTIVE`,
- * `EMPTY_UP`, `UNKNOWN_TEMPLATE`, `INVALID_IDENTIFIER`, `DUPLICATE_VERSION`, `DOWN_WITHOUT_UP`.
+ * does) like {@linkcode loadMigrations}. `dir` is the migrations directory the paths start with
+ * (their deepest common folder when unset); give every file under it, sub-folders and non-SQL
+ * files included (`sqitch.plan`, `metadata.toml`, `*.conf`), as formats need them.
  *
  * @example
  * ```ts
@@ -110,135 +72,37 @@ async function listSqlFiles(dir: string): Promise<string[]> {
  * assert.equal(migration.down, undefined);
  * ```
  */
-export function parseMigrationFiles(files: readonly MigrationFileInput[]): Promise<Migration[]> {
-  // The work is synchronous; the promise keeps room for async sources without an API change.
-  return new Promise((resolve) => resolve(parseFiles(files)));
-}
-
-function parseFiles(files: readonly MigrationFileInput[]): Migration[] {
-  const problems: MigrationError[] = [];
-  const read: ReadFile[] = [];
-  /** Versions whose up file failed to parse: their down files are not reported as orphans. */
-  const brokenUps = new Set<string>();
-  const sorted = [...files].sort((a, b) => compareText(basename(a.path), basename(b.path)));
-  for (const file of sorted) {
-    let fileName: MigrationFileName | undefined;
-    try {
-      fileName = parseFileName(basename(file.path), file.path);
-      if (fileName === undefined) continue;
-      const text = decode(file);
-      read.push({
-        path: file.path,
-        fileName,
-        text,
-        ...parseMigration(text, file.path, fileName.kind),
-      });
-    } catch (error) {
-      if (!(error instanceof MigrationError)) throw error;
-      problems.push(error);
-      if (fileName !== undefined && fileName.kind !== "down") {
-        brokenUps.add(canonicalVersion(fileName.version));
-      }
-    }
-  }
-  const migrations = pairUp(read, brokenUps, problems);
-  if (problems.length > 0) throw new MigrationSourceError(problems);
-  return migrations.sort((a, b) => compareVersions(a.version, b.version));
-}
-
-/** Matches down files to up files by version; pushes what does not match to `problems`. */
-function pairUp(
-  files: readonly ReadFile[],
-  brokenUps: ReadonlySet<string>,
-  problems: MigrationError[],
-): Migration[] {
-  const ups = new Map<string, ReadFile>();
-  for (const file of files.filter((file) => file.fileName.kind !== "down")) {
-    const key = canonicalVersion(file.fileName.version);
-    const earlier = ups.get(key);
-    if (earlier === undefined) ups.set(key, file);
-    else problems.push(duplicateVersion(earlier, file, "Give one of them another version."));
-  }
-  const downs = new Map<string, ReadFile>();
-  for (const file of files.filter((file) => file.fileName.kind === "down")) {
-    const key = canonicalVersion(file.fileName.version);
-    if (brokenUps.has(key)) continue;
-    const problem = downProblem(file, ups.get(key), downs.get(key));
-    if (problem === undefined) downs.set(key, file);
-    else problems.push(problem);
-  }
-  return [...ups].map(([key, up]) => toMigration(up, downs.get(key)));
-}
-
-function downProblem(
-  down: ReadFile,
-  up: ReadFile | undefined,
-  earlierDown: ReadFile | undefined,
-): MigrationError | undefined {
-  const { version, name } = down.fileName;
-  const flyway = basename(down.path).startsWith("U");
-  const expected = flyway ? `V${version}__${name}.sql` : `${version}_${name}.up.sql`;
-  if (earlierDown !== undefined) {
-    return duplicateVersion(earlierDown, down, "Keep one down file per migration.");
-  }
-  if (up?.fileName.kind === "single") {
-    return duplicateVersion(
-      up,
-      down,
-      `${up.path} holds both directions: move this SQL under its "-- migrate:down" line and ` +
-        "delete this file.",
-    );
-  }
-  if (up !== undefined && up.fileName.version === version && up.fileName.name === name) return;
-  const why = up === undefined
-    ? `there is no up migration with version ${version}. Add ${expected}, or delete this file.`
-    : `its up migration is ${up.path}, whose version or name is written differently. ` +
-      "Rename one so that both match.";
-  return new MigrationError("DOWN_WITHOUT_UP", `Cannot load ${down.path}: ${why}`, {
-    file: down.path,
-    version,
-  });
-}
-
-function duplicateVersion(first: ReadFile, second: ReadFile, fix: string): MigrationError {
-  const [a, b] = [first.fileName.version, second.fileName.version];
-  const versions = a === b
-    ? `both have version ${a}`
-    : `have the same version (${a} and ${b} are equal as numbers)`;
-  return new MigrationError(
-    "DUPLICATE_VERSION",
-    `Cannot load migrations: ${first.path} and ${second.path} ${versions}. ${fix}`,
-    { file: second.path, version: b },
+export function parseMigrationFiles(
+  files: readonly MigrationFileInput[],
+  options: LoadOptions & { dir?: string } = {},
+): Promise<Migration[]> {
+  return new Promise((resolve) =>
+    resolve(readMigrations(treeFromBytes(options.dir, files), options))
   );
 }
 
-function toMigration(up: ReadFile, down: ReadFile | undefined): Migration {
-  const downScript = up.down ?? down?.down;
-  return {
-    version: up.fileName.version,
-    name: up.fileName.name,
-    up: up.up as MigrationScript,
-    ...(downScript === undefined ? {} : { down: downScript }),
-    noTransaction: up.noTransaction || (down?.noTransaction ?? false),
-    checksum: checksumText(up.text),
-  };
+/**
+ * The format `options` asks for in `tree`: the named one, `pattern` when only a pattern is
+ * given, else the detected one.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveFormat } from "./load.ts";
+ * import { treeFromBytes } from "./formats/tree.ts";
+ *
+ * const tree = treeFromBytes("db", []);
+ * assert.equal(resolveFormat(tree, { pattern: "(?<version>\\d+)\\.sql" }).name, "pattern");
+ * assert.equal(resolveFormat(tree, {}).name, "tide");
+ * ```
+ */
+export function resolveFormat(tree: SourceTree, options: LoadOptions): MigrationFormat {
+  const choice = options.format ?? DEFAULT_FORMAT;
+  if (choice !== "auto") return formatByName(choice);
+  if (options.pattern !== undefined && options.pattern !== "") return formatByName("pattern");
+  return detectFormat(tree);
 }
 
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function decode(file: MigrationFileInput): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(file.bytes);
-  } catch (error) {
-    const lossy = new TextDecoder("utf-8").decode(file.bytes);
-    const { line, column } = positionAt(lossy, Math.max(0, lossy.indexOf("\uFFFD")));
-    throw new MigrationError(
-      "INVALID_UTF8",
-      `Cannot read ${file.path}:${line}:${column}: the file is not valid UTF-8. Save it as ` +
-        "UTF-8 (for example with iconv -f latin1 -t utf-8).",
-      { file: file.path, line, column, cause: error },
-    );
-  }
+function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
+  return resolveFormat(tree, options).read(tree, options);
 }

@@ -15,6 +15,17 @@ export interface MigrationScript {
   readonly line: number;
   /** 1-based column in `path` where `sql` starts. */
   readonly column: number;
+  /**
+   * `false` when the SQL is final as loaded: tide's `{{schema}}` templates are a tide feature,
+   * not rendered in other tools' formats (which substitute their own placeholders on loading).
+   */
+  readonly templates?: false;
+  /**
+   * Statement boundaries as the file's own tool draws them (goose `StatementBegin` blocks), as
+   * `[start, end)` offsets into `sql`; a no-transaction script is sent in these pieces. Unset:
+   * tide splits the SQL itself.
+   */
+  readonly statements?: readonly (readonly [number, number])[];
 }
 
 /** A migration read from disk. */
@@ -23,7 +34,7 @@ export interface Migration {
   readonly version: string;
   /** Name part of the file name: `"add_users"` for `002_add_users.up.sql`. */
   readonly name: string;
-  /** The up script. Never empty. */
+  /** The up script; it may hold no statement (see `empty`). */
   readonly up: MigrationScript;
   /** The down script; `undefined` when there is none. An empty `sql` counts as none. */
   readonly down?: MigrationScript;
@@ -31,6 +42,14 @@ export interface Migration {
   readonly noTransaction: boolean;
   /** Hex SHA-256 of the text of the file holding the up, BOM dropped and CRLF/CR turned to LF. */
   readonly checksum: string;
+  /** The up holds no statement, only comments or whitespace: a valid no-op migration. */
+  readonly empty?: true;
+  /**
+   * A Flyway repeatable migration (`R__<description>.sql`): no version of its own (its `version`
+   * is `R__<description>`, see `isRepeatableVersion`), applied after the versioned ones and again
+   * whenever its checksum changes; never rolled back.
+   */
+  readonly repeatable?: true;
 }
 
 /** Checksum algorithm recorded beside every checksum, so a future change is never silent. */

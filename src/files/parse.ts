@@ -105,8 +105,8 @@ export function parseFileName(
  * Reads the text of one migration file (BOM already dropped) whose name gave `kind`. Throws
  * `MigrationError` with file, line and column for: `INVALID_SECTIONS` (markers missing,
  * repeated, out of order, SQL before the first marker, or markers in an up/down file),
- * `INVALID_DIRECTIVE` (unknown `-- tide:` directive or marker option, or a directive after SQL),
- * `EMPTY_UP` (up holds only comments and whitespace) and `UNKNOWN_TEMPLATE`.
+ * `INVALID_DIRECTIVE` (unknown `-- tide:` directive or marker option, or a directive after SQL)
+ * and `UNKNOWN_TEMPLATE`. An up holding only comments and whitespace is a valid no-op.
  *
  * @example
  * ```ts
@@ -278,22 +278,9 @@ function readDirectives(script: MigrationScript): boolean {
   return noTransaction;
 }
 
-/** Checks what the loader needs: a non-empty up, a real down or none, valid templates. */
+/** Checks what the loader needs: a real down or none, valid templates. An empty up is a no-op. */
 function checked(file: ParsedMigrationFile): ParsedMigrationFile {
-  if (file.up !== undefined) {
-    if (firstCode(file.up.sql) === undefined) {
-      const { path, line, column } = file.up;
-      throw new MigrationError(
-        "EMPTY_UP",
-        `Cannot read ${path}:${line}:${column}: the up ${
-          line === 1 ? "file" : "section"
-        } holds no SQL, only comments or whitespace. ` +
-          "Write the change there, or delete the migration.",
-        { file: path, line, column },
-      );
-    }
-    renderScript(file.up, {});
-  }
+  if (file.up !== undefined) renderScript(file.up, {});
   if (file.down !== undefined) {
     if (firstCode(file.down.sql) === undefined) {
       return { up: file.up, noTransaction: file.noTransaction };
@@ -301,6 +288,22 @@ function checked(file: ParsedMigrationFile): ParsedMigrationFile {
     renderScript(file.down, {});
   }
   return file;
+}
+
+/**
+ * Whether `sql` holds no statement: only whitespace, comments and empty statements (`;`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isBlankSql } from "./parse.ts";
+ *
+ * assert.equal(isBlankSql("-- nothing yet\n;\n"), true);
+ * assert.equal(isBlankSql("select 1;"), false);
+ * ```
+ */
+export function isBlankSql(sql: string): boolean {
+  return firstCode(sql) === undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { thrown } from "../_test_support/thrown.ts";
 import type { MigrationErrorCode } from "../errors.ts";
-import { parseFileName, parseMigration } from "./parse.ts";
+import { isBlankSql, parseFileName, parseMigration } from "./parse.ts";
 
 Deno.test("parseFileName() reads every supported file name format", () => {
   const cases: [string, ReturnType<typeof parseFileName>][] = [
@@ -149,13 +149,6 @@ Deno.test("parseMigration() rejects broken files with the code and position of t
       1,
       /comes after SQL/,
     ],
-    [
-      "-- migrate:up\n-- just a comment\n\n-- migrate:down\nSELECT 1;",
-      "EMPTY_UP",
-      2,
-      1,
-      /holds no SQL/,
-    ],
     ["-- migrate:up\nSELECT * FROM {{tabels.x}};", "UNKNOWN_TEMPLATE", 2, 15, /unknown template/],
   ];
   for (const [text, code, line, column, message] of cases) {
@@ -186,15 +179,24 @@ Deno.test("parseMigration() rejects section markers in an up or down file", () =
   assert.deepEqual([down.code, down.line], ["INVALID_SECTIONS", 3]);
 });
 
-Deno.test("parseMigration() rejects an up file holding only comments", () => {
-  const error = thrown(() => parseMigration("-- TODO\n/* later */\n", "001_x.up.sql", "up"));
-  assert.equal(error.code, "EMPTY_UP");
-  assert.equal(error.line, 1);
+Deno.test("parseMigration() reads an up holding only comments as a no-op (issue 9 §3)", () => {
+  const file = parseMigration("-- TODO\n/* later */\n", "001_x.up.sql", "up");
+  assert.equal(file.up?.sql, "-- TODO\n/* later */\n");
+  const single = parseMigration(
+    "-- migrate:up\n-- just a comment\n\n-- migrate:down\nSELECT 1;",
+    "001_x.sql",
+    "single",
+  );
+  assert.equal(single.up?.line, 2);
+  assert.equal(single.down?.sql, "SELECT 1;");
 });
 
-Deno.test("parseMigration() sees through nested comments and empty statements to find SQL", () => {
+Deno.test("isBlankSql() sees through nested comments and empty statements to find SQL", () => {
   for (const text of ["/* a /* nested */ still comment */ ;\n", ";;\n-- x", "/* unterminated"]) {
-    assert.equal(thrown(() => parseMigration(text, "001_x.up.sql", "up")).code, "EMPTY_UP", text);
+    assert.equal(isBlankSql(text), true, text);
+  }
+  for (const text of ["/* a /* b */ c */ SELECT 1;", "-- c\n;SELECT 1", "/**/SELECT 1"]) {
+    assert.equal(isBlankSql(text), false, text);
   }
   for (const text of ["/* a /* b */ c */ SELECT 1;", "-- c\n;SELECT 1", "/**/SELECT 1"]) {
     assert.equal(parseMigration(text, "001_x.up.sql", "up").up?.sql, text, text);

@@ -1,15 +1,15 @@
 /**
- * Creating a new migration: the next version, in the naming format the directory already uses.
+ * Creating a new migration: the next version, in the format and naming the directory already
+ * uses (each format's `scaffold`).
  *
  * @module
  */
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { MigrationError } from "../errors.ts";
-import { parseFileName } from "./parse.ts";
+import { type LoadOptions, resolveFormat } from "./load.ts";
+import type { Migration } from "./migration.ts";
+import { readTree, type SourceTree, treeFromBytes } from "./formats/tree.ts";
 import { compareVersions } from "./version.ts";
-
-/** How a directory names its migrations. */
-export type MigrationFormat = "pair" | "single" | "flyway";
 
 /** What {@linkcode createMigration} wrote. */
 export interface CreatedMigration {
@@ -65,43 +65,17 @@ export function nextVersion(versions: readonly string[], now: Date = new Date())
   return next.padStart(width, "0");
 }
 
-/** Versions and the format in use in `dir`; no files gives the default, up/down pairs. */
-async function survey(dir: string): Promise<{ versions: string[]; format: MigrationFormat }> {
-  const versions = new Set<string>();
-  const counts: Record<MigrationFormat, number> = { pair: 0, single: 0, flyway: 0 };
-  try {
-    for await (const entry of Deno.readDir(dir)) {
-      const parsed = safeParse(entry.name);
-      if (!parsed || parsed.kind === "down") continue;
-      versions.add(parsed.version);
-      const format = /^V/.test(entry.name)
-        ? "flyway"
-        : parsed.kind === "single"
-        ? "single"
-        : "pair";
-      counts[format]++;
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
-  const format = (Object.keys(counts) as MigrationFormat[])
-    .reduce((best, f) => (counts[f] > counts[best] ? f : best), "pair");
-  return { versions: [...versions], format };
-}
-
-function safeParse(fileName: string) {
-  try {
-    return parseFileName(fileName);
-  } catch {
-    // Not a migration name: `validate` reports it; here it just does not count.
-    return undefined;
-  }
+/** Options of {@linkcode createMigration}. */
+export interface CreateOptions extends LoadOptions {
+  /** Now, for timestamp versions. */
+  now?: Date;
 }
 
 /**
- * Writes a new migration in `dir` (created when missing) with the next version, in the format
- * most existing migrations use: `.up.sql` + `.down.sql`, one file with `-- migrate:up` and
- * `-- migrate:down`, or Flyway's `V`/`U` files.
+ * Writes a new migration in `dir` (created when missing) with the next version, in the
+ * directory's format and naming (`options.format`, detected when `auto`); for tide's own, as
+ * most existing migrations are named: `.up.sql` + `.down.sql`, one file with `-- migrate:up`
+ * and `-- migrate:down`, or Flyway's `V`/`U` files.
  *
  * @example
  * ```ts
@@ -123,8 +97,9 @@ function safeParse(fileName: string) {
 export async function createMigration(
   dir: string,
   rawName: string,
-  now: Date = new Date(),
+  options: CreateOptions | Date = {},
 ): Promise<CreatedMigration> {
+  const { now = new Date(), ...load } = options instanceof Date ? { now: options } : options;
   const name = sanitizeName(rawName);
   if (name === "") {
     throw new MigrationError(
@@ -133,26 +108,50 @@ export async function createMigration(
         "letters, digits and underscores. Use a name such as add_users.",
     );
   }
-  const { versions, format } = await survey(dir);
-  const version = nextVersion(versions, now);
-  const label = `${version}_${name}`;
-  const contents: [string, string][] = format === "single" ? [[`${label}.sql`, SINGLE_TEMPLATE]] : [
-    [format === "flyway" ? `V${version}__${name}.sql` : `${label}.up.sql`, UP_TEMPLATE],
-    [format === "flyway" ? `U${version}__${name}.sql` : `${label}.down.sql`, DOWN_TEMPLATE],
-  ];
+  const tree = existingTree(dir);
+  const format = resolveFormat(tree, load);
+  let migrations: Migration[] = [];
+  try {
+    migrations = format.read(tree, load);
+  } catch (error) {
+    // A directory that does not load still gets its next migration; `validate` reports it.
+    if (!(error instanceof MigrationError)) throw error;
+  }
+  const written = format.scaffold({ tree, migrations, name, now });
   await Deno.mkdir(dir, { recursive: true });
   const files: string[] = [];
-  for (const [file, text] of contents) {
-    const path = join(dir, file);
+  for (const file of written) {
+    const path = join(dir, ...file.path.split("/"));
+    await Deno.mkdir(dirname(path), { recursive: true });
     // createNew: never overwrite a file someone else just wrote.
-    await Deno.writeTextFile(path, text, { createNew: true });
+    await Deno.writeTextFile(path, file.text, file.append ? { append: true } : { createNew: true });
     files.push(path);
   }
-  return { version, name, files };
+  return { version: newVersion(dir, load, migrations, written[0]?.path ?? ""), name, files };
 }
 
-const UP_TEMPLATE =
-  "-- Write the change here. It runs in a transaction unless the first line is\n" +
-  "-- `-- tide:no-transaction`.\n\n";
-const DOWN_TEMPLATE = "-- Undo exactly what the up did, so `tide down` restores the schema.\n\n";
-const SINGLE_TEMPLATE = "-- migrate:up\n" + UP_TEMPLATE + "-- migrate:down\n" + DOWN_TEMPLATE;
+function existingTree(dir: string): SourceTree {
+  try {
+    return readTree(dir);
+  } catch (error) {
+    if (error instanceof MigrationError && error.code === "MISSING_DIRECTORY") {
+      return treeFromBytes(dir, []);
+    }
+    throw error;
+  }
+}
+
+/** The version of the migration `tide new` added: the one not among `before`. */
+function newVersion(dir: string, load: LoadOptions, before: readonly Migration[], first: string) {
+  const known = new Set(before.map((m) => `${m.version}\0${m.up.path}`));
+  try {
+    const after = resolveFormat(readTree(dir), load).read(readTree(dir), load);
+    const added = after.find((m) => !known.has(`${m.version}\0${m.up.path}`));
+    if (added) return added.version;
+  } catch (error) {
+    if (!(error instanceof MigrationError)) throw error;
+  }
+  // The directory does not load: the version is in the new file's name.
+  const base = first.slice(first.lastIndexOf("/") + 1);
+  return base.match(/\d+(?:[._]\d+)*/)?.[0].replace(/^(\d{4})-/, "$1") ?? "";
+}

@@ -68,6 +68,7 @@ const MAX_IDENTIFIER_BYTES = 63;
  * ```
  */
 export function renderScript(script: MigrationScript, options: TemplateOptions): RenderedSql {
+  if (script.templates === false) return { text: script.sql, sourceOffset: (offset) => offset };
   const schema = options.schema === undefined
     ? undefined
     : checkedIdentifier(options.schema, "schema", script);

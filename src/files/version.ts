@@ -1,9 +1,29 @@
 /**
  * Migration versions: digits (`001`, `20260121093000`) or Flyway versions (`1.2`, `1_2`),
- * compared numerically part by part.
+ * compared numerically part by part. Flyway's repeatable migrations have no version; tide keys
+ * them `R__<description>`, sorted after every versioned migration, by description.
  *
  * @module
  */
+
+/** How tide keys a repeatable migration, in place of a version. */
+export const REPEATABLE_PREFIX = "R__";
+
+/**
+ * Tells whether `version` is the key of a repeatable migration (`R__<description>`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isRepeatableVersion } from "./version.ts";
+ *
+ * assert.equal(isRepeatableVersion("R__views"), true);
+ * assert.equal(isRepeatableVersion("001"), false);
+ * ```
+ */
+export function isRepeatableVersion(version: string): boolean {
+  return version.startsWith(REPEATABLE_PREFIX);
+}
 
 const VERSION_PATTERN = /^\d+(?:[._]\d+)*$/;
 
@@ -65,9 +85,13 @@ function parseParts(version: string): bigint[] {
  *
  * assert.deepEqual(["10", "9", "1.10", "1.9"].sort(compareVersions), ["1.9", "1.10", "9", "10"]);
  * assert.equal(compareVersions("001", "1"), 0);
+ * assert.ok(compareVersions("R__views", "99") > 0); // repeatables come last
  * ```
  */
 export function compareVersions(a: string, b: string): number {
+  const repeatable = Number(isRepeatableVersion(a)) - Number(isRepeatableVersion(b));
+  if (repeatable !== 0) return repeatable;
+  if (isRepeatableVersion(a)) return a < b ? -1 : a > b ? 1 : 0;
   const left = versionParts(a);
   const right = versionParts(b);
   const length = Math.max(left.length, right.length);
@@ -94,5 +118,6 @@ export function compareVersions(a: string, b: string): number {
  * ```
  */
 export function canonicalVersion(version: string): string {
+  if (isRepeatableVersion(version)) return version;
   return versionParts(version).join(".");
 }

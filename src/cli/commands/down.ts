@@ -7,7 +7,7 @@ import { parsePositiveInt } from "../args.ts";
 import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
 import { DRY_RUN_OPTION, YES_OPTION } from "../command.ts";
-import { requireConfirmation, withMigrator } from "../context.ts";
+import { relativeFile, requireConfirmation, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `down` command. */
@@ -48,7 +48,7 @@ export const command: Command = {
         }),
       progressPrinter(out),
     );
-    printRun(out, "down", result);
+    printRun(out, "down", result, (path) => relativeFile(ctx, path));
     return 0;
   },
 };

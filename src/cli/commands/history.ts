@@ -1,5 +1,5 @@
 /**
- * `tide history`: the log of every up, down, baseline and repair.
+ * `tide history`: the log of every up, down, baseline, adopt and repair.
  *
  * @module
  */
@@ -13,7 +13,7 @@ import { formatDate } from "./status.ts";
 export const command: Command = {
   usage: "history [--limit N]",
   description:
-    "Prints the log of every up, down, baseline and repair, oldest first, with who ran\n" +
+    "Prints the log of every up, down, baseline, adopt and repair, oldest first, with who ran\n" +
     "it, how long it took and, for failures, the error. Changes nothing.",
   options: {
     limit: { type: "string", arg: "N", description: "Only the N most recent entries." },

@@ -4,21 +4,26 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { migrationsDir } from "../context.ts";
+import { loadOptions, migrationsDir } from "../context.ts";
 
 /** The `new` command. */
 export const command: Command = {
   usage: "new <name>",
-  description:
-    "Creates a migration with the next version: a UTC timestamp (YYYYMMDDHHMMSS) when\n" +
-    "the existing versions are timestamps, else the next number padded like the others\n" +
-    "(001 in an empty directory). It writes <version>_<name>.up.sql and .down.sql, or one\n" +
-    "file with -- migrate:up / -- migrate:down when most migrations are single files.\n" +
-    "The name is lowercased and reduced to letters, digits and underscores.",
+  description: "Creates a migration with the next version, in the directory's format and naming\n" +
+    "(--format; goose, dbmate, Flyway, sqlx, Diesel, ... as each tool names them). In tide's\n" +
+    "own format: a UTC timestamp (YYYYMMDDHHMMSS) when the existing versions are timestamps,\n" +
+    "else the next number padded like the others (001 in an empty directory); it writes\n" +
+    "<version>_<name>.up.sql and .down.sql, or one file with -- migrate:up / -- migrate:down\n" +
+    "when most migrations are single files. The name is lowercased and reduced to letters,\n" +
+    "digits and underscores.",
   positionals: ["<name>"],
   async run(ctx) {
     const { createMigration } = await import("../../files/scaffold.ts");
-    const created = await createMigration(migrationsDir(ctx), ctx.positionals[0]);
+    const created = await createMigration(
+      migrationsDir(ctx),
+      ctx.positionals[0],
+      loadOptions(ctx.settings),
+    );
     ctx.out.result(created);
     for (const file of created.files) ctx.out.line(`Created: ${file}`);
     return 0;

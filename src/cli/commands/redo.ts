@@ -5,7 +5,7 @@
  */
 import type { Command } from "../command.ts";
 import { YES_OPTION } from "../command.ts";
-import { requireConfirmation, withMigrator } from "../context.ts";
+import { relativeFile, requireConfirmation, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `redo` command. */
@@ -18,7 +18,7 @@ export const command: Command = {
   async run(ctx) {
     requireConfirmation(ctx, "redo", "rolls back a migration before applying it again");
     const result = await withMigrator(ctx, (migrator) => migrator.redo(), progressPrinter(ctx.out));
-    printRun(ctx.out, "redo", result);
+    printRun(ctx.out, "redo", result, (path) => relativeFile(ctx, path));
     return 0;
   },
 };

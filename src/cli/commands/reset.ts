@@ -5,7 +5,7 @@
  */
 import type { Command } from "../command.ts";
 import { YES_OPTION } from "../command.ts";
-import { requireConfirmation, withMigrator } from "../context.ts";
+import { relativeFile, requireConfirmation, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `reset` command. */
@@ -21,7 +21,7 @@ export const command: Command = {
       (migrator) => migrator.reset(),
       progressPrinter(ctx.out),
     );
-    printRun(ctx.out, "reset", result);
+    printRun(ctx.out, "reset", result, (path) => relativeFile(ctx, path));
     return 0;
   },
 };

@@ -6,7 +6,7 @@
 import type { MigrationStatus, StatusEntry } from "../../engine/migrator.ts";
 import { compareVersions } from "../../files/version.ts";
 import type { Command } from "../command.ts";
-import { withMigrator } from "../context.ts";
+import { relativeFile, withMigrator } from "../context.ts";
 import { formatTable, type Output, type Tone } from "../output.ts";
 
 /** The `status` command. */
@@ -17,26 +17,49 @@ export const command: Command = {
     "(stopped halfway outside a transaction). Changes nothing.",
   async run(ctx) {
     const status = await withMigrator(ctx, (migrator) => migrator.status());
-    ctx.out.result(statusJson(status));
+    ctx.out.result(statusJson(status, (path) => relativeFile(ctx, path)));
     printStatus(ctx.out, status);
+    warnEmpty(ctx.out, status.pending);
     return 0;
   },
 };
 
-/** `status --json`: the lists, dates as ISO strings. */
-export function statusJson(status: MigrationStatus): Record<string, unknown[]> {
+/**
+ * `status --json`: the lists, dates as ISO strings, files as `file` names them (relative to
+ * the migrations directory).
+ */
+export function statusJson(
+  status: MigrationStatus,
+  file: (path: string) => string = (path) => path,
+): Record<string, unknown[]> {
+  const files = (e: StatusEntry) => ({
+    ...(e.file === undefined ? {} : { file: file(e.file) }),
+    ...(e.downFile === undefined ? {} : { downFile: file(e.downFile) }),
+    ...(e.repeatable ? { repeatable: true } : {}),
+  });
   const applied = (e: StatusEntry) => ({
     version: e.version,
     name: e.name,
     appliedAt: e.appliedAt?.toISOString() ?? null,
+    ...files(e),
   });
   return {
     applied: status.applied.map(applied),
-    pending: status.pending.map((e) => ({ version: e.version, name: e.name })),
+    pending: status.pending.map((e) => ({ version: e.version, name: e.name, ...files(e) })),
     missing: status.missing.map(applied),
     edited: status.edited.map(applied),
     failed: status.failed.map(applied),
   };
+}
+
+/** Warns of pending migrations whose up holds no statement: often a `tide new` scaffold. */
+export function warnEmpty(out: Output, pending: readonly StatusEntry[]): void {
+  for (const entry of pending.filter((e) => e.empty)) {
+    out.warn(
+      `${entry.file} holds no statement yet: applying it runs nothing and records it as ` +
+        "applied. Write the change there first if it is a scaffold from `tide new`.",
+    );
+  }
 }
 
 function printStatus(out: Output, status: MigrationStatus): void {

@@ -5,7 +5,7 @@
  */
 import type { Command } from "../command.ts";
 import { DRY_RUN_OPTION } from "../command.ts";
-import { withMigrator } from "../context.ts";
+import { relativeFile, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `up` command. */
@@ -39,7 +39,7 @@ export const command: Command = {
         }),
       progressPrinter(out),
     );
-    printRun(out, "up", result);
+    printRun(out, "up", result, (path) => relativeFile(ctx, path));
     return 0;
   },
 };

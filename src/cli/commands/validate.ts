@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { migrationsDir, withDriver } from "../context.ts";
+import { loadOptions, migrationsDir, withDriver } from "../context.ts";
 
 /** The `validate` command. */
 export const command: Command = {
@@ -22,12 +22,14 @@ export const command: Command = {
       schema: settings.schema,
       module: settings.module,
       table: settings.table,
+      load: loadOptions(settings),
     };
     const report = settings.databaseUrl === undefined
       ? await validateMigrations(options)
       : await withDriver(ctx, (driver) => validateMigrations({ ...options, driver }));
     out.result({ ok: report.problems.length === 0, ...report });
     if (!out.json) { for (const problem of report.problems) out.error(new Error(problem.message)); }
+    for (const note of report.notes) out.warn(note.message);
     const what = report.checkedDatabase ? "files and database" : "files";
     const count = report.problems.length;
     out.line(

@@ -7,7 +7,8 @@
 import { MigrationError, UsageError } from "../../errors.ts";
 import type { MigrationVerdict, RoundTripFailure, VerifyReport } from "../../verify/report.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations } from "../context.ts";
+import { loadCliMigrations, relativeFile } from "../context.ts";
+import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
 
 /**
@@ -65,7 +66,7 @@ export const command: Command = {
       databaseUrl,
       onVerdict: (verdict) => printVerdict(out, verdict),
     });
-    out.result(reportJson(report));
+    out.result(reportJson(report, migrations, (path) => relativeFile(ctx, path)));
     out.line(totalsLine(report));
     return report.ok ? 0 : 1;
   },
@@ -165,10 +166,24 @@ export function printVerdict(out: Output, verdict: MigrationVerdict): void {
  * assert.deepEqual(report.timings, { totalMs: 1535, bootMs: 466 });
  * ```
  */
-export function reportJson(report: VerifyReport): VerifyReport {
+export function reportJson(
+  report: VerifyReport,
+  migrations: readonly Migration[] = [],
+  file: (path: string) => string = (path) => path,
+): VerifyReport {
+  const byVersion = new Map(migrations.map((m) => [m.version, m]));
+  const files = (version: string) => {
+    const m = byVersion.get(version);
+    if (m === undefined) return {};
+    return { file: file(m.up.path), ...(m.down ? { downFile: file(m.down.path) } : {}) };
+  };
   return {
     ...report,
-    migrations: report.migrations.map((m) => ({ ...m, durationMs: Math.round(m.durationMs) })),
+    migrations: report.migrations.map((m) => ({
+      ...m,
+      durationMs: Math.round(m.durationMs),
+      ...files(m.version),
+    })),
     timings: {
       totalMs: Math.round(report.timings.totalMs),
       bootMs: Math.round(report.timings.bootMs),

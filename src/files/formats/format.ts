@@ -1,0 +1,106 @@
+/**
+ * The one interface every migration format implements, as dbmate's drivers do: how to tell the
+ * format from a directory (`layouts`, used by `auto`), how to read it into migrations exactly as
+ * its tool does (`read`), and how `tide new` writes the next migration in it (`scaffold`).
+ * Each format lives in its own file beside this one; `registry.ts` lists them.
+ *
+ * @module
+ */
+import type { Migration } from "../migration.ts";
+import type { SourceTree } from "./tree.ts";
+
+/** The formats tide reads, by the name `--format` takes. */
+export const FORMAT_NAMES = [
+  "tide",
+  "golang-migrate",
+  "dbmate",
+  "goose",
+  "flyway",
+  "sqlx",
+  "diesel",
+  "node-pg-migrate",
+  "popx",
+  "prisma",
+  "plain",
+  "sqitch",
+  "pattern",
+] as const;
+
+/** A format's name. */
+export type FormatName = typeof FORMAT_NAMES[number];
+
+/** A format's name, or `auto`: the one format the directory's files fit. */
+export type FormatChoice = FormatName | "auto";
+
+/**
+ * What a directory's files show, one kind per distinctive trait; a format fits a directory when
+ * it reads every layout found there (see `detectFormat`).
+ */
+export type Layout =
+  | "pair"
+  | "dbmate"
+  | "tide-directive"
+  | "flyway"
+  | "flyway-conf"
+  | "goose"
+  | "node-pg-migrate"
+  | "popx"
+  | "sqlx-directive"
+  | "bare"
+  | "diesel"
+  | "prisma"
+  | "sqitch";
+
+/** Options of reading a directory; each format uses what concerns it. */
+export interface FormatOptions {
+  /** `pattern` format: a regular expression with named groups `version`, `name`, `direction`. */
+  pattern?: string;
+  /** Flyway `${name}` placeholders (over those of `flyway.conf`). */
+  placeholders?: Readonly<Record<string, string>>;
+  /** Schema in use: Flyway's `${flyway:defaultSchema}`. */
+  schema?: string;
+  /** Database user: Flyway's `${flyway:user}`. */
+  user?: string;
+  /** Database name: Flyway's `${flyway:database}`. */
+  database?: string;
+  /** Environment variables, for goose's `-- +goose ENVSUB ON`; the process's when unset. */
+  env?: (name: string) => string | undefined;
+  /** The time of loading: Flyway's `${flyway:timestamp}`. */
+  now?: Date;
+}
+
+/** A file `tide new` writes: its path relative to the migrations directory, and its text. */
+export interface ScaffoldFile {
+  /** Relative path, `/`-separated. */
+  path: string;
+  /** Content. */
+  text: string;
+  /** Append to the file instead of creating it (sqitch's plan). */
+  append?: boolean;
+}
+
+/** What `tide new` needs to write the next migration. */
+export interface ScaffoldInput {
+  /** The directory as it is. */
+  tree: SourceTree;
+  /** Its migrations as read, in order (empty when the directory does not load). */
+  migrations: readonly Migration[];
+  /** The sanitized name. */
+  name: string;
+  /** Now, for timestamps. */
+  now: Date;
+}
+
+/** A migration format. */
+export interface MigrationFormat {
+  /** Its `--format` name. */
+  readonly name: FormatName;
+  /** The layouts it reads, for `auto`. */
+  readonly reads: readonly Layout[];
+  /** Its file names in a few words, for messages. */
+  readonly files: string;
+  /** Reads the migrations of `tree` in the tool's order; throws `MigrationSourceError`. */
+  read(tree: SourceTree, options: FormatOptions): Migration[];
+  /** The files of a new migration named `input.name`, after the existing ones. */
+  scaffold(input: ScaffoldInput): ScaffoldFile[];
+}

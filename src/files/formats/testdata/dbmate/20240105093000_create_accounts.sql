@@ -1,0 +1,9 @@
+-- migrate:up
+create table accounts (
+  id bigint generated always as identity primary key,
+  email text not null,
+  created_at timestamptz not null default now()
+);
+
+-- migrate:down
+drop table accounts;

@@ -1,0 +1,5 @@
+-- migrate:up
+-- Reserved: the change moved to a later release.
+
+-- migrate:down
+

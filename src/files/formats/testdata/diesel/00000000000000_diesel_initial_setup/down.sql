@@ -1,0 +1,1 @@
+drop function if exists diesel_set_updated_at();

@@ -1,0 +1,1 @@
+drop index concurrently accounts_email_idx;

@@ -1,0 +1,1 @@
+create unique index concurrently accounts_email_idx on accounts (lower(email));

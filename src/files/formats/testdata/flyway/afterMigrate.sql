@@ -1,0 +1,2 @@
+-- A Flyway callback, not a migration.
+select 1;

@@ -1,0 +1,1 @@
+drop function order_total(bigint);

@@ -1,0 +1,2 @@
+-- tide:no-transaction
+drop index concurrently accounts_email_idx;

@@ -1,0 +1,1 @@
+-- The MySQL build needed a change here; PostgreSQL does not.

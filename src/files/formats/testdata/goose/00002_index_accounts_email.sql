@@ -1,0 +1,6 @@
+-- +goose NO TRANSACTION
+-- +goose Up
+create unique index concurrently accounts_email_idx on accounts (lower(email));
+
+-- +goose Down
+drop index concurrently accounts_email_idx;

@@ -1,0 +1,14 @@
+-- +goose Up
+-- +goose StatementBegin
+create function order_total(account bigint) returns bigint
+language plpgsql stable as $$
+begin
+  return (select coalesce(sum(total_cents), 0) from orders where account_id = account);
+end;
+$$;
+-- +goose StatementEnd
+
+-- +goose Down
+-- +goose StatementBegin
+drop function order_total(bigint);
+-- +goose StatementEnd

@@ -1,0 +1,1 @@
+insert into accounts (email, plan) values ('ops@example.com', 'staff');

@@ -1,0 +1,1 @@
+insert into accounts (email) values ('ops@example.com');

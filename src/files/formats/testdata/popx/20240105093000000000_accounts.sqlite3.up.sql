@@ -1,0 +1,1 @@
+create table accounts (id integer primary key autoincrement, email text not null);

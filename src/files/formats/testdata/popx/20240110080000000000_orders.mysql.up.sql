@@ -1,0 +1,1 @@
+create table orders (id int auto_increment primary key) engine=innodb;

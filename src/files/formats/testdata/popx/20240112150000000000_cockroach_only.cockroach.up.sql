@@ -1,0 +1,1 @@
+alter table accounts configure zone using num_replicas = 5;

@@ -1,0 +1,11 @@
+-- Deploy shop:accounts to pg
+
+BEGIN;
+
+create table accounts (
+  id bigint generated always as identity primary key,
+  email text not null,
+  created_at timestamptz not null default now()
+);
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert shop:accounts from pg
+
+BEGIN;
+
+drop table accounts;
+
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+drop function order_total(bigint);
+COMMIT;

@@ -1,0 +1,3 @@
+BEGIN;
+drop table orders;
+COMMIT;

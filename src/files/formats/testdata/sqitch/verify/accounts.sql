@@ -1,0 +1,3 @@
+BEGIN;
+select id, email from accounts where false;
+ROLLBACK;

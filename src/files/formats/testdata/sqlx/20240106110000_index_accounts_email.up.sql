@@ -1,0 +1,2 @@
+-- no-transaction
+create unique index concurrently accounts_email_idx on accounts (lower(email));

@@ -1,0 +1,5 @@
+create table {{tables.accounts}} (
+  id bigint generated always as identity primary key,
+  email text not null,
+  created_at timestamptz not null default now()
+);

@@ -1,0 +1,204 @@
+/**
+ * A migrations directory as the formats see it: every file under it, by its `/`-separated path
+ * relative to the directory, read only when a format asks (and then once). Built from disk
+ * (synchronous reads: for hundreds of small files they beat as many promises) or from bytes
+ * (files read from a git revision).
+ *
+ * @module
+ */
+import { join, relative } from "node:path";
+import { MigrationError } from "../../errors.ts";
+import { positionAt } from "../../sql/position.ts";
+
+/** How deep `readTree` lists: sqitch change names may hold a few `/`. */
+const MAX_DEPTH = 6;
+
+/** One file of a tree. */
+export interface SourceFile {
+  /** `/`-separated path relative to the tree's directory. */
+  readonly rel: string;
+  /** Path as tide names it in messages: the directory joined with `rel`. */
+  readonly path: string;
+}
+
+/**
+ * The files of a migrations directory.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { treeFromBytes } from "./tree.ts";
+ *
+ * const bytes = new TextEncoder().encode("create table t ();\n");
+ * const tree = treeFromBytes("db", [{ path: "db/001_t.up.sql", bytes }]);
+ * assert.deepEqual(tree.files.map((f) => f.rel), ["001_t.up.sql"]);
+ * assert.equal(tree.text(tree.files[0]), "create table t ();\n");
+ * ```
+ */
+export class SourceTree {
+  /** The directory, as given. */
+  readonly dir: string;
+  /** Every file, sorted by `rel` (code unit order). */
+  readonly files: readonly SourceFile[];
+  readonly #read: (file: SourceFile) => Uint8Array;
+  readonly #byRel: Map<string, SourceFile>;
+  readonly #texts = new Map<string, string>();
+
+  /** A tree of `files` under `dir`, whose bytes `read` gives. */
+  constructor(dir: string, files: SourceFile[], read: (file: SourceFile) => Uint8Array) {
+    this.dir = dir;
+    this.files = files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+    this.#read = read;
+    this.#byRel = new Map(files.map((file) => [file.rel, file]));
+  }
+
+  /** The file at `rel`, if any. */
+  get(rel: string): SourceFile | undefined {
+    return this.#byRel.get(rel);
+  }
+
+  /** Files directly in the directory (no `/` in `rel`). */
+  topLevel(): SourceFile[] {
+    return this.files.filter((file) => !file.rel.includes("/"));
+  }
+
+  /** The file's raw bytes. */
+  bytes(file: SourceFile): Uint8Array {
+    return this.#read(file);
+  }
+
+  /** The file's text, UTF-8 decoded; throws `MigrationError` `INVALID_UTF8`. */
+  text(file: SourceFile): string {
+    let text = this.#texts.get(file.rel);
+    if (text === undefined) {
+      text = decode(file.path, this.#read(file));
+      this.#texts.set(file.rel, text);
+    }
+    return text;
+  }
+}
+
+/** A file given as bytes: its path (joined to the directory) and its content. */
+export interface FileBytes {
+  /** Path of the file. */
+  path: string;
+  /** The raw content. */
+  bytes: Uint8Array;
+}
+
+/**
+ * A tree of files given as bytes. `dir` is the migrations directory their paths start with;
+ * when it is undefined, their deepest common folder.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { treeFromBytes } from "./tree.ts";
+ *
+ * const bytes = new Uint8Array();
+ * const tree = treeFromBytes(undefined, [
+ *   { path: "m/2019-11-11-162609_a/up.sql", bytes },
+ *   { path: "m/2020-01-01-000000_b/up.sql", bytes },
+ * ]);
+ * assert.equal(tree.dir, "m");
+ * ```
+ */
+export function treeFromBytes(dir: string | undefined, files: readonly FileBytes[]): SourceTree {
+  const base = dir ?? commonFolder(files.map((file) => file.path));
+  const bytes = new Map<string, Uint8Array>();
+  const entries = files.map((file) => {
+    const rel = relativeRel(base, file.path);
+    bytes.set(rel, file.bytes);
+    return { rel, path: file.path };
+  });
+  return new SourceTree(base, entries, (file) => bytes.get(file.rel)!);
+}
+
+/**
+ * The tree of `dir` on disk: every regular file down to a few folders deep, leaving out names
+ * starting with `.` and `node_modules`. Throws `MigrationError` `MISSING_DIRECTORY`.
+ */
+export function readTree(dir: string): SourceTree {
+  const files: SourceFile[] = [];
+  listInto(dir, "", 0, files);
+  return new SourceTree(dir, files, (file) => Deno.readFileSync(file.path));
+}
+
+function listInto(dir: string, prefix: string, depth: number, files: SourceFile[]): void {
+  const folder = prefix === "" ? dir : join(dir, prefix);
+  let entries: Iterable<Deno.DirEntry>;
+  try {
+    entries = Deno.readDirSync(folder);
+  } catch (error) {
+    if (depth > 0) return; // an unreadable subfolder is not the user's migrations
+    throw missingDirectory(dir, error);
+  }
+  try {
+    for (const entry of entries) {
+      if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
+      const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
+      const path = join(dir, rel);
+      const kind = entry.isSymlink ? statKind(path) : entry.isDirectory ? "dir" : "file";
+      if (kind === "file" && (entry.isFile || entry.isSymlink)) files.push({ rel, path });
+      else if (kind === "dir" && depth < MAX_DEPTH) listInto(dir, rel, depth + 1, files);
+    }
+  } catch (error) {
+    if (depth === 0) throw missingDirectory(dir, error);
+  }
+}
+
+function statKind(path: string): "file" | "dir" | "other" {
+  try {
+    const info = Deno.statSync(path);
+    return info.isFile ? "file" : info.isDirectory ? "dir" : "other";
+  } catch {
+    return "other"; // a dangling link is no migration
+  }
+}
+
+function missingDirectory(dir: string, error: unknown): unknown {
+  if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
+    return error;
+  }
+  return new MigrationError(
+    "MISSING_DIRECTORY",
+    `Cannot load migrations from ${dir}: ${
+      error instanceof Deno.errors.NotFound ? "there is no such directory" : "it is not a directory"
+    }. Create the first migration with \`tide new <name>\`, or point at your migrations ` +
+      "directory with --dir.",
+    { file: dir, cause: error },
+  );
+}
+
+function relativeRel(base: string, path: string): string {
+  const rel = base === "" ? path : relative(base, path);
+  return rel.replaceAll("\\", "/");
+}
+
+function commonFolder(paths: readonly string[]): string {
+  if (paths.length === 0) return "";
+  const split = paths.map((path) => path.replaceAll("\\", "/").split("/").slice(0, -1));
+  let common = split[0];
+  for (const parts of split.slice(1)) {
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join("/");
+}
+
+function decode(path: string, bytes: Uint8Array): string {
+  try {
+    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return text;
+  } catch (error) {
+    const lossy = new TextDecoder("utf-8").decode(bytes);
+    const { line, column } = positionAt(lossy, Math.max(0, lossy.indexOf("\uFFFD")));
+    throw new MigrationError(
+      "INVALID_UTF8",
+      `Cannot read ${path}:${line}:${column}: the file is not valid UTF-8. Save it as ` +
+        "UTF-8 (for example with iconv -f latin1 -t utf-8).",
+      { file: path, line, column, cause: error },
+    );
+  }
+}
