@@ -252,6 +252,24 @@ Deno.test("an unreachable server exits 1 without printing the password", async (
   }
 });
 
+Deno.test("a keyword/value connection string is refused without printing its quoted password", async () => {
+  const project = await makeProject();
+  try {
+    const url = "host=127.0.0.1 user=app password='s3cret pw' dbname=x";
+    for (
+      const args of [["status", "--database-url", url], ["up", "--database-url", url, "--json"]]
+    ) {
+      const run = await runCli(args, { cwd: project });
+      equal(run.code, 1, run.stderr);
+      const printed = `${run.stdout}${run.stderr}`;
+      match(printed, /UNSUPPORTED_URL|does not know this kind of URL/);
+      ok(!printed.includes("s3cret"), printed);
+    }
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
 Deno.test("deno run src/cli/main.ts --help works as a program and exits 0", async () => {
   const main = new URL("./main.ts", import.meta.url).pathname;
   const output = await new Deno.Command(Deno.execPath(), {
