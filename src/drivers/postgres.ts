@@ -1,5 +1,7 @@
 /**
- * The driver for a PostgreSQL server, over npm `postgres` (postgres.js), on one session.
+ * The driver for a PostgreSQL server, over npm `postgres` (postgres.js), on one session that is
+ * never replaced: tide's advisory lock and session settings live in it, so when it ends, every
+ * later call fails with `CONNECTION_LOST` instead of silently opening a new one.
  *
  * @module
  */
@@ -31,12 +33,13 @@ const CONNECT_CHECK = `DO $tide$ BEGIN
   END IF;
 EXCEPTION WHEN others THEN NULL;
 END $tide$`;
-type SqlLike = Pick<Sql, "unsafe">;
 
 /**
  * Connects to a PostgreSQL server and returns a {@linkcode Driver} on a single session. Connects
  * eagerly, so a wrong URL, host or password fails here with a `CONNECTION_FAILED`
- * {@linkcode MigrationError} whose message never holds the password.
+ * {@linkcode MigrationError} whose message never holds the password. The session is never
+ * recycled (whatever `max_lifetime` or `idle_timeout` the URL asks for) nor reopened: once it
+ * ends, every call rejects with a `CONNECTION_LOST` {@linkcode MigrationError}.
  *
  * @example
  * ```ts ignore
@@ -60,6 +63,7 @@ export async function createPostgresDriver(
     );
   }
   const secrets = passwordsOf(url);
+  const session = new Session(target);
   let sql: Sql | undefined;
   try {
     sql = postgres(url, {
@@ -67,6 +71,10 @@ export async function createPostgresDriver(
       prepare: false,
       onnotice: () => {},
       connect_timeout: options.connectTimeoutSeconds ?? 10,
+      // One session for the driver's whole life: never recycled, never closed for idleness.
+      max_lifetime: null,
+      idle_timeout: 0,
+      onclose: () => session.lose("the server closed the connection"),
       connection: { application_name: options.applicationName ?? "tide" },
     });
     await sql.unsafe(CONNECT_CHECK).simple();
@@ -74,23 +82,82 @@ export async function createPostgresDriver(
     await sql?.end({ timeout: 0 }).catch(() => {});
     throw connectionFailed(target, error, secrets);
   }
-  return postgresDriver(sql, target);
+  session.open(sql);
+  return postgresDriver(session);
 }
 
-function postgresDriver(sql: Sql, target: string): Driver {
-  let closing: Promise<void> | undefined;
+/** The one session of a driver, and why it ended once it has. */
+class Session {
+  readonly target: string;
+  #sql?: Sql;
+  #lost?: string;
+  #closing?: Promise<void>;
+
+  constructor(target: string) {
+    this.target = target;
+  }
+
+  open(sql: Sql): void {
+    this.#sql = sql;
+  }
+
+  /** Marks the session as gone, for `reason`; the first reason stays. */
+  lose(reason: string): void {
+    if (this.#closing === undefined) this.#lost ??= reason;
+  }
+
+  /** Runs one round trip; a lost session fails it before anything is sent. */
+  async run<T>(send: (sql: Sql) => Promise<T>): Promise<T> {
+    if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError();
+    try {
+      return await send(this.#sql);
+    } catch (error) {
+      throw this.#normalize(error);
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#sql?.end({ timeout: 5 }) ?? Promise.resolve();
+    return this.#closing;
+  }
+
+  #normalize(error: unknown): unknown {
+    if (error instanceof postgres.PostgresError) return sqlErrorFrom(error);
+    if (!isConnectionError(error)) return error;
+    this.lose(errorMessage(error));
+    return this.#lostError();
+  }
+
+  #lostError(): MigrationError {
+    const reason = this.#lost ?? "the driver was closed";
+    return new MigrationError(
+      "CONNECTION_LOST",
+      `Lost the connection to ${this.target} (${reason}). tide does not reconnect on its own: ` +
+        "tide's migration lock and the session settings ended with that session.",
+    );
+  }
+}
+
+function postgresDriver(session: Session): Driver {
+  const queryable = sessionQueryable(session);
   const driver: Driver = {
     kind: "postgres",
-    target,
-    ...queryable(sql),
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return sql.begin((tx) => fn(queryable(tx))).catch((error) => {
-        throw normalizeError(error);
-      }) as Promise<T>;
+    target: session.target,
+    ...queryable,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // Plain BEGIN/COMMIT on the one session: every round trip goes through the same checks.
+      await queryable.exec("BEGIN");
+      try {
+        const result = await fn(queryable);
+        await queryable.exec("COMMIT");
+        return result;
+      } catch (error) {
+        await queryable.exec("ROLLBACK").catch(() => {});
+        throw error;
+      }
     },
     close(): Promise<void> {
-      closing ??= sql.end({ timeout: 5 });
-      return closing;
+      return session.close();
     },
     [Symbol.asyncDispose](): Promise<void> {
       return driver.close();
@@ -99,34 +166,30 @@ function postgresDriver(sql: Sql, target: string): Driver {
   return driver;
 }
 
-function queryable(sql: SqlLike): Queryable {
+function sessionQueryable(session: Session): Queryable {
   return {
     async exec(text: string): Promise<void> {
-      try {
-        await sql.unsafe(text).simple();
-      } catch (error) {
-        throw normalizeError(error);
-      }
+      await session.run((sql) => sql.unsafe(text).simple());
     },
-    async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      try {
+    query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      return session.run(async (sql) => {
         // deno-lint-ignore no-explicit-any
         const rows = await sql.unsafe(text, params as any[]);
         return Array.from(rows) as unknown as T[];
-      } catch (error) {
-        throw normalizeError(error);
-      }
+      });
     },
   };
 }
 
 /**
- * Turns a postgres.js server error into a `SqlError`; anything else (a lost
- * connection, a bug) passes through unchanged, as does an error already normalized.
+ * Whether postgres.js failed for the connection itself: its own `CONNECTION_*` and
+ * `CONNECT_TIMEOUT` errors, or a socket error (`ECONNRESET`, `EPIPE`...). Server errors are
+ * `PostgresError`s and are told apart before this.
  */
-function normalizeError(error: unknown): unknown {
-  if (!(error instanceof postgres.PostgresError)) return error;
-  return sqlErrorFrom(error);
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === "string" &&
+    (code.startsWith("CONNECT") || /^E[A-Z]+$/.test(code));
 }
 
 function connectionFailed(target: string, error: unknown, secrets: string[]): MigrationError {
