@@ -52,6 +52,7 @@ const SETTING_TYPES: Readonly<Record<keyof Settings, "string" | "number" | "bool
   lockWaitMs: "number",
   lockTimeoutMs: "number",
   statementTimeoutMs: "number",
+  networkTimeoutMs: "number",
   allowOutOfOrder: "boolean",
   protected: "boolean",
 };

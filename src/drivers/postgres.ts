@@ -17,22 +17,39 @@ export interface PostgresDriverOptions {
   applicationName?: string;
   /** Seconds to wait for the server to accept the connection. Default 10. */
   connectTimeoutSeconds?: number;
+  /**
+   * Longest wait for the reply to any one request, in ms, after which the connection counts as
+   * stalled: it is closed and the call rejects with `NETWORK_TIMEOUT`. 0 (the default here)
+   * means no limit; `connect()` passes tide's setting.
+   */
+  networkTimeoutMs?: number;
 }
 
 type Sql = postgres.Sql<Record<string, never>>;
 
 /**
- * Run once on connect. On PostgreSQL 14+ it makes the server check for a vanished client every
- * second, so a tide process killed mid-migration has its transaction rolled back and its lock
- * released within a second, instead of when the running statement ends. Platforms without the
- * kernel support refuse the setting; that is ignored.
+ * Run once on connect. The server probes an idle connection with TCP keepalives after 10 s, every
+ * 5 s, 3 times, so a client gone silent (a dead network) has its session, and tide's lock, ended
+ * within about 25 s. On PostgreSQL 14+ the server also checks for a vanished client every second
+ * while a statement runs, so a tide process killed mid-migration has its transaction rolled back
+ * and its lock released within a second, instead of when the running statement ends. A setting
+ * the platform refuses is skipped.
  */
 const CONNECT_CHECK = `DO $tide$ BEGIN
+  BEGIN
+    PERFORM set_config('tcp_keepalives_idle', '10', false),
+      set_config('tcp_keepalives_interval', '5', false),
+      set_config('tcp_keepalives_count', '3', false);
+  EXCEPTION WHEN others THEN NULL;
+  END;
   IF current_setting('server_version_num')::int >= 140000 THEN
     PERFORM set_config('client_connection_check_interval', '1000', false);
   END IF;
 EXCEPTION WHEN others THEN NULL;
 END $tide$`;
+
+/** Seconds of silence before tide's side probes the connection with TCP keepalives. */
+const KEEPALIVE_SECONDS = 10;
 
 /**
  * Connects to a PostgreSQL server and returns a {@linkcode Driver} on a single session. Connects
@@ -63,7 +80,7 @@ export async function createPostgresDriver(
     );
   }
   const secrets = passwordsOf(url);
-  const session = new Session(target);
+  const session = new Session(target, options.networkTimeoutMs ?? 0);
   let sql: Sql | undefined;
   try {
     sql = postgres(url, {
@@ -74,6 +91,7 @@ export async function createPostgresDriver(
       // One session for the driver's whole life: never recycled, never closed for idleness.
       max_lifetime: null,
       idle_timeout: 0,
+      keep_alive: KEEPALIVE_SECONDS,
       onclose: () => session.lose("the server closed the connection"),
       connection: { application_name: options.applicationName ?? "tide" },
     });
@@ -89,12 +107,14 @@ export async function createPostgresDriver(
 /** The one session of a driver, and why it ended once it has. */
 class Session {
   readonly target: string;
+  readonly #networkTimeoutMs: number;
   #sql?: Sql;
   #lost?: string;
   #closing?: Promise<void>;
 
-  constructor(target: string) {
+  constructor(target: string, networkTimeoutMs: number) {
     this.target = target;
+    this.#networkTimeoutMs = networkTimeoutMs;
   }
 
   open(sql: Sql): void {
@@ -106,14 +126,39 @@ class Session {
     if (this.#closing === undefined) this.#lost ??= reason;
   }
 
-  /** Runs one round trip; a lost session fails it before anything is sent. */
+  /**
+   * Runs one round trip; a lost session fails it before anything is sent, and one whose reply
+   * does not come within the network timeout is closed.
+   */
   async run<T>(send: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError();
+    const sql = this.#sql;
+    const pending = send(sql);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      if (this.#networkTimeoutMs <= 0) return;
+      timer = setTimeout(() => reject(this.#stalled(sql, pending)), this.#networkTimeoutMs);
+    });
     try {
-      return await send(this.#sql);
+      return await Promise.race([pending, stalled]);
     } catch (error) {
       throw this.#normalize(error);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  /** Closes a stalled session; `pending`, the request that got no reply, is abandoned. */
+  #stalled(sql: Sql, pending: Promise<unknown>): MigrationError {
+    const ms = this.#networkTimeoutMs;
+    this.lose(`no reply within the network timeout of ${ms} ms`);
+    pending.catch(() => {});
+    sql.end({ timeout: 0 }).catch(() => {});
+    return new MigrationError(
+      "NETWORK_TIMEOUT",
+      `No reply from ${this.target} within the network timeout of ${ms} ms (--network-timeout): ` +
+        "the connection or the network stalled, so tide closed the connection.",
+    );
   }
 
   close(): Promise<void> {
@@ -188,7 +233,7 @@ function sessionQueryable(session: Session): Queryable {
  */
 function isConnectionError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return error instanceof Error && typeof code === "string" &&
+  return error instanceof Error && !(error instanceof MigrationError) && typeof code === "string" &&
     (code.startsWith("CONNECT") || /^E[A-Z]+$/.test(code));
 }
 

@@ -2,9 +2,10 @@
  * The PostgreSQL driver's one session: it is never replaced behind tide's back, because the
  * advisory lock and the session settings live in it.
  */
-import { equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { MigrationError } from "../errors.ts";
 import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
+import { startTcpProxy } from "../_test_support/tcp_proxy.ts";
 import { createPostgresDriver } from "./postgres.ts";
 
 const pidOf = async (db: { query: (sql: string) => Promise<Record<string, unknown>[]> }) =>
@@ -48,4 +49,32 @@ Deno.test("a PostgreSQL driver keeps its one session past the max_lifetime and i
   const pid = await pidOf(db);
   await new Promise((resolve) => setTimeout(resolve, 2_500));
   equal(await pidOf(db), pid);
+});
+
+Deno.test("a PostgreSQL driver gives up on a stalled connection after its network timeout, with NETWORK_TIMEOUT", async () => {
+  await using proxy = await startTcpProxy(await testDatabaseUrl());
+  await using db = await createPostgresDriver(proxy.url, { networkTimeoutMs: 500 });
+  equal((await db.query("select 1 as one"))[0].one, 1);
+  proxy.freeze();
+  const started = performance.now();
+  const error = await Promise.race([
+    db.exec("select 1").then(() => new Error("exec() succeeded"), (error) => error),
+    new Promise<Error>((resolve) => setTimeout(() => resolve(new Error("still waiting")), 10_000)),
+  ]);
+  const waited = performance.now() - started;
+  ok(error instanceof MigrationError, String(error));
+  equal(error.code, "NETWORK_TIMEOUT");
+  match(error.message, /500 ms/);
+  ok(waited >= 450 && waited < 3_000, `waited ${waited} ms`);
+  await rejects(() => db.query("select 1"), { code: "CONNECTION_LOST" });
+});
+
+Deno.test("a PostgreSQL driver asks the server to probe an idle connection with TCP keepalives", async () => {
+  await using db = await createPostgresDriver(await testDatabaseUrl());
+  const [row] = await db.query<Record<string, string>>(
+    "select current_setting('tcp_keepalives_idle') as idle, " +
+      "current_setting('tcp_keepalives_interval') as interval, " +
+      "current_setting('tcp_keepalives_count') as count",
+  );
+  deepEqual(row, { idle: "10", interval: "5", count: "3" });
 });

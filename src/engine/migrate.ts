@@ -29,6 +29,7 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
   const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, ...migratorOptions } = options;
   const migrations = await loadMigrations(dir);
-  await using driver = await connect(databaseUrl ?? resolveDatabaseUrl());
+  const { networkTimeoutMs } = migratorOptions;
+  await using driver = await connect(databaseUrl ?? resolveDatabaseUrl(), { networkTimeoutMs });
   return await new Migrator({ ...migratorOptions, driver, migrations }).up();
 }

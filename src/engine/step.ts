@@ -7,7 +7,7 @@
  * @module
  */
 import type { Driver } from "../drivers/driver.ts";
-import { errorMessage, ScriptError } from "../errors.ts";
+import { errorMessage, MigrationError, ScriptError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
 import type { AppliedFields, Bookkeeping, Ledger, LogFields } from "./ledger.ts";
 import type { DownStep, PlanStep } from "./plan.ts";
@@ -94,7 +94,7 @@ async function execute(
     });
     // Bookkeeping must not hide the migration's own error (the connection may be gone).
     await failed.run(driver, performance.now() - started).catch(() => {});
-    throw error;
+    throw isOutcomeUnknown(error) ? outcomeUnknown(error, migration, direction) : error;
   } finally {
     if (noTransaction && timed) await driver.exec("RESET lock_timeout; RESET statement_timeout");
   }
@@ -159,6 +159,33 @@ export function logFields(
     error: null,
     performedBy: actor,
   };
+}
+
+/** Whether the connection failed under a step, so that its outcome never came back. */
+function isOutcomeUnknown(error: unknown): error is MigrationError {
+  return error instanceof MigrationError &&
+    (error.code === "NETWORK_TIMEOUT" || error.code === "CONNECTION_LOST");
+}
+
+/** The error of a step whose outcome is unknown: what is known, and how to find out the rest. */
+function outcomeUnknown(
+  error: MigrationError,
+  migration: Migration,
+  direction: "up" | "down",
+): MigrationError {
+  const script = direction === "up" ? migration.up : migration.down ?? migration.up;
+  const done = direction === "up" ? "applied" : "rolled back";
+  const known = migration.noTransaction
+    ? `It runs outside a transaction, statement by statement, so some of its statements may be ` +
+      `in effect: run \`tide status\`, then inspect the database.`
+    : `Its transaction commits together with its tracking row, so it is either wholly ${done} ` +
+      `or not at all, and the server may have committed it before the connection failed: run ` +
+      `\`tide status\` to see which, then run the command again.`;
+  return new MigrationError(
+    error.code,
+    `Cannot tell whether ${script.path} was ${done}: ${error.message} ${known}`,
+    { version: migration.version, file: script.path, cause: error },
+  );
 }
 
 /** Statements of a no-transaction script that ran before it failed; 0 when none or unknown. */
