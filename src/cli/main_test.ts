@@ -270,6 +270,21 @@ Deno.test("a keyword/value connection string is refused without printing its quo
   }
 });
 
+Deno.test("tide up refuses a migration with COPY ... FROM STDIN before applying anything", async () => {
+  const project = await makeProject({
+    "001_a.up.sql": "create table a (id int);\n",
+    "002_cp.up.sql": "create table cp (id int);\nCOPY cp FROM stdin;\n1\n\\.\n",
+  });
+  try {
+    const run = await runCli(["up", "--database-url", "memory://"], { cwd: project });
+    equal(run.code, 1, run.stderr);
+    match(run.stderr, /002_cp\.up\.sql:2:1: COPY \.\.\. FROM STDIN/);
+    ok(!run.stdout.includes("Applied"), run.stdout);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
 Deno.test("deno run src/cli/main.ts --help works as a program and exits 0", async () => {
   const main = new URL("./main.ts", import.meta.url).pathname;
   const output = await new Deno.Command(Deno.execPath(), {

@@ -6,8 +6,10 @@
  * @module
  */
 
+import { Readable, Writable } from "node:stream";
 import postgres from "postgres";
 import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactSecrets, redactUrl } from "../sql/redact.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 
@@ -139,13 +141,45 @@ class Session {
       if (this.#networkTimeoutMs <= 0) return;
       timer = setTimeout(() => reject(this.#stalled(sql, pending)), this.#networkTimeoutMs);
     });
+    let result: T;
     try {
-      return await Promise.race([pending, stalled]);
+      result = await Promise.race([pending, stalled]);
     } catch (error) {
       throw this.#normalize(error);
     } finally {
       clearTimeout(timer);
     }
+    if (result instanceof Readable || result instanceof Writable) throw this.#refuseCopy(result);
+    return result;
+  }
+
+  /**
+   * postgres.js answers a COPY with the client as source or sink by handing over a stream
+   * instead of rows. tide has no rows to send nor use for those it would get, so it never
+   * reports success for one: a COPY FROM STDIN is failed on the server (CopyFail, so nothing of
+   * it applies and the session goes on); a COPY TO STDOUT cannot be stopped that way, so the
+   * session is closed.
+   */
+  #refuseCopy(stream: Readable | Writable): MigrationError {
+    stream.on("error", () => {});
+    const fromStdin = stream instanceof Writable && !(stream instanceof Readable);
+    const kind = fromStdin ? "copy-from-stdin" : "copy-to-stdout";
+    if (fromStdin) stream.destroy(new Error("tide sends no COPY data"));
+    else {
+      this.lose("tide closed it after the server started a COPY ... TO STDOUT");
+      stream.destroy();
+      this.#sql?.end({ timeout: 0 }).catch(() => {});
+    }
+    const outcome = fromStdin
+      ? "tide failed the COPY, so nothing of that statement was applied."
+      : "tide closed the connection; statements sent with it may have run and committed: " +
+        "run `tide status` to see what was applied.";
+    return new MigrationError(
+      "UNSUPPORTED_COPY",
+      `The server on ${this.target} started a COPY for the client: ${outcome} ${
+        CLIENT_COPY_ADVICE[kind]
+      }`,
+    );
   }
 
   /** Closes a stalled session; `pending`, the request that got no reply, is abandoned. */
@@ -216,12 +250,10 @@ function sessionQueryable(session: Session): Queryable {
     async exec(text: string): Promise<void> {
       await session.run((sql) => sql.unsafe(text).simple());
     },
-    query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      return session.run(async (sql) => {
-        // deno-lint-ignore no-explicit-any
-        const rows = await sql.unsafe(text, params as any[]);
-        return Array.from(rows) as unknown as T[];
-      });
+    async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
+      // deno-lint-ignore no-explicit-any
+      const rows = await session.run((sql) => sql.unsafe(text, params as any[]));
+      return Array.from(rows) as unknown as T[];
     },
   };
 }

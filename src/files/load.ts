@@ -8,6 +8,7 @@
 
 import { basename, join } from "node:path";
 import { checksumText } from "./checksum.ts";
+import { checkStatements } from "./checks.ts";
 import { MigrationError, MigrationSourceError } from "../errors.ts";
 import type { Migration, MigrationScript } from "./migration.ts";
 import { type MigrationFileName, parseFileName, parseMigration } from "./parse.ts";
@@ -89,7 +90,8 @@ async function listSqlFiles(dir: string): Promise<string[]> {
  * does) into migrations sorted by version. Files that are not migrations are skipped, like
  * {@linkcode loadMigrations} does. Throws a {@linkcode MigrationSourceError} listing every
  * problem: `INVALID_FILE_NAME`, `INVALID_UTF8`, `INVALID_SECTIONS`, `INVALID_DIRECTIVE`,
- * `EMPTY_UP`, `UNKNOWN_TEMPLATE`, `INVALID_IDENTIFIER`, `DUPLICATE_VERSION`, `DOWN_WITHOUT_UP`.
+ * `EMPTY_UP`, `UNKNOWN_TEMPLATE`, `INVALID_IDENTIFIER`, `DUPLICATE_VERSION`, `DOWN_WITHOUT_UP`,
+ * and those of `checkStatements()` (statements tide cannot run).
  *
  * @example
  * ```ts
@@ -132,6 +134,7 @@ function parseFiles(files: readonly MigrationFileInput[]): Migration[] {
     }
   }
   const migrations = pairUp(read, brokenUps, problems);
+  problems.push(...checkStatements(migrations));
   if (problems.length > 0) throw new MigrationSourceError(problems);
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
