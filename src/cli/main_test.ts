@@ -285,6 +285,22 @@ Deno.test("tide up refuses a migration with COPY ... FROM STDIN before applying 
   }
 });
 
+Deno.test("tide up refuses ROLLBACK and COMMIT inside a transactional migration before applying anything", async () => {
+  const project = await makeProject({
+    "001_rb.up.sql": "create table rb (id int);\nROLLBACK;\n",
+    "002_half.up.sql": "create table half (id int);\nCOMMIT;\nselect 1/0;\n",
+  });
+  try {
+    const run = await runCli(["up", "--database-url", "memory://"], { cwd: project });
+    equal(run.code, 1, run.stderr);
+    match(run.stderr, /001_rb\.up\.sql:2:1: ROLLBACK controls the transaction/);
+    match(run.stderr, /002_half\.up\.sql:2:1: COMMIT/);
+    ok(!run.stdout.includes("Applied"), run.stdout);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
 Deno.test("deno run src/cli/main.ts --help works as a program and exits 0", async () => {
   const main = new URL("./main.ts", import.meta.url).pathname;
   const output = await new Deno.Command(Deno.execPath(), {

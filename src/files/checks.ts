@@ -11,11 +11,13 @@ import { positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 
 /** Words a refused statement starts with; a script holding none of them is not split. */
-const MAYBE_REFUSED = /\bcopy\b/i;
+const MAYBE_REFUSED = /\b(?:copy|begin|start|commit|end|rollback|abort|prepare)\b/i;
 
 /**
  * The problems of the statements in `migrations`, in order: `UNSUPPORTED_COPY` for
- * `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (tide has no data stream to feed or read).
+ * `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (tide has no data stream to feed or read), and
+ * `TRANSACTION_CONTROL` for `BEGIN`, `COMMIT`, `ROLLBACK` and the like in a migration that runs
+ * in tide's transaction. Savepoints are allowed: they keep the transaction around them.
  *
  * @example
  * ```ts
@@ -50,11 +52,25 @@ function refusal(
   found: StatementClass,
   offset: number,
 ): MigrationError | undefined {
-  if (found.kind !== "copy-from-stdin" && found.kind !== "copy-to-stdout") return undefined;
+  const refused = found.kind === "copy-from-stdin" || found.kind === "copy-to-stdout"
+    ? { code: "UNSUPPORTED_COPY" as const, why: CLIENT_COPY_ADVICE[found.kind] }
+    : found.kind === "transaction-control" && !migration.noTransaction
+    ? { code: "TRANSACTION_CONTROL" as const, why: transactionControl(found.command) }
+    : undefined;
+  if (refused === undefined) return undefined;
   const { line, column } = positionAt(script.sql, offset, script);
   return new MigrationError(
-    "UNSUPPORTED_COPY",
-    `Cannot load ${script.path}:${line}:${column}: ${CLIENT_COPY_ADVICE[found.kind]}`,
+    refused.code,
+    `Cannot load ${script.path}:${line}:${column}: ${refused.why}`,
     { version: migration.version, file: script.path, line, column },
   );
+}
+
+function transactionControl(command: string): string {
+  return `${command} controls the transaction, but tide runs this migration in one ` +
+    "transaction together with its tracking row: a COMMIT there would commit part of the " +
+    "migration without its record, a ROLLBACK would undo it while tide records it as applied. " +
+    "Remove it (tide begins and commits each migration itself), or put " +
+    "`-- tide:no-transaction` at the top of the file to run each statement on its own, outside " +
+    "a transaction. SAVEPOINT, RELEASE and ROLLBACK TO SAVEPOINT are allowed.";
 }
