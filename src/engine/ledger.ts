@@ -28,6 +28,7 @@ import {
 } from "./ledger_sql.ts";
 import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
+import { privilegeError, readLedgerAccess } from "./ledger_access.ts";
 
 export type {
   AppliedFields,
@@ -115,12 +116,14 @@ export class Ledger {
   readonly #db: Queryable;
   readonly #module: string;
   readonly #names: LedgerNames;
+  readonly #tables: LedgerTables;
 
   /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
   constructor(db: Queryable, location: LedgerLocation) {
     this.#db = db;
     this.#module = location.module;
     const tables = ledgerTables(location);
+    this.#tables = tables;
     this.#names = {
       schema: identifier(tables.schema),
       table: identifier(tables.schema, tables.table),
@@ -128,9 +131,23 @@ export class Ledger {
     };
   }
 
-  /** Creates the schema and both tables when missing. Call with the lock held. */
+  /**
+   * Creates the schema and the tables that are missing, and only those, so a role without
+   * CREATE on the database (or on an existing schema whose tables exist) can run; throws
+   * `INSUFFICIENT_PRIVILEGE`, naming the GRANT, when the role cannot create or use them. Call
+   * with the lock held.
+   */
   async ensure(): Promise<void> {
-    await this.#db.exec(inlined(ledgerDdl(this.#names)));
+    const access = await readLedgerAccess(this.#db, this.#tables);
+    const refused = privilegeError(access, this.#tables);
+    if (refused) throw refused;
+    const missing = {
+      schema: !access.schemaExists,
+      table: !access.table.exists,
+      log: !access.log.exists,
+    };
+    if (!missing.schema && !missing.table && !missing.log) return;
+    await this.#db.exec(inlined(ledgerDdl(this.#names, missing)));
   }
 
   /** Whether the tracking table exists; read-only commands never create it. */
