@@ -170,13 +170,60 @@ export class Ledger {
     return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
   }
 
-  /** The bookkeeping of applying `row`: insert it and log `entry`. */
-  appliedBookkeeping(row: AppliedFields, entry: LogFields): Bookkeeping {
+  /**
+   * The bookkeeping of applying `row`: insert it (or, `overUnderWay`, turn the row
+   * {@linkcode Ledger.markUnderWay} wrote into it) and log `entry`.
+   */
+  appliedBookkeeping(row: AppliedFields, entry: LogFields, overUnderWay = false): Bookkeeping {
     // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan).
-    return bookkeeping((timing) => [
-      insertInto(this.#names.table, trackingRow(this.#module, row, timing)),
-      insertInto(this.#names.log, logRow(this.#module, entry, timing)),
-    ]);
+    return bookkeeping((timing) => {
+      const tracked = trackingRow(this.#module, row, timing);
+      return [
+        overUnderWay
+          ? update(this.#names.table, tracked, this.#key(row.version))
+          : insertInto(this.#names.table, tracked),
+        insertInto(this.#names.log, logRow(this.#module, entry, timing)),
+      ];
+    });
+  }
+
+  /**
+   * Commits, before the first statement of a no-transaction step runs, a row saying that it is
+   * under way (`note`, in `error`): an up's row is inserted as `failed`, a down's is marked so.
+   * A run that ends without recording its outcome (killed, disconnected) leaves it that way, so
+   * later runs refuse until `repair` resolves it.
+   */
+  async markUnderWay(
+    db: Queryable,
+    row: AppliedFields,
+    direction: "up" | "down",
+    note: string,
+  ): Promise<void> {
+    const failed = { status: "failed", error: note } as const;
+    await runQuery(
+      db,
+      direction === "up"
+        ? insertInto(
+          this.#names.table,
+          trackingRow(this.#module, { ...row, ...failed }, clientTiming(0)),
+        )
+        : this.#update(row.version, failed),
+    );
+  }
+
+  /** Replaces the note of a step under way, as its statements complete. */
+  async noteProgress(db: Queryable, version: string, note: string): Promise<void> {
+    await runQuery(db, this.#update(version, { error: note }));
+  }
+
+  /** Takes back {@linkcode Ledger.markUnderWay} for a step none of whose statements applied. */
+  async withdrawUnderWay(db: Queryable, version: string, direction: "up" | "down"): Promise<void> {
+    await runQuery(
+      db,
+      direction === "up"
+        ? deleteFrom(this.#names.table, this.#key(version))
+        : this.#update(version, { status: "applied", error: null }),
+    );
   }
 
   /** The bookkeeping of rolling back `version`: delete its row and log `entry`. */
@@ -189,7 +236,8 @@ export class Ledger {
 
   /**
    * The bookkeeping of a failed step: log it and, when it is dirty, record its row as failed
-   * (inserted for an up, updated for a down) so later runs stop until it is resolved.
+   * with the error (an up's row inserted, or the one {@linkcode Ledger.markUnderWay} wrote
+   * updated; a down's updated) so later runs stop until it is resolved.
    */
   failedBookkeeping(failure: Failure): Bookkeeping {
     const { row, error } = failure;
@@ -197,12 +245,12 @@ export class Ledger {
     return bookkeeping((timing) => {
       const log = insertInto(this.#names.log, logRow(this.#module, entry, timing));
       if (!failure.dirty) return [log];
+      const failed = { status: "failed", error } as const;
       const marked = entry.action === "down"
-        ? this.#update(row.version, { status: "failed", error })
-        : insertInto(
-          this.#names.table,
-          trackingRow(this.#module, { ...row, status: "failed", error }, timing),
-        );
+        ? this.#update(row.version, failed)
+        : sql`${
+          insertInto(this.#names.table, trackingRow(this.#module, { ...row, ...failed }, timing))
+        } ON CONFLICT (module, version) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error`;
       return [marked, log];
     });
   }

@@ -17,6 +17,8 @@ export interface StatusEntry {
   appliedAt?: Date;
   /** Where its file is, when there is one. */
   file?: string;
+  /** For a failed one: the error recorded, which says how far it got. */
+  error?: string;
 }
 
 /** Where the database stands against the files. */
@@ -66,6 +68,9 @@ export function migrationStatus(
       const file = byVersion.get(row.version);
       return file !== undefined && file.checksum !== row.checksum;
     }).map(entry),
-    failed: applied.filter((row) => row.status === "failed").map(entry),
+    failed: applied.filter((row) => row.status === "failed").map((row) => ({
+      ...entry(row),
+      error: row.error ?? undefined,
+    })),
   };
 }
