@@ -74,6 +74,11 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     arg: "DURATION",
     description: "statement_timeout of each migration.",
   },
+  "network-timeout": {
+    type: "string",
+    arg: "DURATION",
+    description: "Longest wait for any one reply of a PostgreSQL server (default 1h; 0: none).",
+  },
   json: { type: "boolean", description: "Print one JSON object on stdout." },
   quiet: { type: "boolean", short: "q", description: "Print only errors." },
   "no-color": { type: "boolean", description: "No colors (also when NO_COLOR is set)." },

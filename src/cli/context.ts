@@ -249,12 +249,16 @@ export async function withDriver<T>(
   fn: (driver: Driver) => Promise<T>,
 ): Promise<T> {
   const { connect } = await import("../drivers/connect.ts");
-  const driver = await connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  const driver = await connect(ctx.settings.databaseUrl, connectOptions(ctx));
   try {
     return await fn(driver);
   } finally {
     await driver.close();
   }
+}
+
+function connectOptions(ctx: CommandContext): { cwd: string; networkTimeoutMs: number } {
+  return { cwd: ctx.io.cwd, networkTimeoutMs: ctx.settings.networkTimeoutMs };
 }
 
 /**
@@ -289,7 +293,7 @@ export async function withMigrator<T>(
     import("../engine/migrator.ts"),
   ]);
   // Connecting while the files load hides the connection's latency.
-  const connecting = connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  const connecting = connect(ctx.settings.databaseUrl, connectOptions(ctx));
   connecting.catch(() => {}); // awaited below; this only keeps an early rejection handled
   let migrations: Migration[];
   try {

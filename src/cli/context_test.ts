@@ -84,3 +84,17 @@ Deno.test("resolveCliSettings() rejects an unknown environment with CONFIG_ERROR
     });
   });
 });
+
+Deno.test("resolveCliSettings() reads the network timeout from --network-timeout and networkTimeoutMs", async () => {
+  await withConfig({ networkTimeoutMs: 90_000 }, async (cwd) => {
+    equal((await resolveCliSettings({}, io(cwd))).networkTimeoutMs, 90_000);
+    const flag = await resolveCliSettings({ "network-timeout": "2m" }, io(cwd));
+    equal(flag.networkTimeoutMs, 120_000);
+  });
+  const cwd = await Deno.makeTempDir({ prefix: "tide-cli-config-" });
+  try {
+    equal((await resolveCliSettings({}, io(cwd))).networkTimeoutMs, 3_600_000);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

@@ -275,6 +275,55 @@ Deno.test("an unreachable server exits 1 without printing the password", async (
   }
 });
 
+Deno.test("a keyword/value connection string is refused without printing its quoted password", async () => {
+  const project = await makeProject();
+  try {
+    const url = "host=127.0.0.1 user=app password='s3cret pw' dbname=x";
+    for (
+      const args of [["status", "--database-url", url], ["up", "--database-url", url, "--json"]]
+    ) {
+      const run = await runCli(args, { cwd: project });
+      equal(run.code, 1, run.stderr);
+      const printed = `${run.stdout}${run.stderr}`;
+      match(printed, /UNSUPPORTED_URL|does not know this kind of URL/);
+      ok(!printed.includes("s3cret"), printed);
+    }
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("tide up refuses a migration with COPY ... FROM STDIN before applying anything", async () => {
+  const project = await makeProject({
+    "001_a.up.sql": "create table a (id int);\n",
+    "002_cp.up.sql": "create table cp (id int);\nCOPY cp FROM stdin;\n1\n\\.\n",
+  });
+  try {
+    const run = await runCli(["up", "--database-url", "memory://"], { cwd: project });
+    equal(run.code, 1, run.stderr);
+    match(run.stderr, /002_cp\.up\.sql:2:1: COPY \.\.\. FROM STDIN/);
+    ok(!run.stdout.includes("Applied"), run.stdout);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
+Deno.test("tide up refuses ROLLBACK and COMMIT inside a transactional migration before applying anything", async () => {
+  const project = await makeProject({
+    "001_rb.up.sql": "create table rb (id int);\nROLLBACK;\n",
+    "002_half.up.sql": "create table half (id int);\nCOMMIT;\nselect 1/0;\n",
+  });
+  try {
+    const run = await runCli(["up", "--database-url", "memory://"], { cwd: project });
+    equal(run.code, 1, run.stderr);
+    match(run.stderr, /001_rb\.up\.sql:2:1: ROLLBACK controls the transaction/);
+    match(run.stderr, /002_half\.up\.sql:2:1: COMMIT/);
+    ok(!run.stdout.includes("Applied"), run.stdout);
+  } finally {
+    await Deno.remove(project, { recursive: true });
+  }
+});
+
 Deno.test("deno run src/cli/main.ts --help works as a program and exits 0", async () => {
   const main = new URL("./main.ts", import.meta.url).pathname;
   const output = await new Deno.Command(Deno.execPath(), {

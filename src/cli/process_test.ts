@@ -68,12 +68,15 @@ Deno.test("a tide up killed mid-migration leaves nothing half-applied, and the n
     )).length > 0
   );
   child.kill("SIGKILL");
+  const killed = performance.now();
   await child.output();
   // The server notices the vanished client (client_connection_check_interval) and rolls back.
   await waitFor(async () =>
     (await observer.query("select 1 from pg_stat_activity where application_name = 'tide'"))
       .length === 0
   );
+  const gone = performance.now() - killed;
+  assert.ok(gone < 3_000, `the server ended the killed session after ${gone} ms`);
   const tables = async () =>
     (await observer.query<{ name: string }>(
       "select tablename::text as name from pg_tables where schemaname = 'public' order by 1",
@@ -89,6 +92,17 @@ Deno.test("a tide up killed mid-migration leaves nothing half-applied, and the n
   assert.ok((await tables()).includes("ledger"));
 });
 
+/** Reads `child`'s stdout until a line holds `text`; the rest of its output is dropped. */
+async function waitForLine(child: Deno.ChildProcess, text: string): Promise<void> {
+  let seen = "";
+  for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+    seen += chunk;
+    if (seen.includes(text)) break;
+  }
+  assert.ok(seen.includes(text), `never printed "${text}": ${seen}`);
+  await child.stderr.cancel();
+}
+
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
@@ -96,3 +110,114 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 15_000): P
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+Deno.test("a tide up killed mid-migration on the embedded database leaves nothing of it", async () => {
+  const dir = await writeMigrations({
+    "001_accounts.up.sql": "create table accounts (id int primary key);",
+    "002_long.up.sql": "create table ledger (id int);\nselect pg_sleep(60);",
+  });
+  const child = tide(["up", "--dir", dir], dir);
+  await waitForLine(child, "Applying: 002_long");
+  await new Promise((resolve) => setTimeout(resolve, 3_000));
+  child.kill("SIGKILL");
+  await child.status;
+  await Promise.allSettled([child.stdout.cancel(), child.stderr.cancel()]);
+  const status = await finish(tide(["status", "--dir", dir], dir));
+  assert.match(status.output, /^001\s+accounts\s+applied/m, status.output);
+  assert.match(status.output, /^002\s+long\s+pending$/m, status.output);
+  await using db = await connect(undefined, { cwd: dir });
+  assert.deepEqual(await db.query("select to_regclass('ledger') as t"), [{ t: null }]);
+});
+
+const NO_TRANSACTION = {
+  "001_accounts.up.sql": "create table accounts (id int primary key);",
+  "002_split.up.sql": "-- tide:no-transaction\ncreate table part_one (id int);\n" +
+    "select pg_sleep(60);\ncreate table part_two (id int);\n",
+  "002_split.down.sql": "-- tide:no-transaction\ndrop table part_two;\ndrop table part_one;\n",
+};
+
+/** Kills a `tide up` inside statement 2 of 3 of a no-transaction migration, then resolves it. */
+async function killInsideNoTransaction(
+  url: string | undefined,
+  waitUntilInside: (child: Deno.ChildProcess) => Promise<void>,
+) {
+  const dir = await writeMigrations(NO_TRANSACTION);
+  const db = url ? ["--database-url", url] : [];
+  const run = (args: string[]) => finish(tide([...args, "--dir", dir, ...db], dir));
+  const child = tide(["up", "--dir", dir, ...db], dir);
+  await waitUntilInside(child);
+  child.kill("SIGKILL");
+  await child.status;
+  await Promise.allSettled([child.stdout.cancel(), child.stderr.cancel()]);
+  const status = await run(["status"]);
+  assert.match(status.output, /^002\s+split\s+FAILED$/m, status.output);
+  assert.match(status.output, /statement 2 of 3 \(.*002_split\.up\.sql:3:1\)/, status.output);
+  const up = await run(["up"]);
+  assert.equal(up.code, 1, up.output);
+  assert.match(up.output, /tide repair --yes --mark-rolled-back 002/);
+  assert.doesNotMatch(up.output, /No statement of it was applied/);
+  await Deno.writeTextFile(
+    `${dir}/002_split.up.sql`,
+    NO_TRANSACTION["002_split.up.sql"].replace(
+      "select pg_sleep(60);",
+      "select 1;",
+    ),
+  );
+  await using fix = await connect(url, { cwd: dir });
+  await fix.exec("drop table part_one"); // undone by hand
+  await fix.close();
+  const repaired = await run(["repair", "--yes", "--mark-rolled-back", "002"]);
+  assert.equal(repaired.code, 0, repaired.output);
+  const again = await run(["up"]);
+  assert.equal(again.code, 0, again.output);
+  assert.match(again.output, /Applied: 002_split/);
+}
+
+Deno.test("a tide up killed inside a no-transaction migration leaves it recorded as failed at statement 2 of 3", async (t) => {
+  await t.step("postgres", async () => {
+    const url = await testDatabaseUrl();
+    await using observer = await connect(url, { applicationName: "tide test observer" });
+    await killInsideNoTransaction(url, () =>
+      waitFor(async () =>
+        (await observer.query(
+          "select 1 from pg_stat_activity where application_name = 'tide' and query like '%pg_sleep(60)%'",
+        )).length > 0
+      ));
+  });
+  await t.step("embedded pglite", async () => {
+    // No other process can look inside: once it starts 002, give it time to reach the sleep.
+    await killInsideNoTransaction(undefined, async (child) => {
+      await waitForLine(child, "Applying: 002_split");
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+    });
+  });
+});
+
+Deno.test("a tide down killed inside a no-transaction down leaves it recorded as failed", async () => {
+  const url = await testDatabaseUrl();
+  const dir = await writeMigrations({
+    ...NO_TRANSACTION,
+    "002_split.up.sql": "-- tide:no-transaction\ncreate table part_one (id int);\n" +
+      "create table part_two (id int);\n",
+    "002_split.down.sql": "-- tide:no-transaction\ndrop table part_two;\nselect pg_sleep(60);\n" +
+      "drop table part_one;\n",
+  });
+  const run = (args: string[]) => finish(tide([...args, "--dir", dir, "--database-url", url], dir));
+  assert.equal((await run(["up"])).code, 0);
+  await using observer = await connect(url, { applicationName: "tide test observer" });
+  const child = tide(["down", "--dir", dir, "--database-url", url], dir);
+  await waitFor(async () =>
+    (await observer.query(
+      "select 1 from pg_stat_activity where application_name = 'tide' and query like '%pg_sleep(60)%'",
+    )).length > 0
+  );
+  child.kill("SIGKILL");
+  await child.output();
+  const status = await run(["status"]);
+  assert.match(status.output, /^002\s+split\s+FAILED$/m, status.output);
+  assert.match(status.output, /rolling back.*statement 2 of 3/, status.output);
+  assert.equal((await run(["down"])).code, 1);
+  await observer.exec("drop table part_one");
+  assert.equal((await run(["repair", "--yes", "--mark-rolled-back", "002"])).code, 0);
+  assert.match((await run(["status"])).output, /^002\s+split\s+pending$/m);
+});

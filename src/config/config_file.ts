@@ -63,6 +63,7 @@ const SETTING_TYPES: Readonly<
   lockWaitMs: "number",
   lockTimeoutMs: "number",
   statementTimeoutMs: "number",
+  networkTimeoutMs: "number",
   allowOutOfOrder: "boolean",
   protected: "boolean",
   format: "string",

@@ -7,6 +7,7 @@
 
 import { dirname, resolve } from "node:path";
 import { MigrationError } from "../errors.ts";
+import { DEFAULT_TIMEOUTS } from "../engine/timeouts.ts";
 import { redactUrl } from "../sql/redact.ts";
 import type { Driver } from "./driver.ts";
 
@@ -18,6 +19,11 @@ export interface ConnectOptions {
   applicationName?: string;
   /** PGlite extensions to load, named as in `CREATE EXTENSION`. Ignored for PostgreSQL. */
   extensions?: readonly string[];
+  /**
+   * Longest wait for a PostgreSQL server's reply to any one request, in ms; 0 means no limit.
+   * Default `DEFAULT_TIMEOUTS.networkTimeoutMs` (an hour). PGlite runs in process: ignored.
+   */
+  networkTimeoutMs?: number;
 }
 
 /** Where the embedded database lives when no URL is given, relative to the project directory. */
@@ -50,7 +56,10 @@ export async function connect(url?: string, options: ConnectOptions = {}): Promi
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
   if (scheme === "postgres" || scheme === "postgresql") {
     const { createPostgresDriver } = await import("./postgres.ts");
-    return await createPostgresDriver(url, { applicationName: options.applicationName });
+    return await createPostgresDriver(url, {
+      applicationName: options.applicationName,
+      networkTimeoutMs: options.networkTimeoutMs ?? DEFAULT_TIMEOUTS.networkTimeoutMs,
+    });
   }
   if (scheme === "memory" && /^memory:(\/\/)?$/i.test(url)) {
     const { createPgliteDriver } = await import("./pglite.ts");

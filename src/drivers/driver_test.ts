@@ -86,6 +86,29 @@ const conformance: [string, (db: Driver) => Promise<void>][] = [
     await db.exec("set application_name = 'sticky'");
     equal((await db.query("select current_setting('application_name') as a"))[0].a, "sticky");
   }],
+  [
+    "a COPY ... FROM STDIN fails at once with UNSUPPORTED_COPY, and the session goes on",
+    async (db) => {
+      await db.exec("create table cp (id int)");
+      for (
+        const send of [() => db.exec("COPY cp FROM stdin"), () => db.query("copy cp from stdin")]
+      ) {
+        await rejects(send, (error) => {
+          ok(error instanceof MigrationError, String(error));
+          equal(error.code, "UNSUPPORTED_COPY");
+          match(error.message, /no data stream/);
+          return true;
+        });
+      }
+      await rejects(() => db.exec("insert into cp values (1); COPY cp FROM stdin"), {
+        code: "UNSUPPORTED_COPY",
+      });
+      equal((await db.query<{ n: number }>("select count(*)::int as n from cp"))[0].n, 0);
+    },
+  ],
+  ["a COPY ... TO STDOUT fails with UNSUPPORTED_COPY, never as a success", async (db) => {
+    await rejects(() => db.exec("COPY (SELECT 1) TO STDOUT"), { code: "UNSUPPORTED_COPY" });
+  }],
   ["close() can be called twice", async (db) => {
     await db.close();
     await db.close();

@@ -6,7 +6,9 @@
  */
 
 import { PGlite, type PGliteInterface, type Transaction } from "@electric-sql/pglite";
-import { type ServerErrorLike, SqlError, sqlErrorFrom } from "../errors.ts";
+import { MigrationError, type ServerErrorLike, SqlError, sqlErrorFrom } from "../errors.ts";
+import { classifyStatement, CLIENT_COPY_ADVICE } from "../sql/classify.ts";
+import { splitStatements } from "../sql/split.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
 import { loadPgliteExtensions } from "./pglite_extensions.ts";
@@ -94,6 +96,7 @@ function pgliteDriver(db: PGlite, target: string, onClose: () => void): PgliteDr
 function queryable(db: PGliteInterface | Transaction): Queryable {
   return {
     async exec(sql: string): Promise<void> {
+      refuseClientCopy(sql);
       try {
         await db.exec(sql);
       } catch (error) {
@@ -101,6 +104,7 @@ function queryable(db: PGliteInterface | Transaction): Queryable {
       }
     },
     async query<T extends Row = Row>(sql: string, params: readonly unknown[] = []): Promise<T[]> {
+      refuseClientCopy(sql);
       try {
         return (await db.query<T>(sql, [...params])).rows;
       } catch (error) {
@@ -108,6 +112,25 @@ function queryable(db: PGliteInterface | Transaction): Queryable {
       }
     },
   };
+}
+
+/**
+ * PGlite cannot be told to fail a COPY once it runs: a COPY FROM STDIN spins forever, blocking
+ * the process, waiting for rows nobody sends. So COPY with the client as source or sink is
+ * refused before anything is sent.
+ */
+function refuseClientCopy(sql: string): void {
+  if (!/copy/i.test(sql)) return;
+  for (const statement of splitStatements(sql)) {
+    const { kind } = classifyStatement(statement.text);
+    if (kind !== "copy-from-stdin" && kind !== "copy-to-stdout") continue;
+    throw new MigrationError(
+      "UNSUPPORTED_COPY",
+      `PGlite was asked to run a COPY for the client; tide sent nothing. ${
+        CLIENT_COPY_ADVICE[kind]
+      }`,
+    );
+  }
 }
 
 /** PGlite's `DatabaseError` is not exported as a class, so it is recognised by shape. */

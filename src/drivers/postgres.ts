@@ -1,11 +1,15 @@
 /**
- * The driver for a PostgreSQL server, over npm `postgres` (postgres.js), on one session.
+ * The driver for a PostgreSQL server, over npm `postgres` (postgres.js), on one session that is
+ * never replaced: tide's advisory lock and session settings live in it, so when it ends, every
+ * later call fails with `CONNECTION_LOST` instead of silently opening a new one.
  *
  * @module
  */
 
+import { Readable, Writable } from "node:stream";
 import postgres from "postgres";
 import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactSecrets, redactUrl } from "../sql/redact.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 
@@ -15,28 +19,46 @@ export interface PostgresDriverOptions {
   applicationName?: string;
   /** Seconds to wait for the server to accept the connection. Default 10. */
   connectTimeoutSeconds?: number;
+  /**
+   * Longest wait for the reply to any one request, in ms, after which the connection counts as
+   * stalled: it is closed and the call rejects with `NETWORK_TIMEOUT`. 0 (the default here)
+   * means no limit; `connect()` passes tide's setting.
+   */
+  networkTimeoutMs?: number;
 }
 
 type Sql = postgres.Sql<Record<string, never>>;
 
 /**
- * Run once on connect. On PostgreSQL 14+ it makes the server check for a vanished client every
- * second, so a tide process killed mid-migration has its transaction rolled back and its lock
- * released within a second, instead of when the running statement ends. Platforms without the
- * kernel support refuse the setting; that is ignored.
+ * Run once on connect. The server probes an idle connection with TCP keepalives after 10 s, every
+ * 5 s, 3 times, so a client gone silent (a dead network) has its session, and tide's lock, ended
+ * within about 25 s. On PostgreSQL 14+ the server also checks for a vanished client every second
+ * while a statement runs, so a tide process killed mid-migration has its transaction rolled back
+ * and its lock released within a second, instead of when the running statement ends. A setting
+ * the platform refuses is skipped.
  */
 const CONNECT_CHECK = `DO $tide$ BEGIN
+  BEGIN
+    PERFORM set_config('tcp_keepalives_idle', '10', false),
+      set_config('tcp_keepalives_interval', '5', false),
+      set_config('tcp_keepalives_count', '3', false);
+  EXCEPTION WHEN others THEN NULL;
+  END;
   IF current_setting('server_version_num')::int >= 140000 THEN
     PERFORM set_config('client_connection_check_interval', '1000', false);
   END IF;
 EXCEPTION WHEN others THEN NULL;
 END $tide$`;
-type SqlLike = Pick<Sql, "unsafe">;
+
+/** Seconds of silence before tide's side probes the connection with TCP keepalives. */
+const KEEPALIVE_SECONDS = 10;
 
 /**
  * Connects to a PostgreSQL server and returns a {@linkcode Driver} on a single session. Connects
  * eagerly, so a wrong URL, host or password fails here with a `CONNECTION_FAILED`
- * {@linkcode MigrationError} whose message never holds the password.
+ * {@linkcode MigrationError} whose message never holds the password. The session is never
+ * recycled (whatever `max_lifetime` or `idle_timeout` the URL asks for) nor reopened: once it
+ * ends, every call rejects with a `CONNECTION_LOST` {@linkcode MigrationError}.
  *
  * @example
  * ```ts ignore
@@ -62,6 +84,7 @@ export async function createPostgresDriver(
     );
   }
   const secrets = passwordsOf(url);
+  const session = new Session(target, options.networkTimeoutMs ?? 0);
   let sql: Sql | undefined;
   try {
     sql = postgres(url, {
@@ -69,6 +92,11 @@ export async function createPostgresDriver(
       prepare: false,
       onnotice: () => {},
       connect_timeout: options.connectTimeoutSeconds ?? 10,
+      // One session for the driver's whole life: never recycled, never closed for idleness.
+      max_lifetime: null,
+      idle_timeout: 0,
+      keep_alive: KEEPALIVE_SECONDS,
+      onclose: () => session.lose("the server closed the connection"),
       connection: { application_name: options.applicationName ?? "tide" },
     });
     await sql.unsafe(CONNECT_CHECK).simple();
@@ -76,23 +104,141 @@ export async function createPostgresDriver(
     await sql?.end({ timeout: 0 }).catch(() => {});
     throw connectionFailed(target, error, secrets);
   }
-  return postgresDriver(sql, target);
+  session.open(sql);
+  return postgresDriver(session);
 }
 
-function postgresDriver(sql: Sql, target: string): Driver {
-  let closing: Promise<void> | undefined;
+/** The one session of a driver, and why it ended once it has. */
+class Session {
+  readonly target: string;
+  readonly #networkTimeoutMs: number;
+  #sql?: Sql;
+  #lost?: string;
+  #closing?: Promise<void>;
+
+  constructor(target: string, networkTimeoutMs: number) {
+    this.target = target;
+    this.#networkTimeoutMs = networkTimeoutMs;
+  }
+
+  open(sql: Sql): void {
+    this.#sql = sql;
+  }
+
+  /** Marks the session as gone, for `reason`; the first reason stays. */
+  lose(reason: string): void {
+    if (this.#closing === undefined) this.#lost ??= reason;
+  }
+
+  /**
+   * Runs one round trip; a lost session fails it before anything is sent, and one whose reply
+   * does not come within the network timeout is closed.
+   */
+  async run<T>(send: (sql: Sql) => Promise<T>): Promise<T> {
+    if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError();
+    const sql = this.#sql;
+    const pending = send(sql);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      if (this.#networkTimeoutMs <= 0) return;
+      timer = setTimeout(() => reject(this.#stalled(sql, pending)), this.#networkTimeoutMs);
+    });
+    let result: T;
+    try {
+      result = await Promise.race([pending, stalled]);
+    } catch (error) {
+      throw this.#normalize(error);
+    } finally {
+      clearTimeout(timer);
+    }
+    if (result instanceof Readable || result instanceof Writable) throw this.#refuseCopy(result);
+    return result;
+  }
+
+  /**
+   * postgres.js answers a COPY with the client as source or sink by handing over a stream
+   * instead of rows. tide has no rows to send nor use for those it would get, so it never
+   * reports success for one: a COPY FROM STDIN is failed on the server (CopyFail, so nothing of
+   * it applies and the session goes on); a COPY TO STDOUT cannot be stopped that way, so the
+   * session is closed.
+   */
+  #refuseCopy(stream: Readable | Writable): MigrationError {
+    stream.on("error", () => {});
+    const fromStdin = stream instanceof Writable && !(stream instanceof Readable);
+    const kind = fromStdin ? "copy-from-stdin" : "copy-to-stdout";
+    if (fromStdin) stream.destroy(new Error("tide sends no COPY data"));
+    else {
+      this.lose("tide closed it after the server started a COPY ... TO STDOUT");
+      stream.destroy();
+      this.#sql?.end({ timeout: 0 }).catch(() => {});
+    }
+    const outcome = fromStdin
+      ? "tide failed the COPY, so nothing of that statement was applied."
+      : "tide closed the connection; statements sent with it may have run and committed: " +
+        "run `tide status` to see what was applied.";
+    return new MigrationError(
+      "UNSUPPORTED_COPY",
+      `The server on ${this.target} started a COPY for the client: ${outcome} ${
+        CLIENT_COPY_ADVICE[kind]
+      }`,
+    );
+  }
+
+  /** Closes a stalled session; `pending`, the request that got no reply, is abandoned. */
+  #stalled(sql: Sql, pending: Promise<unknown>): MigrationError {
+    const ms = this.#networkTimeoutMs;
+    this.lose(`no reply within the network timeout of ${ms} ms`);
+    pending.catch(() => {});
+    sql.end({ timeout: 0 }).catch(() => {});
+    return new MigrationError(
+      "NETWORK_TIMEOUT",
+      `No reply from ${this.target} within the network timeout of ${ms} ms (--network-timeout): ` +
+        "the connection or the network stalled, so tide closed the connection.",
+    );
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= this.#sql?.end({ timeout: 5 }) ?? Promise.resolve();
+    return this.#closing;
+  }
+
+  #normalize(error: unknown): unknown {
+    if (error instanceof postgres.PostgresError) return sqlErrorFrom(error);
+    if (!isConnectionError(error)) return error;
+    this.lose(errorMessage(error));
+    return this.#lostError();
+  }
+
+  #lostError(): MigrationError {
+    const reason = this.#lost ?? "the driver was closed";
+    return new MigrationError(
+      "CONNECTION_LOST",
+      `Lost the connection to ${this.target} (${reason}). tide does not reconnect on its own: ` +
+        "tide's migration lock and the session settings ended with that session.",
+    );
+  }
+}
+
+function postgresDriver(session: Session): Driver {
+  const queryable = sessionQueryable(session);
   const driver: Driver = {
     kind: "postgres",
-    target,
-    ...queryable(sql),
-    transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      return sql.begin((tx) => fn(queryable(tx))).catch((error) => {
-        throw normalizeError(error);
-      }) as Promise<T>;
+    target: session.target,
+    ...queryable,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      // Plain BEGIN/COMMIT on the one session: every round trip goes through the same checks.
+      await queryable.exec("BEGIN");
+      try {
+        const result = await fn(queryable);
+        await queryable.exec("COMMIT");
+        return result;
+      } catch (error) {
+        await queryable.exec("ROLLBACK").catch(() => {});
+        throw error;
+      }
     },
     close(): Promise<void> {
-      closing ??= sql.end({ timeout: 5 });
-      return closing;
+      return session.close();
     },
     [Symbol.asyncDispose](): Promise<void> {
       return driver.close();
@@ -101,34 +247,28 @@ function postgresDriver(sql: Sql, target: string): Driver {
   return driver;
 }
 
-function queryable(sql: SqlLike): Queryable {
+function sessionQueryable(session: Session): Queryable {
   return {
     async exec(text: string): Promise<void> {
-      try {
-        await sql.unsafe(text).simple();
-      } catch (error) {
-        throw normalizeError(error);
-      }
+      await session.run((sql) => sql.unsafe(text).simple());
     },
     async query<T extends Row = Row>(text: string, params: readonly unknown[] = []): Promise<T[]> {
-      try {
-        // deno-lint-ignore no-explicit-any
-        const rows = await sql.unsafe(text, params as any[]);
-        return Array.from(rows) as unknown as T[];
-      } catch (error) {
-        throw normalizeError(error);
-      }
+      // deno-lint-ignore no-explicit-any
+      const rows = await session.run((sql) => sql.unsafe(text, params as any[]));
+      return Array.from(rows) as unknown as T[];
     },
   };
 }
 
 /**
- * Turns a postgres.js server error into a `SqlError`; anything else (a lost
- * connection, a bug) passes through unchanged, as does an error already normalized.
+ * Whether postgres.js failed for the connection itself: its own `CONNECTION_*` and
+ * `CONNECT_TIMEOUT` errors, or a socket error (`ECONNRESET`, `EPIPE`...). Server errors are
+ * `PostgresError`s and are told apart before this.
  */
-function normalizeError(error: unknown): unknown {
-  if (!(error instanceof postgres.PostgresError)) return error;
-  return sqlErrorFrom(error);
+function isConnectionError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && !(error instanceof MigrationError) && typeof code === "string" &&
+    (code.startsWith("CONNECT") || /^E[A-Z]+$/.test(code));
 }
 
 function connectionFailed(target: string, error: unknown, secrets: string[]): MigrationError {

@@ -30,6 +30,7 @@ import {
 } from "./ledger_sql.ts";
 import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
+import { privilegeError, readLedgerAccess } from "./ledger_access.ts";
 
 export type {
   AppliedFields,
@@ -132,12 +133,14 @@ export class Ledger {
   readonly #db: Queryable;
   readonly #module: string;
   readonly #names: LedgerNames;
+  readonly #tables: LedgerTables;
 
   /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
   constructor(db: Queryable, location: LedgerLocation) {
     this.#db = db;
     this.#module = location.module;
     const tables = ledgerTables(location);
+    this.#tables = tables;
     this.#names = {
       schema: identifier(tables.schema),
       table: identifier(tables.schema, tables.table),
@@ -145,9 +148,23 @@ export class Ledger {
     };
   }
 
-  /** Creates the schema and both tables when missing. Call with the lock held. */
+  /**
+   * Creates the schema and the tables that are missing, and only those, so a role without
+   * CREATE on the database (or on an existing schema whose tables exist) can run; throws
+   * `INSUFFICIENT_PRIVILEGE`, naming the GRANT, when the role cannot create or use them. Call
+   * with the lock held.
+   */
   async ensure(): Promise<void> {
-    await this.#db.exec(inlined(ledgerDdl(this.#names)));
+    const access = await readLedgerAccess(this.#db, this.#tables);
+    const refused = privilegeError(access, this.#tables);
+    if (refused) throw refused;
+    const missing = {
+      schema: !access.schemaExists,
+      table: !access.table.exists,
+      log: !access.log.exists,
+    };
+    if (!missing.schema && !missing.table && !missing.log) return;
+    await this.#db.exec(inlined(ledgerDdl(this.#names, missing)));
   }
 
   /** Whether the tracking table exists; read-only commands never create it. */
@@ -171,17 +188,69 @@ export class Ledger {
   }
 
   /**
-   * The bookkeeping of applying `row`: insert it (replacing the row of a repeatable migration
-   * applied again, when `replace`) and log `entry`.
+   * The bookkeeping of applying `row` and logging `entry`. `how` says what happens to the row:
+   * `insert` it (the usual case), `replace` the row of a repeatable migration applied again, or
+   * `complete` the row {@linkcode Ledger.markUnderWay} wrote for a no-transaction step.
    */
-  appliedBookkeeping(row: AppliedFields, entry: LogFields, replace = false): Bookkeeping {
+  appliedBookkeeping(
+    row: AppliedFields,
+    entry: LogFields,
+    how: "insert" | "replace" | "complete" = "insert",
+  ): Bookkeeping {
     // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan), except a
-    // repeatable's, which it deletes first.
-    return bookkeeping((timing) => [
-      ...(replace ? [deleteFrom(this.#names.table, this.#key(row.version))] : []),
-      insertInto(this.#names.table, trackingRow(this.#module, row, timing)),
-      insertInto(this.#names.log, logRow(this.#module, entry, timing)),
-    ]);
+    // repeatable's, which it replaces, and its own under-way row, which it completes.
+    return bookkeeping((timing) => {
+      const tracked = trackingRow(this.#module, row, timing);
+      return [
+        ...(how === "replace" ? [deleteFrom(this.#names.table, this.#key(row.version))] : []),
+        how === "complete"
+          ? update(this.#names.table, tracked, this.#key(row.version))
+          : insertInto(this.#names.table, tracked),
+        insertInto(this.#names.log, logRow(this.#module, entry, timing)),
+      ];
+    });
+  }
+
+  /**
+   * Commits, before the first statement of a no-transaction step runs, a row saying that it is
+   * under way (`note`, in `error`): an up's row is inserted as `failed`, a down's is marked so.
+   * A run that ends without recording its outcome (killed, disconnected) leaves it that way, so
+   * later runs refuse until `repair` resolves it.
+   */
+  async markUnderWay(
+    db: Queryable,
+    row: AppliedFields,
+    direction: "up" | "down",
+    note: string,
+  ): Promise<void> {
+    const failed = { status: "failed", error: note } as const;
+    // An up meets an existing row only for a repeatable migration applied again.
+    await runQuery(
+      db,
+      direction === "up"
+        ? sql`${
+          insertInto(
+            this.#names.table,
+            trackingRow(this.#module, { ...row, ...failed }, clientTiming(0)),
+          )
+        } ON CONFLICT (module, version) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error`
+        : this.#update(row.version, failed),
+    );
+  }
+
+  /** Replaces the note of a step under way, as its statements complete. */
+  async noteProgress(db: Queryable, version: string, note: string): Promise<void> {
+    await runQuery(db, this.#update(version, { error: note }));
+  }
+
+  /** Takes back {@linkcode Ledger.markUnderWay} for a step none of whose statements applied. */
+  async withdrawUnderWay(db: Queryable, version: string, direction: "up" | "down"): Promise<void> {
+    await runQuery(
+      db,
+      direction === "up"
+        ? deleteFrom(this.#names.table, this.#key(version))
+        : this.#update(version, { status: "applied", error: null }),
+    );
   }
 
   /** The bookkeeping of rolling back `version`: delete its row and log `entry`. */
@@ -194,7 +263,8 @@ export class Ledger {
 
   /**
    * The bookkeeping of a failed step: log it and, when it is dirty, record its row as failed
-   * (inserted for an up, updated for a down) so later runs stop until it is resolved.
+   * with the error (an up's row inserted, or the one {@linkcode Ledger.markUnderWay} wrote
+   * updated; a down's updated) so later runs stop until it is resolved.
    */
   failedBookkeeping(failure: Failure): Bookkeeping {
     const { row, error } = failure;
@@ -202,12 +272,12 @@ export class Ledger {
     return bookkeeping((timing) => {
       const log = insertInto(this.#names.log, logRow(this.#module, entry, timing));
       if (!failure.dirty) return [log];
+      const failed = { status: "failed", error } as const;
       const marked = entry.action === "down"
-        ? this.#update(row.version, { status: "failed", error })
-        : insertInto(
-          this.#names.table,
-          trackingRow(this.#module, { ...row, status: "failed", error }, timing),
-        );
+        ? this.#update(row.version, failed)
+        : sql`${
+          insertInto(this.#names.table, trackingRow(this.#module, { ...row, ...failed }, timing))
+        } ON CONFLICT (module, version) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error`;
       return [marked, log];
     });
   }

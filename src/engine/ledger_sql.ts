@@ -175,11 +175,32 @@ export interface LedgerNames {
   log: Sql;
 }
 
-/** Creates the schema and both tables when missing. */
-export function ledgerDdl(names: LedgerNames): Sql {
-  return sql`CREATE SCHEMA IF NOT EXISTS ${names.schema};
-${createTable(names.table, TRACKING_COLUMNS, "PRIMARY KEY (module, version)")};
-${createTable(names.log, LOG_COLUMNS)};`;
+/** Which of a ledger's schema and tables {@linkcode ledgerDdl} creates. */
+export interface LedgerParts {
+  /** The schema. */
+  schema: boolean;
+  /** The tracking table. */
+  table: boolean;
+  /** The log table. */
+  log: boolean;
+}
+
+/**
+ * Creates the schema and both tables when missing, or only the `parts` asked for: even with
+ * `IF NOT EXISTS`, PostgreSQL checks the privilege to create before it finds that it exists.
+ */
+export function ledgerDdl(
+  names: LedgerNames,
+  parts: LedgerParts = { schema: true, table: true, log: true },
+): Sql {
+  const statements = [
+    parts.schema ? sql`CREATE SCHEMA IF NOT EXISTS ${names.schema}` : undefined,
+    parts.table
+      ? createTable(names.table, TRACKING_COLUMNS, "PRIMARY KEY (module, version)")
+      : undefined,
+    parts.log ? createTable(names.log, LOG_COLUMNS) : undefined,
+  ].filter((statement) => statement !== undefined);
+  return sql`${joinSql(statements, ";\n")};`;
 }
 
 /**

@@ -19,7 +19,13 @@ export interface AcquireLockOptions {
 
 /** A held lock; release it, or let `await using` do so. */
 export interface HeldLock extends AsyncDisposable {
-  /** Releases the lock. Safe to call twice. */
+  /**
+   * Checks that this session still holds the lock (its connection may have dropped, taking the
+   * lock with it); throws a `LOCK_LOST` {@linkcode MigrationError} naming `next`, what was about
+   * to run, when it does not.
+   */
+  assertHeld(next: string): Promise<void>;
+  /** Releases the lock. Safe to call twice; a lock whose session is gone counts as released. */
   release(): Promise<void>;
 }
 
@@ -106,9 +112,47 @@ export async function acquireLock(
   const release = async () => {
     if (!held) return;
     held = false;
-    await db.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
+    try {
+      await db.query("SELECT pg_advisory_unlock($1::bigint)", [key]);
+    } catch (error) {
+      // The session ended, and the lock with it.
+      if (!(error instanceof MigrationError && error.code === "CONNECTION_LOST")) throw error;
+    }
   };
-  return { release, [Symbol.asyncDispose]: release };
+  const assertHeld = async (next: string) => {
+    let why = "this session no longer holds it";
+    try {
+      const rows = await db.query<{ held: boolean }>(
+        `SELECT EXISTS (SELECT FROM pg_locks l WHERE l.pid = pg_backend_pid() AND ${IS_KEY})
+           AS held`,
+        [key],
+      );
+      if (rows[0]?.held === true) return;
+    } catch (error) {
+      if (!(error instanceof MigrationError && error.code === "CONNECTION_LOST")) throw error;
+      why = error.message.replace(/\.$/, "");
+    }
+    throw lockLostError(next, why);
+  };
+  return { assertHeld, release, [Symbol.asyncDispose]: release };
+}
+
+/**
+ * Picks the `pg_locks l` row of the granted advisory lock `$1`: a bigint key is stored as
+ * classid = its high 32 bits, objid = its low 32 bits, objsubid = 1.
+ */
+const IS_KEY = `l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+       AND l.classid::bigint = (($1::bigint >> 32) & 4294967295)
+       AND l.objid::bigint = ($1::bigint & 4294967295)`;
+
+function lockLostError(next: string, why: string): MigrationError {
+  return new MigrationError(
+    "LOCK_LOST",
+    `Stopped before ${next}: tide's migration lock is no longer held (${why}). Another run may ` +
+      "take it and migrate this database at the same time, so nothing more is run. What " +
+      "completed before stays applied: run `tide status` to see where the database stands, " +
+      "then run the command again.",
+  );
 }
 
 async function tryLock(db: Queryable, key: string): Promise<boolean> {
@@ -125,14 +169,11 @@ async function tryLock(db: Queryable, key: string): Promise<boolean> {
  * See {@linkcode acquireLock}'s example.
  */
 export async function lockHolder(db: Queryable, key: string): Promise<LockHolder | undefined> {
-  // A bigint key is stored as classid = high 32 bits, objid = low 32 bits, objsubid = 1.
   const rows = await db.query<LockHolder & Row>(
     `SELECT a.pid, coalesce(a.application_name, '') AS "applicationName",
        coalesce(a.usename::text, '') AS "user", a.backend_start AS since
      FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-     WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-       AND l.classid::bigint = (($1::bigint >> 32) & 4294967295)
-       AND l.objid::bigint = ($1::bigint & 4294967295)
+     WHERE ${IS_KEY}
        AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
      LIMIT 1`,
     [key],

@@ -35,6 +35,7 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
   const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, ...migratorOptions } = options;
   const migrations = await loadMigrations(dir, load);
-  await using driver = await connect(databaseUrl ?? resolveDatabaseUrl());
+  const { networkTimeoutMs } = migratorOptions;
+  await using driver = await connect(databaseUrl ?? resolveDatabaseUrl(), { networkTimeoutMs });
   return await new Migrator({ ...migratorOptions, driver, migrations }).up();
 }

@@ -92,31 +92,31 @@ export class Migrator {
   async #planAndRun(plan: (input: PlanInput) => PlanStep[], dryRun?: boolean): Promise<RunResult> {
     const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
-    return await this.#locked(async () => ({
+    return await this.#locked(async (lock) => ({
       dryRun: false,
-      steps: await this.#runSteps(await planned()),
+      steps: await this.#runSteps(await planned(), lock),
     }));
   }
 
   /** Rolls back the last migration and applies it again. */
   async redo(): Promise<RunResult> {
-    return await this.#locked(async () => {
+    return await this.#locked(async (lock) => {
       const input = { ...this.#input(), applied: await this.#ledger.list() };
       const [down] = planDown(input, { count: 1 });
       if (!down) return { dryRun: false, steps: [] };
-      const done = await this.#runSteps([down]);
+      const done = await this.#runSteps([down], lock);
       const up = planUp({ ...input, applied: await this.#ledger.list() }, { to: down.version });
-      return { dryRun: false, steps: [...done, ...(await this.#runSteps(up))] };
+      return { dryRun: false, steps: [...done, ...(await this.#runSteps(up, lock))] };
     });
   }
 
   /** Rolls back everything, then applies everything. */
   async reset(): Promise<RunResult> {
-    return await this.#locked(async () => {
+    return await this.#locked(async (lock) => {
       const input = { ...this.#input(), applied: await this.#ledger.list() };
-      const done = await this.#runSteps(planDown(input, { all: true }));
+      const done = await this.#runSteps(planDown(input, { all: true }), lock);
       const up = planUp({ ...input, applied: await this.#ledger.list() });
-      return { dryRun: false, steps: [...done, ...(await this.#runSteps(up))] };
+      return { dryRun: false, steps: [...done, ...(await this.#runSteps(up, lock))] };
     });
   }
 
@@ -129,13 +129,14 @@ export class Migrator {
         { version },
       );
     }
-    return await this.#locked(async () => {
+    return await this.#locked(async (lock) => {
       const applied = new Set((await this.#ledger.list()).map((row) => row.version));
       const chosen = this.#options.migrations.filter((m) =>
         compareVersions(m.version, version) <= 0 && !applied.has(m.version)
       );
       const actor = await this.#whoAmI();
       for (const migration of chosen) {
+        await lock.assertHeld(`recording ${migration.version}_${migration.name}`);
         await this.#options.driver.transaction(async (tx) => {
           await this.#ledger.recordApplied(
             tx,
@@ -251,23 +252,25 @@ export class Migrator {
     return { migrations: this.#options.migrations };
   }
 
-  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+  async #locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
     const { driver, lockWaitMs } = this.#options;
     const key = migrationLockKey(this.#options);
     let lock: HeldLock | undefined;
     try {
       lock = await acquireLock(driver, key, { waitMs: lockWaitMs });
       await this.#ledger.ensure();
-      return await fn();
+      return await fn(lock);
     } finally {
       await lock?.release();
     }
   }
 
-  async #runSteps(steps: readonly PlanStep[]): Promise<StepResult[]> {
+  async #runSteps(steps: readonly PlanStep[], lock: HeldLock): Promise<StepResult[]> {
     const results: StepResult[] = [];
     const actor = await this.#whoAmI();
     for (const step of steps) {
+      const verb = step.direction === "up" ? "applying" : "rolling back";
+      await lock.assertHeld(`${verb} ${step.version}_${step.name}`);
       this.#options.onProgress?.({ type: "start", step });
       const started = performance.now();
       await runStep({

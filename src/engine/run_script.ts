@@ -8,7 +8,7 @@
 import type { Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError, ScriptError, SqlError } from "../errors.ts";
 import type { Migration, MigrationScript } from "../files/migration.ts";
-import { offsetOfServerPosition, positionAt } from "../sql/position.ts";
+import { offsetOfServerPosition, positionAt, type TextPosition } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "../files/templates.ts";
 import { BARE, type Envelope, type SentSql } from "./transaction_envelope.ts";
@@ -25,6 +25,12 @@ export interface RunScriptOptions {
    * script, so they still point into the file. Sent bare when unset.
    */
   envelope?: Envelope;
+  /**
+   * For a `noTransaction` script: called, and awaited, before each statement is sent, with its
+   * 0-based index, the number of statements and where it starts in the file. A rejection stops
+   * the script before that statement and is rethrown as is.
+   */
+  beforeStatement?: (index: number, count: number, at: TextPosition) => Promise<void>;
 }
 
 /**
@@ -89,7 +95,16 @@ export async function runScript(
       offset: start,
     }))
     : splitStatements(rendered.text);
+  // Positions counted on from the previous statement's, so a long script is scanned once.
+  let at: TextPosition = script;
+  let from = 0;
   for (const [index, { text, offset }] of statements.entries()) {
+    if (options.beforeStatement) {
+      const source = rendered.sourceOffset(offset);
+      at = positionAt(script.sql.slice(from, source), source - from, at);
+      from = source;
+      await options.beforeStatement(index, statements.length, at);
+    }
     try {
       await db.exec(text);
     } catch (error) {
@@ -125,7 +140,7 @@ function failure(
   const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
   const which = split ? ` (statement ${index + 1} of ${count})` : "";
   const message = `${verb} ${script.path}:${line}:${column}${which}: ${describe(error)}` +
-    (split ? ` ${progress(index)}` : "");
+    (split ? ` ${progress(index, error instanceof SqlError)}` : "");
   const code = error instanceof MigrationError ? error.code : "SQL_ERROR";
   return new ScriptError(code, message, {
     error: { version: run.migration.version, file: script.path, line, column, cause: error },
@@ -145,12 +160,19 @@ function describe(error: unknown): string {
   return parts.join(" ");
 }
 
-/** What stays applied when a statement of a no-transaction script fails. */
-function progress(done: number): string {
-  if (done === 0) return "No statement of it was applied.";
+/**
+ * What stays applied when statement `done + 1` of a no-transaction script fails: when the server
+ * refused it (`refused`), it did not take effect; when its outcome never came back (a lost
+ * connection), it may have.
+ */
+function progress(done: number, refused: boolean): string {
+  const failing = refused
+    ? ""
+    : ` Statement ${done + 1} may or may not have taken effect: its outcome never came back.`;
+  if (done === 0) return refused ? "No statement of it was applied." : failing.trimStart();
   const [applied, them] = done === 1
     ? ["Statement 1 was", "it stays applied: undo or finish it"]
     : [`Statements 1 to ${done} were`, "they stay applied: undo or finish them"];
   return `${applied} applied outside a transaction and ${them} by hand before running the ` +
-    "migration again.";
+    `migration again.${failing}`;
 }

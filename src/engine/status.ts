@@ -23,6 +23,8 @@ export interface StatusEntry {
   empty?: true;
   /** A Flyway repeatable migration. */
   repeatable?: true;
+  /** For a failed one: the error recorded, which says how far it got. */
+  error?: string;
 }
 
 /** Where the database stands against the files. */
@@ -82,7 +84,10 @@ export function migrationStatus(
       const file = byVersion.get(row.version);
       return file !== undefined && !file.repeatable && file.checksum !== row.checksum;
     }).map(entry),
-    failed: applied.filter((row) => row.status === "failed").map(entry),
+    failed: applied.filter((row) => row.status === "failed").map((row) => ({
+      ...entry(row),
+      error: row.error ?? undefined,
+    })),
   };
 }
 

@@ -7,7 +7,8 @@
  * @module
  */
 import type { Driver } from "../drivers/driver.ts";
-import { errorMessage, ScriptError } from "../errors.ts";
+import { errorMessage, MigrationError, ScriptError, SqlError } from "../errors.ts";
+import type { TextPosition } from "../sql/position.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
 import type { AppliedFields, Bookkeeping, Ledger, LogFields } from "./ledger.ts";
 import type { DownStep, PlanStep } from "./plan.ts";
@@ -58,15 +59,21 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
 export async function runStep(context: StepContext, step: PlanStep): Promise<void> {
   const migration = step.direction === "up" ? step.migration : downMigration(step);
   const entry = logFields(migration, step.direction, context.actor);
+  const row = appliedFields(migration, context.actor);
   // The bookkeeping times itself, on the server or from the duration `run` is given.
   const bookkeeping = step.direction === "up"
     ? context.ledger.appliedBookkeeping(
-      appliedFields(migration, context.actor),
+      row,
       entry,
-      step.reapply === true,
+      migration.noTransaction ? "complete" : step.reapply === true ? "replace" : "insert",
     )
     : context.ledger.rolledBackBookkeeping(step.version, entry);
   await execute(context, migration, step.direction, bookkeeping);
+}
+
+/** A no-transaction step's row says it is under way (see `Ledger.markUnderWay`). */
+interface UnderWay {
+  open: boolean;
 }
 
 async function execute(
@@ -80,10 +87,11 @@ async function execute(
   const noTransaction = migration.noTransaction;
   const timed = context.lockTimeoutMs > 0 || context.statementTimeoutMs > 0;
   const timeouts = timed ? timeoutsSql(context, !noTransaction) : "";
+  const underWay: UnderWay = { open: false };
   const attempt = async () => {
     if (noTransaction) {
       if (timed) await driver.exec(timeouts);
-      await runScript(driver, migration, direction, { schema });
+      await statementByStatement(context, migration, direction, underWay);
       await bookkeeping.run(driver, performance.now() - started);
       return;
     }
@@ -99,7 +107,7 @@ async function execute(
     await retryLockTimeouts(attempt, {
       retries: context.lockRetries,
       lockTimeoutMs: context.lockTimeoutMs,
-      canRetry: (error) => !noTransaction || statementsDone(error) === 0,
+      canRetry: () => !underWay.open,
       onRetry: context.onRetry,
     });
   } catch (error) {
@@ -107,16 +115,73 @@ async function execute(
       row: appliedFields(migration, context.actor),
       entry: logFields(migration, direction, context.actor),
       error: errorMessage(error),
-      // A no-transaction script that ran some statements is dirty, up or down: its row says so,
-      // and later runs stop until the user says how it was resolved.
-      dirty: noTransaction && statementsDone(error) > 0,
+      // A no-transaction script that may have run some statements is dirty, up or down: its
+      // row says so, and later runs stop until the user says how it was resolved.
+      dirty: underWay.open,
     });
     // Bookkeeping must not hide the migration's own error (the connection may be gone).
     await failed.run(driver, performance.now() - started).catch(() => {});
-    throw error;
+    throw isOutcomeUnknown(error) ? outcomeUnknown(error, migration, direction) : error;
   } finally {
-    if (noTransaction && timed) await driver.exec("RESET lock_timeout; RESET statement_timeout");
+    if (noTransaction && timed) {
+      await driver.exec("RESET lock_timeout; RESET statement_timeout").catch(ignoreLost);
+    }
   }
+}
+
+/**
+ * Runs a no-transaction script statement by statement. Before the first, its row is committed
+ * as under way, and before each next one it notes how far it got, so a run that ends between
+ * two statements (killed, disconnected) leaves the truth behind. When the server refused the
+ * first statement, nothing applied and the row is taken back.
+ */
+async function statementByStatement(
+  context: StepContext,
+  migration: Migration,
+  direction: "up" | "down",
+  underWay: UnderWay,
+): Promise<void> {
+  const { driver, ledger } = context;
+  const row = appliedFields(migration, context.actor);
+  const path = (direction === "up" ? migration.up : migration.down)?.path ?? migration.up.path;
+  const beforeStatement = async (index: number, count: number, at: TextPosition) => {
+    const note = underWayNote(`${path}:${at.line}:${at.column}`, direction, index, count);
+    if (index > 0) return await ledger.noteProgress(driver, migration.version, note);
+    underWay.open = true; // before the write: its outcome may never come back
+    await ledger.markUnderWay(driver, row, direction, note);
+  };
+  try {
+    await runScript(driver, migration, direction, { schema: context.schema, beforeStatement });
+  } catch (error) {
+    const refusedFirst = error instanceof ScriptError && error.statementsDone === 0 &&
+      error.cause instanceof SqlError;
+    if (underWay.open && refusedFirst) {
+      await ledger.withdrawUnderWay(driver, migration.version, direction);
+      underWay.open = false;
+    }
+    throw error;
+  }
+  // A script of no statement at all: the row the bookkeeping completes must exist.
+  if (!underWay.open) await ledger.markUnderWay(driver, row, direction, "No statements.");
+}
+
+/** What the row of a no-transaction step says while statement `index + 1` of `count` runs. */
+function underWayNote(where: string, direction: "up" | "down", index: number, count: number) {
+  const doing = direction === "up" ? "applying" : "rolling back";
+  const done = index === 0
+    ? ""
+    : index === 1
+    ? "Statement 1 completed and stays applied; "
+    : `Statements 1 to ${index} completed and stay applied; `;
+  const next = `${done ? "s" : "S"}tatement ${index + 1} may or may not have taken effect.`;
+  return `Interrupted while ${doing} it outside a transaction, at statement ${index + 1} of ` +
+    `${count} (${where}): the run ended without recording the outcome (the process was killed ` +
+    "or lost its connection), unless a tide run that holds the migration lock is still at it. " +
+    done + next;
+}
+
+function ignoreLost(error: unknown): void {
+  if (!(error instanceof MigrationError && error.code === "CONNECTION_LOST")) throw error;
 }
 
 /**
@@ -180,9 +245,33 @@ export function logFields(
   };
 }
 
-/** Statements of a no-transaction script that ran before it failed; 0 when none or unknown. */
-function statementsDone(error: unknown): number {
-  return error instanceof ScriptError ? error.statementsDone : 0;
+/** Whether the connection failed under a step, so that its outcome never came back. */
+function isOutcomeUnknown(error: unknown): error is MigrationError {
+  return error instanceof MigrationError &&
+    (error.code === "NETWORK_TIMEOUT" || error.code === "CONNECTION_LOST");
+}
+
+/** The error of a step whose outcome is unknown: what is known, and how to find out the rest. */
+function outcomeUnknown(
+  error: MigrationError,
+  migration: Migration,
+  direction: "up" | "down",
+): MigrationError {
+  const script = direction === "up" ? migration.up : migration.down ?? migration.up;
+  const done = direction === "up" ? "applied" : "rolled back";
+  const known = migration.noTransaction
+    ? "It runs outside a transaction, statement by statement, so some of its statements may be " +
+      "in effect. Run `tide status`: when it lists it as FAILED, inspect the database, finish " +
+      "or undo its statements by hand, then run `tide repair --yes --mark-applied " +
+      `${migration.version}\` or \`--mark-rolled-back ${migration.version}\`.`
+    : `Its transaction commits together with its tracking row, so it is either wholly ${done} ` +
+      `or not at all, and the server may have committed it before the connection failed: run ` +
+      `\`tide status\` to see which, then run the command again.`;
+  return new MigrationError(
+    error.code,
+    `Cannot tell whether ${script.path} was ${done}: ${error.message} ${known}`,
+    { version: migration.version, file: script.path, cause: error },
+  );
 }
 
 /**

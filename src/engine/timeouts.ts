@@ -14,13 +14,23 @@ export interface Timeouts {
   lockTimeoutMs: number;
   /** `statement_timeout` for each migration. */
   statementTimeoutMs: number;
+  /**
+   * How long tide waits for a PostgreSQL server's reply to any one request (a migration sent
+   * whole is one) before it closes the connection as stalled; 0 means no limit.
+   */
+  networkTimeoutMs: number;
 }
 
-/** The defaults of {@linkcode Timeouts}: wait a minute for the lock, no server timeouts. */
+/**
+ * The defaults of {@linkcode Timeouts}: wait a minute for the lock, no server timeouts, and an
+ * hour for any one reply (a migration may run that long; a stalled connection should not hang
+ * forever).
+ */
 export const DEFAULT_TIMEOUTS: Readonly<Timeouts> = Object.freeze({
   lockWaitMs: 60_000,
   lockTimeoutMs: 0,
   statementTimeoutMs: 0,
+  networkTimeoutMs: 3_600_000,
 });
 
 /** Retries of a migration that hit `lock_timeout`, after the first try. */

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import { MigrationSourceError } from "../errors.ts";
+import { checkStatements } from "./checks.ts";
 import type { Migration } from "./migration.ts";
 import { detectFormat } from "./formats/detect.ts";
 import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
@@ -31,7 +33,8 @@ export interface LoadOptions extends FormatOptions {
  * Reads the migrations of `dir`, in order, in `options.format` (detected when `auto`). Throws
  * `MigrationError` `MISSING_DIRECTORY` when `dir` does not exist, `AMBIGUOUS_FORMAT` when the
  * files fit several formats and none reads them all, and a {@linkcode MigrationSourceError}
- * listing every problem in the files.
+ * listing every problem in the files, including the statements tide cannot run
+ * (`checkStatements()`: client-side `COPY`, transaction control in a transactional migration).
  *
  * @example
  * ```ts
@@ -104,5 +107,9 @@ export function resolveFormat(tree: SourceTree, options: LoadOptions): Migration
 }
 
 function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
-  return resolveFormat(tree, options).read(tree, options);
+  const migrations = resolveFormat(tree, options).read(tree, options);
+  // Whatever the format, statements tide cannot run are refused before a database is touched.
+  const problems = checkStatements(migrations);
+  if (problems.length > 0) throw new MigrationSourceError(problems);
+  return migrations;
 }

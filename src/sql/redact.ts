@@ -1,25 +1,32 @@
 /**
- * Keeps passwords out of output: database URLs and free text (error messages, logs) are
- * scrubbed before anyone prints them.
+ * Keeps passwords out of output: database URLs, libpq keyword/value strings and free text
+ * (error messages, logs) are scrubbed before anyone prints them.
  *
  * @module
  */
 
 const MASK = "***";
 
-/** `scheme://user:password@` anywhere in text; the password stops at the last `@` of the authority. */
-const CREDENTIALS_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`]*:)[^\s/'"`]*@/gi;
+/**
+ * `scheme://user:password@` anywhere in text. The password runs to the last `@` before
+ * whitespace or a quote, so one holding `@` or `/` is masked whole.
+ */
+const CREDENTIALS_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@'"`]*:)[^\s'"`]*@/gi;
 
 /** Same, for one string known to be a URL: the password may hold anything up to the last `@`. */
 const CREDENTIALS_IN_URL = /^(\s*[a-z][a-z0-9+.-]*:\/\/[^:/@]*:).*@/is;
 
-/** `password=...` in a query string or a libpq keyword/value string. */
-const PASSWORD_PARAM = /((?:^|[?&\s])(?:password|pass|pwd|sslpassword)=)([^&\s'"`]*)/gi;
+/**
+ * A password key not inside a longer word, followed by `=`: in a query string (`?password=`),
+ * or in a libpq keyword/value string, where spaces may surround the `=`.
+ */
+const PASSWORD_KEY = /(?<![\w.-])(?:sslpassword|password|pass|pwd)(?=\s*=)/gi;
 
 /**
- * Returns `url` with its password replaced by `***`: in the user-info part and in a
- * `password=` query parameter. User, host, port, database and other parameters are kept. Text
- * that is not a URL is scrubbed the same way as free text, so it is always safe to print.
+ * Returns `url` with its password replaced by `***`: in the user-info part, in a `password=`
+ * query parameter, and in a keyword/value string (`host=db password='a b'`). User, host, port,
+ * database and other parameters are kept. Text that is not a URL is scrubbed the same way as
+ * free text, so it is always safe to print.
  *
  * @example
  * ```ts
@@ -30,6 +37,7 @@ const PASSWORD_PARAM = /((?:^|[?&\s])(?:password|pass|pwd|sslpassword)=)([^&\s'"
  *   redactUrl("postgres://app:s3cret@db.example.com:5432/shop"),
  *   "postgres://app:***@db.example.com:5432/shop",
  * );
+ * assert.equal(redactUrl("host=db password='s3cret pw' dbname=x"), "host=db password=*** dbname=x");
  * ```
  */
 export function redactUrl(url: string): string {
@@ -48,8 +56,9 @@ export function redactUrl(url: string): string {
 
 /**
  * Scrubs free text: every `scheme://user:password@` has its password replaced by `***`, every
- * `password=` parameter is masked, and every string in `secrets` (and its percent-encoded and
- * percent-decoded forms) is replaced by `***`.
+ * password parameter (`?password=`, `&sslpassword=`, `password='a b'` as libpq reads it, quotes
+ * and backslash escapes included) is masked, and every string in `secrets` (and its
+ * percent-encoded and percent-decoded forms) is replaced by `***`.
  *
  * @example
  * ```ts
@@ -64,9 +73,57 @@ export function redactUrl(url: string): string {
  */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(CREDENTIALS_IN_TEXT, `$1${MASK}@`);
-  out = out.replace(PASSWORD_PARAM, `$1${MASK}`);
+  out = maskPasswordParameters(out);
   for (const form of secretForms(secrets)) out = out.replaceAll(form, MASK);
   return out;
+}
+
+/** Replaces the value of every password parameter in `text` by the mask. */
+function maskPasswordParameters(text: string): string {
+  let out = "";
+  let copied = 0;
+  for (const match of text.matchAll(PASSWORD_KEY)) {
+    const keyEnd = match.index + match[0].length;
+    if (keyEnd < copied) continue; // inside a value already masked
+    const inQuery = match.index > 0 && "?&".includes(text[match.index - 1]);
+    const { start, end } = inQuery ? queryValue(text, keyEnd) : keywordValue(text, keyEnd);
+    if (end === start) continue;
+    out += text.slice(copied, start) + MASK;
+    copied = end;
+  }
+  return out + text.slice(copied);
+}
+
+/** The value after `key` in a query string: `=` then up to `&`, `#`, a quote or whitespace. */
+function queryValue(text: string, key: number): { start: number; end: number } {
+  const start = text[key] === "=" ? key + 1 : key;
+  let end = start;
+  while (end < text.length && !/[&#\s'"`]/.test(text[end])) end++;
+  return { start, end: text[key] === "=" ? end : start };
+}
+
+/**
+ * The value after `key` as libpq reads a keyword/value string: `=` with optional spaces
+ * around it, then a `'...'` value (or a `"..."` one, as free text may quote it) or one up to
+ * whitespace; a backslash escapes the next character in both. An unquoted value also stops at
+ * `"`, which ends the JSON string or quotation it sits in. An unterminated quote runs to the end
+ * of the text.
+ */
+function keywordValue(text: string, key: number): { start: number; end: number } {
+  let start = key;
+  while (/\s/.test(text[start] ?? "")) start++;
+  start++; // the `=`
+  while (/\s/.test(text[start] ?? "")) start++;
+  const quote = text[start] === "'" || text[start] === '"' ? text[start] : undefined;
+  let end = quote ? start + 1 : start;
+  while (end < text.length) {
+    const char = text[end];
+    if (char === "\\") end += 2;
+    else if (quote ? char === quote : /[\s"]/.test(char)) break;
+    else end++;
+  }
+  if (quote && end < text.length) end++; // the closing quote
+  return { start, end: Math.min(end, text.length) };
 }
 
 /** Every spelling of each secret that may show up in text, longest first so none is half-masked. */

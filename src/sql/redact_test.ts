@@ -14,6 +14,27 @@ const urlCases: [string, string][] = [
   ["postgres://db/shop?user=app&password=s3cret", "postgres://db/shop?user=app&password=***"],
   ["postgres://app:pa ss@db/shop", "postgres://app:***@db/shop"],
   ["postgres://:s3cret@db/shop", "postgres://:***@db/shop"],
+  ["postgres://app:pa/ss@db/shop", "postgres://app:***@db/shop"],
+  ["postgres://db/shop?password=p%40ss%20w", "postgres://db/shop?password=***"],
+  [
+    "postgres://db/shop?sslpassword=s3cret&sslmode=require",
+    "postgres://db/shop?sslpassword=***&sslmode=require",
+  ],
+  ["postgres://app:one@db/shop?password=two", "postgres://app:***@db/shop?password=***"],
+  [
+    "host=127.0.0.1 user=app password=s3cret dbname=x",
+    "host=127.0.0.1 user=app password=*** dbname=x",
+  ],
+  [
+    "host=127.0.0.1 user=app password='s3cret pw' dbname=x",
+    "host=127.0.0.1 user=app password=*** dbname=x",
+  ],
+  ["host=db password = 's3cret pw' dbname=x", "host=db password = *** dbname=x"],
+  ["host=db password='it\\'s a \\\\ pw' dbname=x", "host=db password=*** dbname=x"],
+  ["host=db password=s3\\ cret dbname=x", "host=db password=*** dbname=x"],
+  ["host=db password='never closed dbname=x", "host=db password=***"],
+  ["host=db sslpassword='k3y pw' sslmode=require", "host=db sslpassword=*** sslmode=require"],
+  ["host=db PASSWORD=S3CRET", "host=db PASSWORD=***"],
   ["pglite://./data", "pglite://./data"],
   ["memory://", "memory://"],
   ["not a url password=s3cret", "not a url password=***"],
@@ -47,6 +68,25 @@ const textCases: [string, string, string[]][] = [
     [],
   ],
   ["nothing to hide", "nothing to hide", ["", "absent"]],
+  [
+    "failed: postgres://app:pa/ss@db/shop is down",
+    "failed: postgres://app:***@db/shop is down",
+    [],
+  ],
+  ["keyword: host=db password='s3cret pw' dbname=x", "keyword: host=db password=*** dbname=x", []],
+  ["escaped: password='it\\'s \\\\ pw' user=u", "escaped: password=*** user=u", []],
+  ["unquoted escape: password=a\\ b user=u", "unquoted escape: password=*** user=u", []],
+  [
+    "several: password='one pw', postgres://u:two@h/x, ?password=three&a=1 and sslpassword=four",
+    "several: password=***, postgres://u:***@h/x, ?password=***&a=1 and sslpassword=***",
+    [],
+  ],
+  ['{"message":"bad password=s3cret"}', '{"message":"bad password=***"}', []],
+  [
+    "password_encryption=scram-sha-256 and bypass=1",
+    "password_encryption=scram-sha-256 and bypass=1",
+    [],
+  ],
 ];
 
 Deno.test("redactSecrets() masks credentials in URLs, password parameters and given secrets", async (t) => {

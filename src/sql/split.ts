@@ -181,3 +181,51 @@ function trimmed(sql: string, start: number, end: number): SqlStatement {
   const leading = piece.length - piece.trimStart().length;
   return { text: piece.trim(), offset: start + leading };
 }
+
+/** A token of one statement, as {@linkcode sqlTokens} yields it. */
+export interface SqlToken {
+  /** A bare word (a keyword or an unquoted identifier), lower-cased; absent for anything else. */
+  word?: string;
+  /** 0-based UTF-16 offset of the token in the text. */
+  offset: number;
+  /** Parentheses open around the token. */
+  depth: number;
+}
+
+/**
+ * The tokens of SQL text, comments and whitespace left out: bare words, and every string,
+ * quoted identifier, dollar-quoted body and punctuation character as one token without a word.
+ * Quoting rules are those of {@linkcode splitStatements}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sqlTokens } from "./split.ts";
+ *
+ * const words = [...sqlTokens("/* c *\/ COPY t (a) FROM 'f'")].map((t) => t.word ?? "·");
+ * assert.deepEqual(words, ["copy", "t", "·", "a", "·", "from", "·"]);
+ * ```
+ */
+export function* sqlTokens(sql: string): Generator<SqlToken> {
+  let depth = 0;
+  let i = 0;
+  while (i < sql.length) {
+    const char = sql[i];
+    const start = i;
+    if (char === "-" && sql[i + 1] === "-") i = endOfLine(sql, i);
+    else if (char === "/" && sql[i + 1] === "*") i = endOfBlockComment(sql, i);
+    else if (/\s/.test(char)) i++;
+    else if (WORD_START.test(char)) {
+      while (i < sql.length && isWordPartAt(sql, i)) i++;
+      yield { word: sql.slice(start, i).toLowerCase(), offset: start, depth };
+    } else {
+      if (char === "'") i = endOfString(sql, i + 1, isEscapeStringPrefix(sql, i));
+      else if (char === '"') i = endOfQuoted(sql, i + 1, '"');
+      else if (char === "$" && !isWordPartAt(sql, i - 1)) i = endOfDollarQuote(sql, i);
+      else i++;
+      if (char === ")") depth = Math.max(0, depth - 1);
+      yield { offset: start, depth };
+      if (char === "(") depth++;
+    }
+  }
+}

@@ -48,7 +48,7 @@ export function statusJson(
     pending: status.pending.map((e) => ({ version: e.version, name: e.name, ...files(e) })),
     missing: status.missing.map(applied),
     edited: status.edited.map(applied),
-    failed: status.failed.map(applied),
+    failed: status.failed.map((e) => ({ ...applied(e), error: e.error ?? null })),
   };
 }
 
@@ -91,6 +91,9 @@ function printStatus(out: Output, status: MigrationStatus): void {
   });
   out.line("");
   out.line(summary(status));
+  for (const failed of status.failed) {
+    out.line(`${failed.version}_${failed.name} FAILED: ${failed.error ?? "no error recorded"}`);
+  }
 }
 
 function summary(status: MigrationStatus): string {
