@@ -21,6 +21,13 @@ export interface PgliteDriverOptions {
   loadDataDir?: Blob;
   /** Extensions to load, named as in `CREATE EXTENSION`, e.g. `"citext"`, `"uuid-ossp"`. */
   extensions?: readonly string[];
+  /**
+   * Extra `initdb` arguments, used when a new cluster is made (not with `loadDataDir` or a
+   * `dataDir` that holds one), e.g. `["--wal-segsize=1"]`.
+   */
+  initdbArgs?: readonly string[];
+  /** Server settings for this start (`-c name=value`), e.g. `{ shared_buffers: "16MB" }`. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** A PGlite {@linkcode Driver} that can also dump its files, to start copies from quickly. */
@@ -53,6 +60,8 @@ export async function createPgliteDriver(
       dataDir: options.dataDir,
       loadDataDir: options.loadDataDir,
       extensions,
+      initDbStartParams: options.initdbArgs ? [...options.initdbArgs] : undefined,
+      startParams: options.settings ? startParams(options.settings) : undefined,
     });
     const target = options.dataDir === undefined ? "memory://" : `pglite://${options.dataDir}`;
     return pgliteDriver(db, target, () => lock?.release());
@@ -60,6 +69,12 @@ export async function createPgliteDriver(
     lock?.release();
     throw error;
   }
+}
+
+/** PGlite's own start parameters, then the settings, which take precedence. */
+function startParams(settings: Readonly<Record<string, string>>): string[] {
+  const extra = Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
+  return [...PGlite.defaultStartParams, ...extra];
 }
 
 function pgliteDriver(db: PGlite, target: string, onClose: () => void): PgliteDriver {
