@@ -32,6 +32,13 @@ export interface PgliteDriverOptions {
 
 /** A PGlite {@linkcode Driver} that can also dump its files, to start copies from quickly. */
 export interface PgliteDriver extends Driver {
+  /** Always `"pglite"`. */
+  readonly kind: "pglite";
+  /**
+   * The PGlite instance itself, for libraries that take one (drizzle's and kysely's PGlite
+   * adapters). It is the driver's session: closing the driver closes it.
+   */
+  readonly pglite: PGlite;
   /** Tarball (uncompressed) of the whole data directory, for `loadDataDir`. */
   dumpDataDir(): Promise<Blob>;
 }
@@ -82,6 +89,7 @@ function pgliteDriver(db: PGlite, target: string, onClose: () => void): PgliteDr
   const driver: PgliteDriver = {
     kind: "pglite",
     target,
+    pglite: db,
     ...queryable(db),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       try {
