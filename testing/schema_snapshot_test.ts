@@ -15,7 +15,7 @@ async function rejection(promise: Promise<unknown>): Promise<AssertionError> {
 Deno.test("assertSchemaSnapshot() writes, matches and diffs a snapshot file", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "tide_testing_snapshot_" });
   const file = join(dir, "nested", "schema.sql");
-  await using db = await createTestDatabase({ dir: lossy });
+  await using db = await createTestDatabase({ dir: lossy, databaseUrl: "memory://" });
   try {
     await t.step("a missing file fails and says how to create it", async () => {
       const error = await rejection(assertSchemaSnapshot(db, file, { update: false }));
