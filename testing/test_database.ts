@@ -60,10 +60,21 @@ export type TestDatabase = PgliteTestDatabase | ServerTestDatabase;
 export const TEST_DATABASE_URL_ENV = "TIDE_TEST_DATABASE_URL";
 
 /** Bump when what `prepare` leaves in a database changes, so old cache entries are not used. */
-const CACHE_FORMAT = "tide-test-database-2";
+const CACHE_FORMAT = "tide-test-database-3";
 
 /** Test databases are small and short-lived: 16 MB of buffers start ~100 ms faster than 128. */
 const PGLITE_SETTINGS = { shared_buffers: "16MB" };
+
+/**
+ * A PGlite session only ever reaches `postgres`, and the two template databases were half of
+ * every copy to load (~60 ms a test database). Each DROP DATABASE runs on its own.
+ */
+const WITHOUT_TEMPLATE_DATABASES = [
+  "ALTER DATABASE template0 IS_TEMPLATE false",
+  "ALTER DATABASE template1 IS_TEMPLATE false",
+  "DROP DATABASE template0",
+  "DROP DATABASE template1",
+];
 
 /**
  * Returns a new database with all migrations applied by tide's `Migrator` (so it also holds
@@ -122,7 +133,10 @@ export async function createTestDatabase(
     extensions,
     cacheDir: options.cacheDir,
     settings: PGLITE_SETTINGS,
-    prepare: migrate,
+    prepare: async (db) => {
+      for (const statement of WITHOUT_TEMPLATE_DATABASES) await db.exec(statement);
+      await migrate(db);
+    },
   });
   const db = servable(driver);
   try {

@@ -111,6 +111,8 @@ Deno.test("createTestDatabase() on PGlite hands out the instance and serves a UR
     const db = await createTestDatabase({ dir, cacheDir, databaseUrl: "memory://" });
     try {
       assert.ok(db.pglite instanceof PGlite);
+      const databases = await db.query("select datname from pg_database");
+      assert.deepEqual(databases, [{ datname: "postgres" }], "the only one PGlite can reach");
       await db.pglite.query("insert into notes (id, body) values (1, 'from the instance')");
       const url = await db.url();
       assert.match(url, /^postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres$/);

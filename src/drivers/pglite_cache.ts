@@ -3,7 +3,7 @@
  * `initdb`. Saved in the cache directory ({@linkcode cacheDirectory}: `$TIDE_CACHE_DIR`, else
  * `~/.cache/tide`), keyed by the PGlite version and a caller's key, and bounded: saving an entry
  * deletes the older ones of its family beyond the newest few, and entries of other PGlite
- * versions.
+ * versions unused for a week.
  *
  * @module
  */
@@ -101,9 +101,9 @@ export interface CacheCleanResult {
 
 /**
  * Deletes cache entries tide will not load again: those of other PGlite versions or cache
- * layouts, temporary files of interrupted writes, and in each family all but the `keep`
- * entries used last. Files that are not tide's are left alone. Never throws for a missing or
- * read-only cache.
+ * layouts unused for a week (another tide version may still use them), temporary files of
+ * interrupted writes, and in each family all but the `keep` entries used last. Files that are
+ * not tide's are left alone. Never throws for a missing or read-only cache.
  *
  * @example
  * ```ts
@@ -218,14 +218,19 @@ interface Entry {
   path: string;
   size: number;
   mtime: number;
-  /** Of a current entry; `undefined` for stale ones. */
+  /** Of an entry of this PGlite version and layout. */
   family?: string;
-  /** Another PGlite version or layout, or an abandoned temporary file. */
+  /** Another PGlite version's or layout's unused for a week, or an abandoned temporary file. */
   stale: boolean;
 }
 
 /** A temporary file this old belongs to a write that will not finish. */
 const ABANDONED_MS = 60 * 60 * 1000;
+/**
+ * Entries of other PGlite versions or layouts are deleted once unused this long: another
+ * tide version on this machine may still use them (each would delete the other's at once).
+ */
+const FOREIGN_KEPT_MS = 7 * 24 * 60 * 60 * 1000;
 
 async function listEntries(dir: string): Promise<Entry[]> {
   const entries: Entry[] = [];
@@ -244,7 +249,7 @@ async function listEntries(dir: string): Promise<Entry[]> {
         size: info.size,
         mtime,
         family: current ? familyOf(item.name.slice(PREFIX.length, -".tar".length)) : undefined,
-        stale: tmp ? Date.now() - mtime > ABANDONED_MS : !current,
+        stale: Date.now() - mtime > (tmp ? ABANDONED_MS : current ? Infinity : FOREIGN_KEPT_MS),
       });
     }
   } catch {

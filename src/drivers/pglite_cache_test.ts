@@ -48,8 +48,10 @@ Deno.test("pruneCache() keeps the newest entries of each family and drops what t
     for (let i = 1; i <= 5; i++) await entry(cacheDir, `${current}migrated-aaa-${i}.tar`, 10 - i);
     await entry(cacheDir, `${current}migrated-bbb-1.tar`, 100);
     await entry(cacheDir, `${current}initdb.tar`, 1000);
-    await entry(cacheDir, "pglite-0.5.15-v2-initdb.tar", 1); // another PGlite
-    await entry(cacheDir, `pglite-${PGLITE_VERSION}-initdb.tar`, 1); // the layout before v2
+    const week = 7 * 24 * 60;
+    await entry(cacheDir, "pglite-0.5.15-v2-initdb.tar", week + 1); // another PGlite, unused
+    await entry(cacheDir, `pglite-${PGLITE_VERSION}-initdb.tar`, week + 1); // the layout before v2
+    await entry(cacheDir, "pglite-0.5.17-v2-initdb.tar", week - 1); // another tide may use it
     await entry(cacheDir, `${current}migrated-aaa-9.tar.0a1b.tmp`, 120); // an abandoned write
     await entry(cacheDir, `${current}migrated-aaa-8.tar.2c3d.tmp`, 0); // a write under way
     await entry(cacheDir, "notes.txt", 1000); // not tide's
@@ -73,6 +75,7 @@ Deno.test("pruneCache() keeps the newest entries of each family and drops what t
       `${current}migrated-aaa-5.tar`,
       `${current}migrated-aaa-8.tar.2c3d.tmp`,
       `${current}migrated-bbb-1.tar`,
+      "pglite-0.5.17-v2-initdb.tar",
     ]);
     await pruneCache({ cacheDir, keep: 1, family: "migrated-aaa" });
     assert.deepEqual(names(cacheDir).filter((n) => n.includes("-aaa-") && n.endsWith(".tar")), [
