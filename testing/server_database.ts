@@ -6,7 +6,15 @@
  *
  * @module
  */
-import { connect, type Driver, errorMessage, MigrationError, sqlStateOf } from "../mod.ts";
+import {
+  connect,
+  type Driver,
+  errorMessage,
+  MigrationError,
+  redactUrl,
+  type Row,
+  sqlStateOf,
+} from "../mod.ts";
 import { lockKey, quoteIdentifier } from "../src/internal.ts";
 
 /** A throwaway database on a server, dropped when closed. */
@@ -60,13 +68,7 @@ export async function createServerTestDatabase(
   try {
     const name = await cloneTemplate(admin, serverUrl, spec);
     const url = databaseUrlFor(serverUrl, name);
-    const driver = await connect(url, { applicationName: APPLICATION_NAME }).catch(
-      async (error) => {
-        await dropDatabase(admin, name);
-        throw error;
-      },
-    );
-    db = serverDatabase(admin, driver, name, url);
+    db = serverDatabase(admin, lazyDriver(url), name, url);
   } catch (error) {
     await admin.close();
     throw error;
@@ -104,6 +106,23 @@ function serverDatabase(
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+/** tide's driver on the new database, connected on first use: app tests use their own client. */
+function lazyDriver(url: string): Driver {
+  let opened: Promise<Driver> | undefined;
+  const open = () => opened ??= connect(url, { applicationName: APPLICATION_NAME });
+  const driver: Driver = {
+    kind: "postgres",
+    target: redactUrl(url),
+    exec: async (sql) => await (await open()).exec(sql),
+    query: async <T extends Row = Row>(sql: string, params?: readonly unknown[]) =>
+      await (await open()).query<T>(sql, params),
+    transaction: async (fn) => await (await open()).transaction(fn),
+    close: async () => await (await opened?.catch(() => undefined))?.close(),
+    [Symbol.asyncDispose]: () => driver.close(),
+  };
+  return driver;
 }
 
 /** A copy of the template; a template pruned by another process meanwhile is rebuilt once. */
