@@ -29,7 +29,7 @@ export interface ServerTestDatabase extends Driver {
   url(): Promise<string>;
 }
 
-/** What a template holds, and how to name and build it. */
+/** A migrated (and seeded) state: how to name it, build it, and finish each copy of it. */
 export interface TemplateSpec {
   /** Short hash of the project (its migrations directory): templates of one family replace each other. */
   family: string;

@@ -8,7 +8,6 @@
  */
 import { resolve } from "node:path";
 import {
-  type Driver,
   type LedgerLocation,
   type Migration,
   MigrationError,
@@ -25,7 +24,11 @@ import {
 } from "../src/internal.ts";
 import { type MigrationsInput, resolveMigrations } from "./migrations_input.ts";
 import { resolveSeed, type Seed, type SeedInput } from "./seed.ts";
-import { createServerTestDatabase, type ServerTestDatabase } from "./server_database.ts";
+import {
+  createServerTestDatabase,
+  type ServerTestDatabase,
+  type TemplateSpec,
+} from "./server_database.ts";
 
 export type { ServerTestDatabase } from "./server_database.ts";
 export type { SeedFunction } from "./seed.ts";
@@ -117,30 +120,39 @@ export async function createTestDatabase(
   const where = locate(options.databaseUrl);
   const migrations = await resolveMigrations(options);
   const seed = await resolveSeed(options);
-  const migrate = async (db: Driver) => {
-    await new Migrator({ driver: db, migrations, schema: options.schema }).up();
-    await seed.cached?.(db);
+  const state: TemplateSpec = {
+    family: familyOf(migrations),
+    hash: stateHash(migrations, options.schema, seed),
+    build: async (db) => {
+      await new Migrator({ driver: db, migrations, schema: options.schema }).up();
+      await seed.cached?.(db);
+    },
+    each: seed.each,
   };
-  const hash = stateHash(migrations, options.schema, seed);
-  const family = familyOf(migrations);
-  if (where !== "memory") {
-    return await createServerTestDatabase(where, { family, hash, build: migrate, each: seed.each });
-  }
+  if (where !== "memory") return await createServerTestDatabase(where, state);
   const sql = migrations.map((m) => m.up.sql).join("\n");
   const extensions = [...new Set([...extensionsIn(sql), ...seed.extensions])];
+  return await createPgliteTestDatabase(state, extensions, options.cacheDir);
+}
+
+async function createPgliteTestDatabase(
+  state: TemplateSpec,
+  extensions: readonly string[],
+  cacheDir: string | undefined,
+): Promise<PgliteTestDatabase> {
   const driver = await bootPglite({
-    key: `migrated-${family}-${hash}`,
+    key: `migrated-${state.family}-${state.hash}`,
     extensions,
-    cacheDir: options.cacheDir,
+    cacheDir,
     settings: PGLITE_SETTINGS,
     prepare: async (db) => {
       for (const statement of WITHOUT_TEMPLATE_DATABASES) await db.exec(statement);
-      await migrate(db);
+      await state.build(db);
     },
   });
   const db = servable(driver);
   try {
-    await seed.each?.(db);
+    await state.each?.(db);
     return db;
   } catch (error) {
     await db.close();
