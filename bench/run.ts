@@ -1,11 +1,12 @@
 /**
  * `deno task bench`: tide against the psql floor on a throwaway PostgreSQL, `tide status`
- * start-up, and verification on PGlite, for 100 and 500 generated migrations.
+ * start-up, and verification on PGlite, for 100 and 500 generated migrations; and test
+ * databases for app tests (`createTestDatabase()`) on the example migrations.
  *
- * Options: `--only psql,tide,status,pglite` (default all), `--sizes 100,500`, `--runs 5`
- * (PostgreSQL measurements repeated, median reported), `--status-runs 9`,
- * `--out bench/out/results.json`. Uses `TIDE_TEST_DATABASE_URL` when set, else starts a
- * throwaway PostgreSQL cluster.
+ * Options: `--only psql,tide,status,pglite,testdb` (default all), `--sizes 100,500`, `--runs 5`
+ * (PostgreSQL measurements repeated, median reported), `--status-runs 9`, `--testdb-runs 10`,
+ * `--app-tests 50`, `--out bench/out/results.json`. Uses `TIDE_TEST_DATABASE_URL` when set,
+ * else starts a throwaway PostgreSQL cluster.
  *
  * @module
  */
@@ -18,6 +19,12 @@ import { generateMigrations } from "./generate.ts";
 import { findPsql, psqlFloor } from "./psql_floor.ts";
 import { formatTable, median, type SizeResult } from "./report.ts";
 import {
+  formatTestDatabaseTable,
+  measureTestDatabases,
+  TEST_DATABASE_TARGETS,
+  type TestDatabaseResult,
+} from "./test_databases.ts";
+import {
   loadTide,
   pgliteApplyVerify,
   type TideApi,
@@ -25,7 +32,9 @@ import {
   timeStatus,
 } from "./tide_runs.ts";
 
-const PARTS = ["psql", "tide", "status", "pglite"] as const;
+const PARTS = ["psql", "tide", "status", "pglite", "testdb"] as const;
+/** The parts measured for each size of generated migrations. */
+const SIZED_PARTS: readonly Part[] = ["psql", "tide", "status", "pglite"];
 type Part = typeof PARTS[number];
 
 interface Settings {
@@ -33,6 +42,8 @@ interface Settings {
   sizes: number[];
   runs: number;
   statusRuns: number;
+  testdbRuns: number;
+  appTests: number;
   out: string;
 }
 
@@ -55,6 +66,8 @@ function parseSettings(args: string[]): Settings {
       sizes: { type: "string", default: "100,500" },
       runs: { type: "string", default: "5" },
       "status-runs": { type: "string", default: "9" },
+      "testdb-runs": { type: "string", default: "10" },
+      "app-tests": { type: "string", default: "50" },
       out: { type: "string", default: fromFileUrl(new URL("out/results.json", import.meta.url)) },
     },
   });
@@ -71,6 +84,8 @@ function parseSettings(args: string[]): Settings {
     sizes: positiveInts(values.sizes, "--sizes"),
     runs: positiveInts(values.runs, "--runs")[0],
     statusRuns: positiveInts(values["status-runs"], "--status-runs")[0],
+    testdbRuns: positiveInts(values["testdb-runs"], "--testdb-runs")[0],
+    appTests: positiveInts(values["app-tests"], "--app-tests")[0],
     out: values.out,
   };
 }
@@ -134,7 +149,11 @@ async function measureSize(
   return result;
 }
 
-async function writeResults(s: Settings, results: SizeResult[]): Promise<void> {
+async function writeResults(
+  s: Settings,
+  results: SizeResult[],
+  testDatabases?: TestDatabaseResult,
+): Promise<void> {
   const summary = results.map((r) => ({
     ...r,
     medians: {
@@ -156,11 +175,23 @@ async function writeResults(s: Settings, results: SizeResult[]): Promise<void> {
       statusMs: 150,
       verifyRatio: 4,
       verify500Ms: 30_000,
+      ...TEST_DATABASE_TARGETS,
     },
     results: summary,
+    testDatabases,
   };
   await Deno.mkdir(dirname(s.out), { recursive: true });
   await Deno.writeTextFile(s.out, JSON.stringify(body, null, 2) + "\n");
+}
+
+async function measureTestDbs(s: Settings): Promise<TestDatabaseResult> {
+  log(`test databases: ${s.testdbRuns} warm runs, ${s.appTests} app tests per kind`);
+  return await measureTestDatabases({
+    dir: fromFileUrl(new URL("../migrations", import.meta.url)),
+    serverUrl: await testDatabaseUrl(),
+    runs: s.testdbRuns,
+    appTests: s.appTests,
+  });
 }
 
 async function main(args: string[]): Promise<void> {
@@ -170,9 +201,13 @@ async function main(args: string[]): Promise<void> {
   const root = await Deno.makeTempDir({ prefix: "tide-bench-" });
   try {
     const results: SizeResult[] = [];
-    for (const n of s.sizes) results.push(await measureSize(s, root, n, tide));
-    console.log(formatTable(results));
-    await writeResults(s, results);
+    if (SIZED_PARTS.some((part) => s.parts.has(part))) {
+      for (const n of s.sizes) results.push(await measureSize(s, root, n, tide));
+      console.log(formatTable(results));
+    }
+    const testDatabases = s.parts.has("testdb") ? await measureTestDbs(s) : undefined;
+    if (testDatabases) console.log(formatTestDatabaseTable(testDatabases));
+    await writeResults(s, results, testDatabases);
     log(`results written to ${s.out}`);
   } finally {
     await Deno.remove(root, { recursive: true });

@@ -6,5 +6,17 @@
  */
 export { extensionsIn } from "./drivers/pglite_extensions.ts";
 export type { PgliteDriver } from "./drivers/pglite.ts";
-export { bootPglite, type BootPgliteOptions } from "./drivers/pglite_cache.ts";
+export {
+  bootPglite,
+  type BootPgliteOptions,
+  type CacheCleanOptions,
+  type CacheCleanResult,
+  cacheDirectory,
+  clearCache,
+  pruneCache,
+} from "./drivers/pglite_cache.ts";
+export { type PgliteSocket, servePglite } from "./drivers/pglite_socket.ts";
+export { lockKey } from "./engine/lock.ts";
 export { sha256Hex } from "./files/checksum.ts";
+export { quoteIdentifier } from "./sql/quote.ts";
+export { offsetOfServerPosition, positionAt } from "./sql/position.ts";

@@ -13,7 +13,7 @@ Deno.test("the example migrations round-trip on PostgreSQL", async (t) => {
 });
 
 Deno.test("createTestDatabase() gives a migrated database where invoices can be billed", async () => {
-  await using db = await createTestDatabase({ dir });
+  await using db = await createTestDatabase({ dir, databaseUrl: "memory://" });
   const [org] = await db.query<{ id: number }>(
     "insert into organizations (name, slug) values ('Acme', 'acme') returning id::int",
   );
@@ -38,8 +38,8 @@ Deno.test("createTestDatabase() gives a migrated database where invoices can be 
 });
 
 Deno.test("createTestDatabase() returns databases that do not share rows", async () => {
-  await using first = await createTestDatabase({ dir });
-  await using second = await createTestDatabase({ dir });
+  await using first = await createTestDatabase({ dir, databaseUrl: "memory://" });
+  await using second = await createTestDatabase({ dir, databaseUrl: "memory://" });
   await first.exec("insert into organizations (name, slug) values ('Acme', 'acme')");
   const count = async (db: typeof first) =>
     (await db.query<{ n: number }>("select count(*)::int as n from organizations"))[0].n;
@@ -50,6 +50,6 @@ Deno.test("createTestDatabase() returns databases that do not share rows", async
 });
 
 Deno.test("the migrated schema matches testing/testdata/schema.sql", async () => {
-  await using db = await createTestDatabase({ dir });
+  await using db = await createTestDatabase({ dir, databaseUrl: "memory://" });
   await assertSchemaSnapshot(db, new URL("./testdata/schema.sql", import.meta.url));
 });

@@ -1,7 +1,8 @@
 /**
  * Helpers for `deno test` suites of projects that use tide: verify that every migration
  * round-trips (one test step per migration), get a fresh migrated database for application
- * tests, and compare the migrated schema with a committed snapshot file.
+ * tests (an in-memory PGlite or a throwaway database on a server, with a URL for the app's own
+ * client), and compare the migrated schema with a committed snapshot file.
  *
  * @example Verify the migrations and test against the migrated schema
  * ```ts
@@ -29,7 +30,15 @@ export {
   type RoundTripTestOptions,
   verifyRoundTrip,
 } from "./round_trip.ts";
-export { createTestDatabase, type TestDatabaseOptions } from "./test_database.ts";
+export {
+  createTestDatabase,
+  type PgliteTestDatabase,
+  type SeedFunction,
+  type ServerTestDatabase,
+  TEST_DATABASE_URL_ENV,
+  type TestDatabase,
+  type TestDatabaseOptions,
+} from "./test_database.ts";
 export { assertSchemaSnapshot, type SchemaSnapshotOptions } from "./schema_snapshot.ts";
 export type { PgliteDriver } from "../src/internal.ts";
 export type { MigrationVerdict, VerifyReport } from "../mod.ts";

@@ -6,6 +6,8 @@
  */
 import { AssertionError } from "node:assert";
 import {
+  compareVersions,
+  type Migration,
   type MigrationVerdict,
   redactSecrets,
   verifyMigrations,
@@ -92,7 +94,11 @@ export async function assertRoundTrip(options: RoundTripOptions = {}): Promise<v
     `(up, down, up again).`,
     ...failed.map(describeVerdict),
   ].join("\n\n");
-  throw new AssertionError({ message: scrub(text, options.databaseUrl) });
+  // stackStartFn: the failure points at the caller's test, not at tide.
+  throw new AssertionError({
+    message: scrub(text, options.databaseUrl),
+    stackStartFn: assertRoundTrip,
+  });
 }
 
 /**
@@ -122,10 +128,12 @@ export async function assertRoundTrip(options: RoundTripOptions = {}): Promise<v
  * ```
  */
 export function roundTripTest(options: RoundTripTestOptions = {}): void {
+  // Steps run inside tide, so their failures are thrown from where the test was registered.
+  const origin = new AssertionError({ message: "round-trip", stackStartFn: roundTripTest });
   Deno.test({
     name: options.name ?? "migrations round-trip",
     ignore: options.ignore,
-    fn: (t) => runRoundTripSteps(t, options),
+    fn: (t) => runRoundTripSteps(t, options, origin),
   });
 }
 
@@ -133,8 +141,10 @@ export function roundTripTest(options: RoundTripTestOptions = {}): void {
 export type StepRunner = Pick<Deno.TestContext, "step">;
 
 /**
- * Verifies the migrations, then runs one step per verdict on `t`: a passing step per migration
- * that round-trips, a failing one (see {@linkcode assertVerdict}) per migration that does not.
+ * Runs one step per migration on `t`, each waiting for its own verdict while the verification
+ * runs, so every step reports the time its migration took (the first one's includes starting
+ * the database). A migration that round-trips passes; one that does not fails (see
+ * {@linkcode assertVerdict}), thrown from `origin`'s stack when given.
  *
  * @example
  * ```ts
@@ -149,17 +159,56 @@ export type StepRunner = Pick<Deno.TestContext, "step">;
  * Deno.test("each migration round-trips", (t) => runRoundTripSteps(t, { migrations }));
  * ```
  */
-export async function runRoundTripSteps(t: StepRunner, options: RoundTripOptions): Promise<void> {
-  const report = await verifyRoundTrip(options);
-  for (const verdict of report.migrations) {
-    await t.step(`${verdict.version}_${verdict.name}`, () => {
-      assertVerdict(verdict, options.databaseUrl);
+export async function runRoundTripSteps(
+  t: StepRunner,
+  options: RoundTripOptions,
+  origin?: AssertionError,
+): Promise<void> {
+  const migrations = await resolveMigrations(options);
+  const verified = verifiedOnes(migrations, options.from);
+  const verdicts = verified.map(() => Promise.withResolvers<MigrationVerdict>());
+  for (const { promise } of verdicts) promise.catch(() => {}); // steps after a break never await
+  let next = 0;
+  const run = verifyMigrations({
+    migrations,
+    from: options.from,
+    schema: options.schema,
+    ignoreColumnOrder: options.ignoreColumnOrder,
+    databaseUrl: options.databaseUrl,
+    onVerdict: (verdict) => verdicts[next++]?.resolve(verdict),
+  });
+  run.catch((error) => verdicts.slice(next).forEach((v) => v.reject(error)));
+  for (const [i, migration] of verified.entries()) {
+    let broken = false;
+    await t.step({
+      name: `${migration.version}_${migration.name}`,
+      // The verification's connections outlive each step; the test checks they all end.
+      sanitizeOps: false,
+      sanitizeResources: false,
+      fn: async () => {
+        const verdict = await verdicts[i].promise.catch((error) => {
+          broken = true;
+          throw error;
+        });
+        assertVerdict(verdict, options.databaseUrl, origin);
+      },
     });
+    if (broken) break; // the verification failed: its error is in this step
   }
+  await run.catch((error) => {
+    if (verified.length === 0) throw error;
+  });
+}
+
+/** The migrations `verifyMigrations` verifies: all, or those from `from` on. */
+function verifiedOnes(migrations: readonly Migration[], from?: string): readonly Migration[] {
+  if (from === undefined) return migrations;
+  return migrations.filter((m) => compareVersions(m.version, from) >= 0);
 }
 
 /**
- * Throws an `AssertionError` holding the problems and diff of a verdict that is not ok.
+ * Throws an `AssertionError` holding the problems and diff of a verdict that is not ok; with
+ * `origin`, one whose stack is `origin`'s.
  *
  * @example
  * ```ts
@@ -179,9 +228,20 @@ export async function runRoundTripSteps(t: StepRunner, options: RoundTripOptions
  * assertVerdict({ ...verdict, ok: true, problems: [], failure: undefined }); // ok: no throw
  * ```
  */
-export function assertVerdict(verdict: MigrationVerdict, databaseUrl?: string): void {
+export function assertVerdict(
+  verdict: MigrationVerdict,
+  databaseUrl?: string,
+  origin?: AssertionError,
+): void {
   if (verdict.ok) return;
-  throw new AssertionError({ message: scrub(describeVerdict(verdict), databaseUrl) });
+  const message = scrub(describeVerdict(verdict), databaseUrl);
+  if (origin === undefined) {
+    throw new AssertionError({ message, stackStartFn: assertVerdict });
+  }
+  // An error built now would have tide's frames; one made from `origin` keeps its frames.
+  const error: AssertionError = Object.create(origin);
+  Object.defineProperty(error, "message", { value: message, configurable: true, writable: true });
+  throw error;
 }
 
 /**

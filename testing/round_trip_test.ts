@@ -14,7 +14,8 @@ const lossy = new URL("./testdata/lossy", import.meta.url);
 function recordingRunner(): { t: StepRunner; steps: { name: string; error?: unknown }[] } {
   const steps: { name: string; error?: unknown }[] = [];
   const t = {
-    step: async (name: string, fn: () => unknown) => {
+    step: async (definition: { name: string; fn: () => unknown }) => {
+      const { name, fn } = definition;
       try {
         await fn();
         steps.push({ name });
@@ -77,6 +78,26 @@ Deno.test("roundTripTest() fails under deno test with a step named after the los
   assert.match(text, /003_create_tags \.\.\. ok/);
   assert.match(text, /items_name_idx exists after down but not before up/);
   assert.match(text, /\+\+\+ after down/);
+  // The failure is thrown from the line that registered the test, not from inside tide.
+  assert.match(text, /^\s+at .*testdata\/lossy_round_trip\.ts:4:1$/m);
+  assert.doesNotMatch(text, /^\s+at .*(testing\/round_trip\.ts|src\/verify\/)/m);
+  // Each step waits for its own verdict, so it shows the time its migration took.
+  const times = [...text.matchAll(/^\s+\d{3}_\w+ \.\.\. (?:ok|FAILED) \((\w+)\)$/gm)];
+  assert.equal(times.length, 3, text);
+  assert.ok(times.every(([, time]) => time !== "0ms"), times.map(([line]) => line).join("\n"));
+});
+
+/** The `at ...` lines of a stack. */
+function frames(error: Error): string[] {
+  return (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+}
+
+Deno.test("assertRoundTrip() fails from the caller's line, without tide's own frames", async () => {
+  const error = await assertRoundTrip({ dir: lossy }).then(() => undefined, (e: unknown) => e);
+  assert.ok(error instanceof AssertionError);
+  const stack = frames(error);
+  assert.match(stack[0], /testing\/round_trip_test\.ts:\d+:\d+\)?$/, error.stack);
+  assert.ok(!stack.some((f) => /testing\/round_trip\.ts|src\/verify\//.test(f)), error.stack);
 });
 
 Deno.test("assertVerdict() keeps the database password out of the failure", () => {

@@ -58,24 +58,31 @@ export async function assertSchemaSnapshot(
     return;
   }
   const expected = await readSnapshot(file);
+  // stackStartFn: the failure points at the caller's test, not at tide.
+  if (expected === undefined) {
+    throw new AssertionError({
+      message: `Schema snapshot ${file} does not exist. Create it by running the test with ` +
+        `\`deno test --allow-all <test file> -- --update\` (or UPDATE_SNAPSHOTS=1), then commit it.`,
+      stackStartFn: assertSchemaSnapshot,
+    });
+  }
   if (expected === text) return;
   throw new AssertionError({
     message: `Schema snapshot ${file} does not match the database schema. If the change is ` +
       `intended, rewrite the file with \`deno test --allow-all <test file> -- --update\` ` +
       `and commit it.\n\n${textDiff(expected, text, { labels: [file, "database"] })}`,
+    stackStartFn: assertSchemaSnapshot,
   });
 }
 
-async function readSnapshot(file: string): Promise<string> {
+/** The committed snapshot, or `undefined` when there is none yet. */
+async function readSnapshot(file: string): Promise<string | undefined> {
   try {
     // Git may check the file out with CRLF line endings.
     return (await Deno.readTextFile(file)).replace(/\r\n?/g, "\n");
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new AssertionError({
-      message: `Schema snapshot ${file} does not exist. Create it by running the test with ` +
-        `\`deno test --allow-all <test file> -- --update\` (or UPDATE_SNAPSHOTS=1), then commit it.`,
-    });
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
   }
 }
 

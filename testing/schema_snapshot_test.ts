@@ -12,15 +12,23 @@ async function rejection(promise: Promise<unknown>): Promise<AssertionError> {
   return error;
 }
 
+/** The failure's stack starts in this file: tide's own frames are left out. */
+function assertFromHere(error: Error): void {
+  const frames = (error.stack ?? "").split("\n").filter((line) => /^\s+at /.test(line));
+  assert.match(frames[0], /testing\/schema_snapshot_test\.ts:\d+:\d+\)?$/, error.stack);
+  assert.ok(!frames.some((f) => /testing\/schema_snapshot\.ts/.test(f)), error.stack);
+}
+
 Deno.test("assertSchemaSnapshot() writes, matches and diffs a snapshot file", async (t) => {
   const dir = await Deno.makeTempDir({ prefix: "tide_testing_snapshot_" });
   const file = join(dir, "nested", "schema.sql");
-  await using db = await createTestDatabase({ dir: lossy });
+  await using db = await createTestDatabase({ dir: lossy, databaseUrl: "memory://" });
   try {
     await t.step("a missing file fails and says how to create it", async () => {
       const error = await rejection(assertSchemaSnapshot(db, file, { update: false }));
       assert.match(error.message, /does not exist/);
       assert.match(error.message, /-- --update/);
+      assertFromHere(error);
     });
     await t.step("update writes the schema without tide's tracking tables", async () => {
       await assertSchemaSnapshot(db, file, { update: true });
@@ -38,6 +46,7 @@ Deno.test("assertSchemaSnapshot() writes, matches and diffs a snapshot file", as
       await db.exec("create table extra (id int)");
       const error = await rejection(assertSchemaSnapshot(db, file, { update: false }));
       assert.match(error.message, /does not match/);
+      assertFromHere(error);
       assert.match(error.message, /\+\+\+ database/);
       assert.match(error.message, /^\+CREATE TABLE public\.extra/m);
     });

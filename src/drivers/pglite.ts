@@ -23,10 +23,24 @@ export interface PgliteDriverOptions {
   loadDataDir?: Blob;
   /** Extensions to load, named as in `CREATE EXTENSION`, e.g. `"citext"`, `"uuid-ossp"`. */
   extensions?: readonly string[];
+  /**
+   * Extra `initdb` arguments, used when a new cluster is made (not with `loadDataDir` or a
+   * `dataDir` that holds one), e.g. `["--wal-segsize=1"]`.
+   */
+  initdbArgs?: readonly string[];
+  /** Server settings for this start (`-c name=value`), e.g. `{ shared_buffers: "16MB" }`. */
+  settings?: Readonly<Record<string, string>>;
 }
 
 /** A PGlite {@linkcode Driver} that can also dump its files, to start copies from quickly. */
 export interface PgliteDriver extends Driver {
+  /** Always `"pglite"`. */
+  readonly kind: "pglite";
+  /**
+   * The PGlite instance itself, for libraries that take one (drizzle's and kysely's PGlite
+   * adapters). It is the driver's session: closing the driver closes it.
+   */
+  readonly pglite: PGlite;
   /** Tarball (uncompressed) of the whole data directory, for `loadDataDir`. */
   dumpDataDir(): Promise<Blob>;
 }
@@ -57,6 +71,8 @@ export async function createPgliteDriver(
       dataDir: options.dataDir,
       loadDataDir: options.loadDataDir,
       extensions,
+      initDbStartParams: options.initdbArgs ? [...options.initdbArgs] : undefined,
+      startParams: options.settings ? startParams(options.settings) : undefined,
     });
     const target = options.dataDir === undefined ? "memory://" : `pglite://${options.dataDir}`;
     return pgliteDriver(db, target, () => lock?.release());
@@ -66,11 +82,18 @@ export async function createPgliteDriver(
   }
 }
 
+/** PGlite's own start parameters, then the settings, which take precedence. */
+function startParams(settings: Readonly<Record<string, string>>): string[] {
+  const extra = Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
+  return [...PGlite.defaultStartParams, ...extra];
+}
+
 function pgliteDriver(db: PGlite, target: string, onClose: () => void): PgliteDriver {
   let closing: Promise<void> | undefined;
   const driver: PgliteDriver = {
     kind: "pglite",
     target,
+    pglite: db,
     ...queryable(db),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       try {
