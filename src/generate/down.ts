@@ -1,0 +1,189 @@
+/**
+ * Generated downs for a migration set: each migration's up is applied after the previous
+ * ones, its down is generated from the schemas before and after, and proven by a round trip on
+ * verification's workspace, with its incremental snapshots.
+ *
+ * @module
+ */
+import type { Driver, Queryable } from "../drivers/driver.ts";
+import { errorMessage } from "../errors.ts";
+import { runScript } from "../engine/run_script.ts";
+import type { Migration } from "../files/migration.ts";
+import { quoteIdentifier } from "../sql/quote.ts";
+import type { SnapshotObject } from "../schema/objects.ts";
+import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
+import { rootsBetween } from "../schema/snapshot_merge.ts";
+import { openWorkspace, type Workspace } from "../verify/workspace.ts";
+import { generateSql, type Note } from "./generate.ts";
+import { proveDown } from "./prove.ts";
+
+/** What became of one migration's generated down. */
+export type DownStatus = "proven" | "irreversible" | "failed";
+
+/** One migration's generated down. */
+export interface GeneratedDown {
+  /** Version exactly as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** The up's file. */
+  file: string;
+  /** `proven` only when the round trip with the generated down passed. */
+  status: DownStatus;
+  /** Why it is not proven, or what a proven down cannot give back (the data of a drop). */
+  reason?: string;
+  /** The generated SQL (also when not proven); empty when the up changes no schema object. */
+  sql: string;
+  /** What the generator said about it. */
+  notes: Note[];
+  /** False when the up changes no schema object: there is nothing to write. */
+  changesSchema: boolean;
+}
+
+/** Options of {@linkcode generateDowns}. */
+export interface GenerateDownsOptions {
+  /** Migrations in version order. */
+  migrations: readonly Migration[];
+  /** Versions to generate a down for (the others are only applied); all when unset. */
+  versions?: readonly string[];
+  /** Schema for `{{schema}}` templates. */
+  schema?: string;
+  /** A PostgreSQL server to work on (a throwaway database) instead of PGlite. */
+  databaseUrl?: string;
+  /** Write names as templates; by default when the migrations use templates. */
+  templates?: boolean;
+  /** Called with each result as soon as it is known. */
+  onResult?: (result: GeneratedDown) => void;
+}
+
+/** Whether migrations use `{{schema}}` or `{{tables.x}}`. */
+export function usesTemplates(migrations: readonly Migration[]): boolean {
+  return migrations.some((m) => /\{\{\s*(schema|tables\.)/.test(m.up.sql + (m.down?.sql ?? "")));
+}
+
+/**
+ * Generates and proves the down of each migration in `versions` (all by default).
+ *
+ * @example
+ * ```ts ignore
+ * const results = await generateDowns({ migrations: await loadMigrations("migrations") });
+ * for (const r of results) console.log(r.version, r.status, r.reason ?? "");
+ * ```
+ */
+export async function generateDowns(options: GenerateDownsOptions): Promise<GeneratedDown[]> {
+  await using workspace = await openWorkspace(options.migrations, options.databaseUrl);
+  if (options.schema !== undefined) {
+    await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
+  }
+  const wanted = options.versions && new Set(options.versions);
+  const last = options.migrations.findLastIndex((m) => !wanted || wanted.has(m.version));
+  const templates = (options.templates ?? usesTemplates(options.migrations))
+    ? { schema: options.schema ?? "public" }
+    : undefined;
+  const results: GeneratedDown[] = [];
+  let current = await workspace.snapshot(workspace.driver);
+  for (const migration of options.migrations.slice(0, last + 1)) {
+    if (wanted && !wanted.has(migration.version)) {
+      await applyOnce(workspace.driver, migration, options.schema);
+      current = await workspace.snapshot(workspace.driver, current);
+      continue;
+    }
+    const { result, after } = await one(workspace, migration, current, { ...options, templates });
+    current = after;
+    results.push(result);
+    options.onResult?.(result);
+  }
+  return results;
+}
+
+async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
+  const up = (q: Queryable) => runScript(q, migration, "up", { schema });
+  await (migration.noTransaction ? up(db) : db.transaction(up));
+}
+
+async function one(
+  workspace: Workspace,
+  migration: Migration,
+  before: IncrementalSnapshot,
+  options: Omit<GenerateDownsOptions, "templates"> & { templates?: { schema: string } },
+): Promise<{ result: GeneratedDown; after: IncrementalSnapshot }> {
+  const result = (status: DownStatus, sql: string, notes: Note[], reason?: string) => ({
+    version: migration.version,
+    name: migration.name,
+    file: migration.up.path,
+    status,
+    ...(reason === undefined ? {} : { reason }),
+    sql,
+    notes,
+    changesSchema: true,
+  });
+  const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
+  try {
+    await applyOnce(workspace.driver, migration, options.schema);
+  } catch (error) {
+    if (checkpoint) await workspace.restore(checkpoint);
+    const failed = result("failed", "", [], `the up failed: ${errorMessage(error)}`);
+    return { result: { ...failed, changesSchema: false }, after: before };
+  }
+  const after = await workspace.snapshot(workspace.driver, before);
+  if (diffIncremental(before, after).length === 0) {
+    const reason = "the up changes no schema object, so there is nothing to undo in the " +
+      "schema (data it changed is not restored)";
+    return { result: { ...result("proven", "", [], reason), changesSchema: false }, after };
+  }
+  const [from, to] = scoped(after, before);
+  const tables = [...after.placed, ...before.placed].filter((p) => p.object.kind === "table")
+    .map((p) => p.object.name);
+  const templates = options.templates && { ...options.templates, tables };
+  const generated = generateSql(from, to, { templates });
+  const lossy = generated.notes.filter((n) => n.kind !== "irreversible").map((n) => n.message);
+  if (generated.blocked) {
+    const reasons = generated.notes.filter((n) => n.kind === "irreversible").map((n) => n.message);
+    return {
+      result: result("irreversible", generated.sql, generated.notes, reasons.join("; ")),
+      after,
+    };
+  }
+  const proof = await proveDown(
+    workspace,
+    migration,
+    generated.sql,
+    { before, after },
+    options.schema,
+  );
+  if (proof.ok) {
+    const reason = lossy.length > 0 ? `proven for the schema; ${lossy.join("; ")}` : undefined;
+    return { result: result("proven", generated.sql, generated.notes, reason), after: proof.after };
+  }
+  const problems = proof.problems.slice(0, 5).join("; ");
+  // A down that fails where the generator warned of data (rows holding NULL, a removed enum
+  // value...) cannot be run on this data: irreversible, for the reason it gave.
+  if (proof.failure === "down" && lossy.length > 0) {
+    return {
+      result: result(
+        "irreversible",
+        generated.sql,
+        generated.notes,
+        `${lossy.join("; ")} (${problems})`,
+      ),
+      after: proof.after,
+    };
+  }
+  return { result: result("failed", generated.sql, generated.notes, problems), after: proof.after };
+}
+
+/**
+ * The objects of both states a generator needs: those under the roots re-read between them
+ * (what changed, and what depends on it), or all when the two are not related.
+ */
+function scoped(
+  a: IncrementalSnapshot,
+  b: IncrementalSnapshot,
+): [SnapshotObject[], SnapshotObject[]] {
+  const roots = rootsBetween(b.lineage, a.lineage) ?? rootsBetween(a.lineage, b.lineage);
+  const pick = (s: IncrementalSnapshot) =>
+    (roots === undefined ? s.placed : s.placed.filter((p) => roots.has(p.root))).map((p) =>
+      p.object
+    );
+  return [pick(a), pick(b)];
+}
