@@ -60,6 +60,8 @@ export class Plan {
   readonly notes: Note[] = [];
   /** Keys of objects on both sides that are dropped and created again. */
   readonly recreated = new Set<string>();
+  /** Keys of objects replaced in place (an enum swapped for a new one): comments go again. */
+  readonly renewed = new Set<string>();
   /** Names whose objects change so that what depends on them must be recreated. */
   readonly touched = new Set<string>();
   /** Columns dropped or retyped, by table: views and policies naming them are recreated. */
@@ -123,7 +125,7 @@ export class Plan {
   /** The state of an object of `to`: new, recreated, or kept (altered in place). */
   fate(object: SnapshotObject): "new" | "recreated" | "kept" {
     if (!this.from.has(object)) return "new";
-    return this.isRecreated(object) ? "recreated" : "kept";
+    return this.isRecreated(object) || this.renewed.has(keyOf(object)) ? "recreated" : "kept";
   }
 }
 

@@ -172,6 +172,8 @@ async function one(
   return { result: result("failed", generated.sql, generated.notes, problems), after: proof.after };
 }
 
+const VIEW_KINDS = new Set(["view", "materialized view"]);
+
 /**
  * The objects of both states a generator needs: those under the roots re-read between them
  * (what changed, and what depends on it), or all when the two are not related.
@@ -181,9 +183,12 @@ function scoped(
   b: IncrementalSnapshot,
 ): [SnapshotObject[], SnapshotObject[]] {
   const roots = rootsBetween(b.lineage, a.lineage) ?? rootsBetween(a.lineage, b.lineage);
+  if (roots === undefined) return [a.placed.map((p) => p.object), b.placed.map((p) => p.object)];
+  // Views of views are not always re-read with what they read: the generator finds them.
+  for (const s of [a, b]) {
+    for (const p of s.placed) if (VIEW_KINDS.has(p.object.kind)) roots.add(p.root);
+  }
   const pick = (s: IncrementalSnapshot) =>
-    (roots === undefined ? s.placed : s.placed.filter((p) => roots.has(p.root))).map((p) =>
-      p.object
-    );
+    s.placed.filter((p) => roots.has(p.root)).map((p) => p.object);
   return [pick(a), pick(b)];
 }

@@ -80,5 +80,11 @@ function alter(plan: Plan, before: SnapshotObject, after: SnapshotObject): void 
       rank: RANK.alterSequence,
     });
   }
-  if (was["owned by"] !== now["owned by"]) ownedBy(plan, after.name, now["owned by"] ?? "NONE");
+  if (was["owned by"] !== now["owned by"]) {
+    // Disowned first: a sequence still owned by a column being dropped would go with it.
+    if (was["owned by"]) {
+      plan.add({ sql: [`ALTER SEQUENCE ${after.name} OWNED BY NONE;`], rank: RANK.relaxColumn });
+    }
+    if (now["owned by"]) ownedBy(plan, after.name, now["owned by"]);
+  }
 }

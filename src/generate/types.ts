@@ -105,6 +105,14 @@ function alterEnum(plan: Plan, before: SnapshotObject, after: SnapshotObject): v
     plan.add({ sql, rank: RANK.createType, needs: after.name });
     return;
   }
+  const renamed = was.length === now.length ? was.filter((v, i) => now[i] !== v) : [];
+  if (renamed.length > 0 && renamed.every((v) => !now.includes(v))) {
+    const sql = was.flatMap((v, i) =>
+      v === now[i] ? [] : [`ALTER TYPE ${after.name} RENAME VALUE ${v} TO ${now[i]};`]
+    );
+    plan.add({ sql, rank: RANK.rename });
+    return;
+  }
   recreateEnum(plan, after, was.filter((v) => !now.includes(v)));
 }
 
@@ -137,10 +145,8 @@ function recreateEnum(
     plan.touchColumn(table, local);
   }
   sql.push(`DROP TYPE ${old};`);
-  plan.recreated.add(keyOf(after));
   plan.touch(after.name);
-  // Created in place, so what is recreated around it sees the new type.
-  plan.recreated.delete(keyOf(after));
+  plan.renewed.add(keyOf(after));
   plan.add({ sql, rank: RANK.retypeColumn, creates: names(after.name), frees: after.name });
   const what = removed.length > 0
     ? `loses ${removed.join(", ")}`

@@ -1,0 +1,86 @@
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { loadMigrations } from "../files/load.ts";
+import type { Migration } from "../files/migration.ts";
+import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
+import { writeMigrations } from "../_test_support/scenario.ts";
+import { EXACT_FILES } from "../verify/testdata/exact.ts";
+import { LOSSY_FILES } from "../verify/testdata/lossy.ts";
+import { type GeneratedDown, generateDowns } from "./down.ts";
+import { CORPUS_IRREVERSIBLE, CORPUS_UPS } from "./testdata/corpus.ts";
+
+async function migrationsOf(files: Record<string, string>): Promise<Migration[]> {
+  const dir = await writeMigrations(files);
+  try {
+    return await loadMigrations(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const where = {
+  pglite: () => Promise.resolve(undefined),
+  postgres: testDatabaseUrl,
+};
+
+function summary(results: readonly GeneratedDown[]): string {
+  return results.filter((r) => r.status !== "proven")
+    .map((r) => `${r.version} ${r.status}: ${r.reason}\n${r.sql}`).join("\n");
+}
+
+for (const [kind, url] of Object.entries(where)) {
+  Deno.test(`generateDowns() proves the down of every up of the corpus but the irreversible ones, on ${kind}`, async () => {
+    const migrations = await migrationsOf(CORPUS_UPS);
+    ok(migrations.length >= 60);
+    const results = await generateDowns({ migrations, databaseUrl: await url() });
+    equal(results.length, migrations.length);
+    for (const result of results) {
+      const irreversible = CORPUS_IRREVERSIBLE[result.version];
+      if (irreversible === undefined) {
+        equal(result.status, "proven", summary([result]));
+        continue;
+      }
+      equal(result.status, "irreversible", summary([result]));
+      match(result.reason ?? "", irreversible);
+    }
+  });
+
+  Deno.test(`generateDowns() proves the down of every example migration, on ${kind}`, async () => {
+    const migrations = await loadMigrations("migrations");
+    const results = await generateDowns({ migrations, databaseUrl: await url() });
+    deepEqual(results.map((r) => r.status), migrations.map(() => "proven"), summary(results));
+    ok(results.every((r) => r.changesSchema && r.sql !== ""));
+  });
+}
+
+Deno.test("generateDowns() proves the lossy cases' ups, and says which cannot be reversed", async () => {
+  const results = await generateDowns({ migrations: await migrationsOf(LOSSY_FILES) });
+  const status = Object.fromEntries(results.map((r) => [r.version, r.status]));
+  for (const [version, got] of Object.entries(status)) {
+    const expected = version === "013" ? "irreversible" : version === "020" ? "failed" : "proven";
+    equal(got, expected, `${version}: ${summary(results.filter((r) => r.version === version))}`);
+  }
+  match(results.find((r) => r.version === "013")!.reason!, /column order of public\.item/);
+  match(results.find((r) => r.version === "020")!.reason!, /the up failed/);
+  equal(results.find((r) => r.version === "016")!.changesSchema, false);
+});
+
+Deno.test("generateDowns() writes names as templates when the migrations use them", async () => {
+  const migrations = await migrationsOf(EXACT_FILES);
+  const results = await generateDowns({ migrations, schema: "app" });
+  deepEqual(results.map((r) => r.status), migrations.map(() => "proven"), summary(results));
+  const first = results[0].sql;
+  match(first, /DROP TABLE \{\{tables\.posts\}\};/);
+  match(first, /DROP TYPE \{\{schema\}\}\.status;/);
+  ok(!first.includes("app."), first);
+});
+
+Deno.test("generateDowns() generates only the versions asked for, applying the others", async () => {
+  const migrations = await loadMigrations("migrations");
+  const results = await generateDowns({ migrations, versions: ["003", "007"] });
+  deepEqual(results.map((r) => r.version), ["003", "007"]);
+  equal(
+    results[1].sql.trim(),
+    "ALTER TABLE public.invoices DROP CONSTRAINT invoices_total_not_negative;\n\nALTER TABLE public.invoices DROP COLUMN total_cents;"
+      .trim(),
+  );
+});
