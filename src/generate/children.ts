@@ -16,10 +16,14 @@ const isForeignKey = (c: SnapshotObject) => /^FOREIGN KEY/.test(c.attributes.def
 /** Whether an object of `from` goes away with its table (dropped, or recreated). */
 function goesWithTable(plan: Plan, object: SnapshotObject): boolean {
   const table = object.parent!;
-  return !plan.to.get("table", table) && plan.from.get("table", table) !== undefined ||
-    (plan.from.get("materialized view", table) !== undefined &&
-      (plan.to.get("materialized view", table) === undefined ||
-        plan.isRecreated(plan.from.get("materialized view", table)!)));
+  if (plan.from.get("table", table) !== undefined) return !plan.to.get("table", table);
+  const view = plan.from.get("materialized view", table) ?? plan.from.get("view", table);
+  return view !== undefined && (!plan.to.has(view) || plan.isRecreated(view));
+}
+
+/** Indexes of partitions are made by their parent's: create and drop them only if needed. */
+function onPartition(side: Plan["to"], object: SnapshotObject): boolean {
+  return side.get("table", object.parent!)?.attributes["partition of"] !== undefined;
 }
 
 /** Whether an object of `to` comes with its table's CREATE TABLE. */
@@ -114,9 +118,16 @@ export function planTableChildren(plan: Plan): void {
     rank: isForeignKey(c) ? RANK.addForeignKey : RANK.addConstraint,
   }));
   planChildren(plan, "index", (i) => ({
-    sql: `DROP INDEX ${i.name};`,
+    sql: `DROP INDEX ${onPartition(plan.from, i) ? "IF EXISTS " : ""}${i.name};`,
     rank: RANK.dropIndex,
-  }), (i) => ({ sql: [i.definition], rank: RANK.createIndex }));
+  }), (i) => ({
+    sql: [
+      onPartition(plan.to, i)
+        ? i.definition.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS ")
+        : i.definition,
+    ],
+    rank: RANK.createIndex,
+  }));
   dropDependentForeignKeys(plan);
 }
 

@@ -184,9 +184,22 @@ function scoped(
 ): [SnapshotObject[], SnapshotObject[]] {
   const roots = rootsBetween(b.lineage, a.lineage) ?? rootsBetween(a.lineage, b.lineage);
   if (roots === undefined) return [a.placed.map((p) => p.object), b.placed.map((p) => p.object)];
-  // Views of views are not always re-read with what they read: the generator finds them.
+  // Views of views are not always re-read with what they read, nor a partition with its
+  // parent: the generator finds them.
   for (const s of [a, b]) {
     for (const p of s.placed) if (VIEW_KINDS.has(p.object.kind)) roots.add(p.root);
+    const rootOf = new Map(
+      s.placed.filter((p) => p.object.kind === "table")
+        .map((p) => [p.object.name, p.root]),
+    );
+    for (const p of s.placed) {
+      if (p.object.kind !== "table" || !roots.has(p.root)) continue;
+      const parents = p.object.attributes["partition of"] ?? p.object.attributes.inherits;
+      for (const parent of parents?.split(", ") ?? []) {
+        const root = rootOf.get(parent);
+        if (root) roots.add(root);
+      }
+    }
   }
   const pick = (s: IncrementalSnapshot) =>
     s.placed.filter((p) => roots.has(p.root)).map((p) => p.object);

@@ -125,15 +125,21 @@ function topLevelTwin(was: SnapshotObject, now: SnapshotObject, from: Side, to: 
   return a.length === b.length && a.every((c, i) => same(c, b[i]));
 }
 
-/** A column at the same place of the same table with the same attributes, comment aside. */
+/**
+ * A column at the same place of the same table: with the same attributes (comment aside), or
+ * the only one renamed of a table whose column count did not change (renamed and retyped).
+ */
 function columnTwin(was: SnapshotObject, now: SnapshotObject, from: Side, to: Side): boolean {
   if (was.parent !== now.parent) return false;
+  const [before, after] = [from, to].map((side) => side.childrenOf(was.parent!, "column"));
+  const place = (list: SnapshotObject[], o: SnapshotObject) =>
+    list.findIndex((c) => c.name === o.name);
+  if (place(before, was) !== place(after, now)) return false;
   const { comment: _a, ...x } = was.attributes;
   const { comment: _b, ...y } = now.attributes;
-  if (JSON.stringify(x) !== JSON.stringify(y)) return false;
-  const place = (side: Side, o: SnapshotObject) =>
-    side.childrenOf(o.parent!, "column").findIndex((c) => c.name === o.name);
-  return place(from, was) === place(to, now);
+  if (JSON.stringify(x) === JSON.stringify(y)) return true;
+  const renamed = before.filter((c, i) => after[i]?.name !== c.name);
+  return before.length === after.length && renamed.length === 1;
 }
 
 /** A constraint or index of the same table with the same definition once renamed. */

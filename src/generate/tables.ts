@@ -21,15 +21,29 @@ export function inlineConstraint(constraint: SnapshotObject): boolean {
   return !/^FOREIGN KEY/.test(definition) && !/\bNOT VALID$/.test(definition);
 }
 
-/** The constraints a partition takes from its parent, which it must not declare again. */
+/** The tables a table inherits from or is a partition of. */
+function parentsOf(table: SnapshotObject | undefined): string[] {
+  const parents = table?.attributes["partition of"] ?? table?.attributes.inherits;
+  return parents === undefined ? [] : parents.split(", ");
+}
+
+/**
+ * The constraints a child takes from its parent, which it must not declare again: by name
+ * (checks, foreign keys), or by definition (a partition's copy of its parent's key).
+ */
 function inherited(plan: Plan, table: SnapshotObject, constraint: SnapshotObject): boolean {
-  const parents = table.attributes["partition of"] ?? table.attributes.inherits;
-  if (parents === undefined) return false;
   const local = localName(constraint.name, table.name);
-  return parents.split(", ").some((parent) =>
-    plan.to.get("constraint", `${parent}.${local}`)?.attributes.definition ===
-      constraint.attributes.definition
+  return parentsOf(table).some((parent) =>
+    plan.to.childrenOf(parent, "constraint").some((c) =>
+      c.attributes.definition === constraint.attributes.definition &&
+      (c.name === `${parent}.${local}` || table.attributes["partition of"] !== undefined)
+    )
   );
+}
+
+/** Whether a parent of `table` on `side` has the column: changes to it come from there. */
+function inheritedColumn(side: Plan["to"], table: string, local: string): boolean {
+  return parentsOf(side.get("table", table)).some((p) => side.get("column", `${p}.${local}`));
 }
 
 function createTable(plan: Plan, table: SnapshotObject): void {
@@ -66,15 +80,22 @@ function createTable(plan: Plan, table: SnapshotObject): void {
   });
 }
 
-function dropTable(plan: Plan, table: SnapshotObject): void {
-  const foreign = table.attributes["foreign server"] ? "FOREIGN " : "";
-  plan.add({
-    sql: [`DROP ${foreign}TABLE ${table.name};`],
-    rank: RANK.dropTable,
-    drops: names(table.name),
-    frees: table.definition,
-  });
-  plan.note("data", `table ${table.name} is dropped: its rows are lost`);
+/**
+ * Dropped tables go in one statement: foreign keys between them, in any direction or in a
+ * cycle, then never decide an order.
+ */
+function dropTables(plan: Plan, tables: readonly SnapshotObject[]): void {
+  for (const foreign of [false, true]) {
+    const group = tables.filter((t) => Boolean(t.attributes["foreign server"]) === foreign);
+    if (group.length === 0) continue;
+    plan.add({
+      sql: [`DROP ${foreign ? "FOREIGN " : ""}TABLE ${group.map((t) => t.name).join(", ")};`],
+      rank: RANK.dropTable,
+      drops: group.flatMap((t) => names(t.name)),
+      frees: group.map((t) => t.definition).join("\n"),
+    });
+    for (const t of group) plan.note("data", `table ${t.name} is dropped: its rows are lost`);
+  }
 }
 
 /**
@@ -93,9 +114,7 @@ function dropTable(plan: Plan, table: SnapshotObject): void {
  * ```
  */
 export function planTables(plan: Plan): void {
-  for (const table of plan.from.ofKind("table")) {
-    if (!plan.to.has(table)) dropTable(plan, table);
-  }
+  dropTables(plan, plan.from.ofKind("table").filter((table) => !plan.to.has(table)));
   for (const table of plan.to.ofKind("table")) {
     const before = plan.from.get("table", table.name);
     if (before === undefined) createTable(plan, table);
@@ -176,7 +195,10 @@ function planColumns(plan: Plan, before: SnapshotObject, after: SnapshotObject):
   const old = plan.from.childrenOf(table, "column");
   const now = plan.to.childrenOf(table, "column");
   const readded = new Set<string>();
+  const fromParent = (side: Plan["to"], column: SnapshotObject) =>
+    inheritedColumn(side, table, localName(column.name, table));
   for (const column of old) {
+    if (fromParent(plan.from, column)) continue;
     const target = plan.to.get("column", column.name);
     if (target === undefined) {
       dropColumn(plan, table, column);
@@ -186,6 +208,7 @@ function planColumns(plan: Plan, before: SnapshotObject, after: SnapshotObject):
     }
   }
   for (const column of now) {
+    if (fromParent(plan.to, column)) continue;
     const previous = plan.from.get("column", column.name);
     if (previous === undefined || readded.has(column.name)) addColumn(plan, table, column);
     else alterColumn(plan, table, previous, column);

@@ -6,7 +6,7 @@
  * @module
  */
 import type { SnapshotObject } from "../schema/objects.ts";
-import { names, type Plan } from "./context.ts";
+import { keyOf, names, type Plan } from "./context.ts";
 import { RANK } from "./step.ts";
 
 const VIEWS = ["view", "materialized view"] as const;
@@ -51,6 +51,8 @@ export function planViews(plan: Plan): void {
   }
   for (const before of plan.from.ofKind(...VIEWS)) {
     if (plan.to.has(before) && !plan.isRecreated(before)) continue;
+    // Its indexes and triggers go with it, and come back with it.
+    for (const child of plan.to.children.get(before.name) ?? []) plan.recreated.add(keyOf(child));
     const what = before.kind === "view" ? "VIEW" : "MATERIALIZED VIEW";
     plan.add({
       sql: [`DROP ${what} ${before.name};`],

@@ -247,6 +247,65 @@ create index concurrently accounts_created_at_idx on accounts (created_at);
 `,
   "074_drop_not_null.up.sql": "alter table bookings alter column seats drop not null;\n",
   "075_move_table_schema.up.sql": "alter table notes set schema billing;\n",
+  "076_partitioned_index.up.sql": "create index events_happened_on_idx on events (happened_on);\n",
+  "077_drop_partition.up.sql": "drop table events_default;\n",
+  "078_new_partition.up.sql":
+    "create table events_2027 partition of events for values from ('2027-01-01') to ('2028-01-01');\n",
+  "079_instead_of_trigger.up.sql": `create function account_emails_insert() returns trigger
+language plpgsql as $$
+begin
+  insert into accounts (name, email) values (new.email, new.email);
+  return new;
+end;
+$$;
+create trigger account_emails_insert instead of insert on account_emails
+  for each row execute function account_emails_insert();
+`,
+  "080_replace_view_with_trigger.up.sql":
+    `create or replace view account_emails with (security_barrier) as
+  select id, email, name from accounts;
+`,
+  "081_foreign_key_cycle.up.sql": `create table households (id int primary key, head_id int);
+create table members (id int primary key, household_id int references households (id));
+alter table households add constraint households_head_fkey foreign key (head_id) references members (id);
+`,
+  "082_rename_and_retype.up.sql": `alter table bookings rename column room to room_number;
+alter table bookings alter column room_number type bigint;
+`,
+  "083_enum_remove_value.up.sql": `alter type billing.currency rename to currency_old;
+create type billing.currency as enum ('EUR', 'USD');
+alter table billing.plans alter column currency drop default;
+alter table billing.plans alter column currency type billing.currency
+  using currency::text::billing.currency;
+alter table billing.plans alter column currency set default 'EUR';
+drop type billing.currency_old;
+`,
+  "084_rename_referenced_table.up.sql": "alter table billing.plans rename to price_plans;\n",
+  "085_rename_view.up.sql": "alter view active_accounts rename to paying_accounts;\n",
+  "086_rename_sequence.up.sql":
+    "alter sequence billing.invoice_number rename to invoice_numbers;\n",
+  "087_domain_drop_not_null.up.sql": "alter domain billing.cents drop not null;\n",
+  "088_deferrable_unique.up.sql": `alter table sessions add constraint sessions_token_user_key
+  unique (token, user_id) deferrable initially immediate;
+`,
+  "089_drop_index_concurrently.up.sql": `-- tide:no-transaction
+drop index concurrently accounts_created_at_idx;
+`,
+  "090_change_materialized_view.up.sql": `drop materialized view billing.revenue_by_day;
+create materialized view billing.revenue_by_day as
+  select issued_on, count(*) as n, sum(total) as total from billing.invoices group by issued_on;
+create unique index revenue_by_day_issued_on_idx on billing.revenue_by_day (issued_on);
+`,
+  "091_add_text_column.up.sql": "alter table billing.invoices add column meta text;\n",
+  "092_text_to_jsonb.up.sql":
+    "alter table billing.invoices alter column meta type jsonb using meta::jsonb;\n",
+  "093_drop_trigger_function.up.sql": `drop trigger accounts_touch on accounts;
+drop function touch_updated_at();
+`,
+  "094_alter_policy.up.sql":
+    "alter policy invoices_by_account on billing.invoices using (account_id > 0);\n",
+  "095_drop_comment.up.sql": "comment on table accounts is null;\n",
+  "096_partitioned_add_column.up.sql": "alter table events add column source text;\n",
 };
 
 /** Versions whose down cannot be generated, and the words of the reason. */
