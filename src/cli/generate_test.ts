@@ -75,7 +75,7 @@ Deno.test("tide generate-down writes proven downs that tide verify then passes",
 
 Deno.test("tide generate-down says what cannot be reversed, writes nothing, exits 1", async () => {
   await withProject({
-    "001_t.up.sql": "create table t (a int, b int, c int);\n",
+    "001_t.up.sql": "create table t (a int, b int, c int);\ncreate table u () inherits (t);\n",
     "002_drop_b.up.sql": "alter table t drop column b;\n",
   }, async (cwd) => {
     const run = await runCli(["generate-down", "002", "--json"], { cwd });
@@ -84,6 +84,7 @@ Deno.test("tide generate-down says what cannot be reversed, writes nothing, exit
     equal(only.status, "irreversible");
     match(only.reason, /column order of public\.t.*needs a table rebuild/);
     equal(only.written, false);
+    ok(![...Deno.readDirSync(join(cwd, "migrations"))].some((e) => e.name.endsWith(".down.sql")));
   });
 });
 
@@ -138,10 +139,13 @@ Deno.test("tide new --to schema.sql writes a proven pair, and tide dump then giv
 
 Deno.test("tide new --to refuses a draft it cannot prove, and writes nothing", async () => {
   await withProject({ "001_t.up.sql": "create table t (a int, c int);\n" }, async (cwd) => {
-    await Deno.writeTextFile(join(cwd, "desired.sql"), "create table t (a int, b int, c int);\n");
-    const run = await runCli(["new", "add_b", "--to", "desired.sql"], { cwd });
+    await Deno.writeTextFile(
+      join(cwd, "desired.sql"),
+      "create table t (a int, c int) partition by range (a);\n",
+    );
+    const run = await runCli(["new", "partition_t", "--to", "desired.sql"], { cwd });
     equal(run.code, 1);
-    match(run.stderr, /column order of public\.t.*table rebuild.*Nothing was written/);
+    match(run.stderr, /partitioning none -> RANGE \(a\) cannot be altered.*Nothing was written/);
     equal([...Deno.readDirSync(join(cwd, "migrations"))].length, 1);
   });
 });

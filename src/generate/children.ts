@@ -49,7 +49,7 @@ function planChildren(
     const after = plan.to.get(kind, before.name);
     let change: "drop" | "keep" | "alter" = "keep";
     if (after === undefined) change = "drop";
-    else if (dependsOnTouched(plan, before)) change = "drop";
+    else if (plan.isRecreated(after) || dependsOnTouched(plan, before)) change = "drop";
     else if (before.attributes.definition !== after.attributes.definition) change = "drop";
     else if (alter && alter(before, after)?.length) change = "alter";
     if (change === "drop") {

@@ -10,6 +10,7 @@ import { planComments, planGrants } from "./comments.ts";
 import { Plan } from "./context.ts";
 import { formatSteps, type TemplateNames } from "./format.ts";
 import { orderSteps } from "./order.ts";
+import { findRebuilds, planRebuilds, withoutRebuilt } from "./rebuild.ts";
 import { findRenames } from "./renames.ts";
 import { planRoutines } from "./routines.ts";
 import { planSchemas } from "./schemas.ts";
@@ -67,8 +68,10 @@ export function generateSql(
   options: GenerateOptions = {},
 ): GeneratedSql {
   const renamed = findRenames(from, to);
-  const plan = new Plan(renamed.from, to);
+  const rebuilt = findRebuilds(renamed.from, to);
+  const plan = new Plan(withoutRebuilt(renamed.from, rebuilt), to);
   for (const step of renamed.steps) plan.add(step);
+  planRebuilds(plan, renamed.from, rebuilt);
   planSchemas(plan);
   planTypes(plan);
   planRoutines(plan);

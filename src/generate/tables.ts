@@ -8,6 +8,7 @@
 import type { SnapshotObject } from "../schema/objects.ts";
 import { localName } from "./names.ts";
 import { names, type Plan } from "./context.ts";
+import { columnOrder } from "./rebuild.ts";
 import { RANK } from "./step.ts";
 
 /** A column's definition line, as inside CREATE TABLE or after ADD COLUMN. */
@@ -151,7 +152,7 @@ function alterTable(plan: Plan, before: SnapshotObject, after: SnapshotObject): 
         `${now["partition by"] ?? "none"} cannot be altered; the table must be rebuilt`,
     );
   }
-  planColumns(plan, before, after);
+  planColumns(plan, after);
 }
 
 function flag(was: string | undefined, now: string | undefined, set: (on: boolean) => void) {
@@ -190,7 +191,7 @@ function alterInheritance(
 }
 
 /** Columns of a table on both sides: renamed ones were already matched by `renames.ts`. */
-function planColumns(plan: Plan, before: SnapshotObject, after: SnapshotObject): void {
+function planColumns(plan: Plan, after: SnapshotObject): void {
   const table = after.name;
   const old = plan.from.childrenOf(table, "column");
   const now = plan.to.childrenOf(table, "column");
@@ -213,7 +214,7 @@ function planColumns(plan: Plan, before: SnapshotObject, after: SnapshotObject):
     if (previous === undefined || readded.has(column.name)) addColumn(plan, table, column);
     else alterColumn(plan, table, previous, column);
   }
-  checkOrder(plan, before, after, old, now, readded);
+  checkOrder(plan, after, old, now);
 }
 
 /** A generated column's expression can only change by dropping and adding the column. */
@@ -276,9 +277,17 @@ function alterColumn(
     const sql = `TYPE ${now.type}${collate} USING ${local}::${now.type}`;
     alter(sql, RANK.retypeColumn, sql, before.definition);
     plan.touchColumn(table, local);
+    if (was.type !== now.type) {
+      plan.note(
+        "data",
+        `column ${after.name} changes type ${was.type} -> ${now.type} by a plain cast: values ` +
+          "that do not cast (or a type without that cast) make it fail",
+      );
+    }
   }
   if (now.default !== undefined && (was.default !== now.default || retyped)) {
-    alter(`SET DEFAULT ${now.default}`, RANK.alterColumn, now.default);
+    // Before what the old default calls is dropped.
+    alter(`SET DEFAULT ${now.default}`, RANK.alterColumn, now.default, was.default);
   }
   if (!was["not null"] && now["not null"]) {
     alter("SET NOT NULL", RANK.alterColumn);
@@ -294,28 +303,25 @@ function alterColumn(
 }
 
 /**
- * Columns added with ADD COLUMN go last: when the target has them elsewhere, only rebuilding
- * the table puts them back, and the plan says so instead of leaving a silent difference.
+ * Columns added with ADD COLUMN go last. A table that needs them elsewhere is rebuilt (see
+ * `rebuild.ts`), unless it is in an inheritance or partition tree: then the plan says so
+ * instead of leaving a silent difference.
  */
 function checkOrder(
   plan: Plan,
-  before: SnapshotObject,
   after: SnapshotObject,
   old: readonly SnapshotObject[],
   now: readonly SnapshotObject[],
-  readded: ReadonlySet<string>,
 ): void {
   if (after.attributes["partition of"]) return;
-  const target = now.map((c) => c.name);
-  const kept = old.map((c) => c.name).filter((n) => target.includes(n) && !readded.has(n));
-  const result = [...kept, ...target.filter((n) => !kept.includes(n))];
+  const { result, target } = columnOrder(old, now);
   if (result.join(",") === target.join(",")) return;
   const local = (list: string[]) => list.map((n) => localName(n, after.name)).join(", ");
   const misplaced = target.filter((n, i) => result[i] !== n).map((n) => localName(n, after.name));
   plan.note(
     "irreversible",
     `column order of ${after.name}: ADD COLUMN would give (${local(result)}) instead of ` +
-      `(${local(target)}); putting ${misplaced[0]} back at its position needs a table rebuild`,
+      `(${local(target)}); putting ${misplaced[0]} back at its position needs a table rebuild, ` +
+      "which tide does not do for a table with inheritance or partitions",
   );
-  void before;
 }
