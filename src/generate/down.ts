@@ -84,7 +84,13 @@ export async function generateDowns(options: GenerateDownsOptions): Promise<Gene
   let current = await workspace.snapshot(workspace.driver);
   for (const migration of options.migrations.slice(0, last + 1)) {
     if (wanted && !wanted.has(migration.version)) {
-      await applyOnce(workspace.driver, migration, options.schema);
+      // Only applied, as in a full run: one whose up fails is left out there too.
+      const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
+      try {
+        await applyOnce(workspace.driver, migration, options.schema);
+      } catch {
+        if (checkpoint) await workspace.restore(checkpoint);
+      }
       current = await workspace.snapshot(workspace.driver, current);
       continue;
     }

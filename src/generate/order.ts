@@ -1,7 +1,8 @@
 /**
  * Dependency order of generated steps: a step comes after the creation of every name its new
- * definition mentions, and before the drop of every name its old definition mentions. Among
- * steps free to go, the lowest rank goes first; a cycle is broken by rank too.
+ * definition mentions, and before the drop of every name its old definition mentions; what is
+ * dropped and created again is dropped first. Among steps free to go, the lowest rank goes
+ * first; inside a cycle, rank alone decides.
  *
  * @module
  */
@@ -30,6 +31,10 @@ export function orderSteps(steps: readonly Step[]): Step[] {
     if (first !== then) after[first].add(then);
   };
   steps.forEach((step, i) => {
+    // What is dropped and created again is dropped first.
+    for (const name of step.creates ?? []) {
+      for (const j of droppers.get(name) ?? []) link(j, i);
+    }
     if (step.needs) {
       for (const name of mentions(step.needs)) {
         for (const j of creators.get(name) ?? []) link(j, i);
@@ -41,7 +46,45 @@ export function orderSteps(steps: readonly Step[]): Step[] {
       }
     }
   });
+  dropCycles(after);
   return kahn(steps, after);
+}
+
+/**
+ * Removes the edges inside each cycle (a strongly connected component), whose steps then go by
+ * rank and order: names mentioned both ways cannot all be honoured, and a cycle must not hold
+ * its steps back while later ranks go first.
+ */
+function dropCycles(after: Set<number>[]): void {
+  const index = after.map(() => -1);
+  const low = after.map(() => 0);
+  const onStack = after.map(() => false);
+  const stack: number[] = [];
+  let counter = 0;
+  const component = after.map(() => -1);
+  let components = 0;
+  const visit = (v: number) => {
+    index[v] = low[v] = counter++;
+    stack.push(v);
+    onStack[v] = true;
+    for (const w of after[v]) {
+      if (index[w] < 0) {
+        visit(w);
+        low[v] = Math.min(low[v], low[w]);
+      } else if (onStack[w]) low[v] = Math.min(low[v], index[w]);
+    }
+    if (low[v] !== index[v]) return;
+    for (let w = -1; w !== v;) {
+      w = stack.pop()!;
+      onStack[w] = false;
+      component[w] = components;
+    }
+    components++;
+  };
+  for (let v = 0; v < after.length; v++) if (index[v] < 0) visit(v);
+  for (let v = 0; v < after.length; v++) {
+    for (const w of after[v]) if (component[w] === component[v]) after[v].delete(w);
+  }
 }
 
 function index(steps: readonly Step[], names: (step: Step) => readonly string[] | undefined) {
@@ -65,14 +108,9 @@ function kahn(steps: readonly Step[], after: Set<number>[]): Step[] {
     steps[a].rank < steps[b].rank || (steps[a].rank === steps[b].rank && a < b);
   while (out.length < steps.length) {
     let pick = -1;
-    let fallback = -1;
     for (let i = 0; i < steps.length; i++) {
-      if (done[i]) continue;
-      if (waiting[i] === 0 && (pick < 0 || better(i, pick))) pick = i;
-      if (fallback < 0 || better(i, fallback)) fallback = i;
+      if (!done[i] && waiting[i] === 0 && (pick < 0 || better(i, pick))) pick = i;
     }
-    // A cycle: the step of lowest rank goes first, as if its dependencies were met.
-    if (pick < 0) pick = fallback;
     done[pick] = true;
     out.push(steps[pick]);
     for (const j of after[pick]) waiting[j]--;

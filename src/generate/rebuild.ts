@@ -114,7 +114,20 @@ export function planRebuilds(
   }
 }
 
+/** Foreign keys of dropped tables that point at a rebuilt one go first, by hand. */
+function dropReferencingForeignKeys(plan: Plan, old: Side, table: string): void {
+  for (const fk of old.ofKind("constraint")) {
+    if (plan.to.get("table", fk.parent!) !== undefined) continue;
+    if (!fk.attributes.definition?.includes(`REFERENCES ${table}(`)) continue;
+    plan.add({
+      sql: [`ALTER TABLE ${fk.parent} DROP CONSTRAINT ${localName(fk.name, fk.parent!)};`],
+      rank: RANK.dropForeignKey,
+    });
+  }
+}
+
 function rebuild(plan: Plan, old: Side, table: string): void {
+  dropReferencingForeignKeys(plan, old, table);
   const before = old.childrenOf(table, "column");
   const after = plan.to.childrenOf(table, "column");
   const copied = after.filter((c) =>
@@ -124,11 +137,20 @@ function rebuild(plan: Plan, old: Side, table: string): void {
     quoteIdentifier(`${unquote(lastPart(table))}__rebuild`)
   }`;
   const local = (c: SnapshotObject) => localName(c.name, table);
+  // Enums go through text: a recreated enum's old type must not outlive its drop.
+  const isEnum = (type?: string) =>
+    plan.to.get("enum", (type ?? "").replace(/\[\]$/, "")) !== undefined;
   const select = copied.map((c) => {
     const was = before.find((b) => b.name === c.name)!;
     const type = c.attributes.type;
+    if (isEnum(was.attributes.type)) return `${local(c)}::text AS ${local(c)}`;
     return was.attributes.type === type ? local(c) : `${local(c)}::${type} AS ${local(c)}`;
   });
+  const back = copied.map((c) =>
+    isEnum(before.find((b) => b.name === c.name)!.attributes.type)
+      ? `${local(c)}::${c.attributes.type}`
+      : local(c)
+  );
   plan.add({
     sql: [`CREATE TABLE ${holding} AS SELECT ${select.join(", ")} FROM ${table};`],
     rank: RANK.dropColumn,
@@ -144,7 +166,7 @@ function rebuild(plan: Plan, old: Side, table: string): void {
     ? " OVERRIDING SYSTEM VALUE"
     : "";
   const fill = [
-    `INSERT INTO ${table} (${list})${overriding} SELECT ${list} FROM ${holding};`,
+    `INSERT INTO ${table} (${list})${overriding} SELECT ${back.join(", ")} FROM ${holding};`,
     `DROP TABLE ${holding};`,
   ];
   for (const c of after.filter((c) => c.attributes.identity)) {

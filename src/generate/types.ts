@@ -144,10 +144,11 @@ function recreateEnum(
     if (target.attributes.default) sql.push(`${alter} SET DEFAULT ${target.attributes.default};`);
     plan.touchColumn(table, local);
   }
-  sql.push(`DROP TYPE ${old};`);
   plan.touch(after.name);
   plan.renewed.add(keyOf(after));
   plan.add({ sql, rank: RANK.retypeColumn, creates: names(after.name), frees: after.name });
+  // Last: a table being rebuilt still uses the old type until it is dropped.
+  plan.add({ sql: [`DROP TYPE ${old};`], rank: RANK.dropType });
   const what = removed.length > 0
     ? `loses ${removed.join(", ")}`
     : "changes the order of its values";
