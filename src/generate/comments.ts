@@ -19,7 +19,7 @@ import { RANK } from "./step.ts";
  * import { planComments } from "./comments.ts";
  *
  * const table = (comment?: string) => ({ kind: "table" as const, name: "public.t", definition: "",
- *   attributes: comment ? { comment } : {} });
+ *   attributes: (comment ? { comment } : {}) as Record<string, string> });
  * const plan = new Plan([table("old")], [table()]);
  * planComments(plan);
  * assert.deepEqual(plan.steps[0].sql, ["COMMENT ON TABLE public.t IS '';"]);

@@ -116,13 +116,16 @@ function topLevelTwin(was: SnapshotObject, now: SnapshotObject, from: Side, to: 
   }
   const same = (a: SnapshotObject, b: SnapshotObject) =>
     renameIn(a.definition, was.name, now.name) === b.definition;
-  if (!same(was, now)) return false;
-  if (was.kind !== "table") return true;
-  const kids = (side: Side, name: string) =>
-    (side.children.get(name) ?? []).filter((c) => c.kind === "column" || c.kind === "constraint");
-  const a = kids(from, was.name);
-  const b = kids(to, now.name);
-  return a.length === b.length && a.every((c, i) => same(c, b[i]));
+  if (was.kind !== "table") return same(was, now);
+  // A table's columns must match; its constraints by what they are, whatever their names.
+  const columns = (side: Side, name: string) =>
+    side.childrenOf(name, "column").map((c) => renameIn(c.definition, was.name, now.name));
+  const constraints = (side: Side, name: string) =>
+    side.childrenOf(name, "constraint")
+      .map((c) => renameIn(c.attributes.definition ?? "", was.name, now.name)).sort();
+  const equal = (a: string[], b: string[]) => a.join("\n") === b.join("\n");
+  return equal(columns(from, was.name), columns(to, now.name)) &&
+    equal(constraints(from, was.name), constraints(to, now.name));
 }
 
 /**
