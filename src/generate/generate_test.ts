@@ -110,3 +110,14 @@ Deno.test("orderSteps() lets rank decide inside a cycle, before later ranks go",
   const later = { sql: ["C"], rank: 2 };
   equal(orderSteps([later, a, b]).map((s) => s.sql[0]).join(""), "ABC");
 });
+
+Deno.test("generateSql() recreates a function whose arguments use an enum it recreates", async () => {
+  const { sql } = await downOf(
+    "create type mood as enum ('happy', 'sad'); create function f(m mood) returns int " +
+      "language sql as 'select 1';",
+    "alter type mood add value 'meh';",
+  );
+  const at = (text: string) => sql.indexOf(text);
+  ok(at("DROP FUNCTION public.f(m public.mood)") < at('DROP TYPE public."mood__old"'), sql);
+  ok(at("CREATE TYPE public.mood") < at("CREATE OR REPLACE FUNCTION public.f"), sql);
+});

@@ -39,7 +39,13 @@ function drop(routine: SnapshotObject): string {
 export function planRoutines(plan: Plan): void {
   for (const before of plan.from.ofKind(...ROUTINES)) {
     const after = plan.to.get(before.kind, before.name);
-    if (after !== undefined && head(after.definition) === head(before.definition)) continue;
+    // A routine whose arguments or result use a recreated type goes and comes back with it.
+    const typeRecreated = plan.dependsOnTouched(head(before.definition), before.name);
+    if (
+      after !== undefined && head(after.definition) === head(before.definition) && !typeRecreated
+    ) {
+      continue;
+    }
     if (after !== undefined) plan.recreate(after);
     plan.add({
       sql: [drop(before)],
@@ -50,7 +56,11 @@ export function planRoutines(plan: Plan): void {
   }
   for (const after of plan.to.ofKind(...ROUTINES)) {
     const before = plan.from.get(after.kind, after.name);
-    if (before !== undefined && before.definition === after.definition) continue;
+    if (
+      before !== undefined && before.definition === after.definition && !plan.isRecreated(after)
+    ) {
+      continue;
+    }
     plan.add({
       sql: [after.definition],
       rank: RANK.createRoutine,
