@@ -241,6 +241,8 @@ function addColumn(plan: Plan, table: string, column: SnapshotObject): void {
   plan.add({
     sql: [`ALTER TABLE ${table} ADD COLUMN ${line};`],
     rank: RANK.alterColumn,
+    // A SQL function's body naming the column is checked when it is created.
+    creates: [column.name, localName(column.name, table)],
     needs: line,
   });
   const a = column.attributes;
