@@ -107,13 +107,17 @@ async function applyOnce(db: Driver, migration: Migration, schema?: string): Pro
   await (migration.noTransaction ? up(db) : db.transaction(up));
 }
 
-async function one(
-  workspace: Workspace,
+type Options = Omit<GenerateDownsOptions, "templates"> & { templates?: { schema: string } };
+
+/** A result of `migration`, with what became of its down. */
+function resultOf(
   migration: Migration,
-  before: IncrementalSnapshot,
-  options: Omit<GenerateDownsOptions, "templates"> & { templates?: { schema: string } },
-): Promise<{ result: GeneratedDown; after: IncrementalSnapshot }> {
-  const result = (status: DownStatus, sql: string, notes: Note[], reason?: string) => ({
+  status: DownStatus,
+  sql: string,
+  notes: Note[],
+  reason?: string,
+): GeneratedDown {
+  return {
     version: migration.version,
     name: migration.name,
     file: migration.up.path,
@@ -122,60 +126,76 @@ async function one(
     sql,
     notes,
     changesSchema: true,
-  });
+  };
+}
+
+async function one(
+  workspace: Workspace,
+  migration: Migration,
+  before: IncrementalSnapshot,
+  options: Options,
+): Promise<{ result: GeneratedDown; after: IncrementalSnapshot }> {
   const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
   try {
     await applyOnce(workspace.driver, migration, options.schema);
   } catch (error) {
     if (checkpoint) await workspace.restore(checkpoint);
-    const failed = result("failed", "", [], `the up failed: ${errorMessage(error)}`);
+    const failed = resultOf(migration, "failed", "", [], `the up failed: ${errorMessage(error)}`);
     return { result: { ...failed, changesSchema: false }, after: before };
   }
   const after = await workspace.snapshot(workspace.driver, before);
   if (diffIncremental(before, after).length === 0) {
     const reason = "the up changes no schema object, so there is nothing to undo in the " +
       "schema (data it changed is not restored)";
-    return { result: { ...result("proven", "", [], reason), changesSchema: false }, after };
+    const result = resultOf(migration, "proven", "", [], reason);
+    return { result: { ...result, changesSchema: false }, after };
   }
+  try {
+    return await judge(workspace, migration, { before, after }, options);
+  } catch (error) {
+    // One migration the generator trips on must not cost the others their verdicts.
+    const reason = `generating or proving the down failed: ${errorMessage(error)}`;
+    return { result: resultOf(migration, "failed", "", [], reason), after };
+  }
+}
+
+/** Generates the down from the two states and proves it. */
+async function judge(
+  workspace: Workspace,
+  migration: Migration,
+  states: { before: IncrementalSnapshot; after: IncrementalSnapshot },
+  options: Options,
+): Promise<{ result: GeneratedDown; after: IncrementalSnapshot }> {
+  const { before, after } = states;
   const [from, to] = scoped(after, before);
   const tables = [...after.placed, ...before.placed].filter((p) => p.object.kind === "table")
     .map((p) => p.object.name);
   const templates = options.templates && { ...options.templates, tables };
   const generated = generateSql(from, to, { templates });
-  const lossy = generated.notes.filter((n) => n.kind !== "irreversible").map((n) => n.message);
+  const said = (kind: "irreversible" | "lossy") =>
+    generated.notes.filter((n) => (n.kind === "irreversible") === (kind === "irreversible"))
+      .map((n) => n.message);
+  const verdict = (status: DownStatus, reason?: string) =>
+    resultOf(migration, status, generated.sql, generated.notes, reason);
   if (generated.blocked) {
-    const reasons = generated.notes.filter((n) => n.kind === "irreversible").map((n) => n.message);
-    return {
-      result: result("irreversible", generated.sql, generated.notes, reasons.join("; ")),
-      after,
-    };
+    return { result: verdict("irreversible", said("irreversible").join("; ")), after };
   }
-  const proof = await proveDown(
-    workspace,
-    migration,
-    generated.sql,
-    { before, after },
-    options.schema,
-  );
+  const proof = await proveDown(workspace, migration, generated.sql, states, options.schema);
+  const lossy = said("lossy");
   if (proof.ok) {
     const reason = lossy.length > 0 ? `proven for the schema; ${lossy.join("; ")}` : undefined;
-    return { result: result("proven", generated.sql, generated.notes, reason), after: proof.after };
+    return { result: verdict("proven", reason), after: proof.after };
   }
   const problems = proof.problems.slice(0, 5).join("; ");
   // A down that fails where the generator warned of data (rows holding NULL, a removed enum
-  // value...) cannot be run on this data: irreversible, for the reason it gave.
+  // value, a value that does not cast back) cannot run on it: irreversible, for that reason.
   if (proof.failure === "down" && lossy.length > 0) {
     return {
-      result: result(
-        "irreversible",
-        generated.sql,
-        generated.notes,
-        `${lossy.join("; ")} (${problems})`,
-      ),
+      result: verdict("irreversible", `${lossy.join("; ")} (${problems})`),
       after: proof.after,
     };
   }
-  return { result: result("failed", generated.sql, generated.notes, problems), after: proof.after };
+  return { result: verdict("failed", problems), after: proof.after };
 }
 
 const VIEW_KINDS = new Set(["view", "materialized view"]);
