@@ -85,3 +85,15 @@ Deno.test("generateDowns() generates only the versions asked for, applying the o
       .trim(),
   );
 });
+
+Deno.test("generateDowns() never calls a down proven when the round trip finds a difference", async () => {
+  const migrations = await migrationsOf({
+    "001_base.up.sql": "create table base (id int);\n",
+    // Each run creates another table: the re-up cannot give the first up's schema.
+    "002_random.up.sql": "do $$ begin execute format('create table t_%s (id int)', " +
+      "(extract(epoch from clock_timestamp()) * 1000000)::bigint); end $$;\n",
+  });
+  const [result] = await generateDowns({ migrations, versions: ["002"] });
+  equal(result.status, "failed");
+  match(result.reason ?? "", /after the re-up, table public\.t_\d+/);
+});
