@@ -247,3 +247,18 @@ Deno.test("tide drift finds a change made by hand, in words and as SQL, and exit
     });
   }
 });
+
+Deno.test("tide diff --grants adds grants and revokes them, never the owner's own", async () => {
+  await withProject({ "001_t.up.sql": "create table t (id int);\n" }, async (cwd) => {
+    await Deno.writeTextFile(
+      join(cwd, "s.sql"),
+      "create table t (id int);\ncreate role tide_reader;\ngrant select on t to tide_reader;\n",
+    );
+    const grant = await runCli(["diff", "--to", "s.sql", "--grants"], { cwd });
+    equal(grant.stdout, "GRANT SELECT ON TABLE public.t TO tide_reader;");
+    const revoke = await runCli(["diff", "--from", "s.sql", "--to", "migrations", "--grants"], {
+      cwd,
+    });
+    equal(revoke.stdout, "REVOKE SELECT ON TABLE public.t FROM tide_reader;");
+  });
+});

@@ -63,9 +63,11 @@ export function planGrants(plan: Plan): void {
     const lines = (o?: SnapshotObject) => (o?.attributes.grants ?? "").split("\n").filter(Boolean);
     const was = lines(before);
     const now = lines(after);
+    // The owner's own privileges are the default when nothing was granted: never revoked.
+    const toOwner = (g: string) => owner !== undefined && g.endsWith(` TO ${owner};`);
     const sql = [
-      ...was.filter((g) => !now.includes(g)).map(revoke),
-      ...now.filter((g) => !was.includes(g)),
+      ...was.filter((g) => !now.includes(g) && !toOwner(g)).map(revoke),
+      ...now.filter((g) => !was.includes(g) && !toOwner(g)),
     ];
     if (sql.length > 0) plan.add({ sql, rank: RANK.grant, needs: after.name });
   }

@@ -145,10 +145,11 @@ export async function snapshotOfUrl(
   url: string,
   ledger: LedgerOptions = {},
   cwd?: string,
+  includeGrants = false,
 ): Promise<SchemaSnapshot> {
   const driver = await connect(url, { cwd });
   try {
-    return await snapshotWithoutLedger(driver, ledger);
+    return await snapshotWithoutLedger(driver, ledger, includeGrants);
   } finally {
     await driver.close();
   }

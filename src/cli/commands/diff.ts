@@ -27,15 +27,20 @@ export const command: Command = {
   options: {
     from: { type: "string", arg: "SOURCE", description: "migrations (default), a file or a URL." },
     to: { type: "string", arg: "SOURCE", description: "A schema file or a database URL." },
+    grants: { type: "boolean", description: "Also owners and GRANTs." },
   },
   async run(ctx) {
     const to = ctx.values.to;
     if (typeof to !== "string" || to === "") throw new UsageError("tide diff needs --to FILE|URL.");
     const from = typeof ctx.values.from === "string" ? ctx.values.from : "migrations";
-    const [before, after] = [await snapshotOf(ctx, from), await snapshotOf(ctx, to)];
+    const grants = ctx.values.grants === true;
+    const [before, after] = [
+      await snapshotOf(ctx, from, grants),
+      await snapshotOf(ctx, to, grants),
+    ];
     const { generateSql } = await import("../../generate/generate.ts");
     const { diffSnapshots } = await import("../../schema/diff.ts");
-    const generated = generateSql(before.objects, after.objects);
+    const generated = generateSql(before.objects, after.objects, { grants });
     const changes = diffSnapshots(before, after).map((c) => c.description);
     ctx.out.result({ changes, sql: generated.sql, notes: generated.notes });
     for (const note of generated.notes) ctx.out.line(`-- ${note.kind}: ${note.message}`);
@@ -54,11 +59,15 @@ export const command: Command = {
  * const snapshot = await snapshotOf(ctx, "schema.sql");
  * ```
  */
-export async function snapshotOf(ctx: CommandContext, source: string): Promise<SchemaSnapshot> {
+export async function snapshotOf(
+  ctx: CommandContext,
+  source: string,
+  grants = false,
+): Promise<SchemaSnapshot> {
   const sources = await import("../../generate/source.ts");
   const ledger = ctx.settings;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(source)) {
-    return await sources.snapshotOfUrl(source, ledger, ctx.io.cwd);
+    return await sources.snapshotOfUrl(source, ledger, ctx.io.cwd, grants);
   }
   const path = resolve(ctx.io.cwd, source);
   const info = source === "migrations" ? undefined : await Deno.stat(path).catch(() => undefined);
@@ -68,11 +77,11 @@ export async function snapshotOf(ctx: CommandContext, source: string): Promise<S
       ? await loadCliMigrations(ctx)
       : await loadMigrations(path);
     await using db = await sources.migratedPglite(migrations, ledger);
-    return await sources.snapshotWithoutLedger(db, ledger);
+    return await sources.snapshotWithoutLedger(db, ledger, grants);
   }
   if (info?.isFile) {
     await using db = await sources.schemaFilePglite(source, await Deno.readTextFile(path));
-    return await sources.snapshotWithoutLedger(db, ledger);
+    return await sources.snapshotWithoutLedger(db, ledger, grants);
   }
   throw new MigrationError(
     "SCHEMA_SOURCE_FAILED",
