@@ -14,7 +14,8 @@ import type { SnapshotObject } from "../schema/objects.ts";
 import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { rootsBetween } from "../schema/snapshot_merge.ts";
 import { openWorkspace, type Workspace } from "../verify/workspace.ts";
-import { generateSql, type Note } from "./generate.ts";
+import { type GeneratedSql, generateSql, type Note } from "./generate.ts";
+import { dropRoles, rolesCreatedBy } from "./roles.ts";
 import { proveDown } from "./prove.ts";
 
 /** What became of one migration's generated down. */
@@ -171,7 +172,7 @@ async function judge(
   const tables = [...after.placed, ...before.placed].filter((p) => p.object.kind === "table")
     .map((p) => p.object.name);
   const templates = options.templates && { ...options.templates, tables };
-  const generated = generateSql(from, to, { templates });
+  const generated = withRoles(generateSql(from, to, { templates }), migration);
   const said = (kind: "irreversible" | "lossy") =>
     generated.notes.filter((n) => (n.kind === "irreversible") === (kind === "irreversible"))
       .map((n) => n.message);
@@ -196,6 +197,14 @@ async function judge(
     };
   }
   return { result: verdict("failed", problems), after: proof.after };
+}
+
+/** The roles the up creates are dropped last (see `roles.ts`). */
+function withRoles(generated: GeneratedSql, migration: Migration): GeneratedSql {
+  const roles = rolesCreatedBy(migration.up.sql);
+  if (roles.length === 0) return generated;
+  const sql = [generated.sql.trimEnd(), dropRoles(roles)].filter((s) => s !== "").join("\n\n");
+  return { ...generated, sql };
 }
 
 const VIEW_KINDS = new Set(["view", "materialized view"]);

@@ -97,3 +97,14 @@ Deno.test("generateDowns() never calls a down proven when the round trip finds a
   equal(result.status, "failed");
   match(result.reason ?? "", /after the re-up, table public\.t_\d+/);
 });
+
+Deno.test("generateDowns() drops the roles an up creates, so the up runs again", async () => {
+  const migrations = await migrationsOf({
+    "001_t.up.sql": "create table t (id int);\n",
+    "002_reader.up.sql": "create role tide_reader nologin;\ngrant select on t to tide_reader;\n" +
+      "alter table t add column note text;\n",
+  });
+  const [result] = await generateDowns({ migrations, versions: ["002"] });
+  equal(result.status, "proven", summary([result]));
+  match(result.sql, /DROP OWNED BY tide_reader;\n {4}DROP ROLE tide_reader;/);
+});
