@@ -117,16 +117,18 @@ export function planTableChildren(plan: Plan): void {
     sql: [`ALTER TABLE ${c.parent} ADD ${c.definition};`],
     rank: isForeignKey(c) ? RANK.addForeignKey : RANK.addConstraint,
   }));
+  // A partition's index is dropped after its parent's, which takes it along, and created
+  // after it, which makes it: both only when still needed.
   planChildren(plan, "index", (i) => ({
     sql: `DROP INDEX ${onPartition(plan.from, i) ? "IF EXISTS " : ""}${i.name};`,
-    rank: RANK.dropIndex,
+    rank: RANK.dropIndex + (onPartition(plan.from, i) ? 0.5 : 0),
   }), (i) => ({
     sql: [
       onPartition(plan.to, i)
         ? i.definition.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX IF NOT EXISTS ")
         : i.definition,
     ],
-    rank: RANK.createIndex,
+    rank: RANK.createIndex + (onPartition(plan.to, i) ? 0.5 : 0),
   }));
   dropDependentForeignKeys(plan);
 }

@@ -311,6 +311,11 @@ drop function touch_updated_at();
   "098_inherited_drop_middle_column.up.sql": "alter table billing.notes drop column body;\n",
   "099_boolean_column.up.sql":
     "alter table accounts add column listed boolean not null default true;\n",
+  "101_partition_named_apart.up.sql":
+    `create table readings (at date not null, v int) partition by range (at);
+create table a_readings_2026 partition of readings for values from ('2026-01-01') to ('2027-01-01');
+`,
+  "102_partitioned_index_named_apart.up.sql": "create index readings_v_idx on readings (v);\n",
   "100_boolean_to_enum.up.sql": `create type listing as enum ('listed', 'unlisted');
 alter table accounts alter column listed drop default;
 alter table accounts alter column listed type listing
