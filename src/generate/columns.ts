@@ -88,6 +88,7 @@ function addColumn(plan: Plan, table: string, column: SnapshotObject): void {
     plan.note(
       "data",
       `column ${column.name} is added NOT NULL without a default: it fails on a table with rows`,
+      true,
     );
   }
 }
@@ -122,6 +123,7 @@ function alterColumn(
         "data",
         `column ${after.name} changes type ${was.type} -> ${now.type} by a plain cast: values ` +
           "that do not cast (or a type without that cast) make it fail",
+        true,
       );
     }
   }
@@ -131,7 +133,11 @@ function alterColumn(
   }
   if (!was["not null"] && now["not null"]) {
     alter("SET NOT NULL", RANK.alterColumn);
-    plan.note("data", `column ${after.name} becomes NOT NULL: it fails while a row holds NULL`);
+    plan.note(
+      "data",
+      `column ${after.name} becomes NOT NULL: it fails while a row holds NULL`,
+      true,
+    );
   }
   if (now.identity && was.identity !== now.identity) {
     const how = now.identity.toUpperCase();

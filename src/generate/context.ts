@@ -77,10 +77,10 @@ export class Plan {
     this.steps.push(step);
   }
 
-  /** Adds a note, once. */
-  note(kind: Note["kind"], message: string): void {
+  /** Adds a note, once; `fails` when it says how the SQL can fail on the data. */
+  note(kind: Note["kind"], message: string, fails = false): void {
     if (!this.notes.some((n) => n.kind === kind && n.message === message)) {
-      this.notes.push({ kind, message });
+      this.notes.push(fails ? { kind, message, fails } : { kind, message });
     }
   }
 

@@ -188,13 +188,12 @@ async function judge(
     return { result: verdict("proven", reason), after: proof.after };
   }
   const problems = proof.problems.slice(0, 5).join("; ");
-  // A down that fails where the generator warned of data (rows holding NULL, a removed enum
-  // value, a value that does not cast back) cannot run on it: irreversible, for that reason.
-  if (proof.failure === "down" && lossy.length > 0) {
-    return {
-      result: verdict("irreversible", `${lossy.join("; ")} (${problems})`),
-      after: proof.after,
-    };
+  // A down that fails where the generator said it could (rows holding NULL, a value that does
+  // not cast back, a removed enum value) cannot run on this data: irreversible, for that reason.
+  const warned = generated.notes.filter((n) => n.fails).map((n) => n.message);
+  if (proof.failure === "down" && warned.length > 0) {
+    const reason = `${warned.join("; ")} (${problems})`;
+    return { result: verdict("irreversible", reason), after: proof.after };
   }
   return { result: verdict("failed", problems), after: proof.after };
 }

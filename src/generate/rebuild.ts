@@ -202,6 +202,7 @@ function rebuild(plan: Plan, old: Side, table: string): void {
       plan.note(
         "data",
         `column ${c.name} comes back NOT NULL without a default: it fails on a table with rows`,
+        true,
       );
     }
   }

@@ -68,4 +68,6 @@ export interface Note {
   kind: "irreversible" | "data" | "recreate";
   /** One sentence. */
   message: string;
+  /** True when it says how running the SQL can fail on the data (rows holding NULL...). */
+  fails?: boolean;
 }

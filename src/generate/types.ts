@@ -156,6 +156,7 @@ function recreateEnum(
     "recreate",
     `enum ${after.name} ${what}: a value cannot be removed, so the type is recreated and its ` +
       `columns converted; rows holding a removed value make that fail`,
+    true,
   );
 }
 
