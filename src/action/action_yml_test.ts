@@ -41,7 +41,8 @@ Deno.test("action.yml runs the entry with explicit permissions, git the only sub
 Deno.test("action.yml declares every output the entry sets", async () => {
   const outputs = [...section("outputs").matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
   const source = await Deno.readTextFile(new URL("./run.ts", import.meta.url)) +
-    await Deno.readTextFile(new URL("./apply.ts", import.meta.url));
+    await Deno.readTextFile(new URL("./apply.ts", import.meta.url)) +
+    await Deno.readTextFile(new URL("./drift.ts", import.meta.url));
   const set = [...source.matchAll(/setOutput\("([a-z-]+)"/g)].map((match) => match[1]);
   assert.deepEqual([...new Set(set)].sort(), [...outputs].sort());
 });

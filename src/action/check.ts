@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { MigrationError, problemsOf } from "../errors.ts";
+import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
+import type { EngineGeneratedDown } from "./engine.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
 import {
@@ -100,13 +101,38 @@ function roundTripFinding(verdict: MigrationVerdict, migration: Migration, root:
   };
 }
 
+/** Downs generated for the migrations whose up applies but whose down does not round-trip. */
+async function generatedDowns(
+  io: ActionIo,
+  inputs: ActionInputs,
+  head: readonly Migration[],
+  report: VerifyReport,
+): Promise<Map<string, EngineGeneratedDown>> {
+  const versions = report.migrations.filter((v) => !v.ok && v.failure !== "up")
+    .map((v) => v.version);
+  if (versions.length === 0 || io.engine.generateDowns === undefined) return new Map();
+  try {
+    const downs = await io.engine.generateDowns({
+      migrations: head,
+      versions,
+      ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
+    });
+    return new Map(downs.map((down) => [down.version, down]));
+  } catch (error) {
+    io.warning(`Generating the failing migrations' downs failed: ${errorMessage(error)}`);
+    return new Map();
+  }
+}
+
 async function verify(
   io: ActionIo,
   inputs: ActionInputs,
   head: readonly Migration[],
   versions: readonly string[],
   root: string,
-): Promise<{ report?: VerifyReport; findings: NewFinding[] }> {
+): Promise<
+  { report?: VerifyReport; findings: NewFinding[]; downs?: Map<string, EngineGeneratedDown> }
+> {
   if (versions.length === 0) return { findings: [] };
   const from = [...versions].sort(io.engine.compareVersions)[0];
   try {
@@ -118,7 +144,7 @@ async function verify(
     const byVersion = new Map(head.map((migration) => [migration.version, migration]));
     const findings = report.migrations.filter((verdict) => !verdict.ok)
       .map((verdict) => roundTripFinding(verdict, byVersion.get(verdict.version)!, root));
-    return { report, findings };
+    return { report, findings, downs: await generatedDowns(io, inputs, head, report) };
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     return {
@@ -131,6 +157,7 @@ function entries(
   head: readonly Migration[],
   diff: Pick<PrDiff, "added" | "edited">,
   report?: VerifyReport,
+  downs?: Map<string, EngineGeneratedDown>,
 ): PlanEntry[] {
   const verdicts = new Map(report?.migrations.map((verdict) => [verdict.version, verdict]));
   return head.filter((m) => diff.added.includes(m.version) || diff.edited.includes(m.version))
@@ -141,6 +168,7 @@ function entries(
       upSql: migration.up.sql,
       downSql: migration.down?.sql,
       verdict: verdicts.get(migration.version),
+      ...(downs?.has(migration.version) ? { generatedDown: downs.get(migration.version) } : {}),
     }));
 }
 
@@ -210,5 +238,5 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
     ...historyFindings(diff, head, root),
     ...outOfOrderFindings(io, diff, head, root),
   ];
-  return finish(found, inputs.failOn, entries(head, diff, checked.report));
+  return finish(found, inputs.failOn, entries(head, diff, checked.report, checked.downs));
 }

@@ -44,6 +44,40 @@ export interface AppliedStep {
   durationMs: number;
 }
 
+/** Options of {@linkcode ActionEngine.drift}. */
+export interface EngineDriftOptions {
+  /** The live database. Holds a password: never print it. */
+  databaseUrl: string;
+  /** Absolute migrations directory. */
+  dir: string;
+  /** Schema of tide's tracking table. */
+  schema?: string;
+  /** Module the migrations belong to. */
+  module?: string;
+}
+
+/** What {@linkcode ActionEngine.drift} found. */
+export interface EngineDrift {
+  /** True when the live schema differs from the one its applied migrations build. */
+  drifted: boolean;
+  /** Each difference in words. */
+  changes: string[];
+  /** SQL that brings the live schema back to the migrations'. */
+  sql: string;
+}
+
+/** A generated down, as the PR comment offers it. */
+export interface EngineGeneratedDown {
+  /** Version exactly as written in the file name. */
+  version: string;
+  /** `proven` only when its round trip passed. */
+  status: "proven" | "irreversible" | "failed";
+  /** Why it is not proven, or what it cannot give back. */
+  reason?: string;
+  /** The SQL. */
+  sql: string;
+}
+
 /**
  * What the action needs from tide.
  *
@@ -72,6 +106,12 @@ export interface ActionEngine {
   verifyMigrations(options: EngineVerifyOptions): Promise<VerifyReport>;
   /** Applies pending migrations to a database. */
   migrate(options: EngineMigrateOptions): Promise<{ steps: AppliedStep[] }>;
+  /** Compares a live database with the schema of its applied migrations (drift mode). */
+  drift?(options: EngineDriftOptions): Promise<EngineDrift>;
+  /** Generates and proves the downs of `versions`, applying the migrations before them. */
+  generateDowns?(
+    options: EngineVerifyOptions & { versions: readonly string[] },
+  ): Promise<EngineGeneratedDown[]>;
 }
 
 /**
@@ -95,5 +135,20 @@ export async function realEngine(): Promise<ActionEngine> {
     compareVersions: tide.compareVersions,
     verifyMigrations: tide.verifyMigrations,
     migrate: tide.migrate,
+    drift: async (options) => {
+      const { findDrift } = await import("../generate/drift.ts");
+      await using driver = await tide.connect(options.databaseUrl);
+      const migrations = await tide.loadMigrations(options.dir);
+      const found = await findDrift(driver, migrations, {
+        ...(options.schema === undefined ? {} : { schema: options.schema }),
+        ...(options.module === undefined ? {} : { module: options.module }),
+      });
+      const changes = found.changes.map((change) => change.description);
+      return { drifted: found.drifted, changes, sql: found.reconcile.sql };
+    },
+    generateDowns: async (options) => {
+      const { generateDowns } = await import("../generate/down.ts");
+      return await generateDowns(options);
+    },
   };
 }

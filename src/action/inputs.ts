@@ -12,8 +12,8 @@ import { formatByName } from "../files/formats/registry.ts";
 
 /** The action's inputs, checked, with paths made absolute. */
 export interface ActionInputs {
-  /** `check` verifies a PR's migrations; `apply` migrates a database. */
-  mode: "check" | "apply";
+  /** `check` verifies a PR's migrations; `apply` migrates a database; `drift` compares one. */
+  mode: "check" | "apply" | "drift";
   /** Absolute migrations directory. */
   dir: string;
   /** Absolute working directory (workspace + `working-directory`). */
@@ -81,9 +81,10 @@ function loadInputs(io: Pick<ActionIo, "getInput">): LoadOptions {
  */
 export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): ActionInputs {
   const mode = io.getInput("mode") || "check";
-  if (mode !== "check" && mode !== "apply") {
+  if (mode !== "check" && mode !== "apply" && mode !== "drift") {
     throw configError(
-      `Reading the action's inputs: mode is "${mode}". Use check (verify a PR) or apply (migrate).`,
+      `Reading the action's inputs: mode is "${mode}". Use check (verify a PR), apply ` +
+        "(migrate) or drift (compare a database with its migrations).",
     );
   }
   const workingDirectory = resolve(io.workspace, io.getInput("working-directory") || ".");
@@ -98,9 +99,9 @@ export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): Action
     failOn: parseFailOn(io.getInput("fail-on")),
     load: loadInputs(io),
   };
-  if (mode === "apply" && inputs.databaseUrl === undefined) {
+  if (mode !== "check" && inputs.databaseUrl === undefined) {
     throw configError(
-      "Reading the action's inputs: mode apply needs database-url. " +
+      `Reading the action's inputs: mode ${mode} needs database-url. ` +
         "Pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}.",
     );
   }

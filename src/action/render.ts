@@ -148,12 +148,31 @@ function entrySection(entry: PlanEntry, withSql: boolean): string[] {
     for (const problem of verdict.problems) lines.push(`- ${escapeMarkdown(problem)}`);
     if (verdict.failure) lines.push("", `**How to fix:** ${FAILURE_FIX[verdict.failure]}`);
     if (verdict.diff) lines.push("", ...details("Schema diff", "diff", verdict.diff));
+    lines.push(...generatedDownLines(entry));
   }
   if (withSql) {
     lines.push("", ...details("Up SQL", "sql", entry.upSql));
     lines.push(...details("Down SQL", "sql", entry.downSql ?? "-- no down"));
   }
   return lines;
+}
+
+/** The generated down offered for a failing migration: proven, or why there is none. */
+function generatedDownLines(entry: PlanEntry): string[] {
+  const down = entry.generatedDown;
+  if (down === undefined) return [];
+  if (down.status === "proven") {
+    const lines = [
+      "",
+      "**tide generated a down for it, proven by a round trip:** use it as the down.",
+    ];
+    if (down.reason) lines.push(`Note: ${escapeMarkdown(down.reason)}`);
+    return [...lines, "", ...details("Generated down", "sql", down.sql)];
+  }
+  return [
+    "",
+    `**No down could be generated (${down.status}):** ${escapeMarkdown(down.reason ?? "")}`,
+  ];
 }
 
 function render(plan: Plan, withSql: boolean): string {

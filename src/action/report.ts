@@ -4,6 +4,7 @@
  * @module
  */
 import type { MigrationVerdict, RoundTripFailure } from "../verify/report.ts";
+import type { EngineGeneratedDown } from "./engine.ts";
 
 /** Which kind of finding; the `fail-on` input lists the kinds that fail the check. */
 export type FindingKind = "validation" | "round-trip" | "edited" | "deleted" | "out-of-order";
@@ -51,6 +52,8 @@ export interface PlanEntry {
   downSql?: string;
   /** Round-trip verdict; `undefined` when verification did not run. */
   verdict?: MigrationVerdict;
+  /** A down generated for a migration that fails its round trip, when the engine makes one. */
+  generatedDown?: EngineGeneratedDown;
 }
 
 /**

@@ -8,6 +8,7 @@ import { errorMessage, MigrationError } from "../errors.ts";
 import { redactSecrets } from "../sql/redact.ts";
 import { applyMigrations } from "./apply.ts";
 import { checkMigrations } from "./check.ts";
+import { checkDrift } from "./drift.ts";
 import { httpStatus, upsertComment } from "./comments.ts";
 import { type ActionInputs, readInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
@@ -100,6 +101,7 @@ export async function run(io: ActionIo): Promise<void> {
   try {
     const inputs = readInputs(io);
     if (inputs.mode === "apply") await applyMigrations(io, inputs);
+    else if (inputs.mode === "drift") await checkDrift(io, inputs);
     else await check(io, inputs);
   } catch (error) {
     const message = errorMessage(error);

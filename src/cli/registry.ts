@@ -80,6 +80,21 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/dump.ts"),
   },
   {
+    name: "generate-down",
+    summary: "Generate each migration's down from its schema change, proven by a round trip",
+    load: () => import("./commands/generate_down.ts"),
+  },
+  {
+    name: "diff",
+    summary: "Print the SQL from one schema (migrations, schema.sql, URL) to another",
+    load: () => import("./commands/diff.ts"),
+  },
+  {
+    name: "drift",
+    summary: "Compare a live database with the schema its applied migrations build",
+    load: () => import("./commands/drift.ts"),
+  },
+  {
     name: "ping",
     summary: "Connect, print the server version and who holds the lock",
     load: () => import("./commands/ping.ts"),

@@ -76,7 +76,19 @@ const COMMENT_TARGETS: Record<SnapshotObjectKind, string> = {
   "range type": "TYPE",
 };
 
-function commentLine(object: SnapshotObject, comment: string): string {
+/**
+ * The `COMMENT ON` statement of an object; an empty comment removes it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commentLine } from "./snapshot_render.ts";
+ *
+ * const table = { kind: "table" as const, name: "public.t", definition: "", attributes: {} };
+ * assert.equal(commentLine(table, "it's"), "COMMENT ON TABLE public.t IS 'it''s';");
+ * ```
+ */
+export function commentLine(object: SnapshotObject, comment: string): string {
   const target = COMMENT_TARGETS[object.kind];
   const literal = `'${comment.replaceAll("'", "''")}'`;
   if (object.kind === "constraint" || object.kind === "trigger" || object.kind === "policy") {
@@ -86,7 +98,19 @@ function commentLine(object: SnapshotObject, comment: string): string {
   return `COMMENT ON ${target} ${object.name} IS ${literal};`;
 }
 
-function ownerLine(object: SnapshotObject, owner: string): string {
+/**
+ * The `ALTER ... OWNER TO` statement of an object.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ownerLine } from "./snapshot_render.ts";
+ *
+ * const f = { kind: "function" as const, name: "public.f()", definition: "", attributes: {} };
+ * assert.equal(ownerLine(f, "app"), "ALTER ROUTINE public.f() OWNER TO app;");
+ * ```
+ */
+export function ownerLine(object: SnapshotObject, owner: string): string {
   const target = object.kind === "function" || object.kind === "procedure"
     ? "ROUTINE"
     : object.kind === "enum" || object.kind.endsWith(" type")

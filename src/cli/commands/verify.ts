@@ -72,8 +72,19 @@ export const command: Command = {
   },
 };
 
-/** Only an explicit postgres:// flag leaves PGlite: verify must never touch the app database. */
-function serverUrl(value: string | boolean | undefined): string | undefined {
+/**
+ * Only an explicit postgres:// flag leaves PGlite: verify (and generate-down) must never touch
+ * the app database.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { serverUrl } from "./verify.ts";
+ *
+ * assert.equal(serverUrl(undefined), undefined);
+ * ```
+ */
+export function serverUrl(value: string | boolean | undefined): string | undefined {
   if (typeof value !== "string" || value === "" || value === "memory://") return undefined;
   if (/^postgres(ql)?:\/\//i.test(value)) return value;
   throw new UsageError(
