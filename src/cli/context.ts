@@ -10,11 +10,12 @@ import {
   DEFAULT_SETTINGS,
   loadConfig,
   resolveSettings,
+  settingProblem,
   type Settings,
   type TideConfig,
 } from "../config/config_file.ts";
 import type { Driver } from "../drivers/driver.ts";
-import { MigrationError } from "../errors.ts";
+import { MigrationError, UsageError } from "../errors.ts";
 import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
@@ -84,7 +85,10 @@ function flagValue(values: FlagValues, key: string, type: string): unknown {
   if (type === "boolean") return value === true ? true : undefined;
   const text = str(value);
   if (text === undefined) return undefined;
-  return type === "number" ? parseDuration(text, `--${flag}`) : text;
+  const parsed = type === "number" ? parseDuration(text, `--${flag}`) : text;
+  const problem = settingProblem(key as keyof Settings, parsed);
+  if (problem !== undefined) throw new UsageError(`--${flag} ${problem}.`);
+  return typeof parsed === "number" ? Math.round(parsed) : parsed;
 }
 
 function withoutUrls(config: TideConfig): TideConfig {

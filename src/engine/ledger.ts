@@ -30,6 +30,7 @@ import {
 } from "./ledger_sql.ts";
 import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
+import { MigrationError } from "../errors.ts";
 
 export type {
   AppliedFields,
@@ -132,17 +133,32 @@ export class Ledger {
 
   /** Creates the schema and both tables when missing. Call with the lock held. */
   async ensure(): Promise<void> {
+    await this.exists(); // refuses a table of the same name that is not tide's
     await this.#db.exec(inlined(ledgerDdl(this.#names)));
   }
 
-  /** Whether the tracking table exists; read-only commands never create it. */
+  /**
+   * Whether the tracking table exists; read-only commands never create it. Throws
+   * `CONFIG_ERROR` when a table of that name exists but is not a tracking table (`--table`
+   * naming an application table), before anything reads or writes it.
+   */
   async exists(): Promise<boolean> {
     const table = inlined(this.#names.table);
-    const rows = await runQuery<{ found: boolean }>(
+    const rows = await runQuery<{ found: boolean; ours: boolean }>(
       this.#db,
-      sql`SELECT to_regclass(${table}) IS NOT NULL AS found`,
+      sql`SELECT to_regclass(${table}) IS NOT NULL AS found, EXISTS (SELECT FROM pg_attribute
+        WHERE attrelid = to_regclass(${table}) AND attname = 'checksum_algorithm') AS ours`,
     );
-    return rows[0]?.found === true;
+    const found = rows[0]?.found === true;
+    if (found && rows[0]?.ours !== true) {
+      throw new MigrationError(
+        "CONFIG_ERROR",
+        `Cannot keep tide's ledger in ${inlined(this.#names.table)}, which exists and is not a ` +
+          "tide tracking table (it has no checksum_algorithm column). Check --table (config " +
+          '"table") and --schema: name a table tide can create, or leave the default.',
+      );
+    }
+    return found;
   }
 
   /** The module's rows in version order; empty when the table does not exist yet. */

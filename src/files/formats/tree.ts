@@ -190,8 +190,19 @@ function commonFolder(paths: readonly string[]): string {
 function decode(path: string, bytes: Uint8Array): string {
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const nul = text.indexOf("\0");
+    if (nul !== -1) {
+      const { line, column } = positionAt(text, nul);
+      throw new MigrationError(
+        "INVALID_UTF8",
+        `Cannot read ${path}:${line}:${column}: the file holds a NUL byte, which PostgreSQL ` +
+          "accepts nowhere in SQL text. Remove it (the file may have been saved as UTF-16).",
+        { file: path, line, column },
+      );
+    }
     return text;
   } catch (error) {
+    if (error instanceof MigrationError) throw error;
     const lossy = new TextDecoder("utf-8").decode(bytes);
     const { line, column } = positionAt(lossy, Math.max(0, lossy.indexOf("\uFFFD")));
     throw new MigrationError(
