@@ -64,7 +64,16 @@ function cacheKey(
     schema ?? "public",
     extensions,
     // The ledger stores each down's SQL, so downs are part of the state too.
-    migrations.map((m) => [m.version, m.name, m.checksum, m.noTransaction, m.down?.sql ?? null]),
+    migrations.map((
+      m,
+    ) => [
+      m.version,
+      m.name,
+      m.checksum,
+      m.noTransaction,
+      m.downNoTransaction,
+      m.down?.sql ?? null,
+    ]),
   ]);
   return sha256Hex(input);
 }

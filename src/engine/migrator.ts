@@ -8,7 +8,7 @@ import { MigrationError } from "../errors.ts";
 import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { planDown, type PlanInput, type PlanStep, planUp } from "./plan.ts";
+import { planDown, type PlanInput, type PlanStep, planUp, requireCount } from "./plan.ts";
 import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
@@ -22,7 +22,7 @@ import type {
   StepResult,
   UpOptions,
 } from "./migrator_options.ts";
-import { type MigrationStatus, migrationStatus } from "./status.ts";
+import { downChanged, type MigrationStatus, migrationStatus } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
 export type * from "./migrator_options.ts";
@@ -73,17 +73,21 @@ export class Migrator {
 
   /** Rolls back the last migration, or `count`, down `to` a version, or `all`. */
   down(options: DownOptions = {}): Promise<RunResult> {
-    return this.#planAndRun((input) => planDown(input, options), options.dryRun);
+    return this.#planAndRun(
+      (input) => requireCount(planDown(input, options), options.count),
+      options.dryRun,
+    );
   }
 
   /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
   async #planAndRun(plan: (input: PlanInput) => PlanStep[], dryRun?: boolean): Promise<RunResult> {
     const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
-    return await this.#locked(async () => ({
+    // Planned before the tracking tables are created: a refused plan leaves nothing behind.
+    return await this.#locked(async (steps) => ({
       dryRun: false,
-      steps: await this.#runSteps(await planned()),
-    }));
+      steps: await this.#runSteps(steps),
+    }), planned);
   }
 
   /** Rolls back the last migration and applies it again. */
@@ -179,7 +183,10 @@ export class Migrator {
     }, options);
   }
 
-  /** Re-records checksums and stored downs of edited files; resolves a failed migration. */
+  /**
+   * Re-records checksums (and stored downs) of edited files, stores downs changed since they
+   * were applied, and resolves a failed migration.
+   */
   async repair(options: RepairOptions = {}): Promise<RepairResult> {
     return await this.#locked(async () => {
       const actor = await this.#whoAmI();
@@ -187,21 +194,21 @@ export class Migrator {
       const resolved = await this.#resolveFailed(applied, options, actor);
       const byVersion = new Map(this.#options.migrations.map((m) => [m.version, m]));
       const rechecksummed: string[] = [];
+      const downsStored: string[] = [];
       for (const row of applied) {
         const migration = byVersion.get(row.version);
         if (!migration || row.status !== "applied") continue;
         const stored = appliedFields(migration, row.appliedBy);
-        if (
-          row.checksum === stored.checksum && row.downSql === stored.downSql &&
-          row.checksumAlgorithm === CHECKSUM_ALGORITHM
-        ) continue;
+        const checksumRight = row.checksum === stored.checksum &&
+          row.checksumAlgorithm === CHECKSUM_ALGORITHM;
+        if (checksumRight && !downChanged(migration, row)) continue;
         await this.#options.driver.transaction(async (tx) => {
           await this.#ledger.rechecksum(tx, row.version, stored);
           await this.#ledger.log(tx, { ...logFields(migration, "repair", actor), durationMs: 0 });
         });
-        rechecksummed.push(row.version);
+        (checksumRight ? downsStored : rechecksummed).push(row.version);
       }
-      return { rechecksummed, resolved };
+      return { rechecksummed, downsStored, resolved };
     });
   }
 
@@ -239,14 +246,19 @@ export class Migrator {
     return { migrations: this.#options.migrations };
   }
 
-  async #locked<T>(fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` under the lock, the tables created first; `prepare` runs before they are. */
+  async #locked<T, P = void>(
+    fn: (prepared: P) => Promise<T>,
+    prepare?: () => Promise<P>,
+  ): Promise<T> {
     const { driver, lockWaitMs } = this.#options;
     const key = migrationLockKey(this.#options);
     let lock: HeldLock | undefined;
     try {
       lock = await acquireLock(driver, key, { waitMs: lockWaitMs });
+      const prepared = await prepare?.() as P;
       await this.#ledger.ensure();
-      return await fn();
+      return await fn(prepared);
     } finally {
       await lock?.release();
     }

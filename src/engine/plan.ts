@@ -6,7 +6,7 @@
  * @module
  */
 import type { AppliedMigration } from "./ledger.ts";
-import { MigrationError } from "../errors.ts";
+import { ArgumentError, MigrationError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
 import { compareVersions, isRepeatableVersion } from "../files/version.ts";
 
@@ -136,7 +136,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
   else if (options.to !== undefined) {
     const target = options.to;
     if (!newestFirst.some((row) => compareVersions(row.version, target) === 0)) {
-      throw new MigrationError(
+      throw new ArgumentError(
         "UNKNOWN_VERSION",
         `Cannot roll back to ${target}: no applied migration has that version. ` +
           `Run \`tide status\` to see the applied versions, or use --all to roll back everything.`,
@@ -169,13 +169,39 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
   return steps;
 }
 
+/**
+ * Refuses a `down --count` larger than what `planDown` found to roll back: rolling back fewer
+ * than asked and saying "done" would hide that the database is not where the user thinks.
+ * (`planDown` itself takes at most what is applied.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { requireCount } from "./plan.ts";
+ *
+ * assert.throws(() => requireCount([], 1), { code: "COUNT_TOO_LARGE" });
+ * assert.deepEqual(requireCount([], undefined), []);
+ * ```
+ */
+export function requireCount<T>(steps: T[], count: number | undefined): T[] {
+  if (count === undefined || steps.length >= count) return steps;
+  const applied = steps.length;
+  throw new ArgumentError(
+    "COUNT_TOO_LARGE",
+    `Cannot roll back --count ${count}: only ${applied} migration${
+      applied === 1 ? " is" : "s are"
+    } applied, so nothing was rolled back. Run \`tide status\` to see them, then give ` +
+      `--count ${applied} or less, or --all.`,
+  );
+}
+
 function indexByVersion(migrations: readonly Migration[]): Map<string, Migration> {
   return new Map(migrations.map((m) => [m.version, m]));
 }
 
 function requireKnown(version: string, migrations: readonly Migration[]): void {
   if (migrations.some((m) => compareVersions(m.version, version) === 0)) return;
-  throw new MigrationError(
+  throw new ArgumentError(
     "UNKNOWN_VERSION",
     `Cannot migrate to ${version}: no migration file has that version. ` +
       `Run \`tide status\` to list the known versions.`,

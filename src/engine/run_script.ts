@@ -7,7 +7,7 @@
 
 import type { Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError, ScriptError, SqlError } from "../errors.ts";
-import type { Migration, MigrationScript } from "../files/migration.ts";
+import { type Migration, type MigrationScript, noTransactionOf } from "../files/migration.ts";
 import { offsetOfServerPosition, positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "../files/templates.ts";
@@ -59,7 +59,7 @@ export async function runScript(
   }
   const rendered = renderScript(script, options);
   const run = { migration, script, rendered, direction };
-  if (!migration.noTransaction) {
+  if (!noTransactionOf(migration, direction)) {
     const sent = (options.envelope ?? BARE)(rendered.text);
     try {
       await db.exec(sent.text);
@@ -99,7 +99,7 @@ function failure(
   index: number,
   count: number,
 ): unknown {
-  const split = run.migration.noTransaction;
+  const split = noTransactionOf(run.migration, run.direction);
   if (!split && !(error instanceof SqlError)) return error;
   const { script, rendered } = run;
   const position = error instanceof SqlError ? error.position : undefined;

@@ -5,7 +5,7 @@
  * @module
  */
 import type { AppliedMigration } from "./ledger.ts";
-import type { Migration } from "../files/migration.ts";
+import { type Migration, noTransactionOf } from "../files/migration.ts";
 
 /** A migration in `status`. */
 export interface StatusEntry {
@@ -37,6 +37,11 @@ export interface MigrationStatus {
   edited: StatusEntry[];
   /** Failed halfway (dirty). */
   failed: StatusEntry[];
+  /**
+   * Applied, and its down (SQL or directive) changed since: rollback runs the down as it is
+   * now; `repair` stores it. Never blocks anything; the checksum covers the up alone.
+   */
+  downChanged: StatusEntry[];
 }
 
 /**
@@ -73,7 +78,37 @@ export function migrationStatus(
       return file !== undefined && !file.repeatable && file.checksum !== row.checksum;
     }).map(entry),
     failed: applied.filter((row) => row.status === "failed").map(entry),
+    downChanged: applied.filter((row) => {
+      const file = byVersion.get(row.version);
+      return row.status === "applied" && file !== undefined && !file.repeatable &&
+        file.checksum === row.checksum && downChanged(file, row);
+    }).map(entry),
   };
+}
+
+/**
+ * Whether the down of `migration` differs from the one stored when it was applied (its SQL or
+ * whether it runs outside a transaction).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downChanged } from "./status.ts";
+ *
+ * const up = { path: "001_a.up.sql", sql: "CREATE TABLE a ();", line: 1, column: 1 };
+ * const down = { ...up, path: "001_a.down.sql", sql: "DROP TABLE a;" };
+ * const migration = { version: "001", name: "a", up, down, noTransaction: false, checksum: "c" };
+ * const stored = { downSql: "DROP TABLE a;", downNoTransaction: false };
+ * assert.equal(downChanged(migration, stored), false);
+ * assert.equal(downChanged(migration, { ...stored, downSql: "DROP TABLE IF EXISTS a;" }), true);
+ * ```
+ */
+export function downChanged(
+  migration: Migration,
+  stored: Pick<AppliedMigration, "downSql" | "downNoTransaction">,
+): boolean {
+  return (migration.down?.sql ?? null) !== stored.downSql ||
+    noTransactionOf(migration, "down") !== stored.downNoTransaction;
 }
 
 function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name" | "appliedAt"> {

@@ -8,7 +8,7 @@
  */
 import type { Driver } from "../drivers/driver.ts";
 import { errorMessage, ScriptError } from "../errors.ts";
-import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
+import { CHECKSUM_ALGORITHM, type Migration, noTransactionOf } from "../files/migration.ts";
 import type { AppliedFields, Bookkeeping, Ledger, LogFields } from "./ledger.ts";
 import type { DownStep, PlanStep } from "./plan.ts";
 import { runScript } from "./run_script.ts";
@@ -62,7 +62,7 @@ async function execute(
 ): Promise<void> {
   const { driver, schema } = context;
   const started = performance.now();
-  const noTransaction = migration.noTransaction;
+  const noTransaction = noTransactionOf(migration, direction);
   const timed = context.lockTimeoutMs > 0 || context.statementTimeoutMs > 0;
   const timeouts = timed ? timeoutsSql(context, !noTransaction) : "";
   const attempt = async () => {
@@ -127,7 +127,7 @@ export function appliedFields(migration: Migration, actor: string): AppliedField
     status: "applied",
     appliedBy: actor,
     downSql: migration.down?.sql ?? null,
-    downNoTransaction: migration.noTransaction,
+    downNoTransaction: noTransactionOf(migration, "down"),
     error: null,
   };
 }
@@ -199,6 +199,7 @@ export function downMigration(step: DownStep): Migration {
     up: { path, sql: "", line: 1, column: 1 },
     down: { path, sql: step.storedDownSql ?? "", line: 1, column: 1 },
     noTransaction: step.storedNoTransaction,
+    downNoTransaction: step.storedNoTransaction,
     checksum: "",
   };
 }

@@ -9,7 +9,7 @@ import { MigrationError, problemsOf } from "../errors.ts";
 import type { LedgerLocation } from "./ledger.ts";
 import type { Migration } from "../files/migration.ts";
 import { loadMigrations, type LoadOptions } from "../files/load.ts";
-import { Migrator } from "./migrator.ts";
+import { type MigrationStatus, Migrator, type StatusEntry } from "./migrator.ts";
 
 /** What is wrong. */
 export type ValidationProblemKind =
@@ -18,7 +18,8 @@ export type ValidationProblemKind =
   | "empty"
   | "edited"
   | "missing"
-  | "failed";
+  | "failed"
+  | "down-changed";
 
 /** One problem found by {@linkcode validateMigrations}. */
 export interface ValidationProblem {
@@ -46,7 +47,10 @@ export interface ValidationReport {
   checkedDatabase: boolean;
   /** Every problem; empty when all is well. */
   problems: ValidationProblem[];
-  /** Things worth knowing that are not problems: ups with no statement (valid no-ops). */
+  /**
+   * Things worth knowing that are not problems: ups with no statement (valid no-ops), downs
+   * changed since they were applied.
+   */
   notes: ValidationProblem[];
 }
 
@@ -82,8 +86,12 @@ export async function validateMigrations(options: ValidateOptions): Promise<Vali
   }
   const problems = migrations.filter((m) => m.down === undefined && !m.repeatable)
     .map(noDownProblem);
-  if (options.driver) problems.push(...(await databaseProblems(migrations, options)));
   const notes = migrations.filter((m) => m.empty).map(emptyNote);
+  if (options.driver) {
+    const status = await new Migrator({ ...options, driver: options.driver, migrations }).status();
+    problems.push(...databaseProblems(status, options));
+    notes.push(...status.downChanged.map(downChangedNote));
+  }
   return {
     migrations: migrations.length,
     checkedDatabase: options.driver !== undefined,
@@ -126,12 +134,22 @@ function emptyNote(migration: Migration): ValidationProblem {
   };
 }
 
-async function databaseProblems(
-  migrations: Migration[],
-  options: ValidateOptions,
-): Promise<ValidationProblem[]> {
-  const migrator = new Migrator({ ...options, driver: options.driver!, migrations });
-  const status = await migrator.status();
+function downChangedNote(entry: StatusEntry): ValidationProblem {
+  const what = entry.downFile !== undefined && entry.downFile !== entry.file
+    ? entry.downFile
+    : `The down section of ${entry.file}`;
+  return {
+    kind: "down-changed",
+    code: "DOWN_CHANGED",
+    message: `${what} changed since ${entry.version} was applied: a rollback runs the down as ` +
+      "it is now. Run `tide repair --yes` to store it in the tracking table too (so a rollback " +
+      "without the file runs it).",
+    version: entry.version,
+    file: entry.downFile ?? entry.file,
+  };
+}
+
+function databaseProblems(status: MigrationStatus, options: ValidateOptions): ValidationProblem[] {
   const label = (e: { version: string; name: string }) => `${e.version}_${e.name}`;
   return [
     ...status.edited.map((e): ValidationProblem => ({

@@ -40,14 +40,24 @@ export interface ParsedMigrationFile {
   down?: MigrationScript;
   /** The file (or one of its sections) asked for `-- tide:no-transaction`. */
   noTransaction: boolean;
+  /** The up runs outside a transaction: the file's directive, or its up section's. */
+  upNoTransaction: boolean;
+  /** The down runs outside a transaction: the file's directive, or its down section's. */
+  downNoTransaction: boolean;
+  /**
+   * The text the checksum covers: the file without its down section (a changed down never
+   * makes an applied migration "edited"; status reports it apart).
+   */
+  checksummed: string;
 }
 
 const VERSION = String.raw`\d+(?:[._]\d+)*`;
 const FLYWAY_NAME = new RegExp(String.raw`^([VU])(${VERSION})__(.+)\.sql$`);
 const PAIR_NAME = /^(\d+)_(.+)\.(up|down)\.sql$/;
 const SINGLE_NAME = /^(\d+)_(.+)\.sql$/;
-const MARKER_LINE = /^[ \t]*--[ \t]*migrate:(\S*)(.*)$/gm;
-const DIRECTIVE_LINE = /^[ \t]*--[ \t]*tide:(\S*).*$/gm;
+// Any case: a marker or directive in capitals is read, or refused, never silently ignored.
+const MARKER_LINE = /^[ \t]*--[ \t]*migrate:(\S*)(.*)$/gim;
+const DIRECTIVE_LINE = /^[ \t]*--[ \t]*tide:(\S*).*$/gim;
 const FORMATS = "<version>_<name>.up.sql and <version>_<name>.down.sql, " +
   "<version>_<name>.sql with -- migrate:up and -- migrate:down sections, or Flyway's " +
   "V<version>__<name>.sql and U<version>__<name>.sql";
@@ -134,7 +144,13 @@ export function parseMigration(
     }
     const script = { path, sql: text, line: 1, column: 1 };
     const noTransaction = readDirectives(script);
-    return checked(kind === "up" ? { up: script, noTransaction } : { down: script, noTransaction });
+    const flags = {
+      noTransaction,
+      upNoTransaction: kind === "up" && noTransaction,
+      downNoTransaction: kind === "down" && noTransaction,
+      checksummed: text,
+    };
+    return checked(kind === "up" ? { up: script, ...flags } : { down: script, ...flags });
   }
   return checked(parseSections(text, path, markers));
 }
@@ -152,7 +168,7 @@ interface Marker {
 function findMarkers(text: string, path: string): Marker[] {
   const markers: Marker[] = [];
   for (const match of text.matchAll(MARKER_LINE)) {
-    const direction = match[1];
+    const direction = match[1].toLowerCase();
     if (direction !== "up" && direction !== "down") {
       throw problem(
         "INVALID_SECTIONS",
@@ -165,8 +181,8 @@ function findMarkers(text: string, path: string): Marker[] {
     }
     let noTransaction = false;
     for (const option of match[2].trim().split(/\s+/).filter((o) => o !== "")) {
-      if (option === "transaction:false") noTransaction = true;
-      else if (option !== "transaction:true") {
+      if (option.toLowerCase() === "transaction:false") noTransaction = true;
+      else if (option.toLowerCase() !== "transaction:true") {
         throw problem(
           "INVALID_DIRECTIVE",
           text,
@@ -197,13 +213,24 @@ function parseSections(text: string, path: string, markers: Marker[]): ParsedMig
       'SQL before "-- migrate:up" belongs to no section. Move it below the "-- migrate:up" line.',
     );
   }
-  const result: ParsedMigrationFile = { noTransaction: readDirectives(preamble) };
+  // A directive at the top of the file is the whole file's; one in a section, that section's.
+  const whole = readDirectives(preamble);
+  const down = markers.find((marker) => marker.direction === "down");
+  const result: ParsedMigrationFile = {
+    noTransaction: whole,
+    upNoTransaction: whole,
+    downNoTransaction: whole,
+    checksummed: text.slice(0, down?.start ?? text.length),
+  };
   for (const [index, marker] of markers.entries()) {
     const end = markers[index + 1]?.start ?? text.length;
     const { line, column } = positionAt(text, marker.next);
     const script = { path, sql: text.slice(marker.next, end), line, column };
     result[marker.direction] = script;
-    if (readDirectives(script) || marker.noTransaction) result.noTransaction = true;
+    if (readDirectives(script) || marker.noTransaction) {
+      result.noTransaction = true;
+      result[marker.direction === "up" ? "upNoTransaction" : "downNoTransaction"] = true;
+    }
   }
   return result;
 }
@@ -255,7 +282,7 @@ function readDirectives(script: MigrationScript): boolean {
         { file: script.path, ...at },
       );
     };
-    if (match[1] !== "no-transaction") {
+    if (match[1].toLowerCase() !== "no-transaction") {
       throw fail(
         `unknown directive "-- tide:${match[1]}". The only directive is "-- tide:no-transaction".`,
       );
@@ -276,7 +303,8 @@ function checked(file: ParsedMigrationFile): ParsedMigrationFile {
   if (file.up !== undefined) renderScript(file.up, {});
   if (file.down !== undefined) {
     if (firstCode(file.down.sql) === undefined) {
-      return { up: file.up, noTransaction: file.noTransaction };
+      const { down: _blank, ...rest } = file;
+      return rest;
     }
     renderScript(file.down, {});
   }

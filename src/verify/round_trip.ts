@@ -7,7 +7,7 @@
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
-import type { Migration } from "../files/migration.ts";
+import { type Migration, noTransactionOf } from "../files/migration.ts";
 import { runScript } from "../engine/run_script.ts";
 import type { SchemaChange } from "../schema/diff.ts";
 import {
@@ -97,7 +97,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
 
 async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
   const up = (q: Queryable) => runScript(q, migration, "up", { schema });
-  await (migration.noTransaction ? up(db) : db.transaction(up));
+  await (noTransactionOf(migration, "up") ? up(db) : db.transaction(up));
 }
 
 interface Outcome {
@@ -145,7 +145,7 @@ async function verifyOne(
       durationMs: performance.now() - started,
     },
   });
-  const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
+  const checkpoint = noTransactionOf(migration, "up") ? await workspace.checkpoint() : undefined;
   try {
     await applyOnce(workspace.driver, migration, options.schema);
   } catch (error) {
@@ -192,7 +192,8 @@ async function roundTrip(
     reUp = await workspace.snapshot(db, down);
     compare(states.after, reUp, "re-up-differs", findings, options);
   };
-  if (migration.noTransaction) {
+  // Down and re-up run in one rolled-back transaction, unless either must run outside one.
+  if (noTransactionOf(migration, "up") || noTransactionOf(migration, "down")) {
     const checkpoint = await workspace.checkpoint();
     await steps(workspace.driver);
     // The re-up leaves an equal schema only when everything passed; otherwise rebuild.

@@ -36,8 +36,10 @@ export interface MigrationParts {
   up: MigrationScript;
   /** The down script; dropped when it holds no statement. */
   down?: MigrationScript;
-  /** Runs outside a transaction. */
+  /** The up runs outside a transaction. */
   noTransaction: boolean;
+  /** The down runs outside a transaction, when the format sets it apart from the up. */
+  downNoTransaction?: boolean;
   /** The text the checksum is taken over: the file(s) holding the up. */
   checksumOf: string;
   /** A Flyway repeatable. */
@@ -56,6 +58,9 @@ export function toMigration(parts: MigrationParts): Migration {
     up: parts.up,
     ...(down === undefined ? {} : { down }),
     noTransaction: parts.noTransaction,
+    ...(parts.downNoTransaction === undefined
+      ? {}
+      : { downNoTransaction: parts.downNoTransaction }),
     checksum: checksumText(parts.checksumOf),
     ...(isBlankSql(parts.up.sql) ? { empty: true as const } : {}),
     ...(parts.repeatable ? { repeatable: true as const } : {}),
