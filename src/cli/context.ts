@@ -28,6 +28,8 @@ export type CliSettings = Required<Omit<Settings, "databaseUrl">> & {
   databaseUrl?: string;
   /** Selected environment. */
   environment?: string;
+  /** The schema when one was given (flag or config): templates are unqualified without one. */
+  templateSchema?: string;
 };
 
 /** What a command's `run` gets. */
@@ -69,9 +71,10 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
       merged[key as keyof Settings] ?? fallback;
   }
   return {
-    ...settings as Omit<CliSettings, "databaseUrl" | "environment">,
+    ...settings as Omit<CliSettings, "databaseUrl" | "environment" | "templateSchema">,
     databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
     environment,
+    templateSchema: flagValue(values, "schema", "string") as string | undefined ?? merged.schema,
   };
 }
 
@@ -234,7 +237,8 @@ export async function withMigrator<T>(
   }
   const driver = await connecting;
   try {
-    return await fn(new Migrator({ ...ctx.settings, driver, migrations, onProgress }));
+    const { templateSchema: schema } = ctx.settings;
+    return await fn(new Migrator({ ...ctx.settings, schema, driver, migrations, onProgress }));
   } finally {
     await driver.close();
   }

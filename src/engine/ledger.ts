@@ -49,7 +49,10 @@ export type {
  * the migrator, the CLI, the config file, the Action and the testing module all derive from.
  */
 export interface LedgerLocation {
-  /** Schema of the tracking and log tables, and of `{{schema}}` templates. */
+  /**
+   * Schema of the tracking and log tables, and of `{{schema}}` templates when given (unset,
+   * `{{tables.x}}` stays unqualified and `{{schema}}` is `"public"`).
+   */
   schema: string;
   /** Tracking table; the log table's name derives from it (see {@linkcode ledgerTables}). */
   table: string;

@@ -12,7 +12,8 @@ import { planDown, type PlanInput, type PlanStep, planUp, requireCount } from ".
 import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
-import { compareVersions } from "../files/version.ts";
+import { canonicalVersion, compareVersions, isValidVersion } from "../files/version.ts";
+import { renderScript } from "../files/templates.ts";
 import type {
   DownOptions,
   MigratorOptions,
@@ -22,7 +23,12 @@ import type {
   StepResult,
   UpOptions,
 } from "./migrator_options.ts";
-import { downChanged, type MigrationStatus, migrationStatus } from "./status.ts";
+import {
+  byCanonicalVersion,
+  downChanged,
+  type MigrationStatus,
+  migrationStatus,
+} from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
 export type * from "./migrator_options.ts";
@@ -43,6 +49,8 @@ export type * from "./migrator_options.ts";
 export class Migrator {
   readonly #options: Required<Omit<MigratorOptions, "onProgress" | "actor">> & MigratorOptions;
   readonly #ledger: Ledger;
+  /** The schema as given: templates are unqualified when none was (as the README says). */
+  readonly #templateSchema?: string;
   #actor?: string;
 
   /** A migrator over `options.driver`; nothing runs until a method is called. */
@@ -54,6 +62,7 @@ export class Migrator {
       ...withoutUndefined(options),
     };
     this.#ledger = new Ledger(options.driver, this.#options);
+    this.#templateSchema = options.schema;
   }
 
   /** Applied, pending, missing, edited and failed migrations. Read-only. */
@@ -122,9 +131,9 @@ export class Migrator {
       );
     }
     return await this.#locked(async () => {
-      const applied = new Set((await this.#ledger.list()).map((row) => row.version));
+      const applied = byCanonicalVersion(await this.#ledger.list());
       const chosen = this.#options.migrations.filter((m) =>
-        compareVersions(m.version, version) <= 0 && !applied.has(m.version)
+        compareVersions(m.version, version) <= 0 && !applied.has(canonicalVersion(m.version))
       );
       const actor = await this.#whoAmI();
       for (const migration of chosen) {
@@ -192,11 +201,11 @@ export class Migrator {
       const actor = await this.#whoAmI();
       const applied = await this.#ledger.list();
       const resolved = await this.#resolveFailed(applied, options, actor);
-      const byVersion = new Map(this.#options.migrations.map((m) => [m.version, m]));
+      const byVersion = byCanonicalVersion(this.#options.migrations);
       const rechecksummed: string[] = [];
       const downsStored: string[] = [];
       for (const row of applied) {
-        const migration = byVersion.get(row.version);
+        const migration = byVersion.get(canonicalVersion(row.version));
         if (!migration || row.status !== "applied") continue;
         const stored = appliedFields(migration, row.appliedBy);
         const checksumRight = row.checksum === stored.checksum &&
@@ -219,7 +228,10 @@ export class Migrator {
   ): Promise<string[]> {
     const version = options.markApplied ?? options.markRolledBack;
     if (version === undefined) return [];
-    const row = applied.find((r) => r.version === version && r.status === "failed");
+    const row = applied.find((r) =>
+      r.status === "failed" && isValidVersion(version) === isValidVersion(r.version) &&
+      (r.version === version || compareVersions(r.version, version) === 0)
+    );
     if (!row) {
       throw new MigrationError(
         "UNKNOWN_VERSION",
@@ -228,8 +240,8 @@ export class Migrator {
       );
     }
     await this.#options.driver.transaction(async (tx) => {
-      if (options.markApplied !== undefined) await this.#ledger.markApplied(tx, version);
-      else await this.#ledger.remove(tx, version);
+      if (options.markApplied !== undefined) await this.#ledger.markApplied(tx, row.version);
+      else await this.#ledger.remove(tx, row.version);
       await this.#ledger.log(tx, {
         ...row,
         action: "repair",
@@ -272,6 +284,7 @@ export class Migrator {
       const started = performance.now();
       await runStep({
         ...this.#options,
+        templateSchema: this.#templateSchema,
         ledger: this.#ledger,
         actor,
         onRetry: (attempt, delayMs) =>
@@ -292,7 +305,7 @@ export class Migrator {
       name: step.name,
       direction: step.direction,
       durationMs: 0,
-      sql: script?.sql ?? "",
+      sql: script === undefined ? "" : renderScript(script, { schema: this.#templateSchema }).text,
       ...filesOf(step.migration),
     };
   }

@@ -8,7 +8,8 @@
 import type { AppliedMigration } from "./ledger.ts";
 import { ArgumentError, MigrationError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { compareVersions, isRepeatableVersion } from "../files/version.ts";
+import { canonicalVersion, compareVersions, isRepeatableVersion } from "../files/version.ts";
+import { byCanonicalVersion } from "./status.ts";
 
 /** A migration to apply. */
 export interface UpStep {
@@ -83,12 +84,13 @@ export interface PlanDownOptions {
  */
 export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] {
   refuseFailed(input.applied);
-  const byVersion = indexByVersion(input.migrations);
-  const rows = new Map(input.applied.map((row) => [row.version, row]));
+  const byVersion = byCanonicalVersion(input.migrations);
+  const rows = byCanonicalVersion(input.applied);
+  const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
   checkApplied(input.applied, byVersion, options.allowMissing === true);
   if (options.to !== undefined) requireKnown(options.to, input.migrations);
   const pending = input.migrations.filter((m) =>
-    !m.repeatable && !rows.has(m.version) &&
+    !m.repeatable && !rowOf(m) &&
     (options.to === undefined || compareVersions(m.version, options.to) <= 0)
   );
   const newest = input.applied.filter((row) => !isRepeatableVersion(row.version)).at(-1);
@@ -108,13 +110,13 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
   // Repeatables come after every versioned one, new or changed; not in a partial run (--to).
   const repeatables = options.to !== undefined
     ? []
-    : input.migrations.filter((m) => m.repeatable && rows.get(m.version)?.checksum !== m.checksum);
+    : input.migrations.filter((m) => m.repeatable && rowOf(m)?.checksum !== m.checksum);
   return [...pending, ...repeatables].map((migration) => ({
     direction: "up",
     version: migration.version,
     name: migration.name,
     migration,
-    ...(rows.has(migration.version) ? { reapply: true } : {}),
+    ...(rowOf(migration) ? { reapply: true } : {}),
   }));
 }
 
@@ -128,7 +130,7 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
  */
 export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownStep[] {
   refuseFailed(input.applied);
-  const byVersion = indexByVersion(input.migrations);
+  const byVersion = byCanonicalVersion(input.migrations);
   // Repeatable migrations are never rolled back (as in Flyway): their rows stay.
   const newestFirst = input.applied.filter((row) => !isRepeatableVersion(row.version)).reverse();
   let chosen: AppliedMigration[];
@@ -149,7 +151,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
     direction: "down",
     version: row.version,
     name: row.name,
-    migration: byVersion.get(row.version),
+    migration: byVersion.get(canonicalVersion(row.version)),
     storedDownSql: row.downSql,
     storedNoTransaction: row.downNoTransaction,
   }));
@@ -195,10 +197,6 @@ export function requireCount<T>(steps: T[], count: number | undefined): T[] {
   );
 }
 
-function indexByVersion(migrations: readonly Migration[]): Map<string, Migration> {
-  return new Map(migrations.map((m) => [m.version, m]));
-}
-
 function requireKnown(version: string, migrations: readonly Migration[]): void {
   if (migrations.some((m) => compareVersions(m.version, version) === 0)) return;
   throw new ArgumentError(
@@ -228,7 +226,8 @@ function checkApplied(
   byVersion: Map<string, Migration>,
   allowMissing: boolean,
 ): void {
-  const missing = applied.filter((row) => !byVersion.has(row.version));
+  const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
+  const missing = applied.filter((row) => !fileOf(row));
   if (missing.length > 0 && !allowMissing) {
     throw new MigrationError(
       "MISSING_FILE",
@@ -250,11 +249,11 @@ function checkApplied(
     );
   }
   const edited = applied.filter((row) => {
-    const migration = byVersion.get(row.version);
+    const migration = fileOf(row);
     return migration !== undefined && !migration.repeatable && migration.checksum !== row.checksum;
   });
   if (edited.length > 0) {
-    const files = edited.map((row) => byVersion.get(row.version)!.up.path);
+    const files = edited.map((row) => fileOf(row)!.up.path);
     throw new MigrationError(
       "CHECKSUM_MISMATCH",
       `Applied migrations were edited since they ran: ${files.join(", ")}. ` +

@@ -6,6 +6,7 @@
  */
 import type { AppliedMigration } from "./ledger.ts";
 import { type Migration, noTransactionOf } from "../files/migration.ts";
+import { canonicalVersion } from "../files/version.ts";
 
 /** A migration in `status`. */
 export interface StatusEntry {
@@ -59,27 +60,30 @@ export function migrationStatus(
   migrations: readonly Migration[],
   applied: readonly AppliedMigration[],
 ): MigrationStatus {
-  const byVersion = new Map(migrations.map((m) => [m.version, m]));
-  const rows = new Map(applied.map((row) => [row.version, row]));
+  // Keyed by canonical version: `001_a` renamed `1_a` is the same migration (README).
+  const byVersion = byCanonicalVersion(migrations);
+  const rows = byCanonicalVersion(applied);
   const entry = (row: AppliedMigration): StatusEntry => ({
     version: row.version,
     name: row.name,
     appliedAt: row.appliedAt,
-    ...filesOf(byVersion.get(row.version)),
+    ...filesOf(byVersion.get(canonicalVersion(row.version))),
   });
-  const changed = (m: Migration) => rows.get(m.version)?.checksum !== m.checksum;
+  const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
+  const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
+  const changed = (m: Migration) => rowOf(m)?.checksum !== m.checksum;
   return {
     applied: applied.filter((row) => row.status === "applied").map(entry),
-    pending: migrations.filter((m) => !rows.has(m.version) || (m.repeatable && changed(m)))
+    pending: migrations.filter((m) => !rowOf(m) || (m.repeatable && changed(m)))
       .map((m) => ({ version: m.version, name: m.name, ...filesOf(m) })),
-    missing: applied.filter((row) => !byVersion.has(row.version)).map(entry),
+    missing: applied.filter((row) => !fileOf(row)).map(entry),
     edited: applied.filter((row) => {
-      const file = byVersion.get(row.version);
+      const file = fileOf(row);
       return file !== undefined && !file.repeatable && file.checksum !== row.checksum;
     }).map(entry),
     failed: applied.filter((row) => row.status === "failed").map(entry),
     downChanged: applied.filter((row) => {
-      const file = byVersion.get(row.version);
+      const file = fileOf(row);
       return row.status === "applied" && file !== undefined && !file.repeatable &&
         file.checksum === row.checksum && downChanged(file, row);
     }).map(entry),
@@ -109,6 +113,23 @@ export function downChanged(
 ): boolean {
   return (migration.down?.sql ?? null) !== stored.downSql ||
     noTransactionOf(migration, "down") !== stored.downNoTransaction;
+}
+
+/**
+ * `items` by the canonical form of their version, as `compareVersions` sees them equal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { byCanonicalVersion } from "./status.ts";
+ *
+ * assert.equal(byCanonicalVersion([{ version: "001" }]).get("1")?.version, "001");
+ * ```
+ */
+export function byCanonicalVersion<T extends { version: string }>(
+  items: readonly T[],
+): Map<string, T> {
+  return new Map(items.map((item) => [canonicalVersion(item.version), item]));
 }
 
 function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name" | "appliedAt"> {

@@ -21,8 +21,8 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
   driver: Driver;
   /** The ledger the step records itself in. */
   ledger: Ledger;
-  /** Schema of `{{schema}}` templates. */
-  schema: string;
+  /** Schema of `{{schema}}` templates; unset: `{{tables.x}}` unqualified, `{{schema}}` public. */
+  templateSchema?: string;
   /** Retries of a `lock_timeout` failure. */
   lockRetries: number;
   /** Who runs it, for the ledger. */
@@ -36,7 +36,7 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
  *
  * @example
  * ```ts ignore
- * await runStep({ driver, ledger, schema: "public", lockTimeoutMs: 0, statementTimeoutMs: 0,
+ * await runStep({ driver, ledger, lockTimeoutMs: 0, statementTimeoutMs: 0,
  *   lockRetries: 3, actor: "ci" }, step);
  * ```
  */
@@ -60,7 +60,7 @@ async function execute(
   direction: "up" | "down",
   bookkeeping: Bookkeeping,
 ): Promise<void> {
-  const { driver, schema } = context;
+  const { driver, templateSchema: schema } = context;
   const started = performance.now();
   const noTransaction = noTransactionOf(migration, direction);
   const timed = context.lockTimeoutMs > 0 || context.statementTimeoutMs > 0;

@@ -96,7 +96,8 @@ async function migratedPglite(
   const { Migrator } = await import("../../engine/migrator.ts");
   const extensions = extensionsIn(migrations.map((m) => m.up.sql).join("\n"));
   await using driver = await bootPglite({ extensions });
-  await new Migrator({ ...ctx.settings, driver, migrations }).up({ allowOutOfOrder: true });
+  const schema = ctx.settings.templateSchema;
+  await new Migrator({ ...ctx.settings, schema, driver, migrations }).up({ allowOutOfOrder: true });
   return await fn(driver);
 }
 
