@@ -11,7 +11,7 @@ import { errorMessage, ScriptError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration, noTransactionOf } from "../files/migration.ts";
 import type { AppliedFields, Bookkeeping, Ledger, LogFields } from "./ledger.ts";
 import type { DownStep, PlanStep } from "./plan.ts";
-import { runScript } from "./run_script.ts";
+import { locateFailure, runScript } from "./run_script.ts";
 import { retryLockTimeouts, type Timeouts, timeoutsSql } from "./timeouts.ts";
 import { transactionEnvelope } from "./transaction_envelope.ts";
 
@@ -87,7 +87,9 @@ async function execute(
       canRetry: (error) => !noTransaction || statementsDone(error) === 0,
       onRetry: context.onRetry,
     });
-  } catch (error) {
+  } catch (caught) {
+    // Only after the retries: re-running to find the failing statement costs a second run.
+    const error = noTransaction ? caught : await locateFailure(driver, caught, timeouts);
     const failed = context.ledger.failedBookkeeping({
       row: appliedFields(migration, context.actor),
       entry: logFields(migration, direction, context.actor),

@@ -8,7 +8,7 @@ import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import { type Migration, noTransactionOf } from "../files/migration.ts";
-import { runScript } from "../engine/run_script.ts";
+import { locateFailure, runScript } from "../engine/run_script.ts";
 import type { SchemaChange } from "../schema/diff.ts";
 import {
   diffIncremental,
@@ -97,7 +97,11 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
 
 async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
   const up = (q: Queryable) => runScript(q, migration, "up", { schema });
-  await (noTransactionOf(migration, "up") ? up(db) : db.transaction(up));
+  if (noTransactionOf(migration, "up")) return await up(db);
+  // Rolled back by then: find the failing statement when the server gave no position.
+  await db.transaction(up).catch(async (error) => {
+    throw await locateFailure(db, error);
+  });
 }
 
 interface Outcome {
@@ -263,7 +267,10 @@ function describe(change: SchemaChange, failure: "down-differs" | "re-up-differs
 }
 
 function locate(error: unknown): SqlErrorLocation | undefined {
-  if (!(error instanceof MigrationError) || !error.file) return undefined;
+  // Without a known line there is no place to name: never a made-up one.
+  if (!(error instanceof MigrationError) || !error.file || error.line === undefined) {
+    return undefined;
+  }
   return {
     file: error.file,
     line: error.line ?? 1,
