@@ -123,7 +123,7 @@ export async function locateFailure(db: Queryable, error: unknown, setup = ""): 
   try {
     await db.exec(`BEGIN; ${setup}`);
     try {
-      for (const [index, { text, offset }] of statements.entries()) {
+      for (const { text, offset } of statements) {
         try {
           await db.exec(text);
         } catch (again) {
