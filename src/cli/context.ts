@@ -14,6 +14,7 @@ import {
   type Settings,
   type TideConfig,
 } from "../config/config_file.ts";
+import type { ConnectOptions } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError, UsageError } from "../errors.ts";
 import type { LoadOptions } from "../files/load.ts";
@@ -187,6 +188,15 @@ export function loadOptions(settings: Omit<CliSettings, "environment">): LoadOpt
   };
 }
 
+/** How a command connects: from its directory, waiting for a PGlite directory as for the lock. */
+function connectOptions(ctx: CommandContext): ConnectOptions {
+  return {
+    cwd: ctx.io.cwd,
+    lockWaitMs: ctx.settings.lockWaitMs,
+    onLockWait: (message) => ctx.out.warn(message),
+  };
+}
+
 /**
  * Opens the database, runs `fn`, and always closes it.
  *
@@ -200,7 +210,7 @@ export async function withDriver<T>(
   fn: (driver: Driver) => Promise<T>,
 ): Promise<T> {
   const { connect } = await import("../drivers/connect.ts");
-  const driver = await connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  const driver = await connect(ctx.settings.databaseUrl, connectOptions(ctx));
   try {
     return await fn(driver);
   } finally {
@@ -220,17 +230,26 @@ export async function withMigrator<T>(
   ctx: CommandContext,
   fn: (migrator: Migrator) => Promise<T>,
   onProgress?: (event: ProgressEvent) => void,
+  options: { runsMigrations?: boolean } = {},
 ): Promise<T> {
-  const [{ connect }, { Migrator }] = await Promise.all([
+  const [{ connect, isPostgresUrl }, { Migrator }] = await Promise.all([
     import("../drivers/connect.ts"),
     import("../engine/migrator.ts"),
   ]);
-  // Connecting while the files load hides the connection's latency.
-  const connecting = connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  const { databaseUrl } = ctx.settings;
+  // PGlite must load the extensions the migrations create before it starts: commands that run
+  // migrations on it read the files first. Everything else connects while the files load,
+  // which hides a server's latency (and keeps `status` as fast as before).
+  const first = options.runsMigrations === true && !isPostgresUrl(databaseUrl)
+    ? await loadCliMigrations(ctx)
+    : undefined;
+  const extensions = first && (await import("../drivers/pglite_extensions.ts"))
+    .extensionsOfMigrations(first);
+  const connecting = connect(databaseUrl, { ...connectOptions(ctx), extensions });
   connecting.catch(() => {}); // awaited below; this only keeps an early rejection handled
   let migrations: Migration[];
   try {
-    migrations = await loadCliMigrations(ctx);
+    migrations = first ?? await loadCliMigrations(ctx);
   } catch (error) {
     await connecting.then((driver) => driver.close(), () => {});
     throw error;
