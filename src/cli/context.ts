@@ -18,6 +18,7 @@ import type { ConnectOptions } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError, UsageError } from "../errors.ts";
 import type { LoadOptions } from "../files/load.ts";
+import { unreadMessage } from "../files/unread.ts";
 import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
 import { type FlagValues, parseDuration } from "./args.ts";
@@ -147,7 +148,10 @@ export function relativeFile(ctx: CommandContext, path: string): string {
  */
 export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
   const { loadMigrations } = await import("../files/load.ts");
-  return await loadMigrations(migrationsDir(ctx), loadOptions(ctx.settings));
+  return await loadMigrations(migrationsDir(ctx), {
+    ...loadOptions(ctx.settings),
+    onUnread: (file) => ctx.out.warn(unreadMessage(file)),
+  });
 }
 
 /**

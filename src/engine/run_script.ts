@@ -248,6 +248,13 @@ function skipComments(text: string): number {
   return /^(?:\s+|--[^\n]*(?:\n|$))*/.exec(text)?.[0].length ?? 0;
 }
 
+/** SQLSTATE of a statement that cannot run inside a transaction block. */
+const ACTIVE_SQL_TRANSACTION = "25001";
+
+const OUTSIDE_A_TRANSACTION = "tide runs each migration in a transaction; to run this one " +
+  "outside of one, statement by statement (as CREATE INDEX CONCURRENTLY, VACUUM and the like " +
+  "need), put -- tide:no-transaction on the first line of its file (or section).";
+
 /** The server's message with its DETAIL, HINT and CONTEXT. */
 function describe(error: unknown): string {
   const message = errorMessage(error);
@@ -256,6 +263,7 @@ function describe(error: unknown): string {
   if (error.detail) parts.push(`DETAIL: ${error.detail}`);
   if (error.hint) parts.push(`HINT: ${error.hint}`);
   if (error.where) parts.push(`CONTEXT: ${error.where}`);
+  if (error.sqlState === ACTIVE_SQL_TRANSACTION) parts.push(OUTSIDE_A_TRANSACTION);
   return parts.join(" ");
 }
 

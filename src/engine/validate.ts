@@ -8,7 +8,8 @@ import type { Driver } from "../drivers/driver.ts";
 import { MigrationError, problemsOf } from "../errors.ts";
 import type { LedgerLocation } from "./ledger.ts";
 import type { Migration } from "../files/migration.ts";
-import { loadMigrations, type LoadOptions } from "../files/load.ts";
+import { loadMigrations, type LoadOptions, type UnreadFile } from "../files/load.ts";
+import { unreadMessage } from "../files/unread.ts";
 import { type MigrationStatus, Migrator, type StatusEntry } from "./migrator.ts";
 
 /** What is wrong. */
@@ -19,7 +20,8 @@ export type ValidationProblemKind =
   | "edited"
   | "missing"
   | "failed"
-  | "down-changed";
+  | "down-changed"
+  | "unread";
 
 /** One problem found by {@linkcode validateMigrations}. */
 export interface ValidationProblem {
@@ -48,8 +50,8 @@ export interface ValidationReport {
   /** Every problem; empty when all is well. */
   problems: ValidationProblem[];
   /**
-   * Things worth knowing that are not problems: ups with no statement (valid no-ops), downs
-   * changed since they were applied.
+   * Things worth knowing that are not problems: files that look like migrations and are not
+   * read, ups with no statement (valid no-ops), downs changed since they were applied.
    */
   notes: ValidationProblem[];
 }
@@ -77,8 +79,16 @@ export interface ValidateOptions extends Partial<LedgerLocation> {
  */
 export async function validateMigrations(options: ValidateOptions): Promise<ValidationReport> {
   let migrations: Migration[];
+  const unread: ValidationProblem[] = [];
+  const onUnread = (file: UnreadFile) =>
+    unread.push({
+      kind: "unread",
+      code: "UNREAD_FILE",
+      message: unreadMessage(file),
+      file: file.path,
+    });
   try {
-    migrations = await loadMigrations(options.dir, options.load);
+    migrations = await loadMigrations(options.dir, { ...options.load, onUnread });
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     const problems = problemsOf(error).map(loadProblem);
@@ -86,7 +96,7 @@ export async function validateMigrations(options: ValidateOptions): Promise<Vali
   }
   const problems = migrations.filter((m) => m.down === undefined && !m.repeatable)
     .map(noDownProblem);
-  const notes = migrations.filter((m) => m.empty).map(emptyNote);
+  const notes = [...unread, ...migrations.filter((m) => m.empty).map(emptyNote)];
   if (options.driver) {
     const status = await new Migrator({ ...options, driver: options.driver, migrations }).status();
     problems.push(...databaseProblems(status, options));

@@ -18,6 +18,7 @@ import { MigrationError, type MigrationErrorCode } from "../errors.ts";
 import type { MigrationScript } from "./migration.ts";
 import { positionAt, type TextPosition } from "../sql/position.ts";
 import { renderScript } from "./templates.ts";
+import { refusePsqlCommands } from "./psql.ts";
 
 /** Which direction(s) a file holds, from its name. */
 export type MigrationFileKind = "up" | "down" | "single";
@@ -55,6 +56,7 @@ const VERSION = String.raw`\d+(?:[._]\d+)*`;
 const FLYWAY_NAME = new RegExp(String.raw`^([VU])(${VERSION})__(.+)\.sql$`);
 const PAIR_NAME = /^(\d+)_(.+)\.(up|down)\.sql$/;
 const SINGLE_NAME = /^(\d+)_(.+)\.sql$/;
+const NEAR_DIRECTION = /^(\d+)_(.+)\.([A-Za-z]{2,5})\.sql$/;
 // Any case: a marker or directive in capitals is read, or refused, never silently ignored.
 const MARKER_LINE = /^[ \t]*--[ \t]*migrate:(\S*)(.*)$/gim;
 const DIRECTIVE_LINE = /^[ \t]*--[ \t]*tide:(\S*).*$/gim;
@@ -98,6 +100,14 @@ export function parseFileName(
   }
   const pair = PAIR_NAME.exec(fileName);
   if (pair) return { version: pair[1], name: pair[2], kind: pair[3] as "up" | "down" };
+  const typo = NEAR_DIRECTION.exec(fileName);
+  if (typo && nearDirection(typo[3]) !== undefined) {
+    const direction = nearDirection(typo[3]);
+    throw invalid(
+      `"${typo[3]}" is not a direction: rename it to ${typo[1]}_${typo[2]}.${direction}.sql ` +
+        "(directions are lowercase .up.sql and .down.sql).",
+    );
+  }
   const single = SINGLE_NAME.exec(fileName);
   if (single) return { version: single[1], name: single[2], kind: "single" };
   throw invalid(
@@ -270,6 +280,39 @@ function checkMarkerOrder(text: string, path: string, markers: Marker[]): Marker
  * Reads `-- tide:` directives of a script: they must come before its first SQL. Returns whether
  * `-- tide:no-transaction` was found.
  */
+/**
+ * The direction `word` misspells (`dwon`, `Down`, `UP`), if it is one edit or a swap away from
+ * `up` or `down`; `undefined` for other words (`001_a.seed.sql` is a single file named a.seed).
+ */
+function nearDirection(word: string): "up" | "down" | undefined {
+  const lower = word.toLowerCase();
+  for (const direction of ["down", "up"] as const) {
+    if (lower === direction || (lower.length > 2 && editDistance(lower, direction) <= 1)) {
+      return direction;
+    }
+    if (
+      lower.length === direction.length &&
+      [...lower].sort().join("") === [...direction].sort().join("")
+    ) {
+      return direction;
+    }
+  }
+  return undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
 function readDirectives(script: MigrationScript): boolean {
   const code = firstCode(script.sql) ?? script.sql.length;
   let noTransaction = false;
@@ -300,13 +343,17 @@ function readDirectives(script: MigrationScript): boolean {
 
 /** Checks what the loader needs: a real down or none, valid templates. An empty up is a no-op. */
 function checked(file: ParsedMigrationFile): ParsedMigrationFile {
-  if (file.up !== undefined) renderScript(file.up, {});
+  if (file.up !== undefined) {
+    renderScript(file.up, {});
+    refusePsqlCommands(file.up);
+  }
   if (file.down !== undefined) {
     if (firstCode(file.down.sql) === undefined) {
       const { down: _blank, ...rest } = file;
       return rest;
     }
     renderScript(file.down, {});
+    refusePsqlCommands(file.down);
   }
   return file;
 }
