@@ -18,10 +18,13 @@ export const MIGRATION_ERROR_CODES = [
   "DUPLICATE_VERSION",
   "DOWN_WITHOUT_UP",
   "EMPTY_UP",
+  "DOWN_CHANGED",
+  "UNREAD_FILE",
   "AMBIGUOUS_FORMAT",
   "INVALID_UTF8",
   "INVALID_SECTIONS",
   "INVALID_DIRECTIVE",
+  "PSQL_COMMAND",
   "INVALID_IDENTIFIER",
   "UNKNOWN_TEMPLATE",
   "MISSING_DIRECTORY",
@@ -30,6 +33,7 @@ export const MIGRATION_ERROR_CODES = [
   "OUT_OF_ORDER",
   "FAILED_MIGRATION",
   "UNKNOWN_VERSION",
+  "COUNT_TOO_LARGE",
   "NO_DOWN",
   "SQL_ERROR",
   "SNAPSHOT_FAILED",
@@ -129,6 +133,29 @@ export interface SqlErrorFields {
   hint?: string;
   /** The server's CONTEXT line. */
   where?: string;
+}
+
+/**
+ * A {@linkcode MigrationError} raised because an argument names nothing there is (`--to` a
+ * version no migration has, `down --count` above what is applied): refused before anything is
+ * written, and bad usage for the CLI (exit status 2).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ArgumentError, MigrationError } from "./errors.ts";
+ *
+ * const error = new ArgumentError("COUNT_TOO_LARGE", "Cannot roll back --count 3: only 2 are applied.");
+ * assert.ok(error instanceof MigrationError);
+ * assert.equal(error.code, "COUNT_TOO_LARGE");
+ * ```
+ */
+export class ArgumentError extends MigrationError {
+  /** Creates the error; `message` is complete. */
+  constructor(code: MigrationErrorCode, message: string, options: MigrationErrorOptions = {}) {
+    super(code, message, options);
+    this.name = "ArgumentError";
+  }
 }
 
 /**

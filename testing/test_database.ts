@@ -205,7 +205,14 @@ function stateHash(migrations: readonly Migration[], schema: string | undefined,
     CACHE_FORMAT,
     schema ?? "public",
     // The ledger stores each down's SQL, so downs are part of the state too.
-    migrations.map((m) => [m.version, m.name, m.checksum, m.noTransaction, m.down?.sql ?? null]),
+    migrations.map((m) => [
+      m.version,
+      m.name,
+      m.checksum,
+      m.noTransaction,
+      m.downNoTransaction,
+      m.down?.sql ?? null,
+    ]),
     seed.identity,
   ]);
   return sha256Hex(input);

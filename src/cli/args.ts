@@ -181,7 +181,8 @@ export function parseDuration(text: string, flag: string): number {
       `${flag} takes a duration such as 30s, 500ms, 2m or plain milliseconds, got "${text}".`,
     );
   }
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? "ms"]);
+  // Not rounded: the setting's rule refuses a fraction of a millisecond that would round to 0.
+  return Number(match[1]) * UNIT_MS[match[2] ?? "ms"];
 }
 
 /**

@@ -10,12 +10,15 @@ import {
   DEFAULT_SETTINGS,
   loadConfig,
   resolveSettings,
+  settingProblem,
   type Settings,
   type TideConfig,
 } from "../config/config_file.ts";
+import type { ConnectOptions } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
-import { MigrationError } from "../errors.ts";
+import { MigrationError, UsageError } from "../errors.ts";
 import type { LoadOptions } from "../files/load.ts";
+import { unreadMessage } from "../files/unread.ts";
 import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
 import { type FlagValues, parseDuration } from "./args.ts";
@@ -27,6 +30,8 @@ export type CliSettings = Required<Omit<Settings, "databaseUrl">> & {
   databaseUrl?: string;
   /** Selected environment. */
   environment?: string;
+  /** The schema when one was given (flag or config): templates are unqualified without one. */
+  templateSchema?: string;
 };
 
 /** What a command's `run` gets. */
@@ -83,9 +88,10 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
       merged[key as keyof Settings] ?? fallback;
   }
   return {
-    ...settings as Omit<CliSettings, "databaseUrl" | "environment">,
+    ...settings as Omit<CliSettings, "databaseUrl" | "environment" | "templateSchema">,
     databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
     environment,
+    templateSchema: flagValue(values, "schema", "string") as string | undefined ?? merged.schema,
   };
 }
 
@@ -99,7 +105,10 @@ function flagValue(values: FlagValues, key: string, type: string): unknown {
   if (type === "boolean") return value === true ? true : undefined;
   const text = str(value);
   if (text === undefined) return undefined;
-  return type === "number" ? parseDuration(text, `--${flag}`) : text;
+  const parsed = type === "number" ? parseDuration(text, `--${flag}`) : text;
+  const problem = settingProblem(key as keyof Settings, parsed);
+  if (problem !== undefined) throw new UsageError(`--${flag} ${problem}.`);
+  return typeof parsed === "number" ? Math.round(parsed) : parsed;
 }
 
 function withoutUrls(config: TideConfig): TideConfig {
@@ -186,7 +195,10 @@ export function relativeFile(ctx: CommandContext, path: string): string {
  */
 export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
   const { loadMigrations } = await import("../files/load.ts");
-  return await loadMigrations(migrationsDir(ctx), loadOptions(ctx.settings));
+  return await loadMigrations(migrationsDir(ctx), {
+    ...loadOptions(ctx.settings),
+    onUnread: (file) => ctx.out.warn(unreadMessage(file)),
+  });
 }
 
 /**
@@ -227,6 +239,16 @@ export function loadOptions(settings: Omit<CliSettings, "environment">): LoadOpt
   };
 }
 
+/** How a command connects: from its directory, waiting for a PGlite directory as for the lock. */
+function connectOptions(ctx: CommandContext): ConnectOptions {
+  return {
+    cwd: ctx.io.cwd,
+    lockWaitMs: ctx.settings.lockWaitMs,
+    onLockWait: (message) => ctx.out.warn(message),
+    networkTimeoutMs: ctx.settings.networkTimeoutMs,
+  };
+}
+
 /**
  * Opens the database, runs `fn`, and always closes it.
  *
@@ -257,10 +279,6 @@ export async function withDriver<T>(
   }
 }
 
-function connectOptions(ctx: CommandContext): { cwd: string; networkTimeoutMs: number } {
-  return { cwd: ctx.io.cwd, networkTimeoutMs: ctx.settings.networkTimeoutMs };
-}
-
 /**
  * Loads the migrations, opens the database and runs `fn` with a {@linkcode Migrator}.
  *
@@ -287,24 +305,34 @@ export async function withMigrator<T>(
   ctx: CommandContext,
   fn: (migrator: Migrator) => Promise<T>,
   onProgress?: (event: ProgressEvent) => void,
+  options: { runsMigrations?: boolean } = {},
 ): Promise<T> {
-  const [{ connect }, { Migrator }] = await Promise.all([
+  const [{ connect, isPostgresUrl }, { Migrator }] = await Promise.all([
     import("../drivers/connect.ts"),
     import("../engine/migrator.ts"),
   ]);
-  // Connecting while the files load hides the connection's latency.
-  const connecting = connect(ctx.settings.databaseUrl, connectOptions(ctx));
+  const { databaseUrl } = ctx.settings;
+  // PGlite must load the extensions the migrations create before it starts: commands that run
+  // migrations on it read the files first. Everything else connects while the files load,
+  // which hides a server's latency (and keeps `status` as fast as before).
+  const first = options.runsMigrations === true && !isPostgresUrl(databaseUrl)
+    ? await loadCliMigrations(ctx)
+    : undefined;
+  const extensions = first && (await import("../drivers/pglite_extensions.ts"))
+    .extensionsOfMigrations(first);
+  const connecting = connect(databaseUrl, { ...connectOptions(ctx), extensions });
   connecting.catch(() => {}); // awaited below; this only keeps an early rejection handled
   let migrations: Migration[];
   try {
-    migrations = await loadCliMigrations(ctx);
+    migrations = first ?? await loadCliMigrations(ctx);
   } catch (error) {
     await connecting.then((driver) => driver.close(), () => {});
     throw error;
   }
   const driver = await connecting;
   try {
-    return await fn(new Migrator({ ...ctx.settings, driver, migrations, onProgress }));
+    const { templateSchema: schema } = ctx.settings;
+    return await fn(new Migrator({ ...ctx.settings, schema, driver, migrations, onProgress }));
   } finally {
     await driver.close();
   }

@@ -1,6 +1,8 @@
-import { equal, match, ok } from "node:assert/strict";
+import { doesNotMatch, equal, match, ok } from "node:assert/strict";
 import { join } from "node:path";
 import { assertGolden, FIXTURE, makeProject, runCli } from "../_test_support/cli_harness.ts";
+import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
+import { connect } from "../drivers/connect.ts";
 
 async function withProject(
   files: Record<string, string>,
@@ -108,4 +110,39 @@ Deno.test("tide dump renders {{schema}} templates with --schema and leaves out t
     match(run.stdout, /^CREATE TABLE app\.users \($/m);
     ok(!run.stdout.includes("tide_migration"), run.stdout);
   });
+});
+
+Deno.test("tide dump --database-url --check on a drifted database says what differs and why", async (t) => {
+  for (const kind of ["pglite", "postgres"] as const) {
+    await t.step(kind, async () => {
+      await withProject(FIXTURE, async (cwd) => {
+        const url = kind === "pglite" ? "pglite://db" : await testDatabaseUrl();
+        const cli = (...args: string[]) => runCli([...args, "--database-url", url], { cwd });
+        equal((await cli("up")).code, 0);
+        equal((await runCli(["dump", "--out", "schema.sql"], { cwd })).code, 0);
+        equal((await cli("dump", "--check", "schema.sql")).code, 0);
+        {
+          await using db = await connect(url, { cwd });
+          await db.exec("ALTER TABLE users ADD COLUMN nick text");
+        }
+        const drifted = await cli("dump", "--check", "schema.sql");
+        equal(drifted.code, 1);
+        match(drifted.stdout, /^\+\+\+ the database /m);
+        match(drifted.stdout, /^\+ {4}nick text/m);
+        match(
+          drifted.stdout,
+          /Every migration is applied to it, so the difference was made outside the migrations/,
+        );
+        doesNotMatch(drifted.stdout, /to refresh it/);
+        await Deno.writeTextFile(
+          join(cwd, "migrations/004_add_title.sql"),
+          "-- migrate:up\nalter table posts add column title text;\n-- migrate:down\nalter table posts drop column title;\n",
+        );
+        const behind = await cli("dump", "--check", "schema.sql");
+        equal(behind.code, 1);
+        match(behind.stdout, /schema\.sql is not what the migrations build either/);
+        match(behind.stdout, /1 migration is not applied to it yet/);
+      });
+    });
+  }
 });

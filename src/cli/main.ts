@@ -6,7 +6,7 @@
  * @module
  */
 import denoJson from "../../deno.json" with { type: "json" };
-import { MigrationError, UsageError } from "../errors.ts";
+import { ArgumentError, MigrationError, UsageError } from "../errors.ts";
 import { formatOptions, GLOBAL_OPTIONS, parseCommandArgs, splitCommand } from "./args.ts";
 import type { Command } from "./command.ts";
 import { type CommandContext, resolveCliSettings } from "./context.ts";
@@ -87,10 +87,11 @@ async function runCommand(
   }
 }
 
-/** 2 for bad usage and config errors, 1 for everything else. */
+/** 2 for bad usage, config errors and arguments naming nothing, 1 for everything else. */
 function exitStatus(error: unknown): number {
   if (error instanceof UsageError) return 2;
   if (error instanceof MigrationError && error.code === "CONFIG_ERROR") return 2;
+  if (error instanceof ArgumentError) return 2;
   return 1;
 }
 

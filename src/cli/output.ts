@@ -7,6 +7,7 @@
  */
 import { errorMessage, MigrationError, SqlError, UsageError } from "../errors.ts";
 import { redactSecrets } from "../sql/redact.ts";
+import { displayWidth, padToWidth } from "./text_width.ts";
 
 /** Where the CLI reads its environment and writes its output; tests pass their own. */
 export interface CliIo {
@@ -210,11 +211,12 @@ export function formatMs(ms: number): string {
  * ```
  */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
+  // Padded by display width: a wide or combining character is not one column.
   const widths: number[] = [];
   for (const row of rows) {
-    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, cell.length));
+    row.forEach((cell, i) => widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell)));
   }
   return rows.map((row) =>
-    row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join("  ")
+    row.map((cell, i) => (i === row.length - 1 ? cell : padToWidth(cell, widths[i]))).join("  ")
   );
 }

@@ -213,7 +213,7 @@ Deno.test("a password in the database URL never appears in any output", async ()
       cwd,
       env: { DATABASE_URL: url },
     });
-    equal(refused.code, 1);
+    equal(refused.code, 2); // a --to naming no version is a bad argument (issue 8, item 15)
     check(refused);
     // The server quotes the bad value back: only the CLI's own scrubbing keeps it out.
     await Deno.writeTextFile(

@@ -6,7 +6,7 @@
  */
 import { join } from "node:path";
 import { errorMessage, MigrationError } from "../errors.ts";
-import { DEFAULT_LEDGER_LOCATION, type LedgerLocation } from "../engine/ledger.ts";
+import { DEFAULT_LEDGER_LOCATION, type LedgerLocation, ledgerTables } from "../engine/ledger.ts";
 import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../engine/timeouts.ts";
 
@@ -71,6 +71,94 @@ const SETTING_TYPES: Readonly<
   placeholders: "object",
 };
 
+/** The longest timeout PostgreSQL takes (`INT_MAX` milliseconds), and the longest tide waits. */
+export const MAX_DURATION_MS = 2_147_483_647;
+
+/** PostgreSQL truncates longer identifiers, so a longer name would silently become another. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * What is wrong with a setting's value (a sentence after its name), or `undefined` when it is
+ * usable: one rule per setting, applied to the config file and to the flags alike, so a bad value
+ * is refused at load time instead of failing (or meaning something else) later.
+ */
+const SETTING_RULES: Readonly<
+  Partial<Record<keyof Settings, (value: never) => string | undefined>>
+> = {
+  schema: (name: string) =>
+    identifierProblem(name) ??
+      (/^pg_/i.test(name) || name === "information_schema"
+        ? `is "${name}", a name reserved for PostgreSQL's system schemas; use a schema of your own`
+        : undefined),
+  table: (name: string) =>
+    identifierProblem(name) ??
+      (bytesOf(logTableOf(name)) > MAX_IDENTIFIER_BYTES
+        ? `is ${bytesOf(name)} bytes long: its log table "${logTableOf(name)}" would need ` +
+          `${bytesOf(logTableOf(name))} bytes, over PostgreSQL's ${MAX_IDENTIFIER_BYTES}; ` +
+          `use at most ${MAX_IDENTIFIER_BYTES - 4} bytes`
+        : undefined),
+  lockWaitMs: durationProblem,
+  lockTimeoutMs: durationProblem,
+  statementTimeoutMs: durationProblem,
+};
+
+/**
+ * What is wrong with `value` for setting `key` (a phrase to put after the setting's name), or
+ * `undefined` when it is usable. Durations are usable once rounded to whole milliseconds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { settingProblem } from "./config_file.ts";
+ *
+ * assert.equal(settingProblem("lockWaitMs", 1.6), undefined);
+ * assert.match(settingProblem("lockTimeoutMs", 0.1) ?? "", /rounds to 0/);
+ * assert.match(settingProblem("schema", "pg_catalog") ?? "", /reserved/);
+ * ```
+ */
+export function settingProblem(key: keyof Settings, value: unknown): string | undefined {
+  const rule = SETTING_RULES[key] as ((value: unknown) => string | undefined) | undefined;
+  return rule?.(value);
+}
+
+/** `value` checked by its rule (`CONFIG_ERROR` naming `label`), durations rounded. */
+function checkedSetting(key: keyof Settings, value: unknown, label: string): unknown {
+  const problem = settingProblem(key, value);
+  if (problem !== undefined) throw new MigrationError("CONFIG_ERROR", `${label} ${problem}.`);
+  return typeof value === "number" ? Math.round(value) : value;
+}
+
+function durationProblem(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return "must be a finite number of milliseconds";
+  if (ms < 0) return "must not be negative (0 means no timeout)";
+  if (ms > 0 && Math.round(ms) === 0) {
+    return `is ${ms} ms, which rounds to 0 (no timeout at all); give at least 1 ms, or 0 for none`;
+  }
+  if (Math.round(ms) > MAX_DURATION_MS) {
+    return `is ${ms} ms; PostgreSQL takes at most ${MAX_DURATION_MS} ms (about 24.8 days)`;
+  }
+  return undefined;
+}
+
+function identifierProblem(name: string): string | undefined {
+  if (name === "") return "must not be empty";
+  if (name.includes("\0")) return "must not contain a NUL character";
+  const bytes = bytesOf(name);
+  if (bytes > MAX_IDENTIFIER_BYTES) {
+    return `is ${bytes} bytes long; PostgreSQL would cut it to ${MAX_IDENTIFIER_BYTES}, so use a shorter name`;
+  }
+  return undefined;
+}
+
+/** The log table beside `table`, as `ledgerTables` names it. */
+function logTableOf(table: string): string {
+  return ledgerTables({ table }).logTable;
+}
+
+function bytesOf(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
 /**
  * Reads `tide.json`, else the `"tide"` key of `deno.json`, from `cwd`; `{}` when neither exists.
  *
@@ -104,7 +192,8 @@ export async function loadConfig(cwd: string, file?: string): Promise<TideConfig
         cause: error,
       });
     }
-    const parsed = parseJson(text, path);
+    // Editors on Windows save JSON with a byte order mark, which JSON.parse refuses.
+    const parsed = parseJson(text.replace(/^\uFEFF/, ""), path);
     const body = nested ? (parsed as { tide?: unknown }).tide : parsed;
     if (body === undefined) continue;
     return { ...validateConfig(body, path), source: path };
@@ -158,7 +247,11 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
     if (type === "object" && !isStringRecord(value)) {
       throw configError(path, prefix + key, "must be an object of strings");
     }
-    settings[key] = value;
+    settings[key] = checkedSetting(
+      key as keyof Settings,
+      value,
+      `Config file ${path}: "${prefix}${key}"`,
+    );
   }
   return settings as Settings;
 }

@@ -17,13 +17,20 @@ export interface ConnectOptions {
   cwd?: string;
   /** `application_name` of a PostgreSQL session. Default `"tide"`. */
   applicationName?: string;
-  /** PGlite extensions to load, named as in `CREATE EXTENSION`. Ignored for PostgreSQL. */
+  /**
+   * PGlite extensions to load, named as in `CREATE EXTENSION`, beside those already installed
+   * in an existing data directory (always loaded). Ignored for PostgreSQL.
+   */
   extensions?: readonly string[];
   /**
    * Longest wait for a PostgreSQL server's reply to any one request, in ms; 0 means no limit.
    * Default `DEFAULT_TIMEOUTS.networkTimeoutMs` (an hour). PGlite runs in process: ignored.
    */
   networkTimeoutMs?: number;
+  /** How long to wait for another process using a PGlite data directory, in ms. Default 60 s. */
+  lockWaitMs?: number;
+  /** Told once, in a sentence, when another process uses the PGlite data directory. */
+  onLockWait?: (message: string) => void;
 }
 
 /** Where the embedded database lives when no URL is given, relative to the project directory. */
@@ -53,7 +60,7 @@ const ACCEPTED = "postgres://, postgresql://, pglite://<directory> or memory://"
 export async function connect(url?: string, options: ConnectOptions = {}): Promise<Driver> {
   const cwd = options.cwd ?? Deno.cwd();
   if (url === undefined) return await openPglite(resolve(cwd, DEFAULT_PGLITE_DIR), options);
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+  const scheme = schemeOf(url);
   if (scheme === "postgres" || scheme === "postgresql") {
     const { createPostgresDriver } = await import("./postgres.ts");
     return await createPostgresDriver(url, {
@@ -76,11 +83,35 @@ export async function connect(url?: string, options: ConnectOptions = {}): Promi
   );
 }
 
+function schemeOf(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+}
+
+/**
+ * Whether `url` names a PostgreSQL server (`postgres://`, `postgresql://`); `undefined` (the
+ * embedded default), `pglite://` and `memory://` do not.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPostgresUrl } from "./connect.ts";
+ *
+ * assert.equal(isPostgresUrl("postgresql://db/app"), true);
+ * assert.equal(isPostgresUrl("memory://"), false);
+ * assert.equal(isPostgresUrl(undefined), false);
+ * ```
+ */
+export function isPostgresUrl(url: string | undefined): boolean {
+  const scheme = url === undefined ? undefined : schemeOf(url);
+  return scheme === "postgres" || scheme === "postgresql";
+}
+
 async function openPglite(dataDir: string, options: ConnectOptions): Promise<Driver> {
   // PGlite creates the data directory itself but not its parents.
   await Deno.mkdir(dirname(dataDir), { recursive: true });
   const { createPgliteDriver } = await import("./pglite.ts");
-  return await createPgliteDriver({ dataDir, extensions: options.extensions });
+  const { extensions, lockWaitMs, onLockWait } = options;
+  return await createPgliteDriver({ dataDir, extensions, lockWaitMs, onLockWait });
 }
 
 /**

@@ -11,7 +11,11 @@ import { classifyStatement, CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { splitStatements } from "../sql/split.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
-import { loadPgliteExtensions } from "./pglite_extensions.ts";
+import {
+  EXTENSION_REQUIRES,
+  loadPgliteExtensions,
+  PGLITE_EXTENSIONS,
+} from "./pglite_extensions.ts";
 
 export { extensionsIn, PGLITE_EXTENSIONS } from "./pglite_extensions.ts";
 
@@ -30,6 +34,10 @@ export interface PgliteDriverOptions {
   initdbArgs?: readonly string[];
   /** Server settings for this start (`-c name=value`), e.g. `{ shared_buffers: "16MB" }`. */
   settings?: Readonly<Record<string, string>>;
+  /** How long to wait for another process using `dataDir`, in ms. Default 60 s. */
+  lockWaitMs?: number;
+  /** Told once, in a sentence, when another process uses `dataDir` and the wait begins. */
+  onLockWait?: (message: string) => void;
 }
 
 /** A PGlite {@linkcode Driver} that can also dump its files, to start copies from quickly. */
@@ -64,16 +72,28 @@ export interface PgliteDriver extends Driver {
 export async function createPgliteDriver(
   options: PgliteDriverOptions = {},
 ): Promise<PgliteDriver> {
-  const extensions = await loadPgliteExtensions(options.extensions ?? []);
-  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir);
+  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir, {
+    waitMs: options.lockWaitMs,
+    onWait: options.onLockWait,
+  });
   try {
-    const db = await PGlite.create({
-      dataDir: options.dataDir,
-      loadDataDir: options.loadDataDir,
-      extensions,
-      initDbStartParams: options.initdbArgs ? [...options.initdbArgs] : undefined,
-      startParams: options.settings ? startParams(options.settings) : undefined,
-    });
+    const create = async (names: readonly string[]) =>
+      await PGlite.create({
+        dataDir: options.dataDir,
+        loadDataDir: options.loadDataDir,
+        extensions: await loadPgliteExtensions(names),
+        initDbStartParams: options.initdbArgs ? [...options.initdbArgs] : undefined,
+        startParams: options.settings ? startParams(options.settings) : undefined,
+      });
+    const wanted = options.extensions ?? [];
+    let db = await create(wanted);
+    // An existing data directory may hold extensions nobody asked for: load those too.
+    const existing = options.dataDir !== undefined || options.loadDataDir !== undefined;
+    const missing = existing ? await installedExtensions(db, wanted) : [];
+    if (missing.length > 0) {
+      await db.close();
+      db = await create([...wanted, ...missing]);
+    }
     const target = options.dataDir === undefined ? "memory://" : `pglite://${options.dataDir}`;
     return pgliteDriver(db, target, () => lock?.release());
   } catch (error) {
@@ -86,6 +106,17 @@ export async function createPgliteDriver(
 function startParams(settings: Readonly<Record<string, string>>): string[] {
   const extra = Object.entries(settings).flatMap(([name, value]) => ["-c", `${name}=${value}`]);
   return [...PGlite.defaultStartParams, ...extra];
+}
+
+/** Extensions installed in `db` that PGlite ships but `loaded` lacks. */
+async function installedExtensions(db: PGlite, loaded: readonly string[]): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    "SELECT extname::text AS name FROM pg_extension ORDER BY oid",
+  );
+  const have = new Set(loaded.flatMap((name) => [name, ...(EXTENSION_REQUIRES[name] ?? [])]));
+  return rows.map((row) => row.name).filter((name) =>
+    name !== "plpgsql" && !have.has(name) && PGLITE_EXTENSIONS.includes(name)
+  );
 }
 
 function pgliteDriver(db: PGlite, target: string, onClose: () => void): PgliteDriver {

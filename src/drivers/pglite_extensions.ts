@@ -75,8 +75,20 @@ export const PGLITE_EXTENSIONS: readonly string[] = Object.freeze([
   ...Object.keys(LOADERS),
 ]);
 
-/** Extensions another one needs installed first (`CREATE EXTENSION ... CASCADE`). */
-const REQUIRES: Readonly<Record<string, readonly string[]>> = { earthdistance: ["cube"] };
+/**
+ * Extensions another one needs installed first (`CREATE EXTENSION ... CASCADE`), loaded with it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { EXTENSION_REQUIRES } from "./pglite_extensions.ts";
+ *
+ * assert.deepEqual(EXTENSION_REQUIRES.earthdistance, ["cube"]);
+ * ```
+ */
+export const EXTENSION_REQUIRES: Readonly<Record<string, readonly string[]>> = {
+  earthdistance: ["cube"],
+};
 
 const CREATE_EXTENSION =
   /\bcreate\s+extension\s+(?:if\s+not\s+exists\s+)?(?:"((?:[^"]|"")+)"|([a-z_][a-z0-9_$-]*))/gi;
@@ -130,7 +142,7 @@ export async function loadPgliteExtensions(
 ): Promise<Record<string, PgliteExtension>> {
   const missing = names.filter((name) => !PGLITE_EXTENSIONS.includes(name));
   if (missing.length > 0) throw unsupported(missing);
-  const wanted = new Set(names.flatMap((name) => [...(REQUIRES[name] ?? []), name]));
+  const wanted = new Set(names.flatMap((name) => [...(EXTENSION_REQUIRES[name] ?? []), name]));
   wanted.delete("plpgsql");
   const extensions: Record<string, PgliteExtension> = {};
   for (const name of wanted) {
@@ -148,4 +160,26 @@ function unsupported(missing: string[]): MigrationError {
       `${plural ? "them" : "it"}. Verify against a real PostgreSQL server instead with ` +
       "--database-url postgres://...",
   );
+}
+
+/**
+ * The extensions PGlite ships that `migrations` create, in their up or down SQL: what a PGlite
+ * connection that runs them must load. Others are left out (their `CREATE EXTENSION` fails
+ * with the server's message, as on a server without them).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { extensionsOfMigrations } from "./pglite_extensions.ts";
+ *
+ * const up = { path: "001_a.up.sql", sql: "CREATE EXTENSION citext; CREATE EXTENSION postgis;", line: 1, column: 1 };
+ * const migration = { version: "001", name: "a", up, noTransaction: false, checksum: "c" };
+ * assert.deepEqual(extensionsOfMigrations([migration]), ["citext"]);
+ * ```
+ */
+export function extensionsOfMigrations(
+  migrations: readonly { up: { sql: string }; down?: { sql: string } }[],
+): string[] {
+  const sql = migrations.map((m) => `${m.up.sql}\n${m.down?.sql ?? ""}`).join("\n");
+  return extensionsIn(sql).filter((name) => PGLITE_EXTENSIONS.includes(name));
 }

@@ -31,6 +31,7 @@ import {
 import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
 import { privilegeError, readLedgerAccess } from "./ledger_access.ts";
+import { MigrationError } from "../errors.ts";
 
 export type {
   AppliedFields,
@@ -49,7 +50,10 @@ export type {
  * the migrator, the CLI, the config file, the Action and the testing module all derive from.
  */
 export interface LedgerLocation {
-  /** Schema of the tracking and log tables, and of `{{schema}}` templates. */
+  /**
+   * Schema of the tracking and log tables, and of `{{schema}}` templates when given (unset,
+   * `{{tables.x}}` stays unqualified and `{{schema}}` is `"public"`).
+   */
   schema: string;
   /** Tracking table; the log table's name derives from it (see {@linkcode ledgerTables}). */
   table: string;
@@ -155,6 +159,7 @@ export class Ledger {
    * with the lock held.
    */
   async ensure(): Promise<void> {
+    await this.exists(); // refuses a table of the same name that is not tide's
     const access = await readLedgerAccess(this.#db, this.#tables);
     const refused = privilegeError(access, this.#tables);
     if (refused) throw refused;
@@ -167,14 +172,28 @@ export class Ledger {
     await this.#db.exec(inlined(ledgerDdl(this.#names, missing)));
   }
 
-  /** Whether the tracking table exists; read-only commands never create it. */
+  /**
+   * Whether the tracking table exists; read-only commands never create it. Throws
+   * `CONFIG_ERROR` when a table of that name exists but is not a tracking table (`--table`
+   * naming an application table), before anything reads or writes it.
+   */
   async exists(): Promise<boolean> {
     const table = inlined(this.#names.table);
-    const rows = await runQuery<{ found: boolean }>(
+    const rows = await runQuery<{ found: boolean; ours: boolean }>(
       this.#db,
-      sql`SELECT to_regclass(${table}) IS NOT NULL AS found`,
+      sql`SELECT to_regclass(${table}) IS NOT NULL AS found, EXISTS (SELECT FROM pg_attribute
+        WHERE attrelid = to_regclass(${table}) AND attname = 'checksum_algorithm') AS ours`,
     );
-    return rows[0]?.found === true;
+    const found = rows[0]?.found === true;
+    if (found && rows[0]?.ours !== true) {
+      throw new MigrationError(
+        "CONFIG_ERROR",
+        `Cannot keep tide's ledger in ${inlined(this.#names.table)}, which exists and is not a ` +
+          "tide tracking table (it has no checksum_algorithm column). Check --table (config " +
+          '"table") and --schema: name a table tide can create, or leave the default.',
+      );
+    }
+    return found;
   }
 
   /** The module's rows in version order; empty when the table does not exist yet. */

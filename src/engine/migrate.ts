@@ -4,6 +4,7 @@
  * @module
  */
 import { connect, resolveDatabaseUrl } from "../drivers/connect.ts";
+import { extensionsOfMigrations } from "../drivers/pglite_extensions.ts";
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type LoadOptions } from "../files/load.ts";
 import { Migrator, type MigratorOptions, type RunResult } from "./migrator.ts";
 
@@ -36,6 +37,11 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
   const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, ...migratorOptions } = options;
   const migrations = await loadMigrations(dir, load);
   const { networkTimeoutMs } = migratorOptions;
-  await using driver = await connect(databaseUrl ?? resolveDatabaseUrl(), { networkTimeoutMs });
+  // On PGlite, the extensions the migrations create must be loaded when it starts.
+  const extensions = extensionsOfMigrations(migrations);
+  await using driver = await connect(databaseUrl ?? resolveDatabaseUrl(), {
+    networkTimeoutMs,
+    extensions,
+  });
   return await new Migrator({ ...migratorOptions, driver, migrations }).up();
 }

@@ -8,11 +8,12 @@ import { MigrationError } from "../errors.ts";
 import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { planDown, type PlanInput, type PlanStep, planUp } from "./plan.ts";
+import { planDown, type PlanInput, type PlanStep, planUp, requireCount } from "./plan.ts";
 import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
-import { compareVersions } from "../files/version.ts";
+import { canonicalVersion, compareVersions, isValidVersion } from "../files/version.ts";
+import { renderScript } from "../files/templates.ts";
 import type {
   DownOptions,
   MigratorOptions,
@@ -22,7 +23,12 @@ import type {
   StepResult,
   UpOptions,
 } from "./migrator_options.ts";
-import { type MigrationStatus, migrationStatus } from "./status.ts";
+import {
+  byCanonicalVersion,
+  downChanged,
+  type MigrationStatus,
+  migrationStatus,
+} from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
 export type * from "./migrator_options.ts";
@@ -55,6 +61,8 @@ export type * from "./migrator_options.ts";
 export class Migrator {
   readonly #options: Required<Omit<MigratorOptions, "onProgress" | "actor">> & MigratorOptions;
   readonly #ledger: Ledger;
+  /** The schema as given: templates are unqualified when none was (as the README says). */
+  readonly #templateSchema?: string;
   #actor?: string;
 
   /** A migrator over `options.driver`; nothing runs until a method is called. */
@@ -66,6 +74,7 @@ export class Migrator {
       ...withoutUndefined(options),
     };
     this.#ledger = new Ledger(options.driver, this.#options);
+    this.#templateSchema = options.schema;
   }
 
   /** Applied, pending, missing, edited and failed migrations. Read-only. */
@@ -85,17 +94,21 @@ export class Migrator {
 
   /** Rolls back the last migration, or `count`, down `to` a version, or `all`. */
   down(options: DownOptions = {}): Promise<RunResult> {
-    return this.#planAndRun((input) => planDown(input, options), options.dryRun);
+    return this.#planAndRun(
+      (input) => requireCount(planDown(input, options), options.count),
+      options.dryRun,
+    );
   }
 
   /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
   async #planAndRun(plan: (input: PlanInput) => PlanStep[], dryRun?: boolean): Promise<RunResult> {
     const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
-    return await this.#locked(async (lock) => ({
+    // Planned before the tracking tables are created: a refused plan leaves nothing behind.
+    return await this.#locked(async (lock, steps) => ({
       dryRun: false,
-      steps: await this.#runSteps(await planned(), lock),
-    }));
+      steps: await this.#runSteps(steps, lock),
+    }), planned);
   }
 
   /** Rolls back the last migration and applies it again. */
@@ -130,9 +143,9 @@ export class Migrator {
       );
     }
     return await this.#locked(async (lock) => {
-      const applied = new Set((await this.#ledger.list()).map((row) => row.version));
+      const applied = byCanonicalVersion(await this.#ledger.list());
       const chosen = this.#options.migrations.filter((m) =>
-        compareVersions(m.version, version) <= 0 && !applied.has(m.version)
+        compareVersions(m.version, version) <= 0 && !applied.has(canonicalVersion(m.version))
       );
       const actor = await this.#whoAmI();
       for (const migration of chosen) {
@@ -192,29 +205,32 @@ export class Migrator {
     }, options);
   }
 
-  /** Re-records checksums and stored downs of edited files; resolves a failed migration. */
+  /**
+   * Re-records checksums (and stored downs) of edited files, stores downs changed since they
+   * were applied, and resolves a failed migration.
+   */
   async repair(options: RepairOptions = {}): Promise<RepairResult> {
     return await this.#locked(async () => {
       const actor = await this.#whoAmI();
       const applied = await this.#ledger.list();
       const resolved = await this.#resolveFailed(applied, options, actor);
-      const byVersion = new Map(this.#options.migrations.map((m) => [m.version, m]));
+      const byVersion = byCanonicalVersion(this.#options.migrations);
       const rechecksummed: string[] = [];
+      const downsStored: string[] = [];
       for (const row of applied) {
-        const migration = byVersion.get(row.version);
+        const migration = byVersion.get(canonicalVersion(row.version));
         if (!migration || row.status !== "applied") continue;
         const stored = appliedFields(migration, row.appliedBy);
-        if (
-          row.checksum === stored.checksum && row.downSql === stored.downSql &&
-          row.checksumAlgorithm === CHECKSUM_ALGORITHM
-        ) continue;
+        const checksumRight = row.checksum === stored.checksum &&
+          row.checksumAlgorithm === CHECKSUM_ALGORITHM;
+        if (checksumRight && !downChanged(migration, row)) continue;
         await this.#options.driver.transaction(async (tx) => {
           await this.#ledger.rechecksum(tx, row.version, stored);
           await this.#ledger.log(tx, { ...logFields(migration, "repair", actor), durationMs: 0 });
         });
-        rechecksummed.push(row.version);
+        (checksumRight ? downsStored : rechecksummed).push(row.version);
       }
-      return { rechecksummed, resolved };
+      return { rechecksummed, downsStored, resolved };
     });
   }
 
@@ -225,7 +241,10 @@ export class Migrator {
   ): Promise<string[]> {
     const version = options.markApplied ?? options.markRolledBack;
     if (version === undefined) return [];
-    const row = applied.find((r) => r.version === version && r.status === "failed");
+    const row = applied.find((r) =>
+      r.status === "failed" && isValidVersion(version) === isValidVersion(r.version) &&
+      (r.version === version || compareVersions(r.version, version) === 0)
+    );
     if (!row) {
       throw new MigrationError(
         "UNKNOWN_VERSION",
@@ -234,8 +253,8 @@ export class Migrator {
       );
     }
     await this.#options.driver.transaction(async (tx) => {
-      if (options.markApplied !== undefined) await this.#ledger.markApplied(tx, version);
-      else await this.#ledger.remove(tx, version);
+      if (options.markApplied !== undefined) await this.#ledger.markApplied(tx, row.version);
+      else await this.#ledger.remove(tx, row.version);
       await this.#ledger.log(tx, {
         ...row,
         action: "repair",
@@ -252,14 +271,19 @@ export class Migrator {
     return { migrations: this.#options.migrations };
   }
 
-  async #locked<T>(fn: (lock: HeldLock) => Promise<T>): Promise<T> {
+  /** Runs `fn` under the lock, the tables created first; `prepare` runs before they are. */
+  async #locked<T, P = void>(
+    fn: (lock: HeldLock, prepared: P) => Promise<T>,
+    prepare?: () => Promise<P>,
+  ): Promise<T> {
     const { driver, lockWaitMs } = this.#options;
     const key = migrationLockKey(this.#options);
     let lock: HeldLock | undefined;
     try {
       lock = await acquireLock(driver, key, { waitMs: lockWaitMs });
+      const prepared = await prepare?.() as P;
       await this.#ledger.ensure();
-      return await fn(lock);
+      return await fn(lock, prepared);
     } finally {
       await lock?.release();
     }
@@ -275,6 +299,7 @@ export class Migrator {
       const started = performance.now();
       await runStep({
         ...this.#options,
+        templateSchema: this.#templateSchema,
         ledger: this.#ledger,
         actor,
         onRetry: (attempt, delayMs) =>
@@ -295,7 +320,7 @@ export class Migrator {
       name: step.name,
       direction: step.direction,
       durationMs: 0,
-      sql: script?.sql ?? "",
+      sql: script === undefined ? "" : renderScript(script, { schema: this.#templateSchema }).text,
       ...filesOf(step.migration),
     };
   }

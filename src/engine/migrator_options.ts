@@ -89,8 +89,10 @@ export interface RepairOptions {
 
 /** What `repair` changed. */
 export interface RepairResult {
-  /** Versions whose checksum and stored down were re-recorded. */
+  /** Versions whose checksum (and stored down) were re-recorded: their up file was edited. */
   rechecksummed: string[];
+  /** Versions whose checksum was right, and whose down, changed since apply, was stored. */
+  downsStored: string[];
   /** Versions whose failed state was resolved. */
   resolved: string[];
 }

@@ -169,6 +169,7 @@ Deno.test("a no-transaction migration that fails halfway blocks later runs until
     await driver.exec("drop table half");
     assert.deepEqual(await migrator.repair({ markRolledBack: "004" }), {
       rechecksummed: [],
+      downsStored: [],
       resolved: ["004"],
     });
     await assert.rejects(() => migrator.up(), { code: "SQL_ERROR", message: /statement 2 of 2/ });

@@ -6,9 +6,10 @@
  * @module
  */
 import type { AppliedMigration } from "./ledger.ts";
-import { MigrationError } from "../errors.ts";
+import { ArgumentError, MigrationError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { compareVersions, isRepeatableVersion } from "../files/version.ts";
+import { canonicalVersion, compareVersions, isRepeatableVersion } from "../files/version.ts";
+import { byCanonicalVersion } from "./status.ts";
 
 /** A migration to apply. */
 export interface UpStep {
@@ -93,12 +94,13 @@ export interface PlanDownOptions {
  */
 export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] {
   refuseFailed(input.applied);
-  const byVersion = indexByVersion(input.migrations);
-  const rows = new Map(input.applied.map((row) => [row.version, row]));
+  const byVersion = byCanonicalVersion(input.migrations);
+  const rows = byCanonicalVersion(input.applied);
+  const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
   checkApplied(input.applied, byVersion, options.allowMissing === true);
   if (options.to !== undefined) requireKnown(options.to, input.migrations);
   const pending = input.migrations.filter((m) =>
-    !m.repeatable && !rows.has(m.version) &&
+    !m.repeatable && !rowOf(m) &&
     (options.to === undefined || compareVersions(m.version, options.to) <= 0)
   );
   const newest = input.applied.filter((row) => !isRepeatableVersion(row.version)).at(-1);
@@ -118,13 +120,13 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
   // Repeatables come after every versioned one, new or changed; not in a partial run (--to).
   const repeatables = options.to !== undefined
     ? []
-    : input.migrations.filter((m) => m.repeatable && rows.get(m.version)?.checksum !== m.checksum);
+    : input.migrations.filter((m) => m.repeatable && rowOf(m)?.checksum !== m.checksum);
   return [...pending, ...repeatables].map((migration) => ({
     direction: "up",
     version: migration.version,
     name: migration.name,
     migration,
-    ...(rows.has(migration.version) ? { reapply: true } : {}),
+    ...(rowOf(migration) ? { reapply: true } : {}),
   }));
 }
 
@@ -153,7 +155,7 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
  */
 export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownStep[] {
   refuseFailed(input.applied);
-  const byVersion = indexByVersion(input.migrations);
+  const byVersion = byCanonicalVersion(input.migrations);
   // Repeatable migrations are never rolled back (as in Flyway): their rows stay.
   const newestFirst = input.applied.filter((row) => !isRepeatableVersion(row.version)).reverse();
   let chosen: AppliedMigration[];
@@ -161,7 +163,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
   else if (options.to !== undefined) {
     const target = options.to;
     if (!newestFirst.some((row) => compareVersions(row.version, target) === 0)) {
-      throw new MigrationError(
+      throw new ArgumentError(
         "UNKNOWN_VERSION",
         `Cannot roll back to ${target}: no applied migration has that version. ` +
           `Run \`tide status\` to see the applied versions, or use --all to roll back everything.`,
@@ -174,7 +176,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
     direction: "down",
     version: row.version,
     name: row.name,
-    migration: byVersion.get(row.version),
+    migration: byVersion.get(canonicalVersion(row.version)),
     storedDownSql: row.downSql,
     storedNoTransaction: row.downNoTransaction,
   }));
@@ -194,13 +196,35 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
   return steps;
 }
 
-function indexByVersion(migrations: readonly Migration[]): Map<string, Migration> {
-  return new Map(migrations.map((m) => [m.version, m]));
+/**
+ * Refuses a `down --count` larger than what `planDown` found to roll back: rolling back fewer
+ * than asked and saying "done" would hide that the database is not where the user thinks.
+ * (`planDown` itself takes at most what is applied.)
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { requireCount } from "./plan.ts";
+ *
+ * assert.throws(() => requireCount([], 1), { code: "COUNT_TOO_LARGE" });
+ * assert.deepEqual(requireCount([], undefined), []);
+ * ```
+ */
+export function requireCount<T>(steps: T[], count: number | undefined): T[] {
+  if (count === undefined || steps.length >= count) return steps;
+  const applied = steps.length;
+  throw new ArgumentError(
+    "COUNT_TOO_LARGE",
+    `Cannot roll back --count ${count}: only ${applied} migration${
+      applied === 1 ? " is" : "s are"
+    } applied, so nothing was rolled back. Run \`tide status\` to see them, then give ` +
+      `--count ${applied} or less, or --all.`,
+  );
 }
 
 function requireKnown(version: string, migrations: readonly Migration[]): void {
   if (migrations.some((m) => compareVersions(m.version, version) === 0)) return;
-  throw new MigrationError(
+  throw new ArgumentError(
     "UNKNOWN_VERSION",
     `Cannot migrate to ${version}: no migration file has that version. ` +
       `Run \`tide status\` to list the known versions.`,
@@ -227,7 +251,8 @@ function checkApplied(
   byVersion: Map<string, Migration>,
   allowMissing: boolean,
 ): void {
-  const missing = applied.filter((row) => !byVersion.has(row.version));
+  const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
+  const missing = applied.filter((row) => !fileOf(row));
   if (missing.length > 0 && !allowMissing) {
     throw new MigrationError(
       "MISSING_FILE",
@@ -249,11 +274,11 @@ function checkApplied(
     );
   }
   const edited = applied.filter((row) => {
-    const migration = byVersion.get(row.version);
+    const migration = fileOf(row);
     return migration !== undefined && !migration.repeatable && migration.checksum !== row.checksum;
   });
   if (edited.length > 0) {
-    const files = edited.map((row) => byVersion.get(row.version)!.up.path);
+    const files = edited.map((row) => fileOf(row)!.up.path);
     throw new MigrationError(
       "CHECKSUM_MISMATCH",
       `Applied migrations were edited since they ran: ${files.join(", ")}. ` +

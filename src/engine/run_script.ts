@@ -6,8 +6,8 @@
  */
 
 import type { Queryable } from "../drivers/driver.ts";
-import { errorMessage, MigrationError, ScriptError, SqlError } from "../errors.ts";
-import type { Migration, MigrationScript } from "../files/migration.ts";
+import { errorMessage, MigrationError, ScriptError, SqlError, sqlStateOf } from "../errors.ts";
+import { type Migration, type MigrationScript, noTransactionOf } from "../files/migration.ts";
 import { offsetOfServerPosition, positionAt, type TextPosition } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "../files/templates.ts";
@@ -42,25 +42,10 @@ export interface RunScriptOptions {
  * that is the caller's job.
  *
  * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { connect } from "../drivers/connect.ts";
- * import { MigrationError } from "../errors.ts";
- * import { parseMigrationFiles } from "../files/load.ts";
+ * ```ts ignore
  * import { runScript } from "./run_script.ts";
  *
- * const bytes = new TextEncoder().encode("create table {{schema}}.users (id int);\n");
- * const [migration] = await parseMigrationFiles([{ path: "001_users.up.sql", bytes }]);
- * await using db = await connect("memory://");
- * await db.exec("create schema tenant_a");
- * await db.transaction((tx) => runScript(tx, migration, "up", { schema: "tenant_a" }));
- * assert.deepEqual(await db.query("select to_regclass('tenant_a.users')::text as t"), [
- *   { t: "tenant_a.users" },
- * ]);
- * await assert.rejects(
- *   runScript(db, migration, "down", {}),
- *   (error) => error instanceof MigrationError && error.code === "NO_DOWN",
- * );
+ * await driver.transaction((tx) => runScript(tx, migration, "up", { schema: "tenant_a" }));
  * ```
  */
 export async function runScript(
@@ -80,7 +65,7 @@ export async function runScript(
   }
   const rendered = renderScript(script, options);
   const run = { migration, script, rendered, direction };
-  if (!migration.noTransaction) {
+  if (!noTransactionOf(migration, direction)) {
     const sent = (options.envelope ?? BARE)(rendered.text);
     try {
       await db.exec(sent.text);
@@ -89,12 +74,7 @@ export async function runScript(
     }
     return;
   }
-  const statements = script.statements && script.templates === false
-    ? script.statements.map(([start, end]) => ({
-      text: script.sql.slice(start, end),
-      offset: start,
-    }))
-    : splitStatements(rendered.text);
+  const statements = statementsOf(script, rendered);
   // Positions counted on from the previous statement's, so a long script is scanned once.
   let at: TextPosition = script;
   let from = 0;
@@ -108,10 +88,71 @@ export async function runScript(
     try {
       await db.exec(text);
     } catch (error) {
-      const sent = { text, scriptOffset: (inStatement: number) => offset + inStatement };
-      throw failure(error, run, sent, index, statements.length);
+      throw failure(error, run, statementSent(text, offset), index, statements.length);
     }
   }
+}
+
+/** The statements of a script, as tide sends them one by one, with offsets in the rendered text. */
+function statementsOf(
+  script: MigrationScript,
+  rendered: RenderedSql,
+): { text: string; offset: number }[] {
+  return script.statements && script.templates === false
+    ? script.statements.map(([start, end]) => ({
+      text: script.sql.slice(start, end),
+      offset: start,
+    }))
+    : splitStatements(rendered.text);
+}
+
+function statementSent(text: string, offset: number): SentSql {
+  return { text, scriptOffset: (inStatement: number) => offset + inStatement };
+}
+
+/**
+ * Failures of a script sent whole whose place the server did not give (no `position`: a
+ * division by zero, a timeout, a duplicate object): {@linkcode locateFailure} finds it.
+ */
+const UNLOCATED = new WeakMap<ScriptError, { run: Run; cause: unknown }>();
+
+/**
+ * Finds where a script sent whole failed when the server did not say (see `runScript`): re-runs
+ * its statements one by one inside a transaction that is always rolled back, after `setup`
+ * (`SET LOCAL` timeouts), and returns the error located at the first statement that fails the
+ * same way. When none does, the failure came at the script's end (a deferred constraint at
+ * `COMMIT`, or tide's bookkeeping): the error says so and names no line. Any other error is
+ * returned as it is. Call it on an idle session (after `ROLLBACK`), never for a
+ * `noTransaction` script: those already run statement by statement.
+ *
+ * @example
+ * ```ts ignore
+ * throw await locateFailure(driver, error, "SET LOCAL statement_timeout = '5000ms';");
+ * ```
+ */
+export async function locateFailure(db: Queryable, error: unknown, setup = ""): Promise<unknown> {
+  const pending = error instanceof ScriptError ? UNLOCATED.get(error) : undefined;
+  if (pending === undefined) return error;
+  const { run, cause } = pending;
+  const statements = statementsOf(run.script, run.rendered);
+  try {
+    await db.exec(`BEGIN; ${setup}`);
+    try {
+      for (const { text, offset } of statements) {
+        try {
+          await db.exec(text);
+        } catch (again) {
+          if (sqlStateOf(again) !== sqlStateOf(cause)) return error;
+          return located(cause, again, run, statementSent(text, offset));
+        }
+      }
+    } finally {
+      await db.exec("ROLLBACK");
+    }
+  } catch {
+    return error; // the session broke: keep the error as it is, without a line
+  }
+  return atTheEnd(cause, run);
 }
 
 /** What `runScript` was doing, for error messages. */
@@ -129,25 +170,104 @@ function failure(
   index: number,
   count: number,
 ): unknown {
-  const split = run.migration.noTransaction;
+  const split = noTransactionOf(run.migration, run.direction);
   if (!split && !(error instanceof SqlError)) return error;
-  const { script, rendered } = run;
   const position = error instanceof SqlError ? error.position : undefined;
-  const renderedOffset = sent.scriptOffset(
-    position === undefined ? 0 : offsetOfServerPosition(sent.text, position),
-  );
-  const { line, column } = positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
-  const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
+  const at = position === undefined ? undefined : offsetOfServerPosition(sent.text, position);
+  if (!split && at !== undefined && sent.inScript?.(at) === false) {
+    return bookkeepingFailure(error, run); // in tide's own SQL around the script
+  }
+  if (!split && at === undefined) {
+    // No position: never guess a line. One statement is its own place; else re-run to find it.
+    const statements = statementsOf(run.script, run.rendered);
+    if (statements.length === 1) {
+      return located(error, error, run, statementSent(statements[0].text, statements[0].offset));
+    }
+    const unlocated = scriptError(error, run, undefined, "", index, count);
+    UNLOCATED.set(unlocated, { run, cause: error });
+    return unlocated;
+  }
+  // Without a position, a statement sent alone failed as a whole: name its first line.
+  const offset = at ?? skipComments(sent.text);
   const which = split ? ` (statement ${index + 1} of ${count})` : "";
-  const message = `${verb} ${script.path}:${line}:${column}${which}: ${describe(error)}` +
-    (split ? ` ${progress(index, error instanceof SqlError)}` : "");
+  const tail = split ? ` ${progress(index, error instanceof SqlError)}` : "";
+  return scriptError(error, run, sent.scriptOffset(offset), which, index, count, tail);
+}
+
+/** The error at `renderedOffset` of the script (no position when undefined). */
+function scriptError(
+  error: unknown,
+  run: Run,
+  renderedOffset: number | undefined,
+  which: string,
+  index: number,
+  count: number,
+  tail = "",
+): ScriptError {
+  const { script, rendered } = run;
+  const where = renderedOffset === undefined
+    ? undefined
+    : positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
+  const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
+  const place = where === undefined ? script.path : `${script.path}:${where.line}:${where.column}`;
+  const message = `${verb} ${place}${which}: ${describe(error)}${tail}`;
   const code = error instanceof MigrationError ? error.code : "SQL_ERROR";
   return new ScriptError(code, message, {
-    error: { version: run.migration.version, file: script.path, line, column, cause: error },
+    error: { version: run.migration.version, file: script.path, ...where, cause: error },
     statementsDone: index,
     statementCount: count,
   });
 }
+
+/** `cause` located by the re-run's error `again`, at its position or its statement's start. */
+function located(cause: unknown, again: unknown, run: Run, sent: SentSql): ScriptError {
+  const position = again instanceof SqlError ? again.position : undefined;
+  const at = position === undefined
+    ? skipComments(sent.text)
+    : offsetOfServerPosition(sent.text, position);
+  return scriptError(cause, run, sent.scriptOffset(at), "", 0, 1);
+}
+
+function atTheEnd(cause: unknown, run: Run): ScriptError {
+  return scriptError(
+    cause,
+    run,
+    undefined,
+    "",
+    0,
+    1,
+    " Each of its statements ran without this error when re-run one by one (in a transaction " +
+      "rolled back afterwards), so it failed at its end: at COMMIT (a deferred constraint, " +
+      "for example) or in tide's bookkeeping. Nothing of it was applied.",
+  );
+}
+
+function bookkeepingFailure(cause: unknown, run: Run): ScriptError {
+  const verb = run.direction === "up" ? "applying" : "rolling back";
+  return new ScriptError(
+    "SQL_ERROR",
+    `tide's own SQL failed while ${verb} ${run.script.path} (its transaction control or ` +
+      `bookkeeping, not a statement of the file): ${describe(cause)} Nothing of it was ` +
+      "applied. Check the tracking tables (--schema, --table) and the role's privileges on them.",
+    {
+      error: { version: run.migration.version, file: run.script.path, cause },
+      statementsDone: 0,
+      statementCount: 1,
+    },
+  );
+}
+
+/** Offset of the first character after leading whitespace and `--` comments. */
+function skipComments(text: string): number {
+  return /^(?:\s+|--[^\n]*(?:\n|$))*/.exec(text)?.[0].length ?? 0;
+}
+
+/** SQLSTATE of a statement that cannot run inside a transaction block. */
+const ACTIVE_SQL_TRANSACTION = "25001";
+
+const OUTSIDE_A_TRANSACTION = "tide runs each migration in a transaction; to run this one " +
+  "outside of one, statement by statement (as CREATE INDEX CONCURRENTLY, VACUUM and the like " +
+  "need), put -- tide:no-transaction on the first line of its file (or section).";
 
 /** The server's message with its DETAIL, HINT and CONTEXT. */
 function describe(error: unknown): string {
@@ -157,13 +277,13 @@ function describe(error: unknown): string {
   if (error.detail) parts.push(`DETAIL: ${error.detail}`);
   if (error.hint) parts.push(`HINT: ${error.hint}`);
   if (error.where) parts.push(`CONTEXT: ${error.where}`);
+  if (error.sqlState === ACTIVE_SQL_TRANSACTION) parts.push(OUTSIDE_A_TRANSACTION);
   return parts.join(" ");
 }
 
 /**
- * What stays applied when statement `done + 1` of a no-transaction script fails: when the server
- * refused it (`refused`), it did not take effect; when its outcome never came back (a lost
- * connection), it may have.
+ * What stays applied when a statement of a no-transaction script fails: `refused` when the
+ * server answered with an error, else the statement's outcome never came back.
  */
 function progress(done: number, refused: boolean): string {
   const failing = refused

@@ -105,8 +105,9 @@ Deno.test("runScript() sends a script in its envelope and locates errors through
     return [error.line, error.column];
   };
   assert.deepEqual(await at("txt")(), [5, 8]);
-  assert.deepEqual(await at("nope")(), [6, 3], "in the bookkeeping: the script's end");
-  assert.deepEqual(await at("BEGIN")(), [3, 1], "before the script: its start");
+  // tide's own SQL around the script is never blamed on a line of the file (issue 8, item 10).
+  assert.deepEqual(await at("nope")(), [undefined, undefined], "in the bookkeeping: no line");
+  assert.deepEqual(await at("BEGIN")(), [undefined, undefined], "before the script: no line");
 });
 
 Deno.test("runScript() locates an error in statement 2 of 3 after emoji and templates", async () => {

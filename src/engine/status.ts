@@ -5,7 +5,8 @@
  * @module
  */
 import type { AppliedMigration } from "./ledger.ts";
-import type { Migration } from "../files/migration.ts";
+import { type Migration, noTransactionOf } from "../files/migration.ts";
+import { canonicalVersion } from "../files/version.ts";
 
 /** A migration in `status`. */
 export interface StatusEntry {
@@ -39,6 +40,11 @@ export interface MigrationStatus {
   edited: StatusEntry[];
   /** Failed halfway (dirty). */
   failed: StatusEntry[];
+  /**
+   * Applied, and its down (SQL or directive) changed since: rollback runs the down as it is
+   * now; `repair` stores it. Never blocks anything; the checksum covers the up alone.
+   */
+  downChanged: StatusEntry[];
 }
 
 /**
@@ -66,29 +72,79 @@ export function migrationStatus(
   migrations: readonly Migration[],
   applied: readonly AppliedMigration[],
 ): MigrationStatus {
-  const byVersion = new Map(migrations.map((m) => [m.version, m]));
-  const rows = new Map(applied.map((row) => [row.version, row]));
+  // Keyed by canonical version: `001_a` renamed `1_a` is the same migration (README).
+  const byVersion = byCanonicalVersion(migrations);
+  const rows = byCanonicalVersion(applied);
   const entry = (row: AppliedMigration): StatusEntry => ({
     version: row.version,
     name: row.name,
     appliedAt: row.appliedAt,
-    ...filesOf(byVersion.get(row.version)),
+    ...filesOf(byVersion.get(canonicalVersion(row.version))),
   });
-  const changed = (m: Migration) => rows.get(m.version)?.checksum !== m.checksum;
+  const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
+  const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
+  const changed = (m: Migration) => rowOf(m)?.checksum !== m.checksum;
   return {
     applied: applied.filter((row) => row.status === "applied").map(entry),
-    pending: migrations.filter((m) => !rows.has(m.version) || (m.repeatable && changed(m)))
+    pending: migrations.filter((m) => !rowOf(m) || (m.repeatable && changed(m)))
       .map((m) => ({ version: m.version, name: m.name, ...filesOf(m) })),
-    missing: applied.filter((row) => !byVersion.has(row.version)).map(entry),
+    missing: applied.filter((row) => !fileOf(row)).map(entry),
     edited: applied.filter((row) => {
-      const file = byVersion.get(row.version);
+      const file = fileOf(row);
       return file !== undefined && !file.repeatable && file.checksum !== row.checksum;
     }).map(entry),
     failed: applied.filter((row) => row.status === "failed").map((row) => ({
       ...entry(row),
       error: row.error ?? undefined,
     })),
+    downChanged: applied.filter((row) => {
+      const file = fileOf(row);
+      return row.status === "applied" && file !== undefined && !file.repeatable &&
+        file.checksum === row.checksum && downChanged(file, row);
+    }).map(entry),
   };
+}
+
+/**
+ * Whether the down of `migration` differs from the one stored when it was applied (its SQL or
+ * whether it runs outside a transaction).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { downChanged } from "./status.ts";
+ *
+ * const up = { path: "001_a.up.sql", sql: "CREATE TABLE a ();", line: 1, column: 1 };
+ * const down = { ...up, path: "001_a.down.sql", sql: "DROP TABLE a;" };
+ * const migration = { version: "001", name: "a", up, down, noTransaction: false, checksum: "c" };
+ * const stored = { downSql: "DROP TABLE a;", downNoTransaction: false };
+ * assert.equal(downChanged(migration, stored), false);
+ * assert.equal(downChanged(migration, { ...stored, downSql: "DROP TABLE IF EXISTS a;" }), true);
+ * ```
+ */
+export function downChanged(
+  migration: Migration,
+  stored: Pick<AppliedMigration, "downSql" | "downNoTransaction">,
+): boolean {
+  return (migration.down?.sql ?? null) !== stored.downSql ||
+    noTransactionOf(migration, "down") !== stored.downNoTransaction;
+}
+
+/**
+ * `items` by the canonical form of their version, as `compareVersions` sees them equal.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { byCanonicalVersion } from "./status.ts";
+ *
+ * assert.equal(byCanonicalVersion([{ version: "001" }]).get("1")?.version, "001");
+ * ```
+ */
+export function byCanonicalVersion<T extends { version: string }>(
+  items: readonly T[],
+): Map<string, T> {
+  return new Map(items.map((item) => [canonicalVersion(item.version), item]));
 }
 
 function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name" | "appliedAt"> {

@@ -9,10 +9,10 @@
 import type { Driver } from "../drivers/driver.ts";
 import { errorMessage, MigrationError, ScriptError, SqlError } from "../errors.ts";
 import type { TextPosition } from "../sql/position.ts";
-import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
+import { CHECKSUM_ALGORITHM, type Migration, noTransactionOf } from "../files/migration.ts";
 import type { AppliedFields, Bookkeeping, Ledger, LogFields } from "./ledger.ts";
 import type { DownStep, PlanStep } from "./plan.ts";
-import { runScript } from "./run_script.ts";
+import { locateFailure, runScript } from "./run_script.ts";
 import { retryLockTimeouts, type Timeouts, timeoutsSql } from "./timeouts.ts";
 import { transactionEnvelope } from "./transaction_envelope.ts";
 
@@ -22,8 +22,8 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
   driver: Driver;
   /** The ledger the step records itself in. */
   ledger: Ledger;
-  /** Schema of `{{schema}}` templates. */
-  schema: string;
+  /** Schema of `{{schema}}` templates; unset: `{{tables.x}}` unqualified, `{{schema}}` public. */
+  templateSchema?: string;
   /** Retries of a `lock_timeout` failure. */
   lockRetries: number;
   /** Who runs it, for the ledger. */
@@ -51,7 +51,7 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
  * await ledger.ensure();
  * const [step] = planUp({ migrations, applied: await ledger.list() });
  * const timeouts = { lockTimeoutMs: 0, statementTimeoutMs: 0, lockRetries: 3 };
- * await runStep({ driver, ledger, schema: "public", actor: "ci", ...timeouts }, step);
+ * await runStep({ driver, ledger, actor: "ci", ...timeouts }, step);
  * const rows = await ledger.list();
  * assert.deepEqual(rows.map((row) => [row.version, row.status]), [["001", "applied"]]);
  * ```
@@ -65,7 +65,7 @@ export async function runStep(context: StepContext, step: PlanStep): Promise<voi
     ? context.ledger.appliedBookkeeping(
       row,
       entry,
-      migration.noTransaction ? "complete" : step.reapply === true ? "replace" : "insert",
+      noTransactionOf(migration, "up") ? "complete" : step.reapply === true ? "replace" : "insert",
     )
     : context.ledger.rolledBackBookkeeping(step.version, entry);
   await execute(context, migration, step.direction, bookkeeping);
@@ -82,9 +82,9 @@ async function execute(
   direction: "up" | "down",
   bookkeeping: Bookkeeping,
 ): Promise<void> {
-  const { driver, schema } = context;
+  const { driver, templateSchema: schema } = context;
   const started = performance.now();
-  const noTransaction = migration.noTransaction;
+  const noTransaction = noTransactionOf(migration, direction);
   const timed = context.lockTimeoutMs > 0 || context.statementTimeoutMs > 0;
   const timeouts = timed ? timeoutsSql(context, !noTransaction) : "";
   const underWay: UnderWay = { open: false };
@@ -110,7 +110,9 @@ async function execute(
       canRetry: () => !underWay.open,
       onRetry: context.onRetry,
     });
-  } catch (error) {
+  } catch (caught) {
+    // Only after the retries: re-running to find the failing statement costs a second run.
+    const error = noTransaction ? caught : await locateFailure(driver, caught, timeouts);
     const failed = context.ledger.failedBookkeeping({
       row: appliedFields(migration, context.actor),
       entry: logFields(migration, direction, context.actor),
@@ -151,7 +153,10 @@ async function statementByStatement(
     await ledger.markUnderWay(driver, row, direction, note);
   };
   try {
-    await runScript(driver, migration, direction, { schema: context.schema, beforeStatement });
+    await runScript(driver, migration, direction, {
+      schema: context.templateSchema,
+      beforeStatement,
+    });
   } catch (error) {
     const refusedFirst = error instanceof ScriptError && error.statementsDone === 0 &&
       error.cause instanceof SqlError;
@@ -207,7 +212,7 @@ export function appliedFields(migration: Migration, actor: string): AppliedField
     status: "applied",
     appliedBy: actor,
     downSql: migration.down?.sql ?? null,
-    downNoTransaction: migration.noTransaction,
+    downNoTransaction: noTransactionOf(migration, "down"),
     error: null,
   };
 }
@@ -259,7 +264,7 @@ function outcomeUnknown(
 ): MigrationError {
   const script = direction === "up" ? migration.up : migration.down ?? migration.up;
   const done = direction === "up" ? "applied" : "rolled back";
-  const known = migration.noTransaction
+  const known = noTransactionOf(migration, direction)
     ? "It runs outside a transaction, statement by statement, so some of its statements may be " +
       "in effect. Run `tide status`: when it lists it as FAILED, inspect the database, finish " +
       "or undo its statements by hand, then run `tide repair --yes --mark-applied " +
@@ -303,6 +308,7 @@ export function downMigration(step: DownStep): Migration {
     up: { path, sql: "", line: 1, column: 1 },
     down: { path, sql: step.storedDownSql ?? "", line: 1, column: 1 },
     noTransaction: step.storedNoTransaction,
+    downNoTransaction: step.storedNoTransaction,
     checksum: "",
   };
 }

@@ -16,6 +16,8 @@ export interface SentSql {
    * around the script is clamped to the script's nearer edge.
    */
   scriptOffset(offset: number): number;
+  /** Whether `offset` in `text` is inside the script (not the SQL around it). Unset: always. */
+  inScript?(offset: number): boolean;
 }
 
 /** Wraps a script (rendered) for sending. */
@@ -58,6 +60,7 @@ export function transactionEnvelope(parts: TransactionParts): Envelope {
   return (script) => ({
     text: before + script + after,
     scriptOffset: (offset) => clamp(offset - before.length, script.length),
+    inScript: (offset) => offset >= before.length && offset <= before.length + script.length,
   });
 }
 

@@ -8,8 +8,9 @@ import type { Driver } from "../drivers/driver.ts";
 import { MigrationError, problemsOf } from "../errors.ts";
 import type { LedgerLocation } from "./ledger.ts";
 import type { Migration } from "../files/migration.ts";
-import { loadMigrations, type LoadOptions } from "../files/load.ts";
-import { Migrator } from "./migrator.ts";
+import { loadMigrations, type LoadOptions, type UnreadFile } from "../files/load.ts";
+import { unreadMessage } from "../files/unread.ts";
+import { type MigrationStatus, Migrator, type StatusEntry } from "./migrator.ts";
 
 /** What is wrong. */
 export type ValidationProblemKind =
@@ -18,7 +19,9 @@ export type ValidationProblemKind =
   | "empty"
   | "edited"
   | "missing"
-  | "failed";
+  | "failed"
+  | "down-changed"
+  | "unread";
 
 /** One problem found by {@linkcode validateMigrations}. */
 export interface ValidationProblem {
@@ -46,7 +49,10 @@ export interface ValidationReport {
   checkedDatabase: boolean;
   /** Every problem; empty when all is well. */
   problems: ValidationProblem[];
-  /** Things worth knowing that are not problems: ups with no statement (valid no-ops). */
+  /**
+   * Things worth knowing that are not problems: files that look like migrations and are not
+   * read, ups with no statement (valid no-ops), downs changed since they were applied.
+   */
   notes: ValidationProblem[];
 }
 
@@ -79,8 +85,16 @@ export interface ValidateOptions extends Partial<LedgerLocation> {
  */
 export async function validateMigrations(options: ValidateOptions): Promise<ValidationReport> {
   let migrations: Migration[];
+  const unread: ValidationProblem[] = [];
+  const onUnread = (file: UnreadFile) =>
+    unread.push({
+      kind: "unread",
+      code: "UNREAD_FILE",
+      message: unreadMessage(file),
+      file: file.path,
+    });
   try {
-    migrations = await loadMigrations(options.dir, options.load);
+    migrations = await loadMigrations(options.dir, { ...options.load, onUnread });
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     const problems = problemsOf(error).map(loadProblem);
@@ -88,8 +102,12 @@ export async function validateMigrations(options: ValidateOptions): Promise<Vali
   }
   const problems = migrations.filter((m) => m.down === undefined && !m.repeatable)
     .map(noDownProblem);
-  if (options.driver) problems.push(...(await databaseProblems(migrations, options)));
-  const notes = migrations.filter((m) => m.empty).map(emptyNote);
+  const notes = [...unread, ...migrations.filter((m) => m.empty).map(emptyNote)];
+  if (options.driver) {
+    const status = await new Migrator({ ...options, driver: options.driver, migrations }).status();
+    problems.push(...databaseProblems(status, options));
+    notes.push(...status.downChanged.map(downChangedNote));
+  }
   return {
     migrations: migrations.length,
     checkedDatabase: options.driver !== undefined,
@@ -132,12 +150,22 @@ function emptyNote(migration: Migration): ValidationProblem {
   };
 }
 
-async function databaseProblems(
-  migrations: Migration[],
-  options: ValidateOptions,
-): Promise<ValidationProblem[]> {
-  const migrator = new Migrator({ ...options, driver: options.driver!, migrations });
-  const status = await migrator.status();
+function downChangedNote(entry: StatusEntry): ValidationProblem {
+  const what = entry.downFile !== undefined && entry.downFile !== entry.file
+    ? entry.downFile
+    : `The down section of ${entry.file}`;
+  return {
+    kind: "down-changed",
+    code: "DOWN_CHANGED",
+    message: `${what} changed since ${entry.version} was applied: a rollback runs the down as ` +
+      "it is now. Run `tide repair --yes` to store it in the tracking table too (so a rollback " +
+      "without the file runs it).",
+    version: entry.version,
+    file: entry.downFile ?? entry.file,
+  };
+}
+
+function databaseProblems(status: MigrationStatus, options: ValidateOptions): ValidationProblem[] {
   const label = (e: { version: string; name: string }) => `${e.version}_${e.name}`;
   return [
     ...status.edited.map((e): ValidationProblem => ({

@@ -5,7 +5,7 @@
  * @module
  */
 import { MigrationError } from "../errors.ts";
-import type { Migration, MigrationScript } from "./migration.ts";
+import { type Migration, type MigrationScript, noTransactionOf } from "./migration.ts";
 import { classifyStatement, CLIENT_COPY_ADVICE, type StatementClass } from "../sql/classify.ts";
 import { positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
@@ -34,11 +34,14 @@ const MAYBE_REFUSED = /\b(?:copy|begin|start|commit|end|rollback|abort|prepare)\
 export function checkStatements(migrations: readonly Migration[]): MigrationError[] {
   const problems: MigrationError[] = [];
   for (const migration of migrations) {
-    for (const script of [migration.up, migration.down]) {
+    for (const direction of ["up", "down"] as const) {
+      const script = direction === "up" ? migration.up : migration.down;
       if (script === undefined || !MAYBE_REFUSED.test(script.sql)) continue;
+      const inTransaction = !noTransactionOf(migration, direction);
       for (const statement of splitStatements(script.sql)) {
         const found = classifyStatement(statement.text);
-        const problem = refusal(migration, script, found, statement.offset + found.offset);
+        const at = statement.offset + found.offset;
+        const problem = refusal(migration, script, found, at, inTransaction);
         if (problem !== undefined) problems.push(problem);
       }
     }
@@ -51,10 +54,11 @@ function refusal(
   script: MigrationScript,
   found: StatementClass,
   offset: number,
+  inTransaction: boolean,
 ): MigrationError | undefined {
   const refused = found.kind === "copy-from-stdin" || found.kind === "copy-to-stdout"
     ? { code: "UNSUPPORTED_COPY" as const, why: CLIENT_COPY_ADVICE[found.kind] }
-    : found.kind === "transaction-control" && !migration.noTransaction
+    : found.kind === "transaction-control" && inTransaction
     ? { code: "TRANSACTION_CONTROL" as const, why: transactionControl(found.command) }
     : undefined;
   if (refused === undefined) return undefined;

@@ -13,6 +13,7 @@ import { detectFormat } from "./formats/detect.ts";
 import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
 import { formatByName } from "./formats/registry.ts";
 import { type FileBytes, readTree, type SourceTree, treeFromBytes } from "./formats/tree.ts";
+import { type UnreadFile, unreadFiles } from "./unread.ts";
 
 /** The migrations directory when none is given. */
 export const DEFAULT_MIGRATIONS_DIR = "migrations";
@@ -27,7 +28,11 @@ export type MigrationFileInput = FileBytes;
 export interface LoadOptions extends FormatOptions {
   /** The format, or `auto` (the default): the one format the files fit. */
   format?: FormatChoice | string;
+  /** Told of each file that looks like a migration but is not read (see `unreadFiles`). */
+  onUnread?: (file: UnreadFile) => void;
 }
+
+export type { UnreadFile };
 
 /**
  * Reads the migrations of `dir`, in order, in `options.format` (detected when `auto`). Throws
@@ -107,9 +112,13 @@ export function resolveFormat(tree: SourceTree, options: LoadOptions): Migration
 }
 
 function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
-  const migrations = resolveFormat(tree, options).read(tree, options);
+  const format = resolveFormat(tree, options);
+  const migrations = format.read(tree, options);
   // Whatever the format, statements tide cannot run are refused before a database is touched.
   const problems = checkStatements(migrations);
   if (problems.length > 0) throw new MigrationSourceError(problems);
+  if (options.onUnread) {
+    for (const file of unreadFiles(tree, format, migrations)) options.onUnread(file);
+  }
   return migrations;
 }

@@ -41,8 +41,9 @@ Deno.test("loadMigrations() reads pairs, single files and timestamps in version 
   assert.equal(index.up.line, 5);
   assert.equal(index.down?.line, 9);
   assert.match(index.down!.sql, /^drop index concurrently accounts_created_at_idx;/);
-  const upText = await Deno.readTextFile(join(dir, "002_index_accounts_email.sql"));
-  assert.equal(index.checksum, checksumText(upText));
+  // The checksum covers the file without its down section (issue 8, item 13).
+  const text = await Deno.readTextFile(join(dir, "002_index_accounts_email.sql"));
+  assert.equal(index.checksum, checksumText(text.slice(0, text.indexOf("-- migrate:down"))));
 });
 
 Deno.test("loadMigrations() reads Flyway names and orders 1 < 1_1 < 1.9 < 1.10 < 2", async () => {
@@ -148,12 +149,14 @@ Deno.test("parseMigrationFiles() does not call the down of a broken up an orphan
   assert.ok(!error.message.includes("\n"));
 });
 
-Deno.test("parseMigrationFiles() honours no-transaction from the down file too", async () => {
+Deno.test("parseMigrationFiles() honours no-transaction from the down file, for the down", async () => {
   const [migration] = await parseMigrationFiles(files({
     "001_i.up.sql": "CREATE INDEX i ON t (x);",
     "001_i.down.sql": "-- tide:no-transaction\nDROP INDEX CONCURRENTLY i;",
   }));
-  assert.equal(migration.noTransaction, true);
+  // Each direction follows its own directive (issue 8, item 14).
+  assert.equal(migration.downNoTransaction, true);
+  assert.equal(migration.noTransaction, false);
 });
 
 Deno.test("parseMigrationFiles() checksums the up file the same with CRLF and a BOM", async () => {
@@ -171,7 +174,8 @@ Deno.test("parseMigrationFiles() checksums the up file the same with CRLF and a 
   assert.notEqual(edited.checksum, lf.checksum);
 });
 
-Deno.test("parseMigrationFiles() checksums a single file over both sections", async () => {
+Deno.test("parseMigrationFiles() checksums a single file over its up, not its down section", async () => {
+  // One rule for both layouts (issue 8, item 13): the checksum covers the up alone.
   const up = "-- migrate:up\nSELECT 1;\n";
   const [a] = await parseMigrationFiles(
     files({ "001_a.sql": `${up}-- migrate:down\nSELECT 2;\n` }),
@@ -179,7 +183,11 @@ Deno.test("parseMigrationFiles() checksums a single file over both sections", as
   const [b] = await parseMigrationFiles(
     files({ "001_a.sql": `${up}-- migrate:down\nSELECT 3;\n` }),
   );
-  assert.notEqual(a.checksum, b.checksum);
+  assert.equal(a.checksum, b.checksum);
+  const [c] = await parseMigrationFiles(
+    files({ "001_a.sql": `-- migrate:up\nSELECT 9;\n-- migrate:down\nSELECT 2;\n` }),
+  );
+  assert.notEqual(a.checksum, c.checksum);
 });
 
 Deno.test("parseMigrationFiles() ignores files that are not migrations", async () => {

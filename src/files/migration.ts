@@ -38,8 +38,13 @@ export interface Migration {
   readonly up: MigrationScript;
   /** The down script; `undefined` when there is none. An empty `sql` counts as none. */
   readonly down?: MigrationScript;
-  /** `-- tide:no-transaction`: run outside a transaction, statement by statement. */
+  /** `-- tide:no-transaction`: run the up outside a transaction, statement by statement. */
   readonly noTransaction: boolean;
+  /**
+   * Whether the down runs outside a transaction, by its own directive; unset: as the up
+   * (formats with one setting for both). See {@linkcode noTransactionOf}.
+   */
+  readonly downNoTransaction?: boolean;
   /** Hex SHA-256 of the text of the file holding the up, BOM dropped and CRLF/CR turned to LF. */
   readonly checksum: string;
   /** The up holds no statement, only comments or whitespace: a valid no-op migration. */
@@ -54,3 +59,24 @@ export interface Migration {
 
 /** Checksum algorithm recorded beside every checksum, so a future change is never silent. */
 export const CHECKSUM_ALGORITHM = "sha256-lf" as const;
+
+/**
+ * Whether `direction` of `migration` runs outside a transaction: each direction follows its own
+ * directive (`downNoTransaction`, else the up's `noTransaction`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noTransactionOf } from "./migration.ts";
+ *
+ * const up = { path: "001_a.up.sql", sql: "SELECT 1;", line: 1, column: 1 };
+ * const migration = { version: "001", name: "a", up, noTransaction: true, checksum: "c" };
+ * assert.equal(noTransactionOf(migration, "down"), true);
+ * assert.equal(noTransactionOf({ ...migration, downNoTransaction: false }, "down"), false);
+ * ```
+ */
+export function noTransactionOf(migration: Migration, direction: "up" | "down"): boolean {
+  return direction === "down"
+    ? migration.downNoTransaction ?? migration.noTransaction
+    : migration.noTransaction;
+}

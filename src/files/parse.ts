@@ -18,6 +18,7 @@ import { MigrationError, type MigrationErrorCode } from "../errors.ts";
 import type { MigrationScript } from "./migration.ts";
 import { positionAt, type TextPosition } from "../sql/position.ts";
 import { renderScript } from "./templates.ts";
+import { refusePsqlCommands } from "./psql.ts";
 
 /** Which direction(s) a file holds, from its name. */
 export type MigrationFileKind = "up" | "down" | "single";
@@ -40,14 +41,25 @@ export interface ParsedMigrationFile {
   down?: MigrationScript;
   /** The file (or one of its sections) asked for `-- tide:no-transaction`. */
   noTransaction: boolean;
+  /** The up runs outside a transaction: the file's directive, or its up section's. */
+  upNoTransaction: boolean;
+  /** The down runs outside a transaction: the file's directive, or its down section's. */
+  downNoTransaction: boolean;
+  /**
+   * The text the checksum covers: the file without its down section (a changed down never
+   * makes an applied migration "edited"; status reports it apart).
+   */
+  checksummed: string;
 }
 
 const VERSION = String.raw`\d+(?:[._]\d+)*`;
 const FLYWAY_NAME = new RegExp(String.raw`^([VU])(${VERSION})__(.+)\.sql$`);
 const PAIR_NAME = /^(\d+)_(.+)\.(up|down)\.sql$/;
 const SINGLE_NAME = /^(\d+)_(.+)\.sql$/;
-const MARKER_LINE = /^[ \t]*--[ \t]*migrate:(\S*)(.*)$/gm;
-const DIRECTIVE_LINE = /^[ \t]*--[ \t]*tide:(\S*).*$/gm;
+const NEAR_DIRECTION = /^(\d+)_(.+)\.([A-Za-z]{2,5})\.sql$/;
+// Any case: a marker or directive in capitals is read, or refused, never silently ignored.
+const MARKER_LINE = /^[ \t]*--[ \t]*migrate:(\S*)(.*)$/gim;
+const DIRECTIVE_LINE = /^[ \t]*--[ \t]*tide:(\S*).*$/gim;
 const FORMATS = "<version>_<name>.up.sql and <version>_<name>.down.sql, " +
   "<version>_<name>.sql with -- migrate:up and -- migrate:down sections, or Flyway's " +
   "V<version>__<name>.sql and U<version>__<name>.sql";
@@ -93,6 +105,14 @@ export function parseFileName(
   }
   const pair = PAIR_NAME.exec(fileName);
   if (pair) return { version: pair[1], name: pair[2], kind: pair[3] as "up" | "down" };
+  const typo = NEAR_DIRECTION.exec(fileName);
+  if (typo && nearDirection(typo[3]) !== undefined) {
+    const direction = nearDirection(typo[3]);
+    throw invalid(
+      `"${typo[3]}" is not a direction: rename it to ${typo[1]}_${typo[2]}.${direction}.sql ` +
+        "(directions are lowercase .up.sql and .down.sql).",
+    );
+  }
   const single = SINGLE_NAME.exec(fileName);
   if (single) return { version: single[1], name: single[2], kind: "single" };
   throw invalid(
@@ -141,7 +161,13 @@ export function parseMigration(
     }
     const script = { path, sql: text, line: 1, column: 1 };
     const noTransaction = readDirectives(script);
-    return checked(kind === "up" ? { up: script, noTransaction } : { down: script, noTransaction });
+    const flags = {
+      noTransaction,
+      upNoTransaction: kind === "up" && noTransaction,
+      downNoTransaction: kind === "down" && noTransaction,
+      checksummed: text,
+    };
+    return checked(kind === "up" ? { up: script, ...flags } : { down: script, ...flags });
   }
   return checked(parseSections(text, path, markers));
 }
@@ -159,7 +185,7 @@ interface Marker {
 function findMarkers(text: string, path: string): Marker[] {
   const markers: Marker[] = [];
   for (const match of text.matchAll(MARKER_LINE)) {
-    const direction = match[1];
+    const direction = match[1].toLowerCase();
     if (direction !== "up" && direction !== "down") {
       throw problem(
         "INVALID_SECTIONS",
@@ -172,8 +198,8 @@ function findMarkers(text: string, path: string): Marker[] {
     }
     let noTransaction = false;
     for (const option of match[2].trim().split(/\s+/).filter((o) => o !== "")) {
-      if (option === "transaction:false") noTransaction = true;
-      else if (option !== "transaction:true") {
+      if (option.toLowerCase() === "transaction:false") noTransaction = true;
+      else if (option.toLowerCase() !== "transaction:true") {
         throw problem(
           "INVALID_DIRECTIVE",
           text,
@@ -204,13 +230,24 @@ function parseSections(text: string, path: string, markers: Marker[]): ParsedMig
       'SQL before "-- migrate:up" belongs to no section. Move it below the "-- migrate:up" line.',
     );
   }
-  const result: ParsedMigrationFile = { noTransaction: readDirectives(preamble) };
+  // A directive at the top of the file is the whole file's; one in a section, that section's.
+  const whole = readDirectives(preamble);
+  const down = markers.find((marker) => marker.direction === "down");
+  const result: ParsedMigrationFile = {
+    noTransaction: whole,
+    upNoTransaction: whole,
+    downNoTransaction: whole,
+    checksummed: text.slice(0, down?.start ?? text.length),
+  };
   for (const [index, marker] of markers.entries()) {
     const end = markers[index + 1]?.start ?? text.length;
     const { line, column } = positionAt(text, marker.next);
     const script = { path, sql: text.slice(marker.next, end), line, column };
     result[marker.direction] = script;
-    if (readDirectives(script) || marker.noTransaction) result.noTransaction = true;
+    if (readDirectives(script) || marker.noTransaction) {
+      result.noTransaction = true;
+      result[marker.direction === "up" ? "upNoTransaction" : "downNoTransaction"] = true;
+    }
   }
   return result;
 }
@@ -250,6 +287,39 @@ function checkMarkerOrder(text: string, path: string, markers: Marker[]): Marker
  * Reads `-- tide:` directives of a script: they must come before its first SQL. Returns whether
  * `-- tide:no-transaction` was found.
  */
+/**
+ * The direction `word` misspells (`dwon`, `Down`, `UP`), if it is one edit or a swap away from
+ * `up` or `down`; `undefined` for other words (`001_a.seed.sql` is a single file named a.seed).
+ */
+function nearDirection(word: string): "up" | "down" | undefined {
+  const lower = word.toLowerCase();
+  for (const direction of ["down", "up"] as const) {
+    if (lower === direction || (lower.length > 2 && editDistance(lower, direction) <= 1)) {
+      return direction;
+    }
+    if (
+      lower.length === direction.length &&
+      [...lower].sort().join("") === [...direction].sort().join("")
+    ) {
+      return direction;
+    }
+  }
+  return undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
 function readDirectives(script: MigrationScript): boolean {
   const code = firstCode(script.sql) ?? script.sql.length;
   let noTransaction = false;
@@ -262,7 +332,7 @@ function readDirectives(script: MigrationScript): boolean {
         { file: script.path, ...at },
       );
     };
-    if (match[1] !== "no-transaction") {
+    if (match[1].toLowerCase() !== "no-transaction") {
       throw fail(
         `unknown directive "-- tide:${match[1]}". The only directive is "-- tide:no-transaction".`,
       );
@@ -280,12 +350,17 @@ function readDirectives(script: MigrationScript): boolean {
 
 /** Checks what the loader needs: a real down or none, valid templates. An empty up is a no-op. */
 function checked(file: ParsedMigrationFile): ParsedMigrationFile {
-  if (file.up !== undefined) renderScript(file.up, {});
+  if (file.up !== undefined) {
+    renderScript(file.up, {});
+    refusePsqlCommands(file.up);
+  }
   if (file.down !== undefined) {
     if (firstCode(file.down.sql) === undefined) {
-      return { up: file.up, noTransaction: file.noTransaction };
+      const { down: _blank, ...rest } = file;
+      return rest;
     }
     renderScript(file.down, {});
+    refusePsqlCommands(file.down);
   }
   return file;
 }

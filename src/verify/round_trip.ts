@@ -7,8 +7,8 @@
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
-import type { Migration } from "../files/migration.ts";
-import { runScript } from "../engine/run_script.ts";
+import { type Migration, noTransactionOf } from "../files/migration.ts";
+import { locateFailure, runScript } from "../engine/run_script.ts";
 import type { SchemaChange } from "../schema/diff.ts";
 import {
   diffIncremental,
@@ -110,7 +110,11 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
 
 async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
   const up = (q: Queryable) => runScript(q, migration, "up", { schema });
-  await (migration.noTransaction ? up(db) : db.transaction(up));
+  if (noTransactionOf(migration, "up")) return await up(db);
+  // Rolled back by then: find the failing statement when the server gave no position.
+  await db.transaction(up).catch(async (error) => {
+    throw await locateFailure(db, error);
+  });
 }
 
 interface Outcome {
@@ -158,7 +162,7 @@ async function verifyOne(
       durationMs: performance.now() - started,
     },
   });
-  const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
+  const checkpoint = noTransactionOf(migration, "up") ? await workspace.checkpoint() : undefined;
   try {
     await applyOnce(workspace.driver, migration, options.schema);
   } catch (error) {
@@ -205,7 +209,8 @@ async function roundTrip(
     reUp = await workspace.snapshot(db, down);
     compare(states.after, reUp, "re-up-differs", findings, options);
   };
-  if (migration.noTransaction) {
+  // Down and re-up run in one rolled-back transaction, unless either must run outside one.
+  if (noTransactionOf(migration, "up") || noTransactionOf(migration, "down")) {
     const checkpoint = await workspace.checkpoint();
     await steps(workspace.driver);
     // The re-up leaves an equal schema only when everything passed; otherwise rebuild.
@@ -275,7 +280,10 @@ function describe(change: SchemaChange, failure: "down-differs" | "re-up-differs
 }
 
 function locate(error: unknown): SqlErrorLocation | undefined {
-  if (!(error instanceof MigrationError) || !error.file) return undefined;
+  // Without a known line there is no place to name: never a made-up one.
+  if (!(error instanceof MigrationError) || !error.file || error.line === undefined) {
+    return undefined;
+  }
   return {
     file: error.file,
     line: error.line ?? 1,

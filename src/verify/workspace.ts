@@ -90,11 +90,32 @@ async function pgliteWorkspace(
   };
 }
 
+/**
+ * This run's databases are named `tide_verify_<run>_<random>`, `<run>` being its start time
+ * (UTC, `YYYYMMDDHHMMSS`) and pid; its sessions are named `tide verify <run>`. A run that was
+ * killed leaves its databases behind: the next run drops those of every earlier run that has no
+ * session left.
+ */
+const PREFIX = "tide_verify_";
+
+function runId(): string {
+  return `${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${Deno.pid}`;
+}
+
 async function postgresWorkspace(serverUrl: string): Promise<Omit<Workspace, "snapshot">> {
-  const admin = await connect(serverUrl, { applicationName: "tide verify" });
+  const run = runId();
+  const applicationName = `tide verify ${run}`;
+  const admin = await connect(serverUrl, { applicationName });
+  await dropStale(admin, run);
   const created: string[] = [];
+  let driver: Driver | undefined;
+  const stopOnSignal = onSignal(async () => {
+    await driver?.close().catch(() => {});
+    await dropAll(admin, created);
+  });
   const newDatabase = async (template?: string) => {
-    const name = `tide_verify_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+    const random = crypto.randomUUID().replaceAll("-", "").slice(0, 8);
+    const name = `${PREFIX}${run}_${random}`;
     const from = template ? ` TEMPLATE ${quoteIdentifier(template)}` : "";
     try {
       await admin.exec(`CREATE DATABASE ${quoteIdentifier(name)}${from}`);
@@ -104,37 +125,37 @@ async function postgresWorkspace(serverUrl: string): Promise<Omit<Workspace, "sn
     created.push(name);
     return name;
   };
-  const open = (name: string) =>
-    connect(databaseUrlFor(serverUrl, name), { applicationName: "tide verify" });
+  const open = (name: string) => connect(databaseUrlFor(serverUrl, name), { applicationName });
   let current: string;
-  let driver: Driver;
   try {
     current = await newDatabase();
     driver = await open(current);
   } catch (error) {
+    stopOnSignal();
     await dropAll(admin, created);
     await admin.close();
     throw error;
   }
   return {
     get driver() {
-      return driver;
+      return driver!;
     },
     // A template database must have no connections while it is copied.
     checkpoint: async () => {
-      await driver.close();
+      await driver!.close();
       const database = await newDatabase(current);
       driver = await open(current);
       return { kind: "postgres", database };
     },
     restore: async (checkpoint) => {
       if (checkpoint.kind !== "postgres") throw new TypeError("Not a PostgreSQL checkpoint.");
-      await driver.close();
+      await driver!.close();
       current = await newDatabase(checkpoint.database);
       driver = await open(current);
     },
     [Symbol.asyncDispose]: async () => {
-      await driver.close();
+      stopOnSignal();
+      await driver!.close();
       await dropAll(admin, created);
       await admin.close();
     },
@@ -157,6 +178,49 @@ async function dropAll(admin: Driver, names: readonly string[]): Promise<void> {
       () => {},
     );
   }
+}
+
+/**
+ * Drops the databases of earlier runs (older by the time in their name) that have no session
+ * left: their process was killed before it could drop them.
+ */
+async function dropStale(admin: Driver, run: string): Promise<void> {
+  try {
+    const databases = await admin.query<{ name: string }>(
+      "SELECT datname::text AS name FROM pg_database " +
+        "WHERE datname ~ '^tide_verify_[0-9]{14}_[0-9]+_[0-9a-f]{8}$'",
+    );
+    const sessions = await admin.query<{ name: string }>(
+      "SELECT application_name AS name FROM pg_stat_activity " +
+        "WHERE application_name LIKE 'tide verify %'",
+    );
+    const live = new Set(sessions.map((s) => s.name.slice("tide verify ".length)));
+    const stale = databases.map((d) => d.name).filter((name) => {
+      const owner = name.slice(PREFIX.length, name.length - 9); // <time>_<pid>
+      return !live.has(owner) && owner.slice(0, 14) < run.slice(0, 14);
+    });
+    await dropAll(admin, stale);
+  } catch {
+    // a role that may not read these only misses the clean-up
+  }
+}
+
+/**
+ * Runs `cleanUp` when the process gets SIGINT or SIGTERM, then exits as the signal would
+ * (130 or 143). Returns the function that removes the listeners.
+ */
+function onSignal(cleanUp: () => Promise<void>): () => void {
+  const signals = Deno.build.os === "windows"
+    ? ["SIGINT"] as const
+    : ["SIGINT", "SIGTERM"] as const;
+  const handlers = signals.map((signal) => {
+    const handler = () => {
+      cleanUp().finally(() => Deno.exit(signal === "SIGINT" ? 130 : 143));
+    };
+    Deno.addSignalListener(signal, handler);
+    return () => Deno.removeSignalListener(signal, handler);
+  });
+  return () => handlers.forEach((remove) => remove());
 }
 
 /** The same server URL, pointing at another database. */

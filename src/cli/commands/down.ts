@@ -47,6 +47,7 @@ export const command: Command = {
           dryRun,
         }),
       progressPrinter(out),
+      { runsMigrations: true },
     );
     printRun(out, "down", result, (path) => relativeFile(ctx, path));
     return 0;

@@ -6,10 +6,11 @@
  */
 import { resolve } from "node:path";
 import { UsageError } from "../../errors.ts";
+import { redactUrl } from "../../sql/redact.ts";
 import type { Driver } from "../../drivers/driver.ts";
 import type { Migration } from "../../files/migration.ts";
 import type { Command } from "../command.ts";
-import { type CommandContext, loadCliMigrations, withDriver } from "../context.ts";
+import { type CommandContext, loadCliMigrations, withDriver, withMigrator } from "../context.ts";
 
 /**
  * First line of every dump, so nobody edits the file by hand.
@@ -92,15 +93,25 @@ export const command: Command = {
  * ```
  */
 export async function dumpText(ctx: CommandContext): Promise<string> {
+  const snapshot = (driver: Driver) => snapshotText(ctx, driver);
+  // Only an explicit flag dumps a real database: DATABASE_URL or the config never count.
+  const text = fromDatabaseFlag(ctx)
+    ? await withDriver(ctx, snapshot)
+    : await migratedPglite(ctx, await loadCliMigrations(ctx), snapshot);
+  return wrapped(text);
+}
+
+/** The schema behind `driver` as dump text, tide's tracking tables left out. */
+async function snapshotText(ctx: CommandContext, driver: Driver): Promise<string> {
   const { takeSnapshot } = await import("../../schema/snapshot.ts");
   const { ledgerTables } = await import("../../engine/ledger.ts");
   const { schema, table, logTable } = ledgerTables(ctx.settings);
   const exclude = [{ schema, table }, { schema, table: logTable }];
-  const snapshot = async (driver: Driver) => (await takeSnapshot(driver, { exclude })).text;
-  // Only an explicit flag dumps a real database: DATABASE_URL or the config never count.
-  const text = typeof ctx.values["database-url"] === "string"
-    ? await withDriver(ctx, snapshot)
-    : await migratedPglite(ctx, await loadCliMigrations(ctx), snapshot);
+  return (await takeSnapshot(driver, { exclude })).text;
+}
+
+/** `text` under the header, ending in one newline. */
+function wrapped(text: string): string {
   return `${DUMP_HEADER}\n${text.endsWith("\n") || text === "" ? text : `${text}\n`}`;
 }
 
@@ -115,7 +126,8 @@ async function migratedPglite(
   const { Migrator } = await import("../../engine/migrator.ts");
   const extensions = extensionsIn(migrations.map((m) => m.up.sql).join("\n"));
   await using driver = await bootPglite({ extensions });
-  await new Migrator({ ...ctx.settings, driver, migrations }).up({ allowOutOfOrder: true });
+  const schema = ctx.settings.templateSchema;
+  await new Migrator({ ...ctx.settings, schema, driver, migrations }).up({ allowOutOfOrder: true });
   return await fn(driver);
 }
 
@@ -127,7 +139,11 @@ async function check(ctx: CommandContext, file: string, text: string): Promise<n
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const diff = textDiff(current ?? "", text, { labels: [file, "tide dump"] });
+  const fromDatabase = fromDatabaseFlag(ctx);
+  const label = fromDatabase
+    ? `the database ${redactUrl(ctx.settings.databaseUrl ?? "")}`
+    : "tide dump";
+  const diff = textDiff(current ?? "", text, { labels: [file, label] });
   const fresh = diff === "";
   ctx.out.result({ file, upToDate: fresh, ...(fresh ? {} : { diff }) });
   if (fresh) {
@@ -136,7 +152,48 @@ async function check(ctx: CommandContext, file: string, text: string): Promise<n
   }
   ctx.out.line(diff.trimEnd());
   ctx.out.line("");
+  if (fromDatabase && current !== undefined) {
+    ctx.out.line(await driftReport(ctx, file, current));
+    return 1;
+  }
   const state = current === undefined ? "does not exist" : "is stale";
   ctx.out.line(`${file} ${state}: run \`tide dump --out ${file}\` to refresh it.`);
   return 1;
+}
+
+/** Whether the dump is of a database given with `--database-url` (not of the migrations). */
+function fromDatabaseFlag(ctx: CommandContext): boolean {
+  return typeof ctx.values["database-url"] === "string";
+}
+
+/**
+ * Where a difference between `file` and a database comes from: `file` not being what the
+ * migrations build, migrations not applied to the database, or a change made outside them.
+ * (`tide dump --out` would not help: it writes what the migrations build, not the database.)
+ */
+async function driftReport(ctx: CommandContext, file: string, current: string): Promise<string> {
+  const migrations = await loadCliMigrations(ctx);
+  const built = await migratedPglite(
+    ctx,
+    migrations,
+    async (driver) => await snapshotText(ctx, driver),
+  );
+  const pending = (await withMigrator(ctx, (migrator) => migrator.status())).pending.length;
+  const lines = [
+    `The database differs from ${file} (lines with - are only in ${file}, + only in the database).`,
+  ];
+  if (wrapped(built) !== current) {
+    lines.push(
+      `${file} is not what the migrations build either: \`tide dump --out ${file}\` rewrites it ` +
+        "from the migrations (not from this database).",
+    );
+  }
+  lines.push(
+    pending > 0
+      ? `${pending} migration${pending === 1 ? " is" : "s are"} not applied to it yet (see ` +
+        "`tide status`): `tide up` applies them."
+      : "Every migration is applied to it, so the difference was made outside the migrations: " +
+        "put it in a new migration (`tide new <name>`) or undo it by hand.",
+  );
+  return lines.join("\n");
 }

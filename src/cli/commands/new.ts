@@ -10,18 +10,12 @@ import { GENERATED_HELP, GENERATED_OPTIONS, newGenerated } from "../new_generate
 /** The `new` command. */
 export const command: Command = {
   usage: "new <name> [--to schema.sql | --template NAME ...]",
-  description: "Creates a migration with the next version, in the directory's format and naming
-" +
-    "(--format; goose, dbmate, Flyway, sqlx, Diesel, ... as each tool names them). In tide's
-" +
-    "own format: a UTC timestamp (YYYYMMDDHHMMSS) when the existing versions are timestamps,
-" +
-    "else the next number padded like the others (001 in an empty directory); it writes
-" +
-    "<version>_<name>.up.sql and .down.sql, or one file with -- migrate:up / -- migrate:down
-" +
-    "when most migrations are single files. The name is lowercased and reduced to letters,
-" +
+  description: "Creates a migration with the next version, in the directory's format and naming\n" +
+    "(--format; goose, dbmate, Flyway, sqlx, Diesel, ... as each tool names them). In tide's\n" +
+    "own format: a UTC timestamp (YYYYMMDDHHMMSS) when the existing versions are timestamps,\n" +
+    "else the next number padded like the others (001 in an empty directory); it writes\n" +
+    "<version>_<name>.up.sql and .down.sql, or one file with -- migrate:up / -- migrate:down\n" +
+    "when most migrations are single files. The name is lowercased and reduced to letters,\n" +
     "digits and underscores." + GENERATED_HELP,
   positionals: ["<name>"],
   options: GENERATED_OPTIONS,

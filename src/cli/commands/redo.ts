@@ -17,7 +17,14 @@ export const command: Command = {
   options: { ...YES_OPTION },
   async run(ctx) {
     requireConfirmation(ctx, "redo", "rolls back a migration before applying it again");
-    const result = await withMigrator(ctx, (migrator) => migrator.redo(), progressPrinter(ctx.out));
+    const result = await withMigrator(
+      ctx,
+      (migrator) => migrator.redo(),
+      progressPrinter(ctx.out),
+      {
+        runsMigrations: true,
+      },
+    );
     printRun(ctx.out, "redo", result, (path) => relativeFile(ctx, path));
     return 0;
   },

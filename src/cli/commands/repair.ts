@@ -45,6 +45,9 @@ export const command: Command = {
     const result = await withMigrator(ctx, (m) => m.repair({ markApplied, markRolledBack }));
     out.result(result);
     for (const version of result.rechecksummed) out.line(`Re-recorded checksum: ${version}`);
+    for (const version of result.downsStored) {
+      out.line(`Stored the new down SQL: ${version} (the checksum was already right)`);
+    }
     for (const version of result.resolved) {
       out.line(
         `Resolved: ${version} (${
@@ -52,8 +55,8 @@ export const command: Command = {
         })`,
       );
     }
-    if (result.rechecksummed.length + result.resolved.length === 0) {
-      out.line("Nothing to repair: every checksum matches its file.");
+    if (result.rechecksummed.length + result.downsStored.length + result.resolved.length === 0) {
+      out.line("Nothing to repair: every checksum and stored down matches its file.");
     }
     return 0;
   },

@@ -20,6 +20,7 @@ export const command: Command = {
       ctx,
       (migrator) => migrator.reset(),
       progressPrinter(ctx.out),
+      { runsMigrations: true },
     );
     printRun(ctx.out, "reset", result, (path) => relativeFile(ctx, path));
     return 0;

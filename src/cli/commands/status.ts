@@ -49,6 +49,7 @@ export function statusJson(
     missing: status.missing.map(applied),
     edited: status.edited.map(applied),
     failed: status.failed.map((e) => ({ ...applied(e), error: e.error ?? null })),
+    downChanged: status.downChanged.map(applied),
   };
 }
 
@@ -68,7 +69,10 @@ function printStatus(out: Output, status: MigrationStatus): void {
     for (const entry of entries) rows.set(entry.version, { entry, state: state(entry), tone });
   };
   // Later calls win: the most alarming state of a version is the one shown.
-  put(status.applied, (e) => `applied ${formatDate(e.appliedAt)}`, "green");
+  const downChanged = new Set(status.downChanged.map((e) => e.version));
+  put(status.applied, (e) =>
+    `applied ${formatDate(e.appliedAt)}` +
+    (downChanged.has(e.version) ? " (down changed since apply)" : ""), "green");
   put(status.pending, () => "pending", "yellow");
   put(status.missing, () => "missing file", "red");
   put(status.edited, () => "edited", "red");
@@ -101,6 +105,11 @@ function summary(status: MigrationStatus): string {
   if (status.missing.length) parts.push(`${status.missing.length} missing file`);
   if (status.edited.length) parts.push(`${status.edited.length} edited`);
   if (status.failed.length) parts.push(`${status.failed.length} FAILED`);
+  if (status.downChanged.length) {
+    parts.push(
+      `${status.downChanged.length} with a down changed since apply (\`tide repair --yes\` stores it)`,
+    );
+  }
   return `${parts.join(", ")}.`;
 }
 

@@ -38,6 +38,7 @@ export const command: Command = {
           allowMissing: values["allow-missing"] === true,
         }),
       progressPrinter(out),
+      { runsMigrations: true },
     );
     printRun(out, "up", result, (path) => relativeFile(ctx, path));
     return 0;

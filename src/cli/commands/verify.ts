@@ -60,7 +60,7 @@ export const command: Command = {
     const report = await verifyMigrations({
       migrations,
       from,
-      schema: ctx.settings.schema,
+      schema: ctx.settings.templateSchema,
       failFast: values["fail-fast"] === true,
       ignoreColumnOrder,
       databaseUrl,

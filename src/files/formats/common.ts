@@ -8,6 +8,7 @@ import { checksumText } from "../checksum.ts";
 import { MigrationError, type MigrationErrorCode, MigrationSourceError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql } from "../parse.ts";
+import { refusePsqlCommands } from "../psql.ts";
 import { positionAt } from "../../sql/position.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 
@@ -36,8 +37,10 @@ export interface MigrationParts {
   up: MigrationScript;
   /** The down script; dropped when it holds no statement. */
   down?: MigrationScript;
-  /** Runs outside a transaction. */
+  /** The up runs outside a transaction. */
   noTransaction: boolean;
+  /** The down runs outside a transaction, when the format sets it apart from the up. */
+  downNoTransaction?: boolean;
   /** The text the checksum is taken over: the file(s) holding the up. */
   checksumOf: string;
   /** A Flyway repeatable. */
@@ -50,12 +53,17 @@ export interface MigrationParts {
  */
 export function toMigration(parts: MigrationParts): Migration {
   const down = parts.down !== undefined && !isBlankSql(parts.down.sql) ? parts.down : undefined;
+  refusePsqlCommands(parts.up);
+  if (down !== undefined) refusePsqlCommands(down);
   return {
     version: parts.version,
     name: parts.name,
     up: parts.up,
     ...(down === undefined ? {} : { down }),
     noTransaction: parts.noTransaction,
+    ...(parts.downNoTransaction === undefined
+      ? {}
+      : { downNoTransaction: parts.downNoTransaction }),
     checksum: checksumText(parts.checksumOf),
     ...(isBlankSql(parts.up.sql) ? { empty: true as const } : {}),
     ...(parts.repeatable ? { repeatable: true as const } : {}),

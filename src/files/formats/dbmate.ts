@@ -93,8 +93,10 @@ function readFile(tree: SourceTree, file: SourceFile, version: string, name: str
     name,
     up: foreignScript(file.path, text, upStart, down.index),
     down: foreignScript(file.path, text, downStart),
-    noTransaction: noTransaction(up[1]) || noTransaction(down[1]),
-    checksumOf: text,
+    // As dbmate: each block has its own options. The checksum covers all but the down block.
+    noTransaction: noTransaction(up[1]),
+    downNoTransaction: noTransaction(down[1]),
+    checksumOf: text.slice(0, down.index),
   });
 }
 

@@ -78,7 +78,7 @@ function observeTopLevel(
   } catch {
     return; // the reader reports it
   }
-  if (/^[ \t]*--[ \t]*tide:/m.test(text)) see("tide-directive", file);
+  if (/^[ \t]*--[ \t]*tide:/im.test(text)) see("tide-directive", file);
   if (text.startsWith("-- no-transaction")) see("sqlx-directive", file);
   if (PAIR.test(name) && POPX.test(name)) return see("pair", file);
   const marker = MARKERS.find(([pattern]) => pattern.test(text));

@@ -99,6 +99,8 @@ export interface MigrationFormat {
   readonly reads: readonly Layout[];
   /** Its file names in a few words, for messages. */
   readonly files: string;
+  /** Files it leaves out on purpose (another dialect's), not reported as unread. */
+  readonly ignores?: (rel: string) => boolean;
   /** Reads the migrations of `tree` in the tool's order; throws `MigrationSourceError`. */
   read(tree: SourceTree, options: FormatOptions): Migration[];
   /** The files of a new migration named `input.name`, after the existing ones. */

@@ -33,6 +33,8 @@ export const popxFormat: MigrationFormat = {
   name: "popx",
   reads: ["pair", "popx"],
   files: "<version>_<name>[.<dialect>][.autocommit].(up|down).sql",
+  // Other dialects' files, and the dialect-free one beside a postgres one, are left on purpose.
+  ignores: (rel) => FILE.test(rel.slice(rel.lastIndexOf("/") + 1)),
   read(tree) {
     const problems = new Problems();
     const picked = { up: new Map<string, Picked>(), down: new Map<string, Picked>() };

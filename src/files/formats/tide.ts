@@ -25,7 +25,9 @@ interface ReadFile {
   text: string;
   up?: MigrationScript;
   down?: MigrationScript;
-  noTransaction: boolean;
+  upNoTransaction: boolean;
+  downNoTransaction: boolean;
+  checksummed: string;
 }
 
 /** tide's format. */
@@ -142,8 +144,12 @@ function toTideMigration(up: ReadFile, down: ReadFile | undefined): Migration {
     name: up.fileName.name,
     up: upScript,
     ...(downScript === undefined ? {} : { down: downScript }),
-    noTransaction: up.noTransaction || (down?.noTransaction ?? false),
-    checksum: checksumText(up.text),
+    // Each direction follows its own directive; the checksum covers the up alone.
+    noTransaction: up.upNoTransaction,
+    downNoTransaction: up.fileName.kind === "single"
+      ? up.downNoTransaction
+      : (down?.downNoTransaction ?? false),
+    checksum: checksumText(up.checksummed),
     ...(isBlankSql(upScript.sql) ? { empty: true as const } : {}),
   };
 }

@@ -40,13 +40,21 @@ export class SourceTree {
   readonly dir: string;
   /** Every file, sorted by `rel` (code unit order). */
   readonly files: readonly SourceFile[];
+  /** Entries that are not files to read, with why: dangling symbolic links. */
+  readonly skipped: readonly { path: string; why: string }[] = [];
   readonly #read: (file: SourceFile) => Uint8Array;
   readonly #byRel: Map<string, SourceFile>;
   readonly #texts = new Map<string, string>();
 
   /** A tree of `files` under `dir`, whose bytes `read` gives. */
-  constructor(dir: string, files: SourceFile[], read: (file: SourceFile) => Uint8Array) {
+  constructor(
+    dir: string,
+    files: SourceFile[],
+    read: (file: SourceFile) => Uint8Array,
+    skipped: { path: string; why: string }[] = [],
+  ) {
     this.dir = dir;
+    this.skipped = skipped;
     this.files = files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     this.#read = read;
     this.#byRel = new Map(files.map((file) => [file.rel, file]));
@@ -120,11 +128,18 @@ export function treeFromBytes(dir: string | undefined, files: readonly FileBytes
  */
 export function readTree(dir: string): SourceTree {
   const files: SourceFile[] = [];
-  listInto(dir, "", 0, files);
-  return new SourceTree(dir, files, (file) => Deno.readFileSync(file.path));
+  const skipped: { path: string; why: string }[] = [];
+  listInto(dir, "", 0, files, skipped);
+  return new SourceTree(dir, files, (file) => Deno.readFileSync(file.path), skipped);
 }
 
-function listInto(dir: string, prefix: string, depth: number, files: SourceFile[]): void {
+function listInto(
+  dir: string,
+  prefix: string,
+  depth: number,
+  files: SourceFile[],
+  skipped: { path: string; why: string }[],
+): void {
   const folder = prefix === "" ? dir : join(dir, prefix);
   let entries: Iterable<Deno.DirEntry>;
   try {
@@ -140,30 +155,51 @@ function listInto(dir: string, prefix: string, depth: number, files: SourceFile[
       const path = join(dir, rel);
       const kind = entry.isSymlink ? statKind(path) : entry.isDirectory ? "dir" : "file";
       if (kind === "file" && (entry.isFile || entry.isSymlink)) files.push({ rel, path });
-      else if (kind === "dir" && depth < MAX_DEPTH) listInto(dir, rel, depth + 1, files);
+      else if (kind === "dir" && depth < MAX_DEPTH) listInto(dir, rel, depth + 1, files, skipped);
+      else if (kind === "dangling") skipped.push({ path, why: danglingLink(path) });
     }
   } catch (error) {
     if (depth === 0) throw missingDirectory(dir, error);
   }
 }
 
-function statKind(path: string): "file" | "dir" | "other" {
+function statKind(path: string): "file" | "dir" | "other" | "dangling" {
   try {
     const info = Deno.statSync(path);
     return info.isFile ? "file" : info.isDirectory ? "dir" : "other";
   } catch {
-    return "other"; // a dangling link is no migration
+    return "dangling"; // no migration, but worth naming
   }
+}
+
+/** Why a dangling symbolic link is not read. */
+function danglingLink(path: string): string {
+  let target = "a path";
+  try {
+    target = Deno.readLinkSync(path);
+  } catch {
+    // unreadable link: named without its target
+  }
+  return `it is a symbolic link to ${target}, which does not exist`;
 }
 
 function missingDirectory(dir: string, error: unknown): unknown {
   if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
     return error;
   }
+  let link: string | undefined;
+  try {
+    if (Deno.lstatSync(dir).isSymlink) link = danglingLink(dir);
+  } catch {
+    // not there at all
+  }
   return new MigrationError(
     "MISSING_DIRECTORY",
     `Cannot load migrations from ${dir}: ${
-      error instanceof Deno.errors.NotFound ? "there is no such directory" : "it is not a directory"
+      link ??
+        (error instanceof Deno.errors.NotFound
+          ? "there is no such directory"
+          : "it is not a directory")
     }. Create the first migration with \`tide new <name>\`, or point at your migrations ` +
       "directory with --dir.",
     { file: dir, cause: error },
@@ -190,8 +226,19 @@ function commonFolder(paths: readonly string[]): string {
 function decode(path: string, bytes: Uint8Array): string {
   try {
     const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const nul = text.indexOf("\0");
+    if (nul !== -1) {
+      const { line, column } = positionAt(text, nul);
+      throw new MigrationError(
+        "INVALID_UTF8",
+        `Cannot read ${path}:${line}:${column}: the file holds a NUL byte, which PostgreSQL ` +
+          "accepts nowhere in SQL text. Remove it (the file may have been saved as UTF-16).",
+        { file: path, line, column },
+      );
+    }
     return text;
   } catch (error) {
+    if (error instanceof MigrationError) throw error;
     const lossy = new TextDecoder("utf-8").decode(bytes);
     const { line, column } = positionAt(lossy, Math.max(0, lossy.indexOf("\uFFFD")));
     throw new MigrationError(
