@@ -25,12 +25,38 @@ export interface RunScriptOptions {
    * script, so they still point into the file. Sent bare when unset.
    */
   envelope?: Envelope;
+  /**
+   * Runs the script one statement at a time, in a transaction too, passing each through this
+   * hook (a linter measures locks between statements). Not with `envelope`.
+   */
+  eachStatement?: StatementHook;
 }
+
+/** One statement of a script, as {@linkcode StatementHook} gets it. */
+export interface ScriptStatement {
+  /** 0-based index among the script's statements (as `splitStatements` splits it). */
+  index: number;
+  /** How many statements the script has. */
+  count: number;
+  /** The statement as sent, templates rendered. */
+  text: string;
+}
+
+/**
+ * Runs one statement of a script: `run` sends it (and throws what `runScript` would); the hook
+ * may query `db` before and after it.
+ */
+export type StatementHook = (
+  db: Queryable,
+  statement: ScriptStatement,
+  run: () => Promise<void>,
+) => Promise<void>;
 
 /**
  * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`.
  * A script is sent whole with one `exec`; a `noTransaction` script is split into statements
- * sent one by one (several statements sent at once would run as one implicit transaction).
+ * sent one by one (several statements sent at once would run as one implicit transaction), and so
+ * is any script run with `options.eachStatement`.
  * Throws `MigrationError` `NO_DOWN` for a missing down, template errors from rendering, and a
  * {@linkcode ScriptError} when the database fails, located in the file. Opens no transaction:
  * that is the caller's job.
@@ -59,7 +85,7 @@ export async function runScript(
   }
   const rendered = renderScript(script, options);
   const run = { migration, script, rendered, direction };
-  if (!migration.noTransaction) {
+  if (!migration.noTransaction && options.eachStatement === undefined) {
     const sent = (options.envelope ?? BARE)(rendered.text);
     try {
       await db.exec(sent.text);
@@ -68,14 +94,23 @@ export async function runScript(
     }
     return;
   }
+  if (options.envelope !== undefined) {
+    throw new TypeError("runScript(): eachStatement and envelope cannot be used together.");
+  }
   const statements = splitStatements(rendered.text);
+  const count = statements.length;
   for (const [index, { text, offset }] of statements.entries()) {
-    try {
-      await db.exec(text);
-    } catch (error) {
-      const sent = { text, scriptOffset: (inStatement: number) => offset + inStatement };
-      throw failure(error, run, sent, index, statements.length);
-    }
+    const send = async () => {
+      try {
+        await db.exec(text);
+      } catch (error) {
+        const sent = { text, scriptOffset: (inStatement: number) => offset + inStatement };
+        throw failure(error, run, sent, index, count);
+      }
+    };
+    await (options.eachStatement
+      ? options.eachStatement(db, { index, count, text }, send)
+      : send());
   }
 }
 
