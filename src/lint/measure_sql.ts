@@ -1,0 +1,225 @@
+/**
+ * The catalog queries of the measuring session: the relations that exist before an up, and what
+ * the session holds after each statement. Each is one round trip returning JSON, so numbers come
+ * back the same from every driver.
+ *
+ * @module
+ */
+import type { Queryable } from "../drivers/driver.ts";
+import { quoteLiteral } from "../sql/quote.ts";
+import type { NewConstraint } from "./measure.ts";
+
+/** A relation that existed before an up. */
+export interface Relation {
+  /** Its oid. */
+  oid: number;
+  /** Its schema. */
+  schema: string;
+  /** Its name. */
+  name: string;
+  /** `pg_class.relkind`: `r` table, `p` partitioned table, `m` materialized view, `v` view, `i` index... */
+  kind: string;
+  /** Its `relfilenode` (0 for views). */
+  filenode: number;
+}
+
+/** The relations that existed before an up, and what else was in force then. */
+export interface Relations {
+  /** By oid. */
+  byOid: Map<number, Relation>;
+  /** The largest relation oid then: anything above it is new. */
+  maxOid: number;
+  /** The largest constraint oid then. */
+  maxConstraintOid: number;
+  /** The session's `lock_timeout`, in ms. */
+  lockTimeoutMs: number;
+  /** Finds a relation by name as a statement writes it (`schema.name` or `name`). */
+  find(name: string): Relation | undefined;
+  /** The tables referencing any of `oids` through foreign keys, transitively, and those. */
+  referencing(oids: readonly number[]): number[];
+}
+
+const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];
+
+function relationsSql(excluded: readonly string[]): string {
+  const schemas = [...SYSTEM_SCHEMAS, ...excluded].map(quoteLiteral).join(", ");
+  return `SELECT json_build_object(
+  'relations', (SELECT coalesce(json_agg(json_build_array(c.oid::text, n.nspname, c.relname,
+      c.relkind, c.relfilenode::text)), '[]') FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f', 'i', 'I') AND n.nspname NOT IN (${schemas})
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'),
+  'fks', (SELECT coalesce(json_agg(json_build_array(conrelid::text, confrelid::text)), '[]')
+    FROM pg_constraint WHERE contype = 'f'),
+  'searchPath', current_schemas(false),
+  'maxOid', (SELECT max(oid)::text FROM pg_class),
+  'maxConstraintOid', (SELECT coalesce(max(oid)::text, '0') FROM pg_constraint),
+  'lockTimeout', current_setting('lock_timeout'))::text AS facts`;
+}
+
+interface RelationsJson {
+  relations: [string, string, string, string, string][];
+  fks: [string, string][];
+  searchPath: string[];
+  maxOid: string;
+  maxConstraintOid: string;
+  lockTimeout: string;
+}
+
+/**
+ * Reads the relations that exist now, leaving out the schemas in `excluded`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createPgliteDriver } from "../drivers/pglite.ts";
+ * import { readRelations } from "./measure_sql.ts";
+ *
+ * await using db = await createPgliteDriver();
+ * await db.exec("CREATE TABLE users (id int PRIMARY KEY)");
+ * const relations = await readRelations(db, []);
+ * assert.equal(relations.find("users")?.kind, "r");
+ * assert.equal(relations.find("public.users_pkey")?.kind, "i");
+ * ```
+ */
+export async function readRelations(
+  db: Queryable,
+  excluded: readonly string[] = [],
+): Promise<Relations> {
+  const [row] = await db.query<{ facts: string }>(relationsSql(excluded));
+  const json = JSON.parse(row.facts) as RelationsJson;
+  const byOid = new Map(json.relations.map(([oid, schema, name, kind, filenode]) => [
+    Number(oid),
+    { oid: Number(oid), schema, name, kind, filenode: Number(filenode) },
+  ]));
+  const byName = new Map<string, Relation>();
+  // An unqualified name is found along the search path, first schema first.
+  for (const relation of byOid.values()) {
+    byName.set(`${relation.schema}.${relation.name}`, relation);
+  }
+  for (const schema of [...json.searchPath].reverse()) {
+    for (const relation of byOid.values()) {
+      if (relation.schema === schema) byName.set(relation.name, relation);
+    }
+  }
+  const children = Map.groupBy(json.fks, ([, parent]) => Number(parent));
+  return {
+    byOid,
+    maxOid: Number(json.maxOid),
+    maxConstraintOid: Number(json.maxConstraintOid),
+    lockTimeoutMs: parseLockTimeout(json.lockTimeout),
+    find: (name) => byName.get(name),
+    referencing: (oids) => {
+      const found = new Set(oids);
+      const queue = [...oids];
+      while (queue.length > 0) {
+        for (const [child] of children.get(queue.pop()!) ?? []) {
+          if (!found.has(Number(child))) queue.push(Number(child)), found.add(Number(child));
+        }
+      }
+      return [...found];
+    },
+  };
+}
+
+/** What the session holds after a statement. */
+export interface Facts {
+  /** Its relation locks (granted) on relations not newer than the migration. */
+  locks: { oid: number; mode: string; filenode: number | null }[];
+  /** Constraints of the transaction on existing tables that are newer than the migration. */
+  constraints: NewConstraint[];
+  /** Indexes of the transaction on existing tables that are newer than the migration. */
+  indexes: { oid: number; table: number }[];
+  /** `lock_timeout` now. */
+  lockTimeout: string;
+}
+
+function factsSql(relations: Relations): string {
+  const maxOid = `'${relations.maxOid}'::oid`;
+  return `SELECT json_build_object(
+  'locks', (SELECT coalesce(json_agg(json_build_array(l.relation::text, l.mode,
+      c.relfilenode::text)), '[]') FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
+    WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.granted
+      AND l.relation <= ${maxOid}),
+  'constraints', (SELECT coalesce(json_agg(json_build_array(oid::text, conname, conrelid::text,
+      contype, convalidated, conindid::text)), '[]') FROM pg_constraint
+    WHERE age(xmin) = 0 AND oid > '${relations.maxConstraintOid}'::oid AND conrelid <> 0
+      AND conrelid <= ${maxOid}),
+  'indexes', (SELECT coalesce(json_agg(json_build_array(indexrelid::text, indrelid::text)), '[]')
+    FROM pg_index WHERE age(xmin) = 0 AND indexrelid > ${maxOid} AND indrelid <= ${maxOid}),
+  'lockTimeout', current_setting('lock_timeout'))::text AS facts`;
+}
+
+interface FactsJson {
+  locks: [string, string, string | null][];
+  constraints: [string, string, string, string, boolean, string][];
+  indexes: [string, string][];
+  lockTimeout: string;
+}
+
+/**
+ * Reads what the session holds now (see {@linkcode Facts}).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createPgliteDriver } from "../drivers/pglite.ts";
+ * import { readFacts, readRelations } from "./measure_sql.ts";
+ *
+ * await using db = await createPgliteDriver();
+ * await db.exec("CREATE TABLE users (id int)");
+ * const relations = await readRelations(db);
+ * await db.exec("BEGIN; CREATE INDEX users_id ON users (id)");
+ * const facts = await readFacts(db, relations);
+ * assert.ok(facts.locks.some((l) => l.mode === "ShareLock"));
+ * assert.equal(facts.indexes.length, 1);
+ * await db.exec("ROLLBACK");
+ * ```
+ */
+export async function readFacts(db: Queryable, relations: Relations): Promise<Facts> {
+  const [row] = await db.query<{ facts: string }>(factsSql(relations));
+  const json = JSON.parse(row.facts) as FactsJson;
+  return {
+    locks: json.locks.map(([oid, mode, filenode]) => ({
+      oid: Number(oid),
+      mode,
+      filenode: filenode === null ? null : Number(filenode),
+    })),
+    constraints: json.constraints.map(([oid, name, table, type, valid, index]) => ({
+      oid: Number(oid),
+      name,
+      table: Number(table),
+      type,
+      valid,
+      index: Number(index),
+    })),
+    indexes: json.indexes.map(([oid, table]) => ({ oid: Number(oid), table: Number(table) })),
+    lockTimeout: json.lockTimeout,
+  };
+}
+
+const UNITS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1000,
+  min: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+/**
+ * Reads a `lock_timeout` setting as PostgreSQL shows it (`2s`, `500ms`, `0`) in ms.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseLockTimeout } from "./measure_sql.ts";
+ *
+ * assert.equal(parseLockTimeout("2s"), 2000);
+ * assert.equal(parseLockTimeout("0"), 0);
+ * ```
+ */
+export function parseLockTimeout(text: string): number {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
+  if (!match) return 0;
+  return Number(match[1]) * (UNITS[match[2].toLowerCase() || "ms"] ?? 1);
+}
