@@ -6,13 +6,25 @@
  * @module
  */
 import { blocksQueries, describeBlocked, LOCK_MODES, type LockMode } from "./lock_modes.ts";
-import { type Draft, lockEvidence, measuredAt, nameOf, type Rule } from "./rule_context.ts";
+import {
+  type Draft,
+  lockEvidence,
+  measuredAt,
+  nameOf,
+  type Rule,
+  type RuleContext,
+} from "./rule_context.ts";
 import { nodeOf, nodesOf } from "./sql_parser.ts";
 import type { LintStatement } from "./statements.ts";
 
-/** The strongest of a map's locks, with its relation. */
-function strongest(locks: Map<number, LockMode>): [number, LockMode] | undefined {
-  return [...locks].sort(([, a], [, b]) => LOCK_MODES.indexOf(b) - LOCK_MODES.indexOf(a))[0];
+/** The strongest of a map's locks on tables and views (an index's follows its table's). */
+function strongest(
+  context: RuleContext,
+  locks: Map<number, LockMode>,
+): [number, LockMode] | undefined {
+  const kind = (oid: number) => context.measurement?.relations.byOid.get(oid)?.kind ?? "";
+  return [...locks].filter(([oid]) => !["i", "I"].includes(kind(oid)))
+    .sort(([, a], [, b]) => LOCK_MODES.indexOf(b) - LOCK_MODES.indexOf(a))[0];
 }
 
 /** `no-lock-timeout`. */
@@ -20,7 +32,8 @@ export const lockTimeoutRule: Rule = (context) =>
   context.statements.flatMap((statement): Draft[] => {
     const measured = measuredAt(context, statement.index);
     if (!measured || measured.lockTimeoutMs > 0) return [];
-    const taken = strongest(new Map([...measured.taken].filter(([, mode]) => blocksQueries(mode))));
+    const blocking = new Map([...measured.taken].filter(([, mode]) => blocksQueries(mode)));
+    const taken = strongest(context, blocking);
     if (!taken) return [];
     const [oid, mode] = taken;
     return [{
@@ -65,7 +78,7 @@ export const lockHeldRule: Rule = (context) =>
     const exclusive = new Map(
       [...measured.heldAtStart].filter(([, mode]) => mode === "AccessExclusiveLock"),
     );
-    const held = strongest(readsTable(statement) ? measured.heldAtStart : exclusive);
+    const held = strongest(context, readsTable(statement) ? measured.heldAtStart : exclusive);
     if (!held) return [];
     const [oid, mode] = held;
     const taker = [...context.measurement!.statements.values()].find((m) =>
