@@ -171,7 +171,10 @@ function lockTable(context: RuleContext): RelationLock[] {
       line: context.statements[index]?.line ?? 1,
       statementsWhileHeld: context.migration.noTransaction ? 0 : last - index,
     };
-  }).sort((a, b) => LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode));
+  }).sort((a, b) =>
+    LOCK_MODES.indexOf(b.mode) - LOCK_MODES.indexOf(a.mode) || a.line - b.line ||
+    a.relation.localeCompare(b.relation)
+  );
 }
 
 function rewrites(context: RuleContext): string[] {

@@ -102,7 +102,7 @@ export class MeasuringSession implements StepObserver {
 
   /** {@inheritDoc StepObserver.observeUp} */
   async observeUp(db: Driver, migration: Migration, up: ApplyUp): Promise<void> {
-    const relations = await readRelations(db, [TRACKER_SCHEMA]);
+    let relations = await readRelations(db, [TRACKER_SCHEMA]);
     const rows = await this.#seed(db, relations);
     const statements = this.options.statements(migration);
     let recorder = new Recorder(relations, migration, statements, this.options.lockTimeoutMs);
@@ -118,12 +118,16 @@ export class MeasuringSession implements StepObserver {
         }
         // Our rows may be what made it fail: measure it again on empty tables.
         await this.#empty(db, relations, [...this.#seeded.keys()]);
+        // TRUNCATE gave the tables new files: start from them.
+        result.relations = relations = await readRelations(db, [TRACKER_SCHEMA]);
         recorder = new Recorder(relations, migration, statements, this.options.lockTimeoutMs);
         result.statements = recorder.measured;
         result.failedWithRows = { index, error: serverMessage(error) };
         await up(recorder.hook);
       }
     } catch (error) {
+      // Failing on empty tables too, it was not the rows.
+      delete result.failedWithRows;
       result.failed = { index: recorder.current, error: serverMessage(error) };
       // A failed no-transaction up is restored from a checkpoint taken before our rows.
       if (migration.noTransaction) this.#seeded.clear();

@@ -47,10 +47,19 @@ function alterCommands(statement: LintStatement) {
 export const constraintRules: Rule = (context) =>
   context.statements.flatMap((statement) => {
     const measured = measuredAt(context, statement.index);
-    return measured
-      ? measuredConstraints(context, measured)
-      : staticConstraints(context, statement);
+    if (!measured) return staticConstraints(context, statement);
+    // A type change drops and re-creates the constraints on the column: that is its rewrite.
+    return addsConstraints(statement) ? measuredConstraints(context, measured) : [];
   });
+
+/** Whether a statement adds constraints: ADD CONSTRAINT, or ADD COLUMN with some. */
+function addsConstraints(statement: LintStatement): boolean {
+  return alterCommands(statement).cmds.some((cmd) =>
+    cmd.subtype === "AT_AddConstraint" ||
+    (cmd.subtype === "AT_AddColumn" &&
+      (nodeOf(cmd.def, "ColumnDef")?.constraints?.length ?? 0) > 0)
+  );
+}
 
 function measuredConstraints(context: RuleContext, measured: StatementMeasurement): Draft[] {
   const drafts: Draft[] = [];
