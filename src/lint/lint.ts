@@ -85,7 +85,7 @@ export async function createLintSession(settings: LintSettings): Promise<LintSes
   });
   const observer: StepObserver = {
     observeUp: (db, migration, up) =>
-      linted(migration) ? session.observeUp(db, migration, up) : up(),
+      linted(migration) ? session.observeUp(db, migration, up) : session.passUp(up),
   };
   return {
     observer,
@@ -154,7 +154,7 @@ export async function lintOnDatabase(db: Driver, options: LintOptions): Promise<
   for (const migration of ordered) {
     const up = (hook?: StatementHook) => applyUp(db, migration, options.schema, hook);
     if (!linted(migration)) {
-      await up();
+      await session.passUp(up);
       continue;
     }
     // A failure is recorded by the session and reported as a finding; the next ones go on.

@@ -17,7 +17,7 @@ import type { ApplyUp, StepObserver } from "../verify/observer.ts";
 import { TRACKER_SCHEMA } from "../verify/change_tracker.ts";
 import { blocksQueries, isLockMode, LOCK_MODES, type LockMode, stronger } from "./lock_modes.ts";
 import { type ProbeAnswers, probesFor } from "./probes.ts";
-import { type SeedOutcome, seedTables } from "./seed.ts";
+import { type SeedOutcome, type SeedPlans, seedTables } from "./seed.ts";
 import type { LintStatement } from "./statements.ts";
 import { nodeOf } from "./sql_parser.ts";
 import { parseLockTimeout, readFacts, readRelations, type Relations } from "./measure_sql.ts";
@@ -96,13 +96,17 @@ export class MeasuringSession implements StepObserver {
   /** Measurements by version. */
   readonly results: Map<string, MigrationMeasurement> = new Map();
   #seeded = new Map<number, SeedOutcome>();
+  #plans: SeedPlans = new Map();
+  /** The relations as last read, and the oids to read again (touched since). */
+  #relations?: Relations;
+  #touched = new Set<number>();
 
   /** Creates a session. */
   constructor(private readonly options: MeasuringOptions) {}
 
   /** {@inheritDoc StepObserver.observeUp} */
   async observeUp(db: Driver, migration: Migration, up: ApplyUp): Promise<void> {
-    let relations = await readRelations(db, [TRACKER_SCHEMA]);
+    let relations = await this.#readRelations(db);
     const rows = await this.#seed(db, relations);
     const statements = this.options.statements(migration);
     let recorder = new Recorder(relations, migration, statements, this.options.lockTimeoutMs);
@@ -118,8 +122,7 @@ export class MeasuringSession implements StepObserver {
         }
         // Our rows may be what made it fail: measure it again on empty tables.
         await this.#empty(db, relations, [...this.#seeded.keys()]);
-        // TRUNCATE gave the tables new files: start from them.
-        result.relations = relations = await readRelations(db, [TRACKER_SCHEMA]);
+        result.relations = relations = await this.#readRelations(db);
         recorder = new Recorder(relations, migration, statements, this.options.lockTimeoutMs);
         result.statements = recorder.measured;
         result.failedWithRows = { index, error: serverMessage(error) };
@@ -134,27 +137,95 @@ export class MeasuringSession implements StepObserver {
       throw error;
     } finally {
       await recorder.resetSession(db);
+      this.#afterUp(migration, result);
     }
     if (this.options.emptyAfterUp) await this.#empty(db, relations, touched(result));
+  }
+
+  /** Runs an up that is not measured: what it changes is unknown, so everything is read again. */
+  async passUp(up: ApplyUp): Promise<void> {
+    this.#relations = undefined;
+    await up();
+  }
+
+  /** Reads the relations: those touched since the last read and newer ones, else all. */
+  async #readRelations(db: Queryable): Promise<Relations> {
+    const previous = this.#relations;
+    const scope = previous && { previous, oids: [...this.#touched] };
+    this.#relations = await readRelations(db, [TRACKER_SCHEMA], scope);
+    this.#touched.clear();
+    return this.#relations;
+  }
+
+  /** Notes what an up may have changed, for the next read of the relations. */
+  #afterUp(migration: Migration, result: MigrationMeasurement): void {
+    // A no-transaction up's round trip re-creates what it made; a failed one is restored.
+    if (migration.noTransaction || result.failed) this.#relations = undefined;
+    for (const statement of result.statements.values()) {
+      for (const oid of statement.held.keys()) this.#touched.add(oid);
+      // A rewrite may renew indexes it held no lock on: read them all again.
+      if (statement.unobserved || statement.rewritten.length > 0) this.#relations = undefined;
+    }
   }
 
   /** Seeds the existing tables not seeded yet; returns the outcome of every existing table. */
   async #seed(db: Queryable, relations: Relations): Promise<Map<number, SeedOutcome>> {
     const tables = [...relations.byOid.values()].filter((r) => r.kind === "r" || r.kind === "p");
-    const fresh = tables.filter((table) => !this.#seeded.has(table.oid));
-    const outcomes = await seedTables(db, fresh.map((t) => ({ ...t, sql: quotedName(t) })));
+    const fresh = tables.filter((table) => !this.#seeded.has(table.oid)).map((t) => t.oid);
+    const nameOf = (oid: number) => {
+      const relation = relations.byOid.get(oid);
+      return relation && quotedName(relation);
+    };
+    const outcomes = await seedTables(db, fresh, nameOf, this.#plans);
     for (const [oid, outcome] of outcomes) this.#seeded.set(oid, outcome);
     return new Map(tables.map((t) => [t.oid, this.#seeded.get(t.oid)!]));
   }
 
-  /** Empties seeded tables (and, by cascade, those referencing them); they are seeded again. */
+  /**
+   * Empties seeded tables and the seeded ones referencing them (children first), to be seeded
+   * again before the next up. DELETE keeps their files, so the relations stay as read.
+   */
   async #empty(db: Queryable, relations: Relations, oids: readonly number[]): Promise<void> {
-    const seeded = oids.filter((oid) => this.#seeded.get(oid)?.kind === "seeded");
-    const tables = seeded.map((oid) => relations.byOid.get(oid)).filter((t) => t !== undefined);
-    if (tables.length === 0) return;
-    await db.exec(`TRUNCATE ${tables.map(quotedName).join(", ")} CASCADE`);
-    for (const oid of relations.referencing(seeded)) this.#seeded.delete(oid);
+    const seeded = (oid: number) => this.#seeded.get(oid)?.kind === "seeded";
+    const start = oids.filter(seeded);
+    if (start.length === 0) return;
+    const tables = childrenFirst(relations, relations.referencing(start).filter(seeded));
+    const names = tables.map((oid) => relations.byOid.get(oid)).filter((t) => t !== undefined)
+      .map(quotedName);
+    try {
+      await db.exec(names.map((name) => `DELETE FROM ${name}`).join(";\n"));
+    } catch {
+      // Rows of the migration's own refer to ours: truncate, and read the relations again.
+      await db.exec(`TRUNCATE ${names.join(", ")} CASCADE`);
+      this.#relations = undefined;
+      for (const oid of relations.referencing(tables)) this.#seeded.delete(oid);
+    }
+    for (const oid of tables) this.#seeded.delete(oid);
   }
+}
+
+/** Statements that may add constraints or indexes to existing tables (or do anything at all). */
+const MAY_ADD = ["AlterTableStmt", "IndexStmt", "DoStmt", "CallStmt"];
+
+function mayAddConstraints(node: LintStatement["node"]): boolean {
+  return node === undefined || MAY_ADD.some((kind) => kind in node);
+}
+
+/** `oids` ordered so that a table comes after every table referencing it. */
+function childrenFirst(relations: Relations, oids: readonly number[]): number[] {
+  const wanted = new Set(oids);
+  const ordered: number[] = [];
+  const seen = new Set<number>();
+  const visit = (oid: number) => {
+    if (seen.has(oid)) return;
+    seen.add(oid);
+    for (const [child, parent] of relations.fks) {
+      if (parent === oid && child !== oid && wanted.has(child)) visit(child);
+    }
+    ordered.push(oid);
+  };
+  oids.forEach(visit);
+  return ordered;
 }
 
 /** The server's own message, without tide's "Cannot apply file:line" around it. */
@@ -261,7 +332,7 @@ class Recorder {
     for (const probe of probes.filter((p) => p.when === "after")) {
       answers.set(`after ${probe.key}`, await db.query(probe.sql, probe.params));
     }
-    const facts = await readFacts(db, this.relations);
+    const facts = await readFacts(db, this.relations, mayAddConstraints(node));
     this.#record(statement.index, facts, answers, unobserved());
   }
 

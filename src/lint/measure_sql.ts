@@ -27,6 +27,8 @@ export interface Relation {
 export interface Relations {
   /** By oid. */
   byOid: Map<number, Relation>;
+  /** Foreign keys between tables: `[referencing, referenced]` oids. */
+  fks: readonly (readonly [number, number])[];
   /** The largest relation oid then: anything above it is new. */
   maxOid: number;
   /** The largest constraint oid then. */
@@ -41,16 +43,28 @@ export interface Relations {
 
 const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];
 
-function relationsSql(excluded: readonly string[]): string {
+/** Which relations to read: all of them, or those newer than a snapshot plus some by oid. */
+interface Scope {
+  previous: Relations;
+  oids: readonly number[];
+}
+
+function relationsSql(excluded: readonly string[], scope?: Scope): string {
   const schemas = [...SYSTEM_SCHEMAS, ...excluded].map(quoteLiteral).join(", ");
+  const oids = scope ? `ARRAY[${scope.oids.map((oid) => `'${oid}'::oid`).join(", ")}]::oid[]` : "";
+  const newer = (column: string, max: number) => `${column} > '${max}'::oid`;
+  const which = scope
+    ? `AND (${newer("c.oid", scope.previous.maxOid)} OR c.oid = ANY(${oids}))`
+    : "";
+  const fks = scope ? `AND ${newer("oid", scope.previous.maxConstraintOid)}` : "";
   return `SELECT json_build_object(
   'relations', (SELECT coalesce(json_agg(json_build_array(c.oid::text, n.nspname, c.relname,
       c.relkind, c.relfilenode::text)), '[]') FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f', 'i', 'I') AND n.nspname NOT IN (${schemas})
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'),
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' ${which}),
   'fks', (SELECT coalesce(json_agg(json_build_array(conrelid::text, confrelid::text)), '[]')
-    FROM pg_constraint WHERE contype = 'f'),
+    FROM pg_constraint WHERE contype = 'f' ${fks}),
   'searchPath', current_schemas(false),
   'maxOid', (SELECT max(oid)::text FROM pg_class),
   'maxConstraintOid', (SELECT coalesce(max(oid)::text, '0') FROM pg_constraint),
@@ -67,7 +81,9 @@ interface RelationsJson {
 }
 
 /**
- * Reads the relations that exist now, leaving out the schemas in `excluded`.
+ * Reads the relations that exist now, leaving out the schemas in `excluded`. With `scope`, only
+ * the relations newer than `scope.previous` and those of `scope.oids` (which may have changed or
+ * gone) are read again; the rest are taken from `scope.previous`.
  *
  * @example
  * ```ts
@@ -77,21 +93,28 @@ interface RelationsJson {
  *
  * await using db = await createPgliteDriver();
  * await db.exec("CREATE TABLE users (id int PRIMARY KEY)");
- * const relations = await readRelations(db, []);
+ * const relations = await readRelations(db);
  * assert.equal(relations.find("users")?.kind, "r");
- * assert.equal(relations.find("public.users_pkey")?.kind, "i");
+ * await db.exec("CREATE TABLE posts (id int); DROP TABLE users");
+ * const users = relations.find("users")!.oid;
+ * const later = await readRelations(db, [], { previous: relations, oids: [users] });
+ * assert.equal(later.find("public.users_pkey")?.kind, "i");
+ * assert.equal(later.find("users"), undefined);
+ * assert.equal(later.find("posts")?.kind, "r");
  * ```
  */
 export async function readRelations(
   db: Queryable,
   excluded: readonly string[] = [],
+  scope?: Scope,
 ): Promise<Relations> {
-  const [row] = await db.query<{ facts: string }>(relationsSql(excluded));
+  const [row] = await db.query<{ facts: string }>(relationsSql(excluded, scope));
   const json = JSON.parse(row.facts) as RelationsJson;
-  const byOid = new Map(json.relations.map(([oid, schema, name, kind, filenode]) => [
-    Number(oid),
-    { oid: Number(oid), schema, name, kind, filenode: Number(filenode) },
-  ]));
+  const byOid = new Map(scope?.previous.byOid);
+  for (const oid of scope?.oids ?? []) byOid.delete(oid);
+  for (const [oid, schema, name, kind, filenode] of json.relations) {
+    byOid.set(Number(oid), { oid: Number(oid), schema, name, kind, filenode: Number(filenode) });
+  }
   const byName = new Map<string, Relation>();
   // An unqualified name is found along the search path, first schema first.
   for (const relation of byOid.values()) {
@@ -102,9 +125,14 @@ export async function readRelations(
       if (relation.schema === schema) byName.set(relation.name, relation);
     }
   }
-  const children = Map.groupBy(json.fks, ([, parent]) => Number(parent));
+  const edges = [
+    ...(scope?.previous.fks ?? []),
+    ...json.fks.map(([c, p]) => [Number(c), Number(p)] as const),
+  ];
+  const children = Map.groupBy(edges, ([, parent]) => parent);
   return {
     byOid,
+    fks: edges,
     maxOid: Number(json.maxOid),
     maxConstraintOid: Number(json.maxConstraintOid),
     lockTimeoutMs: parseLockTimeout(json.lockTimeout),
@@ -114,7 +142,7 @@ export async function readRelations(
       const queue = [...oids];
       while (queue.length > 0) {
         for (const [child] of children.get(queue.pop()!) ?? []) {
-          if (!found.has(Number(child))) queue.push(Number(child)), found.add(Number(child));
+          if (!found.has(child)) queue.push(child), found.add(child);
         }
       }
       return [...found];
@@ -134,13 +162,14 @@ export interface Facts {
   lockTimeout: string;
 }
 
-function factsSql(relations: Relations): string {
+function factsSql(relations: Relations, constraints: boolean): string {
   const maxOid = `'${relations.maxOid}'::oid`;
+  if (!constraints) {
+    return `SELECT json_build_object('locks', ${locksSql(maxOid)}, 'constraints', '[]'::json,
+  'indexes', '[]'::json, 'lockTimeout', current_setting('lock_timeout'))::text AS facts`;
+  }
   return `SELECT json_build_object(
-  'locks', (SELECT coalesce(json_agg(json_build_array(l.relation::text, l.mode,
-      c.relfilenode::text)), '[]') FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
-    WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.granted
-      AND l.relation <= ${maxOid}),
+  'locks', ${locksSql(maxOid)},
   'constraints', (SELECT coalesce(json_agg(json_build_array(oid::text, conname, conrelid::text,
       contype, convalidated, conindid::text)), '[]') FROM pg_constraint
     WHERE age(xmin) = 0 AND oid > '${relations.maxConstraintOid}'::oid AND conrelid <> 0
@@ -148,6 +177,13 @@ function factsSql(relations: Relations): string {
   'indexes', (SELECT coalesce(json_agg(json_build_array(indexrelid::text, indrelid::text)), '[]')
     FROM pg_index WHERE age(xmin) = 0 AND indexrelid > ${maxOid} AND indrelid <= ${maxOid}),
   'lockTimeout', current_setting('lock_timeout'))::text AS facts`;
+}
+
+function locksSql(maxOid: string): string {
+  return `(SELECT coalesce(json_agg(json_build_array(l.relation::text, l.mode,
+      c.relfilenode::text)), '[]') FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
+    WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.granted
+      AND l.relation <= ${maxOid})`;
 }
 
 interface FactsJson {
@@ -158,7 +194,8 @@ interface FactsJson {
 }
 
 /**
- * Reads what the session holds now (see {@linkcode Facts}).
+ * Reads what the session holds now (see {@linkcode Facts}); with `constraints` false, only its
+ * locks and `lock_timeout` (the statement could not have added constraints or indexes).
  *
  * @example
  * ```ts
@@ -176,8 +213,12 @@ interface FactsJson {
  * await db.exec("ROLLBACK");
  * ```
  */
-export async function readFacts(db: Queryable, relations: Relations): Promise<Facts> {
-  const [row] = await db.query<{ facts: string }>(factsSql(relations));
+export async function readFacts(
+  db: Queryable,
+  relations: Relations,
+  constraints = true,
+): Promise<Facts> {
+  const [row] = await db.query<{ facts: string }>(factsSql(relations, constraints));
   const json = JSON.parse(row.facts) as FactsJson;
   return {
     locks: json.locks.map(([oid, mode, filenode]) => ({

@@ -35,16 +35,6 @@ interface SeedColumn {
   refColumn: string | null;
 }
 
-/** A table to seed. */
-export interface SeedTable {
-  /** Its oid. */
-  oid: number;
-  /** Its name, `schema.table`, for messages. */
-  name: string;
-  /** Its schema and name, quoted, for SQL. */
-  sql: string;
-}
-
 const COLUMNS_SQL = (oids: readonly number[]) => `
 SELECT a.attrelid::text AS "table", a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
   t.typname, t.typcategory AS category, t.typtype, a.attnotnull AS "notNull",
@@ -61,9 +51,16 @@ WHERE a.attrelid IN (${oids.map((oid) => `'${oid}'::oid`).join(", ")}) AND a.att
   AND NOT a.attisdropped
 ORDER BY a.attrelid, a.attnum`;
 
+/** How one table is seeded: its INSERT (and the tables it takes keys from), or why it cannot be. */
+export type SeedPlan = { sql: string; parents: number[] } | { skip: string };
+
+/** The plans by table oid, kept across migrations. */
+export type SeedPlans = Map<number, SeedPlan>;
+
 /**
  * Puts {@linkcode SEED_ROWS} rows in each empty table of `tables`, parents first; returns what
- * became of each (by oid).
+ * became of each (by oid). `nameOf` gives the SQL name of any table (a foreign key takes its
+ * values from the referenced one); `plans` keeps each table's INSERT for the next time.
  *
  * @example
  * ```ts
@@ -75,72 +72,94 @@ ORDER BY a.attrelid, a.attnum`;
  * await db.exec("CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL)");
  * const [row] = await db.query<{ oid: string }>("SELECT 'users'::regclass::oid::text AS oid");
  * const oid = Number(row.oid);
- * const outcome = await seedTables(db, [{ oid, name: "public.users", sql: "public.users" }]);
+ * const outcome = await seedTables(db, [oid], () => "public.users");
  * assert.deepEqual(outcome.get(oid), { kind: "seeded", rows: 3 });
  * ```
  */
 export async function seedTables(
   db: Queryable,
-  tables: readonly SeedTable[],
+  tables: readonly number[],
+  nameOf: (oid: number) => string | undefined,
+  plans: SeedPlans = new Map(),
 ): Promise<Map<number, SeedOutcome>> {
   const outcomes = new Map<number, SeedOutcome>();
-  if (tables.length === 0) return outcomes;
-  const columns = await db.query<SeedColumn & Record<string, unknown>>(
-    COLUMNS_SQL(tables.map((t) => t.oid)),
-  );
-  const byTable = Map.groupBy(columns, (column) => Number(column.table));
-  const names = new Map(tables.map((table) => [table.oid, table.sql]));
-  for (const table of parentsFirst(tables, byTable)) {
-    outcomes.set(table.oid, await seedOne(db, table, byTable.get(table.oid) ?? [], names));
+  await plan(db, tables.filter((oid) => !plans.has(oid)), nameOf, plans);
+  for (const oid of parentsFirst(tables, plans)) {
+    let outcome = await run(db, plans.get(oid));
+    if (outcome.kind === "skipped") {
+      // The table may have changed since it was planned: plan it again, once.
+      await plan(db, [oid], nameOf, plans);
+      outcome = await run(db, plans.get(oid));
+    }
+    outcomes.set(oid, outcome);
   }
   return outcomes;
 }
 
+async function plan(
+  db: Queryable,
+  tables: readonly number[],
+  nameOf: (oid: number) => string | undefined,
+  plans: SeedPlans,
+): Promise<void> {
+  if (tables.length === 0) return;
+  const columns = await db.query<SeedColumn & Record<string, unknown>>(COLUMNS_SQL(tables));
+  const byTable = Map.groupBy(columns, (column) => Number(column.table));
+  for (const oid of tables) {
+    const name = nameOf(oid);
+    if (name === undefined) continue;
+    plans.set(oid, insertOf(name, byTable.get(oid) ?? [], nameOf));
+  }
+}
+
 /** Orders tables so that a referenced table comes before the tables referencing it. */
-function parentsFirst(
-  tables: readonly SeedTable[],
-  columns: Map<number, SeedColumn[]>,
-): SeedTable[] {
-  const ordered: SeedTable[] = [];
+function parentsFirst(tables: readonly number[], plans: SeedPlans): number[] {
+  const ordered: number[] = [];
   const visiting = new Set<number>();
-  const byOid = new Map(tables.map((table) => [table.oid, table]));
-  const visit = (table: SeedTable) => {
-    if (visiting.has(table.oid)) return;
-    visiting.add(table.oid);
-    for (const column of columns.get(table.oid) ?? []) {
-      const parent = column.refTable === null ? undefined : byOid.get(Number(column.refTable));
-      if (parent) visit(parent);
+  const wanted = new Set(tables);
+  const visit = (oid: number) => {
+    if (visiting.has(oid)) return;
+    visiting.add(oid);
+    const planned = plans.get(oid);
+    for (const parent of planned && "parents" in planned ? planned.parents : []) {
+      if (wanted.has(parent)) visit(parent);
     }
-    ordered.push(table);
+    ordered.push(oid);
   };
   tables.forEach(visit);
   return ordered;
 }
 
-async function seedOne(
-  db: Queryable,
-  table: SeedTable,
+function insertOf(
+  table: string,
   columns: readonly SeedColumn[],
-  names: Map<number, string>,
-): Promise<SeedOutcome> {
+  nameOf: (oid: number) => string | undefined,
+): SeedPlan {
   const filled = columns.filter((column) => !column.omit)
-    .map((column) => ({ column, value: valueOf(column, names) }));
+    .map((column) => ({ column, value: valueOf(column, nameOf) }));
   const missing = filled.find(({ column, value }) => value === undefined && column.notNull);
   if (missing) {
-    return {
-      kind: "skipped",
-      reason: `no value for column ${missing.column.name} (${missing.column.type})`,
-    };
+    return { skip: `no value for column ${missing.column.name} (${missing.column.type})` };
   }
   const given = filled.filter(({ value }) => value !== undefined);
   const list = given.map(({ column }) => quoteIdentifier(column.name)).join(", ");
   const sql =
-    `INSERT INTO ${table.sql} ${list ? `(${list}) ` : ""}SELECT ${
+    `INSERT INTO ${table} ${list ? `(${list}) ` : ""}SELECT ${
       given.map(({ value }) => value).join(", ")
-    } FROM generate_series(1, ${SEED_ROWS}) AS i WHERE NOT EXISTS (SELECT FROM ${table.sql}) ` +
+    } FROM generate_series(1, ${SEED_ROWS}) AS i WHERE NOT EXISTS (SELECT FROM ${table}) ` +
     "RETURNING 1 AS seeded";
+  const parents = columns.filter((c) => c.refTable !== null).map((c) => Number(c.refTable));
+  return { sql, parents };
+}
+
+async function run(
+  db: Queryable,
+  planned: SeedPlans extends Map<number, infer P> ? P | undefined : never,
+): Promise<SeedOutcome> {
+  if (planned === undefined) return { kind: "skipped", reason: "the table is gone" };
+  if ("skip" in planned) return { kind: "skipped", reason: planned.skip };
   try {
-    const rows = await db.query(sql);
+    const rows = await db.query(planned.sql);
     return rows.length === 0 ? { kind: "had-rows" } : { kind: "seeded", rows: rows.length };
   } catch (error) {
     return { kind: "skipped", reason: errorMessage(error) };
@@ -148,9 +167,12 @@ async function seedOne(
 }
 
 /** An expression of the row number `i` for a column; `undefined` when there is none. */
-function valueOf(column: SeedColumn, names: Map<number, string>): string | undefined {
+function valueOf(
+  column: SeedColumn,
+  nameOf: (oid: number) => string | undefined,
+): string | undefined {
   if (column.refTable !== null && column.refColumn !== null) {
-    const parent = names.get(Number(column.refTable));
+    const parent = nameOf(Number(column.refTable));
     if (parent === undefined) return undefined;
     const key = quoteIdentifier(column.refColumn);
     return `(SELECT p.${key} FROM ${parent} p ORDER BY 1 ` +
