@@ -7,7 +7,7 @@
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
-import type { Migration } from "../files/migration.ts";
+import type { Migration, MigrationScript } from "../files/migration.ts";
 import { compareVersions } from "../files/version.ts";
 import { runScript, type StatementHook } from "../engine/run_script.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
@@ -16,7 +16,8 @@ import { analyseMigration, type RuleLevel } from "./analyse.ts";
 import { MeasuringSession } from "./measure.ts";
 import { type LintReport, lintReport, type MigrationLint } from "./report.ts";
 import { loadParser, type SqlParser } from "./sql_parser.ts";
-import { type LintStatement, upStatements } from "./statements.ts";
+import { type LintStatement, tablesChanged, upStatements } from "./statements.ts";
+import { renderScript } from "../files/templates.ts";
 
 export type { RuleLevel };
 
@@ -78,10 +79,17 @@ function readStatements(migration: Migration, parse: SqlParser, settings: LintSe
  */
 export async function createLintSession(settings: LintSettings): Promise<LintSession> {
   const { statements, linted } = await prepare(settings);
+  const parse = await loadParser();
   const session = new MeasuringSession({
     statements,
     lockTimeoutMs: settings.lockTimeoutMs ?? 0,
     emptyAfterUp: true,
+    roundTripTables: (migration) => {
+      const render = (script: MigrationScript) => renderScript(script, settings).text;
+      const up = tablesChanged(render(migration.up), parse);
+      const down = migration.down && tablesChanged(render(migration.down), parse);
+      return up && down && [...up, ...down];
+    },
   });
   const observer: StepObserver = {
     observeUp: (db, migration, up) =>

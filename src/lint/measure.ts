@@ -89,6 +89,12 @@ export interface MeasuringOptions {
    * on the tables as verification alone would see them (empty).
    */
   emptyAfterUp: boolean;
+  /**
+   * The tables (as written) whose rows the migration's round trip could trip over: those its
+   * up and down alter, index or change rows of; `undefined` when that cannot be told. Only
+   * those are emptied, when given.
+   */
+  roundTripTables?: (migration: Migration) => readonly string[] | undefined;
 }
 
 /** Measures each up it observes; the results stay in {@linkcode MeasuringSession.results}. */
@@ -139,7 +145,12 @@ export class MeasuringSession implements StepObserver {
       await recorder.resetSession(db);
       this.#afterUp(migration, result);
     }
-    if (this.options.emptyAfterUp) await this.#empty(db, relations, touched(result));
+    if (!this.options.emptyAfterUp || !migration.down) return;
+    const names = this.options.roundTripTables?.(migration);
+    const oids = names === undefined
+      ? touched(result)
+      : names.map((name) => relations.find(name)?.oid).filter((oid) => oid !== undefined);
+    await this.#empty(db, relations, oids);
   }
 
   /** Runs an up that is not measured: what it changes is unknown, so everything is read again. */

@@ -53,16 +53,18 @@ function relationsSql(excluded: readonly string[], scope?: Scope): string {
   const schemas = [...SYSTEM_SCHEMAS, ...excluded].map(quoteLiteral).join(", ");
   const oids = scope ? `ARRAY[${scope.oids.map((oid) => `'${oid}'::oid`).join(", ")}]::oid[]` : "";
   const newer = (column: string, max: number) => `${column} > '${max}'::oid`;
-  const which = scope
-    ? `AND (${newer("c.oid", scope.previous.maxOid)} OR c.oid = ANY(${oids}))`
-    : "";
+  // Two index scans, not one scan of the whole catalog.
+  const from = scope
+    ? `(SELECT * FROM pg_class WHERE ${newer("oid", scope.previous.maxOid)} UNION ALL ` +
+      `SELECT * FROM pg_class WHERE oid = ANY(${oids}) AND oid <= '${scope.previous.maxOid}'::oid)`
+    : "pg_class";
   const fks = scope ? `AND ${newer("oid", scope.previous.maxConstraintOid)}` : "";
   return `SELECT json_build_object(
   'relations', (SELECT coalesce(json_agg(json_build_array(c.oid::text, n.nspname, c.relname,
-      c.relkind, c.relfilenode::text)), '[]') FROM pg_class c
+      c.relkind, c.relfilenode::text)), '[]') FROM ${from} c
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f', 'i', 'I') AND n.nspname NOT IN (${schemas})
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%' ${which}),
+      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'),
   'fks', (SELECT coalesce(json_agg(json_build_array(conrelid::text, confrelid::text)), '[]')
     FROM pg_constraint WHERE contype = 'f' ${fks}),
   'searchPath', current_schemas(false),

@@ -9,7 +9,7 @@ import { renderScript } from "../files/templates.ts";
 import type { Migration } from "../files/migration.ts";
 import { positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
-import type { Node, SqlParser } from "./sql_parser.ts";
+import { type Node, nodeOf, relationName, type SqlParser } from "./sql_parser.ts";
 
 /** One statement of an up. */
 export interface LintStatement {
@@ -78,3 +78,39 @@ function leadingComments(text: string): { comments: string[]; code: number } {
   }
   return { comments, code: i };
 }
+
+/**
+ * The tables (as written) a script alters, indexes, renames or changes rows of; `undefined`
+ * when a statement is not understood (a DO block, a function call, what the parser refuses).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadParser } from "./sql_parser.ts";
+ * import { tablesChanged } from "./statements.ts";
+ *
+ * const parse = await loadParser();
+ * const sql = "CREATE TABLE b (a_id int REFERENCES a);\nCREATE INDEX ON a (x);\nUPDATE c SET y = 1;";
+ * assert.deepEqual(tablesChanged(sql, parse), ["a", "c"]);
+ * assert.equal(tablesChanged("DO $$ BEGIN END $$;", parse), undefined);
+ * ```
+ */
+export function tablesChanged(sql: string, parse: SqlParser): string[] | undefined {
+  const names: string[] = [];
+  for (const { text } of splitStatements(sql)) {
+    const node = parse(text);
+    if (node === undefined || UNKNOWN.some((kind) => kind in node)) return undefined;
+    const relation = nodeOf(node, "AlterTableStmt")?.relation ??
+      nodeOf(node, "IndexStmt")?.relation ??
+      nodeOf(node, "RenameStmt")?.relation ?? nodeOf(node, "UpdateStmt")?.relation ??
+      nodeOf(node, "DeleteStmt")?.relation ?? nodeOf(node, "InsertStmt")?.relation;
+    if (relation) names.push(relationName(relation));
+    for (const truncated of nodeOf(node, "TruncateStmt")?.relations ?? []) {
+      names.push(relationName(nodeOf(truncated, "RangeVar")));
+    }
+  }
+  return [...new Set(names)];
+}
+
+/** Statements whose effect on tables the parse does not tell. */
+const UNKNOWN = ["DoStmt", "CallStmt", "SelectStmt", "ExecuteStmt"];
