@@ -51,20 +51,20 @@ interface Scope {
 
 function relationsSql(excluded: readonly string[], scope?: Scope): string {
   const schemas = [...SYSTEM_SCHEMAS, ...excluded].map(quoteLiteral).join(", ");
-  const oids = scope ? `ARRAY[${scope.oids.map((oid) => `'${oid}'::oid`).join(", ")}]::oid[]` : "";
-  const newer = (column: string, max: number) => `${column} > '${max}'::oid`;
-  // Two index scans, not one scan of the whole catalog.
-  const from = scope
-    ? `(SELECT * FROM pg_class WHERE ${newer("oid", scope.previous.maxOid)} UNION ALL ` +
-      `SELECT * FROM pg_class WHERE oid = ANY(${oids}) AND oid <= '${scope.previous.maxOid}'::oid)`
-    : "pg_class";
-  const fks = scope ? `AND ${newer("oid", scope.previous.maxConstraintOid)}` : "";
-  return `SELECT json_build_object(
-  'relations', (SELECT coalesce(json_agg(json_build_array(c.oid::text, n.nspname, c.relname,
-      c.relkind, c.relfilenode::text)), '[]') FROM ${from} c
-    JOIN pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p', 'm', 'v', 'f', 'i', 'I') AND n.nspname NOT IN (${schemas})
-      AND n.nspname NOT LIKE 'pg\\_temp\\_%' AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%'),
+  const relations = (where: string) =>
+    `(SELECT coalesce(json_agg(json_build_array(c.oid::text, n.nspname, c.relname, c.relkind,
+      c.relfilenode::text)), '[]') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE ${where} AND c.relkind IN ('r', 'p', 'm', 'v', 'f', 'i', 'I')
+      AND n.nspname NOT IN (${schemas}) AND n.nspname NOT LIKE 'pg\\_temp\\_%'
+      AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%')`;
+  const oids = scope?.oids.map((oid) => `'${oid}'::oid`).join(", ");
+  // Each part one index scan: what is newer than the snapshot, and what was touched since.
+  const parts = scope
+    ? `'relations', ${relations(`c.oid > '${scope.previous.maxOid}'::oid`)},
+  'touched', ${oids ? relations(`c.oid IN (${oids})`) : "'[]'::json"},`
+    : `'relations', ${relations("true")}, 'touched', '[]'::json,`;
+  const fks = scope ? `AND oid > '${scope.previous.maxConstraintOid}'::oid` : "";
+  return `SELECT json_build_object(${parts}
   'fks', (SELECT coalesce(json_agg(json_build_array(conrelid::text, confrelid::text)), '[]')
     FROM pg_constraint WHERE contype = 'f' ${fks}),
   'searchPath', current_schemas(false),
@@ -75,6 +75,7 @@ function relationsSql(excluded: readonly string[], scope?: Scope): string {
 
 interface RelationsJson {
   relations: [string, string, string, string, string][];
+  touched: [string, string, string, string, string][];
   fks: [string, string][];
   searchPath: string[];
   maxOid: string;
@@ -114,7 +115,7 @@ export async function readRelations(
   const json = JSON.parse(row.facts) as RelationsJson;
   const byOid = new Map(scope?.previous.byOid);
   for (const oid of scope?.oids ?? []) byOid.delete(oid);
-  for (const [oid, schema, name, kind, filenode] of json.relations) {
+  for (const [oid, schema, name, kind, filenode] of [...json.relations, ...json.touched]) {
     byOid.set(Number(oid), { oid: Number(oid), schema, name, kind, filenode: Number(filenode) });
   }
   const byName = new Map<string, Relation>();
