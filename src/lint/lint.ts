@@ -91,23 +91,38 @@ export async function createLintSession(settings: LintSettings): Promise<LintSes
       return up && down && [...up, ...down];
     },
   });
+  // Each migration is analysed as soon as it ran, so no measurement (with its copy of the
+  // catalog) outlives its migration.
+  const lints = new Map<string, MigrationLint>();
+  const analyse = (migration: Migration) => {
+    lints.set(
+      migration.version,
+      analyseMigration({
+        migration,
+        statements: statements(migration),
+        measurement: session.results.get(migration.version),
+        levels: settings.rules,
+      }),
+    );
+    session.results.delete(migration.version);
+  };
   const observer: StepObserver = {
-    observeUp: (db, migration, up) =>
-      linted(migration) ? session.observeUp(db, migration, up) : session.passUp(up),
+    observeUp: async (db, migration, up) => {
+      if (!linted(migration)) return await session.passUp(up);
+      try {
+        await session.observeUp(db, migration, up);
+      } finally {
+        analyse(migration);
+      }
+    },
   };
   return {
     observer,
-    report: () =>
-      lintReport(
-        settings.migrations.filter(linted).map((migration) =>
-          analyseMigration({
-            migration,
-            statements: statements(migration),
-            measurement: session.results.get(migration.version),
-            levels: settings.rules,
-          })
-        ),
-      ),
+    report: () => {
+      const selected = settings.migrations.filter(linted);
+      for (const migration of selected) if (!lints.has(migration.version)) analyse(migration);
+      return lintReport(selected.map((migration) => lints.get(migration.version)!));
+    },
   };
 }
 
@@ -173,6 +188,7 @@ export async function lintOnDatabase(db: Driver, options: LintOptions): Promise<
       measurement: session.results.get(migration.version),
       levels: options.rules,
     });
+    session.results.delete(migration.version);
     lints.push(lint);
     options.onMigration?.(lint);
   }

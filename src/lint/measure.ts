@@ -106,6 +106,8 @@ export class MeasuringSession implements StepObserver {
   /** The relations as last read, and the oids to read again (touched since). */
   #relations?: Relations;
   #touched = new Set<number>();
+  /** `#relations` are as the database is now (read at the end of the last up). */
+  #current = false;
 
   /** Creates a session. */
   constructor(private readonly options: MeasuringOptions) {}
@@ -143,7 +145,7 @@ export class MeasuringSession implements StepObserver {
       throw error;
     } finally {
       await recorder.resetSession(db);
-      this.#afterUp(migration, result);
+      this.#afterUp(migration, result, recorder.next);
     }
     if (!this.options.emptyAfterUp || !migration.down) return;
     const names = this.options.roundTripTables?.(migration);
@@ -155,27 +157,41 @@ export class MeasuringSession implements StepObserver {
 
   /** Runs an up that is not measured: what it changes is unknown, so everything is read again. */
   async passUp(up: ApplyUp): Promise<void> {
-    this.#relations = undefined;
+    this.#forget();
     await up();
+  }
+
+  /** Drops what is known of the relations: the next read reads them all. */
+  #forget(): void {
+    this.#relations = undefined;
+    this.#current = false;
   }
 
   /** Reads the relations: those touched since the last read and newer ones, else all. */
   async #readRelations(db: Queryable): Promise<Relations> {
+    if (this.#current && this.#relations) return this.#relations;
     const previous = this.#relations;
     const scope = previous && { previous, oids: [...this.#touched] };
     this.#relations = await readRelations(db, [TRACKER_SCHEMA], scope);
     this.#touched.clear();
+    this.#current = false;
     return this.#relations;
   }
 
   /** Notes what an up may have changed, for the next read of the relations. */
-  #afterUp(migration: Migration, result: MigrationMeasurement): void {
+  #afterUp(migration: Migration, result: MigrationMeasurement, next?: Relations): void {
+    this.#current = false;
+    if (next && !result.failed) {
+      this.#relations = next;
+      this.#touched.clear();
+      this.#current = true;
+    }
     // A no-transaction up's round trip re-creates what it made; a failed one is restored.
-    if (migration.noTransaction || result.failed) this.#relations = undefined;
+    if (migration.noTransaction || result.failed) this.#forget();
     for (const statement of result.statements.values()) {
-      for (const oid of statement.held.keys()) this.#touched.add(oid);
+      if (!this.#current) { for (const oid of statement.held.keys()) this.#touched.add(oid); }
       // A rewrite may renew indexes it held no lock on: read them all again.
-      if (statement.unobserved || statement.rewritten.length > 0) this.#relations = undefined;
+      if (statement.unobserved || statement.rewritten.length > 0) this.#forget();
     }
   }
 
@@ -208,7 +224,7 @@ export class MeasuringSession implements StepObserver {
     } catch {
       // Rows of the migration's own refer to ours: truncate, and read the relations again.
       await db.exec(`TRUNCATE ${names.join(", ")} CASCADE`);
-      this.#relations = undefined;
+      this.#forget();
       for (const oid of relations.referencing(tables)) this.#seeded.delete(oid);
     }
     for (const oid of tables) this.#seeded.delete(oid);
@@ -261,6 +277,8 @@ function quotedName(table: { schema: string; name: string }): string {
 /** Records one attempt at an up, statement by statement. */
 class Recorder {
   readonly measured = new Map<number, StatementMeasurement>();
+  /** The relations after the up, read with its last statement's facts. */
+  next?: Relations;
   /** Index of the statement running (or that failed). */
   current = 0;
   #held = new Map<number, LockMode>();
@@ -343,7 +361,11 @@ class Recorder {
     for (const probe of probes.filter((p) => p.when === "after")) {
       answers.set(`after ${probe.key}`, await db.query(probe.sql, probe.params));
     }
-    const facts = await readFacts(db, this.relations, mayAddConstraints(node));
+    // The last statement of a transactional up also reads the relations for the next up.
+    const last = !this.migration.noTransaction && statement.index === statement.count - 1;
+    const next = last ? { excluded: [TRACKER_SCHEMA] } : undefined;
+    const facts = await readFacts(db, this.relations, mayAddConstraints(node), next);
+    this.next = facts.next;
     this.#record(statement.index, facts, answers, unobserved());
   }
 

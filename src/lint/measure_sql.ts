@@ -43,10 +43,13 @@ export interface Relations {
 
 const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];
 
-/** Which relations to read: all of them, or those newer than a snapshot plus some by oid. */
+/**
+ * Which relations to read: all of them, or those newer than a snapshot plus some by oid (or,
+ * with `"locked"`, those the session holds a lock on: what a transaction touched).
+ */
 interface Scope {
   previous: Relations;
-  oids: readonly number[];
+  oids: readonly number[] | "locked";
 }
 
 function relationsSql(excluded: readonly string[], scope?: Scope): string {
@@ -57,12 +60,23 @@ function relationsSql(excluded: readonly string[], scope?: Scope): string {
     WHERE ${where} AND c.relkind IN ('r', 'p', 'm', 'v', 'f', 'i', 'I')
       AND n.nspname NOT IN (${schemas}) AND n.nspname NOT LIKE 'pg\\_temp\\_%'
       AND n.nspname NOT LIKE 'pg\\_toast\\_temp\\_%')`;
-  const oids = scope?.oids.map((oid) => `'${oid}'::oid`).join(", ");
+  const oids = scope?.oids === "locked"
+    ? "SELECT relation FROM pg_locks WHERE locktype = 'relation' AND pid = pg_backend_pid()"
+    : scope?.oids.map((oid) => `'${oid}'::oid`).join(", ");
   // Each part one index scan: what is newer than the snapshot, and what was touched since.
   const parts = scope
     ? `'relations', ${relations(`c.oid > '${scope.previous.maxOid}'::oid`)},
-  'touched', ${oids ? relations(`c.oid IN (${oids})`) : "'[]'::json"},`
-    : `'relations', ${relations("true")}, 'touched', '[]'::json,`;
+  'touched', ${oids ? relations(`c.oid IN (${oids})`) : "'[]'::json"},
+  'touchedOids', ${
+      oids
+        ? `(SELECT coalesce(json_agg(o::text), '[]') FROM (${
+          scope.oids === "locked"
+            ? oids
+            : `VALUES ${scope.oids.map((oid) => `('${oid}'::oid)`).join(", ")}`
+        }) AS t(o))`
+        : "'[]'::json"
+    },`
+    : `'relations', ${relations("true")}, 'touched', '[]'::json, 'touchedOids', '[]'::json,`;
   const fks = scope ? `AND oid > '${scope.previous.maxConstraintOid}'::oid` : "";
   return `SELECT json_build_object(${parts}
   'fks', (SELECT coalesce(json_agg(json_build_array(conrelid::text, confrelid::text)), '[]')
@@ -76,6 +90,7 @@ function relationsSql(excluded: readonly string[], scope?: Scope): string {
 interface RelationsJson {
   relations: [string, string, string, string, string][];
   touched: [string, string, string, string, string][];
+  touchedOids: string[];
   fks: [string, string][];
   searchPath: string[];
   maxOid: string;
@@ -112,9 +127,12 @@ export async function readRelations(
   scope?: Scope,
 ): Promise<Relations> {
   const [row] = await db.query<{ facts: string }>(relationsSql(excluded, scope));
-  const json = JSON.parse(row.facts) as RelationsJson;
+  return buildRelations(JSON.parse(row.facts) as RelationsJson, scope);
+}
+
+function buildRelations(json: RelationsJson, scope?: Scope): Relations {
   const byOid = new Map(scope?.previous.byOid);
-  for (const oid of scope?.oids ?? []) byOid.delete(oid);
+  for (const oid of json.touchedOids) byOid.delete(Number(oid));
   for (const [oid, schema, name, kind, filenode] of [...json.relations, ...json.touched]) {
     byOid.set(Number(oid), { oid: Number(oid), schema, name, kind, filenode: Number(filenode) });
   }
@@ -163,6 +181,8 @@ export interface Facts {
   indexes: { oid: number; table: number }[];
   /** `lock_timeout` now. */
   lockTimeout: string;
+  /** The relations as they are now, when asked for (at the last statement of an up). */
+  next?: Relations;
 }
 
 function factsSql(relations: Relations, constraints: boolean): string {
@@ -182,11 +202,12 @@ function factsSql(relations: Relations, constraints: boolean): string {
   'lockTimeout', current_setting('lock_timeout'))::text AS facts`;
 }
 
+/** The session's locks on relations; 16384 is the first oid of an object not built in. */
 function locksSql(maxOid: string): string {
   return `(SELECT coalesce(json_agg(json_build_array(l.relation::text, l.mode,
       c.relfilenode::text)), '[]') FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation
     WHERE l.locktype = 'relation' AND l.pid = pg_backend_pid() AND l.granted
-      AND l.relation <= ${maxOid})`;
+      AND l.relation >= '16384'::oid AND l.relation <= ${maxOid})`;
 }
 
 interface FactsJson {
@@ -220,10 +241,22 @@ export async function readFacts(
   db: Queryable,
   relations: Relations,
   constraints = true,
+  next?: { excluded: readonly string[] },
 ): Promise<Facts> {
-  const [row] = await db.query<{ facts: string }>(factsSql(relations, constraints));
+  const sql = factsSql(relations, constraints) +
+    (next
+      ? `, (${relationsSql(next.excluded, { previous: relations, oids: "locked" })}) AS next`
+      : "");
+  const [row] = await db.query<{ facts: string; next?: string }>(sql);
   const json = JSON.parse(row.facts) as FactsJson;
+  const after = row.next === undefined
+    ? undefined
+    : buildRelations(JSON.parse(row.next) as RelationsJson, {
+      previous: relations,
+      oids: "locked",
+    });
   return {
+    ...(after ? { next: after } : {}),
     locks: json.locks.map(([oid, mode, filenode]) => ({
       oid: Number(oid),
       mode,
