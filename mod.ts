@@ -107,3 +107,14 @@ export {
 } from "./src/schema/snapshot.ts";
 export { type DiffOptions, diffSnapshots, type SchemaChange } from "./src/schema/diff.ts";
 export { textDiff, type TextDiffOptions } from "./src/schema/text_diff.ts";
+export type { ApplyUp, StepObserver } from "./src/verify/observer.ts";
+export {
+  createLintSession,
+  lintMigrations,
+  type LintOptions,
+  type LintSession,
+  type LintSettings,
+  type RuleLevel,
+} from "./src/lint/lint.ts";
+export type * from "./src/lint/report.ts";
+export { type RuleInfo, RULES } from "./src/lint/rules.ts";

@@ -97,6 +97,14 @@ const ROWS: readonly Row[] = [
     target: "<= 4x",
     meets: (v) => v <= 4,
   },
+  { label: "PGlite: verify + lint", unit: "ms", value: (r) => r.pglite?.verifyLintMs },
+  {
+    label: "  lint ratio (verify + lint / verify)",
+    unit: "x",
+    value: (r) => ratio(r.pglite?.verifyLintMs, r.pglite?.verifyMs),
+    target: "<= 1.5x",
+    meets: (v) => v <= 1.5,
+  },
 ];
 
 function cell(value: number | undefined, unit: "ms" | "x"): string {

@@ -31,3 +31,19 @@ Deno.test("formatTable() holds only the 500-migration verification to the 30 s l
   const missed = formatTable([{ n: 500, pglite: pglite(31_000) }]);
   assert.match(missed.split("\n").find((l) => l.startsWith("PGlite: verify")) ?? "", /MISSED$/);
 });
+
+Deno.test("formatTable() holds verify + lint to 1.5 times verify alone", () => {
+  const pglite = (verifyLintMs: number) => ({
+    applyMs: 1000,
+    verifyMs: 2000,
+    verifyBootMs: 0,
+    verifyOk: true,
+    verifyLintMs,
+  });
+  const line = (table: string) => table.split("\n").find((l) => l.includes("lint ratio")) ?? "";
+  assert.match(line(formatTable([{ n: 100, pglite: pglite(2800) }])), /1\.40x\s+<= 1\.5x\s+ok$/);
+  assert.match(
+    line(formatTable([{ n: 100, pglite: pglite(3200) }])),
+    /1\.60x\s+<= 1\.5x\s+MISSED$/,
+  );
+});

@@ -14,6 +14,7 @@ import type { Driver } from "../src/drivers/driver.ts";
 import { MigrationError } from "../src/errors.ts";
 import type { Migration } from "../src/files/migration.ts";
 import { redactSecrets } from "../src/sql/redact.ts";
+import type { StepObserver } from "../src/verify/observer.ts";
 import type { VerifyReport } from "../src/verify/report.ts";
 
 /** What the benchmarks use of tide's public API (`mod.ts`). */
@@ -27,11 +28,23 @@ export interface TideApi {
     up(): Promise<unknown>;
     down(options: { all: true }): Promise<unknown>;
   };
-  /** Round-trips every migration on a throwaway PGlite. */
-  verifyMigrations(options: { migrations: readonly Migration[] }): Promise<VerifyReport>;
+  /** Round-trips every migration on a throwaway PGlite (with an observer: lint rides along). */
+  verifyMigrations(
+    options: { migrations: readonly Migration[]; observer?: StepObserver },
+  ): Promise<VerifyReport>;
+  /** A `tide lint` measuring session to pass to `verifyMigrations`. */
+  createLintSession(
+    options: { migrations: readonly Migration[] },
+  ): Promise<{ observer: StepObserver; report(): unknown }>;
 }
 
-const API_NAMES = ["connect", "loadMigrations", "Migrator", "verifyMigrations"] as const;
+const API_NAMES = [
+  "connect",
+  "loadMigrations",
+  "Migrator",
+  "verifyMigrations",
+  "createLintSession",
+] as const;
 
 /**
  * Imports `mod.ts` and checks it exports what the benchmarks need.
@@ -169,6 +182,8 @@ export interface PgliteTimes {
   verifyBootMs: number;
   /** Whether every migration round-tripped. */
   verifyOk: boolean;
+  /** The same verification with `tide lint` measuring in the same pass. */
+  verifyLintMs?: number;
 }
 
 /**
@@ -186,5 +201,17 @@ export async function pgliteApplyVerify(tide: TideApi, dir: string): Promise<Pgl
   const start = performance.now();
   const report = await tide.verifyMigrations({ migrations: await tide.loadMigrations(dir) });
   const verifyMs = performance.now() - start;
-  return { applyMs, verifyMs, verifyBootMs: report.timings.bootMs, verifyOk: report.ok };
+  const withLint = performance.now();
+  const migrations = await tide.loadMigrations(dir);
+  const lint = await tide.createLintSession({ migrations });
+  await tide.verifyMigrations({ migrations, observer: lint.observer });
+  lint.report();
+  const verifyLintMs = performance.now() - withLint;
+  return {
+    applyMs,
+    verifyMs,
+    verifyBootMs: report.timings.bootMs,
+    verifyOk: report.ok,
+    verifyLintMs,
+  };
 }

@@ -6,6 +6,7 @@
  */
 import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
+import type { LintReport } from "../lint/report.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
 import type { EngineGeneratedDown } from "./engine.ts";
 import type { ActionInputs } from "./inputs.ts";
@@ -124,27 +125,73 @@ async function generatedDowns(
   }
 }
 
+/** The lint findings that fail or warn: errors (failing with `fail-on: lint`) and warnings. */
+function lintFindings(report: LintReport, root: string): NewFinding[] {
+  return report.migrations.flatMap((migration) =>
+    migration.findings.filter((f) => f.severity === "error" || f.severity === "warning")
+      .map((finding) => ({
+        kind: "lint" as const,
+        message: `Migration ${migration.version} (${migration.name}), ${finding.rule}: ` +
+          finding.message,
+        fix: finding.fix,
+        file: repoPath(root, finding.file),
+        line: finding.line,
+        version: migration.version,
+        ...(finding.severity === "warning" ? { severity: "warning" as const } : {}),
+      }))
+  );
+}
+
+/** tide's lock_timeout and lint levels from the project's config, if it has one. */
+async function lintSettings(io: ActionIo, inputs: ActionInputs) {
+  const { loadConfig } = await import("../config/config_file.ts");
+  try {
+    const config = await loadConfig(inputs.workingDirectory);
+    return { lockTimeoutMs: config.lockTimeoutMs ?? 0, rules: config.lint?.rules };
+  } catch (error) {
+    io.warning(`Reading tide's config failed, so lint uses its defaults: ${errorMessage(error)}`);
+    return { lockTimeoutMs: 0, rules: undefined };
+  }
+}
+
 async function verify(
   io: ActionIo,
   inputs: ActionInputs,
   head: readonly Migration[],
   versions: readonly string[],
   root: string,
-): Promise<
-  { report?: VerifyReport; findings: NewFinding[]; downs?: Map<string, EngineGeneratedDown> }
-> {
+): Promise<{
+  report?: VerifyReport;
+  lint?: LintReport;
+  findings: NewFinding[];
+  downs?: Map<string, EngineGeneratedDown>;
+}> {
   if (versions.length === 0) return { findings: [] };
   const from = [...versions].sort(io.engine.compareVersions)[0];
   try {
+    const { createLintSession } = await import("../lint/lint.ts");
+    const lint = await createLintSession({
+      migrations: head,
+      lint: (migration) => versions.includes(migration.version),
+      schema: inputs.schema,
+      ...await lintSettings(io, inputs),
+    });
     const report = await io.engine.verifyMigrations({
       migrations: head,
       from,
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
+      observer: lint.observer,
     });
     const byVersion = new Map(head.map((migration) => [migration.version, migration]));
     const findings = report.migrations.filter((verdict) => !verdict.ok)
       .map((verdict) => roundTripFinding(verdict, byVersion.get(verdict.version)!, root));
-    return { report, findings, downs: await generatedDowns(io, inputs, head, report) };
+    const linted = lint.report();
+    return {
+      report,
+      lint: linted,
+      findings: [...findings, ...lintFindings(linted, root)],
+      downs: await generatedDowns(io, inputs, head, report),
+    };
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     return {
@@ -157,9 +204,11 @@ function entries(
   head: readonly Migration[],
   diff: Pick<PrDiff, "added" | "edited">,
   report?: VerifyReport,
+  lint?: LintReport,
   downs?: Map<string, EngineGeneratedDown>,
 ): PlanEntry[] {
   const verdicts = new Map(report?.migrations.map((verdict) => [verdict.version, verdict]));
+  const lints = new Map(lint?.migrations.map((migration) => [migration.version, migration]));
   return head.filter((m) => diff.added.includes(m.version) || diff.edited.includes(m.version))
     .map((migration) => ({
       version: migration.version,
@@ -168,12 +217,17 @@ function entries(
       upSql: migration.up.sql,
       downSql: migration.down?.sql,
       verdict: verdicts.get(migration.version),
+      lint: lints.get(migration.version),
       ...(downs?.has(migration.version) ? { generatedDown: downs.get(migration.version) } : {}),
     }));
 }
 
 function finish(found: NewFinding[], failOn: ReadonlySet<FindingKind>, list: PlanEntry[]): Plan {
-  const findings = found.map((finding) => ({ ...finding, failing: failOn.has(finding.kind) }))
+  const findings = found
+    .map((finding) => ({
+      ...finding,
+      failing: finding.severity !== "warning" && failOn.has(finding.kind),
+    }))
     .sort((a, b) => Number(b.failing) - Number(a.failing));
   const verdict = findings.some((finding) => finding.failing) ? "fail" : "pass";
   return { verdict, entries: list, findings };
@@ -238,5 +292,6 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
     ...historyFindings(diff, head, root),
     ...outOfOrderFindings(io, diff, head, root),
   ];
-  return finish(found, inputs.failOn, entries(head, diff, checked.report, checked.downs));
+  const list = entries(head, diff, checked.report, checked.lint, checked.downs);
+  return finish(found, inputs.failOn, list);
 }

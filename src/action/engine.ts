@@ -6,6 +6,7 @@
 import type { MigrateOptions } from "../engine/migrate.ts";
 import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
+import type { StepObserver } from "../verify/observer.ts";
 import type { VerifyReport } from "../verify/report.ts";
 
 /** A migration file's path and raw bytes, as read from git. */
@@ -24,6 +25,8 @@ export interface EngineVerifyOptions {
   from?: string;
   /** Schema to snapshot. */
   schema?: string;
+  /** Watches each first up: `tide lint`'s measuring session, so one pass serves both. */
+  observer?: StepObserver;
 }
 
 /** Options of {@linkcode ActionEngine.migrate}: those of `migrate()`, with URL and dir required. */

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { MigrationError } from "../errors.ts";
 import type { ActionIo } from "./io.ts";
-import { FINDING_KINDS, type FindingKind } from "./report.ts";
+import { FAIL_ON_KINDS, FINDING_KINDS, type FindingKind } from "./report.ts";
 import { DEFAULT_FORMAT, type LoadOptions } from "../files/load.ts";
 import { formatByName } from "../files/formats/registry.ts";
 
@@ -44,15 +44,15 @@ function parseBoolean(name: string, value: string): boolean {
   );
 }
 
-/** Parses `fail-on`: a comma list of finding kinds; empty means all of them. */
+/** Parses `fail-on`: a comma list of finding kinds; empty means all but `lint`. */
 export function parseFailOn(value: string): Set<FindingKind> {
   const names = value.split(",").map((name) => name.trim()).filter((name) => name !== "");
   if (names.length === 0) return new Set(FINDING_KINDS);
-  const unknown = names.filter((name) => !FINDING_KINDS.includes(name as FindingKind));
+  const unknown = names.filter((name) => !FAIL_ON_KINDS.includes(name as FindingKind));
   if (unknown.length > 0) {
     throw configError(
       `Reading the action's inputs: fail-on lists unknown finding(s) ${unknown.join(", ")}. ` +
-        `Use a comma list of ${FINDING_KINDS.join(", ")}.`,
+        `Use a comma list of ${FAIL_ON_KINDS.join(", ")}.`,
     );
   }
   return new Set(names as FindingKind[]);

@@ -33,3 +33,8 @@ Deno.test("parseFailOn() reads a comma list and rejects an unknown finding", () 
   assert.deepEqual([...parseFailOn(" edited , deleted ")], ["edited", "deleted"]);
   assert.throws(() => parseFailOn("edited,typo"), /unknown finding\(s\) typo/);
 });
+
+Deno.test("parseFailOn() accepts lint, which an empty fail-on leaves out", () => {
+  assert.deepEqual([...parseFailOn("round-trip,lint")], ["round-trip", "lint"]);
+  assert.equal(parseFailOn("").has("lint"), false);
+});

@@ -76,3 +76,36 @@ Deno.test({
     assert.ok(!failed.everything.includes(password), "not even as part of the wrong password");
   },
 });
+
+Deno.test({
+  name: "main.ts comments what a migration does to production and fails with fail-on: lint",
+  fn: async () => {
+    const rewrite = {
+      "migrations/002_widen.up.sql": "ALTER TABLE init ALTER COLUMN id TYPE bigint;\n",
+      "migrations/002_widen.down.sql": "ALTER TABLE init ALTER COLUMN id TYPE int;\n",
+    };
+    await using repo = await testRepo(INIT, rewrite);
+    await using api = fakeGitHub();
+    const passing = await runAction({
+      repo,
+      engine: "real",
+      apiUrl: api.url,
+      inputs: { mode: "check", "github-token": "ghs_fake" },
+    });
+    assert.equal(passing.code, 0, passing.everything);
+    const body = api.comments[0].body;
+    assert.match(body, /What it does to production/);
+    assert.match(body, /\| `public.init` \| AccessExclusiveLock \| reads, writes, DDL \|/);
+    assert.match(body, /\*\*table-rewrite\*\*/);
+    const failing = await runAction({
+      repo,
+      engine: "real",
+      inputs: { mode: "check", comment: "false", "fail-on": "round-trip,lint" },
+    });
+    assert.equal(failing.code, 1);
+    assert.match(
+      failing.stdout,
+      /::error title=tide%3A lint,file=migrations\/002_widen\.up\.sql,line=1::/,
+    );
+  },
+});

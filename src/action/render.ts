@@ -11,6 +11,7 @@ import {
   type Plan,
   type PlanEntry,
 } from "./report.ts";
+import type { MigrationLint } from "../lint/report.ts";
 
 /** GitHub rejects comments above 65,536 characters; keep a margin for the marker and notes. */
 const MAX_COMMENT_LENGTH = 60_000;
@@ -130,6 +131,43 @@ function details(summary: string, language: string, text: string): string[] {
   ];
 }
 
+const LOCK_WORDS: Readonly<Record<string, string>> = {
+  reads: "reads",
+  writes: "writes",
+  ddl: "DDL",
+};
+
+/** "What it does to production": the locks table, the rewrites and the lint findings. */
+function productionLines(lint: MigrationLint): string[] {
+  const lines = ["", "**What it does to production**", ""];
+  if (lint.locks.length === 0) lines.push("No lock on an existing table.");
+  else {
+    lines.push("| Table | Lock | Blocks | Line | Statements while held |", "|---|---|---|---|---|");
+    for (const lock of lint.locks) {
+      const blocks = lock.blocks.map((b) => LOCK_WORDS[b]).join(", ") || "-";
+      lines.push(
+        `| ${codeSpan(lock.relation)} | ${lock.mode} | ${blocks} | ${lock.line} | ` +
+          `${lock.statementsWhileHeld} |`,
+      );
+    }
+  }
+  if (lint.rewrites.length > 0) {
+    lines.push("", `Rewrites: ${lint.rewrites.map(codeSpan).join(", ")}.`);
+  }
+  if (!lint.measured) lines.push("", "_Not measured (the up did not run): read from the SQL._");
+  const icons: Readonly<Record<string, string>> = { error: "❌", warning: "⚠️", info: "ℹ️" };
+  for (const finding of lint.findings) {
+    const allowed = finding.suppressed === undefined
+      ? ` Safe: ${escapeMarkdown(finding.fix)}`
+      : ` Allowed: ${escapeMarkdown(finding.suppressed)}`;
+    lines.push(
+      `- ${icons[finding.severity]} **${finding.rule}** (${codeSpan(`line ${finding.line}`)}): ` +
+        `${escapeMarkdown(finding.message)}${allowed}`,
+    );
+  }
+  return lines;
+}
+
 function entrySection(entry: PlanEntry, withSql: boolean): string[] {
   const lines = ["", `#### ${codeSpan(entry.version)} ${escapeMarkdown(entry.name)}`, ""];
   const verdict = entry.verdict;
@@ -150,6 +188,7 @@ function entrySection(entry: PlanEntry, withSql: boolean): string[] {
     if (verdict.diff) lines.push("", ...details("Schema diff", "diff", verdict.diff));
     lines.push(...generatedDownLines(entry));
   }
+  if (entry.lint) lines.push(...productionLines(entry.lint));
   if (withSql) {
     lines.push("", ...details("Up SQL", "sql", entry.upSql));
     lines.push(...details("Down SQL", "sql", entry.downSql ?? "-- no down"));

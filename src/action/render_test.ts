@@ -155,3 +155,39 @@ Deno.test("codeBlock() uses a fence longer than any backtick run in the code", (
 Deno.test("codeSpan() keeps backticks and table pipes from breaking out of the span", () => {
   assert.equal(codeSpan("a`b|c"), "``a`b\\|c``");
 });
+
+Deno.test("renderPlan() adds what a linted migration does to production: locks, rewrites, findings", () => {
+  const lint = {
+    version: "20260121093000",
+    name: "add_users",
+    file: "migrations/20260121093000_add_users.up.sql",
+    measured: true,
+    locks: [{
+      relation: "public.accounts",
+      mode: "AccessExclusiveLock" as const,
+      blocks: ["reads" as const, "writes" as const, "ddl" as const],
+      line: 3,
+      statementsWhileHeld: 1,
+    }],
+    rewrites: ["public.accounts"],
+    findings: [{
+      rule: "table-rewrite",
+      severity: "error" as const,
+      file: "migrations/20260121093000_add_users.up.sql",
+      line: 3,
+      message: "public.accounts is rewritten, copying all 3 rows here.",
+      fix: "Add a new column, backfill it in batches.",
+      evidence: { measured: true, rewritten: ["public.accounts"] },
+    }],
+  };
+  const plan: Plan = { ...PASSING, entries: [{ ...PASSING.entries[0], lint }] };
+  const markdown = renderPlan(plan);
+  assert.match(markdown, /\*\*What it does to production\*\*/);
+  assert.match(
+    markdown,
+    /\| `public.accounts` \| AccessExclusiveLock \| reads, writes, DDL \| 3 \| 1 \|/,
+  );
+  assert.match(markdown, /Rewrites: `public.accounts`\./);
+  assert.match(markdown, /❌ \*\*table-rewrite\*\* \(`line 3`\): public.accounts is rewritten/);
+  assert.doesNotMatch(renderPlan(PASSING), /What it does to production/);
+});

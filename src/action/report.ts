@@ -3,13 +3,20 @@
  *
  * @module
  */
+import type { MigrationLint } from "../lint/report.ts";
 import type { MigrationVerdict, RoundTripFailure } from "../verify/report.ts";
 import type { EngineGeneratedDown } from "./engine.ts";
 
 /** Which kind of finding; the `fail-on` input lists the kinds that fail the check. */
-export type FindingKind = "validation" | "round-trip" | "edited" | "deleted" | "out-of-order";
+export type FindingKind =
+  | "validation"
+  | "round-trip"
+  | "edited"
+  | "deleted"
+  | "out-of-order"
+  | "lint";
 
-/** Every finding kind, in the order they are reported. */
+/** The kinds that fail the check when `fail-on` is empty: all but `lint`, which is opt-in. */
 export const FINDING_KINDS: readonly FindingKind[] = [
   "validation",
   "round-trip",
@@ -17,6 +24,9 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   "deleted",
   "out-of-order",
 ];
+
+/** Every kind `fail-on` may name. */
+export const FAIL_ON_KINDS: readonly FindingKind[] = [...FINDING_KINDS, "lint"];
 
 /** One problem with the PR's migrations. */
 export interface Finding {
@@ -36,6 +46,8 @@ export interface Finding {
   column?: number;
   /** Version of the migration concerned. */
   version?: string;
+  /** `warning`: never fails the check, whatever `fail-on` says (a lint warning). */
+  severity?: "warning";
 }
 
 /** One migration the PR adds or edits. */
@@ -54,6 +66,8 @@ export interface PlanEntry {
   verdict?: MigrationVerdict;
   /** A down generated for a migration that fails its round trip, when the engine makes one. */
   generatedDown?: EngineGeneratedDown;
+  /** What it does to production (`tide lint`); `undefined` when not linted. */
+  lint?: MigrationLint;
 }
 
 /**

@@ -75,6 +75,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/verify.ts"),
   },
   {
+    name: "lint",
+    summary: "Measure what pending migrations do to production: locks, rewrites, scans",
+    load: () => import("./commands/lint.ts"),
+  },
+  {
     name: "dump",
     summary: "Print or write the schema the migrations build (schema.sql)",
     load: () => import("./commands/dump.ts"),

@@ -9,6 +9,7 @@ import { errorMessage, MigrationError } from "../errors.ts";
 import { DEFAULT_LEDGER_LOCATION, type LedgerLocation, ledgerTables } from "../engine/ledger.ts";
 import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../engine/timeouts.ts";
+import { RULES } from "../lint/rules.ts";
 
 /** Settings of a run that are not the ledger's location nor timeouts. */
 export interface RunSettings {
@@ -43,10 +44,18 @@ export const DEFAULT_SETTINGS: Readonly<Required<Omit<Settings, "databaseUrl">>>
   placeholders: Object.freeze({}) as Record<string, string>,
 });
 
+/** `tide lint`'s part of the config: `"lint": { "rules": { "<rule id>": "off" } }`. */
+export interface LintConfig {
+  /** A level per rule id: `off`, `info`, `warning` or `error`. */
+  rules?: Record<string, "off" | "info" | "warning" | "error">;
+}
+
 /** A config file's content. */
 export interface TideConfig extends Settings {
   /** Named environments, e.g. `production`. */
   environments?: Record<string, Settings>;
+  /** `tide lint`'s rule levels (top level only). */
+  lint?: LintConfig;
   /** Where it was read from. */
   source?: string;
 }
@@ -214,7 +223,9 @@ function parseJson(text: string, path: string): unknown {
 }
 
 function validateConfig(body: unknown, path: string): TideConfig {
-  const config = validateSettings(body, path, "");
+  const config: TideConfig = validateSettings(body, path, "");
+  const lint = (body as { lint?: unknown }).lint;
+  if (lint !== undefined) config.lint = validateLint(lint, path);
   const environments = (body as { environments?: unknown }).environments;
   if (environments === undefined) return config;
   if (typeof environments !== "object" || environments === null || Array.isArray(environments)) {
@@ -233,7 +244,7 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
   }
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
-    if (key === "environments" && prefix === "") continue;
+    if ((key === "environments" || key === "lint") && prefix === "") continue;
     const type = SETTING_TYPES[key as keyof Settings];
     if (!type) {
       throw configError(
@@ -259,6 +270,30 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
 function isStringRecord(value: unknown): boolean {
   return value !== null && !Array.isArray(value) &&
     Object.values(value as object).every((v) => typeof v === "string");
+}
+
+const LEVELS = ["off", "info", "warning", "error"];
+
+function validateLint(lint: unknown, path: string): LintConfig {
+  const isObject = (value: unknown) =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  if (!isObject(lint)) throw configError(path, "lint", 'must be an object like {"rules": {...}}');
+  const { rules, ...rest } = lint as { rules?: unknown };
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) {
+    throw configError(path, `lint.${extra}`, "is not a lint setting (known: rules)");
+  }
+  if (rules === undefined) return {};
+  if (!isObject(rules)) throw configError(path, "lint.rules", "must be an object of rule ids");
+  for (const [id, level] of Object.entries(rules as object)) {
+    if (!RULES.some((rule) => rule.id === id)) {
+      throw configError(path, `lint.rules.${id}`, "is not a lint rule (see the README's list)");
+    }
+    if (!LEVELS.includes(level as string)) {
+      throw configError(path, `lint.rules.${id}`, `must be one of ${LEVELS.join(", ")}`);
+    }
+  }
+  return { rules: rules as LintConfig["rules"] };
 }
 
 function configError(path: string, key: string, problem: string): MigrationError {
@@ -289,7 +324,7 @@ export function resolveSettings(
   environment?: string,
   env: { get(name: string): string | undefined } = Deno.env,
 ): Settings {
-  const { environments, source: _source, ...top } = config;
+  const { environments, source: _source, lint: _lint, ...top } = config;
   let settings: Settings = top;
   if (environment !== undefined) {
     const chosen = environments?.[environment];

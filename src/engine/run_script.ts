@@ -31,12 +31,38 @@ export interface RunScriptOptions {
    * the script before that statement and is rethrown as is.
    */
   beforeStatement?: (index: number, count: number, at: TextPosition) => Promise<void>;
+  /**
+   * Runs the script one statement at a time, in a transaction too, passing each through this
+   * hook (a linter measures locks between statements). Not with `envelope`.
+   */
+  eachStatement?: StatementHook;
 }
+
+/** One statement of a script, as {@linkcode StatementHook} gets it. */
+export interface ScriptStatement {
+  /** 0-based index among the script's statements (as `splitStatements` splits it). */
+  index: number;
+  /** How many statements the script has. */
+  count: number;
+  /** The statement as sent, templates rendered. */
+  text: string;
+}
+
+/**
+ * Runs one statement of a script: `run` sends it (and throws what `runScript` would); the hook
+ * may query `db` before and after it.
+ */
+export type StatementHook = (
+  db: Queryable,
+  statement: ScriptStatement,
+  run: () => Promise<void>,
+) => Promise<void>;
 
 /**
  * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`.
  * A script is sent whole with one `exec`; a `noTransaction` script is split into statements
- * sent one by one (several statements sent at once would run as one implicit transaction).
+ * sent one by one (several statements sent at once would run as one implicit transaction), and so
+ * is any script run with `options.eachStatement`.
  * Throws `MigrationError` `NO_DOWN` for a missing down, template errors from rendering, and a
  * {@linkcode ScriptError} when the database fails, located in the file. Opens no transaction:
  * that is the caller's job.
@@ -65,7 +91,7 @@ export async function runScript(
   }
   const rendered = renderScript(script, options);
   const run = { migration, script, rendered, direction };
-  if (!noTransactionOf(migration, direction)) {
+  if (!noTransactionOf(migration, direction) && options.eachStatement === undefined) {
     const sent = (options.envelope ?? BARE)(rendered.text);
     try {
       await db.exec(sent.text);
@@ -74,7 +100,11 @@ export async function runScript(
     }
     return;
   }
+  if (options.eachStatement !== undefined && options.envelope !== undefined) {
+    throw new TypeError("runScript(): eachStatement and envelope cannot be used together.");
+  }
   const statements = statementsOf(script, rendered);
+  const count = statements.length;
   // Positions counted on from the previous statement's, so a long script is scanned once.
   let at: TextPosition = script;
   let from = 0;
@@ -83,13 +113,18 @@ export async function runScript(
       const source = rendered.sourceOffset(offset);
       at = positionAt(script.sql.slice(from, source), source - from, at);
       from = source;
-      await options.beforeStatement(index, statements.length, at);
+      await options.beforeStatement(index, count, at);
     }
-    try {
-      await db.exec(text);
-    } catch (error) {
-      throw failure(error, run, statementSent(text, offset), index, statements.length);
-    }
+    const send = async () => {
+      try {
+        await db.exec(text);
+      } catch (error) {
+        throw failure(error, run, statementSent(text, offset), index, count, true);
+      }
+    };
+    await (options.eachStatement
+      ? options.eachStatement(db, { index, count, text }, send)
+      : send());
   }
 }
 
@@ -163,12 +198,17 @@ interface Run {
   direction: "up" | "down";
 }
 
+/**
+ * The error of a failed script. `alone`: the statement was sent by itself (a no-transaction
+ * script, or one run statement by statement for a linter), so it is its own place.
+ */
 function failure(
   error: unknown,
   run: Run,
   sent: SentSql,
   index: number,
   count: number,
+  alone = false,
 ): unknown {
   const split = noTransactionOf(run.migration, run.direction);
   if (!split && !(error instanceof SqlError)) return error;
@@ -177,7 +217,7 @@ function failure(
   if (!split && at !== undefined && sent.inScript?.(at) === false) {
     return bookkeepingFailure(error, run); // in tide's own SQL around the script
   }
-  if (!split && at === undefined) {
+  if (!alone && at === undefined) {
     // No position: never guess a line. One statement is its own place; else re-run to find it.
     const statements = statementsOf(run.script, run.rendered);
     if (statements.length === 1) {

@@ -185,3 +185,44 @@ Deno.test("renderScript() from run_script.ts renders the way runScript() sends",
   await runScript(db, migration(script.sql), "up", { schema: "s" });
   assert.deepEqual(db.sent, [renderScript(script, { schema: "s" }).text]);
 });
+
+Deno.test("runScript() with eachStatement runs a transactional script one statement at a time, through the hook", async () => {
+  const db = new FakeDb();
+  const seen: string[] = [];
+  await runScript(db, migration("CREATE TABLE a ();\nCREATE TABLE b ();"), "up", {
+    eachStatement: async (_db, statement, run) => {
+      seen.push(`before ${statement.index + 1}/${statement.count}`);
+      await run();
+      seen.push(`after ${statement.text}`);
+    },
+  });
+  assert.deepEqual(db.sent, ["CREATE TABLE a ()", "CREATE TABLE b ()"]);
+  assert.deepEqual(seen, [
+    "before 1/2",
+    "after CREATE TABLE a ()",
+    "before 2/2",
+    "after CREATE TABLE b ()",
+  ]);
+});
+
+Deno.test("runScript() with eachStatement locates a failure like a script sent whole", async () => {
+  const sql = "CREATE TABLE a ();\nCREATE TABLE b (id nope);";
+  const fail = (sent: string) =>
+    sent.includes("nope") ? errorAt(sent, "nope", 'type "nope" does not exist') : undefined;
+  const whole = await rejection(runScript(new FakeDb(fail), migration(sql), "up", {}));
+  const split = await rejection(
+    runScript(new FakeDb(fail), migration(sql), "up", { eachStatement: (_db, _s, run) => run() }),
+  );
+  assert.equal(split.message, whole.message);
+  assert.equal(split.line, 4);
+});
+
+Deno.test("runScript() refuses eachStatement together with an envelope", async () => {
+  await assert.rejects(
+    runScript(new FakeDb(), migration("SELECT 1;"), "up", {
+      envelope: transactionEnvelope({ timeouts: "", bookkeeping: "SELECT 1" }),
+      eachStatement: (_db, _s, run) => run(),
+    }),
+    TypeError,
+  );
+});

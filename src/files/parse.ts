@@ -8,8 +8,8 @@
  * - Flyway: `V<version>__<name>.sql` (up) and `U<version>__<name>.sql` (down).
  *
  * Files not ending in `.sql`, and files starting with `_` or `.`, are not migrations.
- * The one directive, `-- tide:no-transaction`, goes in the comments before any SQL of a file
- * or of a section.
+ * The directive `-- tide:no-transaction` goes in the comments before any SQL of a file or of a
+ * section; `-- tide:allow <rule> <reason>` (read by `tide lint`) goes before any statement.
  *
  * @module
  */
@@ -332,9 +332,12 @@ function readDirectives(script: MigrationScript): boolean {
         { file: script.path, ...at },
       );
     };
+    // `tide lint` reads and checks `-- tide:allow` before each statement.
+    if (match[1].toLowerCase() === "allow") continue;
     if (match[1].toLowerCase() !== "no-transaction") {
       throw fail(
-        `unknown directive "-- tide:${match[1]}". The only directive is "-- tide:no-transaction".`,
+        `unknown directive "-- tide:${match[1]}". The directives are "-- tide:no-transaction" ` +
+          'and "-- tide:allow <rule> <reason>".',
       );
     }
     if (match.index > code) {

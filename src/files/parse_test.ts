@@ -80,6 +80,14 @@ Deno.test("parseMigration() reads an up file whole, starting at line 1", () => {
   assert.equal(file.noTransaction, true);
 });
 
+Deno.test("parseMigration() accepts -- tide:allow before any statement, for tide lint", () => {
+  const text =
+    "-- migrate:up\nSELECT 1;\n-- tide:allow drop-table the table is unused\nDROP TABLE t;\n";
+  const file = parseMigration(text, "001_x.sql", "single");
+  assert.equal(file.noTransaction, false);
+  assert.match(file.up?.sql ?? "", /tide:allow/);
+});
+
 Deno.test("parseMigration() finds no-transaction in directives and dbmate marker options", () => {
   const cases: [string, boolean][] = [
     ["-- tide:no-transaction\n-- migrate:up\nSELECT 1;", true],

@@ -24,6 +24,8 @@ import type {
   VerifyReport,
 } from "./report.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
+import type { StepObserver } from "./observer.ts";
+import type { StatementHook } from "../engine/run_script.ts";
 
 /** Options of {@linkcode verifyMigrations}. */
 export interface VerifyOptions {
@@ -44,6 +46,8 @@ export interface VerifyOptions {
   databaseUrl?: string;
   /** Called with each verdict as soon as it is known. */
   onVerdict?: (verdict: MigrationVerdict) => void;
+  /** Watches each verified migration's first up (`tide lint` measures with it). */
+  observer?: StepObserver;
 }
 
 /**
@@ -108,8 +112,13 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   };
 }
 
-async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
-  const up = (q: Queryable) => runScript(q, migration, "up", { schema });
+async function applyOnce(
+  db: Driver,
+  migration: Migration,
+  schema?: string,
+  eachStatement?: StatementHook,
+): Promise<void> {
+  const up = (q: Queryable) => runScript(q, migration, "up", { schema, eachStatement });
   if (noTransactionOf(migration, "up")) return await up(db);
   // Rolled back by then: find the failing statement when the server gave no position.
   await db.transaction(up).catch(async (error) => {
@@ -164,7 +173,9 @@ async function verifyOne(
   });
   const checkpoint = noTransactionOf(migration, "up") ? await workspace.checkpoint() : undefined;
   try {
-    await applyOnce(workspace.driver, migration, options.schema);
+    const up = (hook?: StatementHook) =>
+      applyOnce(workspace.driver, migration, options.schema, hook);
+    await (options.observer ? options.observer.observeUp(workspace.driver, migration, up) : up());
   } catch (error) {
     findings.fail("up", `up failed: ${errorMessage(error)}`, error);
     if (checkpoint) await workspace.restore(checkpoint);

@@ -1,0 +1,2 @@
+-- tide:no-transaction
+DROP INDEX CONCURRENTLY users_email_idx;

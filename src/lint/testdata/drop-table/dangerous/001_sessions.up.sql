@@ -1,0 +1,1 @@
+CREATE TABLE legacy_sessions (token text PRIMARY KEY, data jsonb);

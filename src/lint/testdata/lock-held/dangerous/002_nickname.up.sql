@@ -1,0 +1,3 @@
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE users ADD COLUMN nickname text;
+UPDATE users SET nickname = name;

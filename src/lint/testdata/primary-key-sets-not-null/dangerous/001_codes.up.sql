@@ -1,0 +1,1 @@
+CREATE TABLE country_codes (code text, name text NOT NULL);

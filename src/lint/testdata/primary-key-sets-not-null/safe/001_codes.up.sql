@@ -1,0 +1,1 @@
+CREATE TABLE country_codes (code text NOT NULL, name text NOT NULL);

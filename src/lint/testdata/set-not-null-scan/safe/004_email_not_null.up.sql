@@ -1,0 +1,4 @@
+SET LOCAL lock_timeout = '2s';
+ALTER TABLE users
+  ALTER COLUMN email SET NOT NULL,
+  DROP CONSTRAINT users_email_not_null;
