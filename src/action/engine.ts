@@ -6,6 +6,7 @@
 import type { MigrateOptions } from "../engine/migrate.ts";
 import type { Migration } from "../files/migration.ts";
 import type { VerifyReport } from "../verify/report.ts";
+import type { VerifySetup } from "../verify/round_trip.ts";
 
 /** A migration file's path and raw bytes, as read from git. */
 export interface MigrationFileBytes {
@@ -23,6 +24,8 @@ export interface EngineVerifyOptions {
   from?: string;
   /** Schema to snapshot. */
   schema?: string;
+  /** SQL run before the first migration (roles, extensions, a runner's tracking table). */
+  setup?: VerifySetup;
 }
 
 /** Options of {@linkcode ActionEngine.migrate}: those of `migrate()`, with URL and dir required. */

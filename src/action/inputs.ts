@@ -26,6 +26,8 @@ export interface ActionInputs {
   comment: boolean;
   /** Finding kinds that fail the check. */
   failOn: ReadonlySet<FindingKind>;
+  /** Absolute path of the SQL file the round-trip check runs before the first migration. */
+  verifySetup?: string;
 }
 
 function configError(message: string): MigrationError {
@@ -85,6 +87,8 @@ export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): Action
     comment: parseBoolean("comment", io.getInput("comment")),
     failOn: parseFailOn(io.getInput("fail-on")),
   };
+  const setup = io.getInput("verify-setup");
+  if (setup !== "") inputs.verifySetup = resolve(workingDirectory, setup);
   if (mode === "apply" && inputs.databaseUrl === undefined) {
     throw configError(
       "Reading the action's inputs: mode apply needs database-url. " +

@@ -33,3 +33,9 @@ Deno.test("parseFailOn() reads a comma list and rejects an unknown finding", () 
   assert.deepEqual([...parseFailOn(" edited , deleted ")], ["edited", "deleted"]);
   assert.throws(() => parseFailOn("edited,typo"), /unknown finding\(s\) typo/);
 });
+
+Deno.test("readInputs() resolves verify-setup against the working directory", () => {
+  assert.equal(readInputs(io({})).verifySetup, undefined);
+  const inputs = readInputs(io({ "working-directory": "app", "verify-setup": "db/setup.sql" }));
+  assert.equal(inputs.verifySetup, "/ws/app/db/setup.sql");
+});

@@ -155,3 +155,22 @@ Deno.test("codeBlock() uses a fence longer than any backtick run in the code", (
 Deno.test("codeSpan() keeps backticks and table pipes from breaking out of the span", () => {
   assert.equal(codeSpan("a`b|c"), "``a`b\\|c``");
 });
+
+Deno.test("renderPlan() marks a data-only migration and shows its note", () => {
+  const entry = PASSING.entries[0];
+  const note = "data only, no down: the up changes no schema and has no down";
+  const plan: Plan = {
+    verdict: "pass",
+    findings: [],
+    entries: [{
+      ...entry,
+      downSql: undefined,
+      verdict: { ...entry.verdict!, status: "data-only", note, changes: [] },
+    }],
+  };
+  const markdown = renderPlan(plan);
+  assert.match(markdown, /^### ✅ tide: 1 migration checked, all pass \(1 data only, no down\)$/m);
+  assert.match(markdown, /\| new \| ✅ data only \| 0\.18 s \|$/m);
+  assert.match(markdown, /^No schema change\.\n\nℹ️ data only, no down: the up changes no schema/m);
+  assert.doesNotMatch(renderPlan(PASSING), /data only/);
+});

@@ -9,21 +9,19 @@ import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import type { Migration } from "../files/migration.ts";
 import { runScript } from "../engine/run_script.ts";
-import type { SchemaChange } from "../schema/diff.ts";
-import {
-  diffIncremental,
-  type IncrementalSnapshot,
-  snapshotOf,
-} from "../schema/snapshot_incremental.ts";
-import { textDiff } from "../schema/text_diff.ts";
+import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { compareVersions } from "../files/version.ts";
-import type {
-  MigrationVerdict,
-  RoundTripFailure,
-  SqlErrorLocation,
-  VerifyReport,
-} from "./report.ts";
+import { compareSnapshots, Findings } from "./findings.ts";
+import type { MigrationVerdict, VerifyReport } from "./report.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
+
+/** SQL run once before the first migration, and the file it comes from. */
+export interface VerifySetup {
+  /** The file, for messages. */
+  path: string;
+  /** Its SQL; `{{schema}}` templates are rendered. */
+  sql: string;
+}
 
 /** Options of {@linkcode verifyMigrations}. */
 export interface VerifyOptions {
@@ -38,6 +36,17 @@ export interface VerifyOptions {
   /** Do not report columns that came back in another order. */
   ignoreColumnOrder?: boolean;
   /**
+   * Fail a migration whose up changes no schema (a backfill, a data fix) and that has no down,
+   * instead of passing it as "data only, no down".
+   */
+  strictData?: boolean;
+  /**
+   * SQL run once on the throwaway database before the first migration: roles, extensions, or
+   * the tracking table a runner creates before any migration runs. What it creates is part of
+   * the schema before the first migration.
+   */
+  setup?: VerifySetup;
+  /**
    * A PostgreSQL server to verify on instead of PGlite: a throwaway database is created there
    * and dropped afterwards.
    */
@@ -46,10 +55,15 @@ export interface VerifyOptions {
   onVerdict?: (verdict: MigrationVerdict) => void;
 }
 
+/** The note of a verdict that passed as data only. */
+export const DATA_ONLY_NOTE = "data only, no down: the up changes no schema and has no down, " +
+  "so there is nothing to roll back (its data changes stay; --strict-data fails it)";
+
 /**
  * Verifies that every migration round-trips: up, down, up again, with identical schemas. Runs on
  * an in-memory PGlite unless `databaseUrl` is given. A failure never stops the others (unless
- * `failFast`): each is verified from the exact state after the previous one's up.
+ * `failFast`): each is verified from the exact state after the previous one's up. A migration
+ * whose up changes no schema and that has no down passes as data only (unless `strictData`).
  *
  * @example
  * ```ts ignore
@@ -61,8 +75,13 @@ export interface VerifyOptions {
  */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
-  await using workspace = await openWorkspace(options.migrations, options.databaseUrl);
+  await using workspace = await openWorkspace(
+    options.migrations,
+    options.databaseUrl,
+    options.setup?.sql,
+  );
   const bootMs = performance.now() - started;
+  if (options.setup !== undefined) await runSetup(workspace.driver, options.setup, options.schema);
   // `tide up` creates the schema (with its tracking tables) before any migration runs.
   if (options.schema !== undefined) {
     await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
@@ -74,8 +93,9 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   for (const migration of before) await applyOnce(workspace.driver, migration, options.schema);
   const verdicts: MigrationVerdict[] = [];
   let current = await workspace.snapshot(workspace.driver);
+  const run = { workspace, options };
   for (const migration of verified) {
-    const { verdict, after } = await verifyOne(workspace, migration, current, options);
+    const { verdict, after } = await verifyOne(run, migration, current);
     current = after;
     verdicts.push(verdict);
     options.onVerdict?.(verdict);
@@ -95,9 +115,39 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   };
 }
 
+/** Runs the setup statement by statement; a failure names the setup file and stops the run. */
+async function runSetup(db: Driver, setup: VerifySetup, schema?: string): Promise<void> {
+  const script = { path: setup.path, sql: setup.sql, line: 1, column: 1 };
+  const migration: Migration = {
+    version: "setup",
+    name: "setup",
+    up: script,
+    noTransaction: true,
+    checksum: "",
+  };
+  try {
+    await runScript(db, migration, "up", { schema });
+  } catch (error) {
+    const reason = errorMessage(error).replace(/^Cannot apply /, "");
+    const at = error instanceof MigrationError ? error : undefined;
+    throw new MigrationError(
+      at?.code ?? "SQL_ERROR",
+      `Running the verify setup before the first migration failed: ${reason} Fix ${setup.path}, ` +
+        "or leave --setup (verify.setup) out.",
+      { file: at?.file ?? setup.path, line: at?.line, column: at?.column, cause: error },
+    );
+  }
+}
+
 async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
   const up = (q: Queryable) => runScript(q, migration, "up", { schema });
   await (migration.noTransaction ? up(db) : db.transaction(up));
+}
+
+/** What every migration of a run is verified with. */
+interface Run {
+  workspace: Workspace;
+  options: VerifyOptions;
 }
 
 interface Outcome {
@@ -106,45 +156,37 @@ interface Outcome {
   after: IncrementalSnapshot;
 }
 
-/** Verdict under construction. */
-class Findings {
-  problems: string[] = [];
-  failure?: RoundTripFailure;
-  error?: SqlErrorLocation;
-  diff?: string;
-
-  fail(failure: RoundTripFailure, problem: string, error?: unknown): void {
-    this.failure ??= failure;
-    this.problems.push(problem);
-    this.error ??= locate(error);
-  }
-}
-
 async function verifyOne(
-  workspace: Workspace,
+  run: Run,
   migration: Migration,
   before: IncrementalSnapshot,
-  options: VerifyOptions,
 ): Promise<Outcome> {
+  const { workspace, options } = run;
   const started = performance.now();
   const findings = new Findings();
+  let note: string | undefined;
   const done = (
     after: IncrementalSnapshot,
     changes: MigrationVerdict["changes"] = [],
-  ): Outcome => ({
-    after,
-    verdict: {
-      version: migration.version,
-      name: migration.name,
-      ok: findings.problems.length === 0,
-      problems: findings.problems,
-      failure: findings.failure,
-      changes,
-      diff: findings.diff,
-      error: findings.error,
-      durationMs: performance.now() - started,
-    },
-  });
+  ): Outcome => {
+    const ok = findings.problems.length === 0;
+    return {
+      after,
+      verdict: {
+        version: migration.version,
+        name: migration.name,
+        ok,
+        status: !ok ? "failed" : note === undefined ? "round-trips" : "data-only",
+        note,
+        problems: findings.problems,
+        failure: findings.failure,
+        changes,
+        diff: findings.diff,
+        error: findings.error,
+        durationMs: performance.now() - started,
+      },
+    };
+  };
   const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
   try {
     await applyOnce(workspace.driver, migration, options.schema);
@@ -161,15 +203,23 @@ async function verifyOne(
     description,
   }));
   if (!migration.down) {
-    findings.fail(
-      "no-down",
-      `no down: ${migration.up.path} has no down script, so it cannot be rolled back. ` +
-        `Write one (a .down.sql file or a -- migrate:down section).`,
-    );
+    if (changes.length === 0 && !options.strictData) note = DATA_ONLY_NOTE;
+    else findings.fail("no-down", noDownProblem(migration, changes.length === 0));
     return done(after, changes);
   }
-  const state = await roundTrip(workspace, migration, { before, after }, findings, options);
+  const state = await roundTrip(run, migration, { before, after }, findings);
   return done(state, changes);
+}
+
+function noDownProblem(migration: Migration, dataOnly: boolean): string {
+  const path = migration.up.path;
+  if (dataOnly) {
+    return `no down: ${path} changes no schema (data only) and has no down script, which ` +
+      "--strict-data (verify.strictData) refuses. Write a down that undoes its data change, " +
+      "or verify without --strict-data.";
+  }
+  return `no down: ${path} has no down script, so it cannot be rolled back. ` +
+    `Write one (a .down.sql file or a -- migrate:down section).`;
 }
 
 /**
@@ -177,20 +227,21 @@ async function verifyOne(
  * returns its snapshot (the re-up's, when a no-transaction migration's re-up stays).
  */
 async function roundTrip(
-  workspace: Workspace,
+  run: Run,
   migration: Migration,
   states: { before: IncrementalSnapshot; after: IncrementalSnapshot },
   findings: Findings,
-  options: VerifyOptions,
 ): Promise<IncrementalSnapshot> {
+  const { workspace, options } = run;
+  const diffOptions = () => ({ ignoreColumnOrder: options.ignoreColumnOrder });
   let reUp: IncrementalSnapshot | undefined;
   const steps = async (db: Queryable) => {
     if (!(await runStep(db, migration, "down", findings, options))) return;
     const down = await workspace.snapshot(db, states.after);
-    compare(states.before, down, "down-differs", findings, options);
+    compareSnapshots(states.before, down, "down-differs", findings, diffOptions());
     if (!(await runStep(db, migration, "up", findings, options))) return;
     reUp = await workspace.snapshot(db, down);
-    compare(states.after, reUp, "re-up-differs", findings, options);
+    compareSnapshots(states.after, reUp, "re-up-differs", findings, diffOptions());
   };
   if (migration.noTransaction) {
     const checkpoint = await workspace.checkpoint();
@@ -227,46 +278,4 @@ async function runStep(
     findings.fail(step, `${step} failed: ${errorMessage(error)}`, error);
     return false;
   }
-}
-
-function compare(
-  expected: IncrementalSnapshot,
-  actual: IncrementalSnapshot,
-  failure: "down-differs" | "re-up-differs",
-  findings: Findings,
-  options: VerifyOptions,
-): void {
-  const changes = diffIncremental(expected, actual, {
-    ignoreColumnOrder: options.ignoreColumnOrder,
-  });
-  if (changes.length === 0) return;
-  const [label, expectedLabel, actualLabel] = failure === "down-differs"
-    ? ["schema after down differs from before up", "before up", "after down"]
-    : ["schema after re-up differs from after the first up", "after up", "after re-up"];
-  for (const change of changes) findings.fail(failure, `${label}: ${describe(change, failure)}`);
-  // Rendered only now: the text of a snapshot that matched is never needed.
-  findings.diff ??= textDiff(snapshotOf(expected).text, snapshotOf(actual).text, {
-    labels: [expectedLabel, actualLabel],
-  });
-}
-
-/** Says which state has the object, in the words of the step that went wrong. */
-function describe(change: SchemaChange, failure: "down-differs" | "re-up-differs"): string {
-  const [expected, actual] = failure === "down-differs"
-    ? ["before up", "after down"]
-    : ["after the first up", "after re-up"];
-  const object = `${change.kind} ${change.name}`;
-  if (change.change === "added") return `${object} exists ${actual} but not ${expected}`;
-  if (change.change === "removed") return `${object} exists ${expected} but not ${actual}`;
-  return `${change.description} (${expected} -> ${actual})`;
-}
-
-function locate(error: unknown): SqlErrorLocation | undefined {
-  if (!(error instanceof MigrationError) || !error.file) return undefined;
-  return {
-    file: error.file,
-    line: error.line ?? 1,
-    column: error.column ?? 1,
-    message: error.message,
-  };
 }

@@ -6,7 +6,8 @@ import { loadMigrations } from "../files/load.ts";
 import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
 import { writeMigrations } from "../_test_support/scenario.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
-import { verifyMigrations } from "./round_trip.ts";
+import { DATA_ONLY_NOTE, verifyMigrations } from "./round_trip.ts";
+import { buildMigrations, type MigrationCase } from "./testdata/build.ts";
 import { EXACT_FILES } from "./testdata/exact.ts";
 import { LOSSY_EXPECTED, LOSSY_FILES } from "./testdata/lossy.ts";
 
@@ -183,4 +184,122 @@ Deno.test("verifyMigrations() on PostgreSQL reports the same verdicts and drops 
     });
     for (const m of exactReport.migrations) deepEqual(m.problems, [], `${m.version} ${m.name}`);
   });
+});
+
+const DATA_ONLY: MigrationCase[] = [
+  { version: "001", name: "users", up: "create table users (id int primary key, email text);" },
+  { version: "002", name: "backfill", up: "insert into users values (1, 'A@X.ORG');" },
+  { version: "003", name: "lowercase", up: "update users set email = lower(email);", down: "  " },
+  { version: "004", name: "add_name", up: "alter table users add column name text;" },
+];
+
+Deno.test("verifyMigrations() passes a data-only migration without a down, with a note", async () => {
+  const migrations = buildMigrations(DATA_ONLY);
+  const report = await verifyMigrations({ migrations });
+  const [users, backfill, lowercase, addName] = report.migrations;
+  for (const dataOnly of [backfill, lowercase]) {
+    equal(dataOnly.ok, true, dataOnly.problems.join("\n"));
+    equal(dataOnly.status, "data-only");
+    equal(dataOnly.note, DATA_ONLY_NOTE);
+    deepEqual([dataOnly.problems, dataOnly.changes, dataOnly.failure], [[], [], undefined]);
+  }
+  // An up that changes the schema still needs a down, the first one included.
+  for (const schemaChange of [users, addName]) {
+    equal(schemaChange.failure, "no-down");
+    equal(schemaChange.status, "failed");
+    equal(schemaChange.note, undefined);
+    match(schemaChange.problems[0], /has no down script, so it cannot be rolled back/);
+  }
+  deepEqual(report.totals, { verified: 4, passed: 2, failed: 2, skipped: 0 });
+});
+
+Deno.test("verifyMigrations() with strictData fails a data-only migration without a down", async () => {
+  const report = await verifyMigrations({
+    migrations: buildMigrations(DATA_ONLY.slice(0, 2)),
+    strictData: true,
+  });
+  const backfill = verdict(report, "002");
+  deepEqual([backfill.ok, backfill.status, backfill.failure], [false, "failed", "no-down"]);
+  match(backfill.problems[0], /changes no schema \(data only\).*--strict-data/);
+});
+
+Deno.test("verifyMigrations() round-trips a data-only migration that has a down", async () => {
+  const report = await verifyMigrations({
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "t",
+        up: "create table t (id int primary key);",
+        down: "drop table t;",
+      },
+      { version: "002", name: "seed", up: "insert into t values (1);", down: "delete from t;" },
+    ]),
+  });
+  for (const m of report.migrations) {
+    deepEqual([m.ok, m.status, m.note], [true, "round-trips", undefined], m.problems.join("\n"));
+  }
+});
+
+/** A runner's tracking table, as Diesel creates it before any migration, and a role. */
+const SETUP = {
+  path: "verify_setup.sql",
+  sql: `create table __diesel_schema_migrations (
+  version varchar(50) primary key not null,
+  run_on timestamp not null default current_timestamp
+);
+do $$ begin create role app_reader; exception when duplicate_object then null; end $$;
+`,
+};
+
+const ALTERS_TRACKING = buildMigrations([{
+  version: "001",
+  name: "tracking_comment",
+  up: "comment on table __diesel_schema_migrations is 'diesel';\n" +
+    "create table report (id int);\ngrant select on report to app_reader;",
+  down: "drop table report;\ncomment on table __diesel_schema_migrations is null;",
+}]);
+
+for (const where of ["PGlite", "PostgreSQL"] as const) {
+  Deno.test(`verifyMigrations() runs the setup before the first migration, on ${where}`, async () => {
+    const databaseUrl = where === "PGlite" ? undefined : await testDatabaseUrl();
+    const withSetup = await verifyMigrations({
+      migrations: ALTERS_TRACKING,
+      setup: SETUP,
+      databaseUrl,
+    });
+    deepEqual(withSetup.migrations[0].problems, []);
+    // The setup's table is in the schema before the up: the up changes it, it does not add it.
+    deepEqual(
+      withSetup.migrations[0].changes.map((c) => `${c.kind} ${c.name} ${c.change}`),
+      ["table public.__diesel_schema_migrations changed", "table public.report added"],
+    );
+    const without = await verifyMigrations({ migrations: ALTERS_TRACKING, databaseUrl });
+    equal(without.migrations[0].failure, "up");
+  });
+}
+
+Deno.test("verifyMigrations() names the setup file and line when the setup fails", async () => {
+  const setup = { path: "db/verify_setup.sql", sql: "create table a (id int);\nselect nope;\n" };
+  await rejects(verifyMigrations({ migrations: ALTERS_TRACKING, setup }), (error) => {
+    ok(error instanceof MigrationError);
+    equal(error.code, "SQL_ERROR");
+    match(error.message, /^Running the verify setup before the first migration failed: /);
+    match(error.message, /db\/verify_setup\.sql:2:8/);
+    match(error.message, /Fix db\/verify_setup\.sql/);
+    deepEqual([error.file, error.line, error.column], ["db/verify_setup.sql", 2, 8]);
+    return true;
+  });
+});
+
+Deno.test("verifyMigrations() loads an extension the setup creates on PGlite", async () => {
+  const report = await verifyMigrations({
+    setup: { path: "setup.sql", sql: "create extension citext;" },
+    migrations: buildMigrations([{
+      version: "001",
+      name: "tags",
+      up: "create table tag (name citext primary key);",
+      down: "drop table tag;",
+    }]),
+  });
+  deepEqual(report.migrations[0].problems, []);
 });

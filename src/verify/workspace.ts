@@ -33,8 +33,8 @@ export interface Workspace extends AsyncDisposable {
 }
 
 /**
- * Opens a workspace for `migrations`: PGlite with the extensions they create, or a new database
- * on the server of `databaseUrl`.
+ * Opens a workspace for `migrations`: PGlite with the extensions they (and the `setup` SQL run
+ * before them) create, or a new database on the server of `databaseUrl`.
  *
  * @example
  * ```ts ignore
@@ -45,9 +45,10 @@ export interface Workspace extends AsyncDisposable {
 export async function openWorkspace(
   migrations: readonly Migration[],
   databaseUrl?: string,
+  setup = "",
 ): Promise<Workspace> {
   const workspace = databaseUrl === undefined
-    ? await pgliteWorkspace(migrations)
+    ? await pgliteWorkspace(migrations, setup)
     : await postgresWorkspace(databaseUrl);
   let tracker: ChangeTracker;
   try {
@@ -62,10 +63,11 @@ export async function openWorkspace(
 
 async function pgliteWorkspace(
   migrations: readonly Migration[],
+  setup: string,
 ): Promise<Omit<Workspace, "snapshot">> {
   const { bootPglite } = await import("../drivers/pglite_cache.ts");
   const { createPgliteDriver } = await import("../drivers/pglite.ts");
-  const sql = migrations.flatMap((m) => [m.up.sql, m.down?.sql ?? ""]).join("\n");
+  const sql = [setup, ...migrations.flatMap((m) => [m.up.sql, m.down?.sql ?? ""])].join("\n");
   const extensions = [...new Set(extensionsIn(sql))];
   let driver = await bootPglite({ extensions });
   return {
