@@ -9,10 +9,12 @@ import { errorMessage, MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import type { Migration } from "../files/migration.ts";
 import { runScript } from "../engine/run_script.ts";
+import type { DiffOptions } from "../schema/diff.ts";
 import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { compareVersions } from "../files/version.ts";
 import { compareSnapshots, Findings } from "./findings.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
+import { type RunClock, startRunClock } from "./run_clock.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 
 /** SQL run once before the first migration, and the file it comes from. */
@@ -64,6 +66,8 @@ export const DATA_ONLY_NOTE = "data only, no down: the up changes no schema and 
  * an in-memory PGlite unless `databaseUrl` is given. A failure never stops the others (unless
  * `failFast`): each is verified from the exact state after the previous one's up. A migration
  * whose up changes no schema and that has no down passes as data only (unless `strictData`).
+ * Times the server stored while this run built the schemas (`timestamp 'now'` in a view) are
+ * not differences.
  *
  * @example
  * ```ts ignore
@@ -81,6 +85,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     options.setup?.sql,
   );
   const bootMs = performance.now() - started;
+  const clock = await startRunClock(workspace.driver);
   if (options.setup !== undefined) await runSetup(workspace.driver, options.setup, options.schema);
   // `tide up` creates the schema (with its tracking tables) before any migration runs.
   if (options.schema !== undefined) {
@@ -93,7 +98,7 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   for (const migration of before) await applyOnce(workspace.driver, migration, options.schema);
   const verdicts: MigrationVerdict[] = [];
   let current = await workspace.snapshot(workspace.driver);
-  const run = { workspace, options };
+  const run = { workspace, clock, options };
   for (const migration of verified) {
     const { verdict, after } = await verifyOne(run, migration, current);
     current = after;
@@ -147,6 +152,7 @@ async function applyOnce(db: Driver, migration: Migration, schema?: string): Pro
 /** What every migration of a run is verified with. */
 interface Run {
   workspace: Workspace;
+  clock: RunClock;
   options: VerifyOptions;
 }
 
@@ -233,7 +239,11 @@ async function roundTrip(
   findings: Findings,
 ): Promise<IncrementalSnapshot> {
   const { workspace, options } = run;
-  const diffOptions = () => ({ ignoreColumnOrder: options.ignoreColumnOrder });
+  // The window ends now: every time the server stored so far was stored by this run.
+  const diffOptions = (): DiffOptions => ({
+    ignoreColumnOrder: options.ignoreColumnOrder,
+    timeWindow: run.clock.window(),
+  });
   let reUp: IncrementalSnapshot | undefined;
   const steps = async (db: Queryable) => {
     if (!(await runStep(db, migration, "down", findings, options))) return;

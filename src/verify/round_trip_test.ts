@@ -303,3 +303,80 @@ Deno.test("verifyMigrations() loads an extension the setup creates on PGlite", a
   });
   deepEqual(report.migrations[0].problems, []);
 });
+
+/** Times the server stores while the schema is built, and real differences next to them. */
+const TIME_LITERALS: MigrationCase[] = [
+  {
+    version: "001",
+    name: "defaults",
+    up: `create domain stamp as timestamptz default 'now';
+create table event (
+  id int primary key,
+  at timestamp default 'now'::timestamp,
+  at_tz timestamptz default 'now',
+  on_day date default 'today',
+  at_time time default 'now',
+  stamped stamp,
+  check (at > timestamp 'now' - interval '100 years')
+);
+create index event_recent_idx on event (id) where at > '2000-01-01'::timestamp;`,
+    down: "drop table event;\ndrop domain stamp;",
+  },
+  {
+    version: "002",
+    name: "views",
+    up: "create view recent as select id from event " +
+      "where at > timestamp 'now' - interval '1 month' and on_day >= date 'today';",
+    down: "drop view recent;",
+  },
+  {
+    version: "003",
+    name: "function",
+    up: "create function started(since timestamptz default 'now') returns timestamptz " +
+      "language sql return timestamptz 'now';",
+    down: "drop function started;",
+  },
+  {
+    version: "004",
+    name: "view_rebuilt_by_down",
+    up: "drop view recent;\ncreate view recent as select id from event;",
+    down: "drop view recent;\ncreate view recent as select id from event " +
+      "where at > timestamp 'now' - interval '1 month' and on_day >= date 'today';",
+  },
+  {
+    version: "005",
+    name: "fixed_date_lost",
+    up: "create view old as select id from event where on_day > date '2020-01-01';",
+    down: "drop view old;",
+  },
+  {
+    version: "006",
+    name: "fixed_date_changed",
+    up: "create or replace view old as select id from event where on_day > date '2021-06-01';",
+    down: "create or replace view old as select id from event where on_day > date '2020-01-02';",
+  },
+  {
+    version: "007",
+    name: "interval_changed",
+    up: "drop view recent;\ncreate view recent as select id from event where at > now();",
+    down: "drop view recent;\ncreate view recent as select id from event " +
+      "where at > timestamp 'now' - interval '2 months' and on_day >= date 'today';",
+  },
+];
+
+for (const where of ["PGlite", "PostgreSQL"] as const) {
+  Deno.test(`verifyMigrations() takes no time the server stored during the run for a difference, on ${where}`, async () => {
+    const report = await verifyMigrations({
+      migrations: buildMigrations(TIME_LITERALS),
+      databaseUrl: where === "PGlite" ? undefined : await testDatabaseUrl(),
+    });
+    const failing = report.migrations.filter((m) => !m.ok).map((m) => m.version);
+    for (const m of report.migrations.filter((m) => !failing.includes(m.version))) {
+      deepEqual(m.problems, [], `${m.version} ${m.name}`);
+    }
+    // A literal from outside the run, or a difference beside one from inside, still counts.
+    deepEqual(failing, ["006", "007"]);
+    match(verdict(report, "006").problems[0], /view public\.old: definition changed/);
+    match(verdict(report, "007").problems[0], /view public\.recent: definition changed/);
+  });
+}
