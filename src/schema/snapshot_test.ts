@@ -189,6 +189,41 @@ Deno.test("takeSnapshot() gives the same text on PostgreSQL 15 and PGlite for th
   assert.deepEqual(b.objects, a.objects);
 });
 
+/** NOT NULL constraints whose names PostgreSQL 18 keeps and 15 has no place for. */
+const NOT_NULL_NAMES = `
+create table t (id int primary key, a int not null, b int constraint b_required not null);
+alter table t rename to u;
+create table plain (x int not null, y int not null no inherit);
+alter table plain add constraint y_not_null_check check (y > 0);
+create table parent (k int not null) partition by range (k);
+create table parent_1 partition of parent for values from (1) to (10);
+`;
+
+Deno.test("takeSnapshot() names a NOT NULL constraint only where PostgreSQL 18 keeps another name than its own", async () => {
+  await using lite = await createPgliteDriver();
+  await lite.exec(NOT_NULL_NAMES);
+  const columns = (snapshot: { objects: { kind: string; name: string; definition: string }[] }) =>
+    Object.fromEntries(
+      snapshot.objects.filter((o) => o.kind === "column").map((o) => [o.name, o.definition]),
+    );
+  assert.deepEqual(columns(await takeSnapshot(lite)), {
+    // Named after the table's old name, or explicitly: a later DROP CONSTRAINT uses the name.
+    "public.u.id": "id integer CONSTRAINT t_id_not_null NOT NULL",
+    "public.u.a": "a integer CONSTRAINT t_a_not_null NOT NULL",
+    "public.u.b": "b integer CONSTRAINT b_required NOT NULL",
+    "public.plain.x": "x integer NOT NULL",
+    "public.plain.y": "y integer NOT NULL NO INHERIT",
+    // A partition's constraint is the parent's, under the parent's name.
+    "public.parent.k": "k integer NOT NULL",
+    "public.parent_1.k": "k integer NOT NULL",
+  });
+  await using server = await createPostgresDriver(await testDatabaseUrl());
+  await server.exec(NOT_NULL_NAMES.replace(" no inherit", ""));
+  const fifteen = columns(await takeSnapshot(server));
+  assert.equal(fifteen["public.u.a"], "a integer NOT NULL");
+  assert.equal(fifteen["public.u.b"], "b integer NOT NULL");
+});
+
 Deno.test("takeSnapshot() throws SNAPSHOT_FAILED naming what it was reading", async () => {
   await using db = await createPgliteDriver();
   await db.exec("create table t (id int)");

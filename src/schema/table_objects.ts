@@ -7,6 +7,7 @@
  */
 
 import { attributes, described, FAMILY, keys, top } from "./catalog_objects.ts";
+import { defaultNotNullName } from "./catalog_normalize.ts";
 import type { PlacedObject, SnapshotObject } from "./objects.ts";
 import type { DescribedRow } from "./queries.ts";
 import type {
@@ -100,6 +101,7 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
       identity,
       generated,
       "not null": row.not_null,
+      ...notNullConstraint(row),
       comment: row.comment,
     });
     return {
@@ -116,6 +118,26 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
   });
 }
 
+/**
+ * What a column's NOT NULL constraint (PostgreSQL 18) says beyond "not null": a name other than
+ * the one PostgreSQL gives (which a later `DROP CONSTRAINT` uses), `NOT VALID`, `NO INHERIT`. An
+ * inherited constraint is named after the parent's and is left to it.
+ */
+function notNullConstraint(row: ColumnRow): Record<string, string | boolean | null> {
+  if (row.not_null_name === null) return {};
+  const named = row.not_null_local === true &&
+    row.not_null_name !== defaultNotNullName(row.relname ?? "", row.attname);
+  return {
+    "not null name": named ? quoteName(row.not_null_name) : null,
+    "not null no inherit": row.not_null_no_inherit === true,
+    "not null not valid": row.not_null_valid === false,
+  };
+}
+
+function quoteName(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+}
+
 function columnLine(name: string, attrs: Record<string, string>): string {
   const parts = [name, attrs.type];
   if (attrs.collation) parts.push(`COLLATE ${attrs.collation}`);
@@ -125,7 +147,10 @@ function columnLine(name: string, attrs: Record<string, string>): string {
     const [, expression, how] = /^(.*) (stored|virtual)$/s.exec(attrs.generated) ?? [];
     parts.push(`GENERATED ALWAYS AS ${expression} ${how.toUpperCase()}`);
   }
+  if (attrs["not null name"]) parts.push(`CONSTRAINT ${attrs["not null name"]}`);
   if (attrs["not null"]) parts.push("NOT NULL");
+  if (attrs["not null no inherit"]) parts.push("NO INHERIT");
+  if (attrs["not null not valid"]) parts.push("NOT VALID");
   return parts.join(" ");
 }
 

@@ -76,9 +76,22 @@ export interface ColumnRow extends DescribedRow {
   generated_kind: string;
   identity: string;
   collation: string | null;
+  /** The column's name as the catalog spells it, unquoted. */
+  attname: string;
+  /** Its NOT NULL constraint's name (PostgreSQL 18 and later), when it has one. */
+  not_null_name: string | null;
+  /** Whether that constraint is the table's own rather than only inherited. */
+  not_null_local: boolean | null;
+  /** Whether that constraint is validated. */
+  not_null_valid: boolean | null;
+  /** Whether that constraint is `NO INHERIT`. */
+  not_null_no_inherit: boolean | null;
 }
 
-/** Lists the columns of tables and foreign tables, in table order. */
+/**
+ * Lists the columns of tables and foreign tables, in table order, with their NOT NULL
+ * constraint where the server keeps one in `pg_constraint` (PostgreSQL 18 and later).
+ */
 export function columnsQuery(roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(a.attname) AS name,
     ${TABLE_ROOT}, ${key(2604, "ad.oid")} AS self,
@@ -92,11 +105,15 @@ export function columnsQuery(roots?: string): string {
           ELSE pg_catalog.format('%I.%I', cn.nspname, co.collname) END
         FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
         WHERE co.oid = a.attcollation) END AS collation,
+    a.attname, nn.conname AS not_null_name, nn.conislocal AS not_null_local,
+    nn.convalidated AS not_null_valid, nn.connoinherit AS not_null_no_inherit,
     pg_catalog.col_description(c.oid, a.attnum) AS comment
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_catalog.pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n'
+    AND nn.conkey[1] = a.attnum
   WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
     AND ${userSchema("n")} AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
   ORDER BY n.nspname, c.relname, a.attnum`;
