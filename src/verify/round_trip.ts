@@ -15,6 +15,7 @@ import { compareVersions } from "../files/version.ts";
 import { compareSnapshots, Findings } from "./findings.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
 import { type RunClock, startRunClock } from "./run_clock.ts";
+import { withoutTransactionControl } from "./transaction_control.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 
 /** SQL run once before the first migration, and the file it comes from. */
@@ -91,10 +92,12 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   if (options.schema !== undefined) {
     await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
   }
-  const before = options.migrations.filter((m) =>
+  // A file's own BEGIN and COMMIT would end the transaction a round trip is rolled back with.
+  const migrations = options.migrations.map(withoutTransactionControl);
+  const before = migrations.filter((m) =>
     options.from !== undefined && compareVersions(m.version, options.from) < 0
   );
-  const verified = options.migrations.slice(before.length);
+  const verified = migrations.slice(before.length);
   for (const migration of before) await applyOnce(workspace.driver, migration, options.schema);
   const verdicts: MigrationVerdict[] = [];
   let current = await workspace.snapshot(workspace.driver);

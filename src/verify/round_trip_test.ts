@@ -380,3 +380,33 @@ for (const where of ["PGlite", "PostgreSQL"] as const) {
     match(verdict(report, "007").problems[0], /view public\.recent: definition changed/);
   });
 }
+
+Deno.test("verifyMigrations() runs files that hold their own BEGIN and COMMIT inside its transaction", async () => {
+  const wrapped = (sql: string) => `BEGIN;\n${sql}\nCOMMIT;\n`;
+  const report = await verifyMigrations({
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "t",
+        up: wrapped("create table t (id int primary key);"),
+        down: wrapped("drop table t;"),
+      },
+      {
+        version: "002",
+        name: "a",
+        up: wrapped("alter table t add column a int;"),
+        down: wrapped("alter table t drop column a;"),
+      },
+      {
+        version: "003",
+        name: "b",
+        up: wrapped("alter table t add column b int;"),
+        down: wrapped("alter table t drop column a;\nselect missing;"),
+      },
+    ]),
+  });
+  deepEqual(report.migrations.map((m) => m.problems), [[], [], [report.migrations[2].problems[0]]]);
+  equal(report.migrations[2].failure, "down");
+  // The error is located in the file as written.
+  deepEqual([report.migrations[2].error?.line, report.migrations[2].error?.column], [3, 8]);
+});
