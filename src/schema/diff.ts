@@ -135,7 +135,7 @@ function compare(before: SnapshotObject, after: SnapshotObject, options: DiffOpt
   const keys = new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]);
   for (const key of keys) {
     if (key === "columns") continue;
-    const [was, now] = [before.attributes[key], after.attributes[key]];
+    const [was, now] = [serverGiven(before, key), serverGiven(after, key)];
     if (was !== undefined && now !== undefined && options.timeWindow !== undefined) {
       if (sameUpToTimeLiterals(was, now, options.timeWindow)) continue;
     }
@@ -146,6 +146,18 @@ function compare(before: SnapshotObject, after: SnapshotObject, options: DiffOpt
     changes.push(changed(`${after.kind} ${after.name}: ${details.join("; ")}`));
   }
   return changes;
+}
+
+/**
+ * An attribute's value, or undefined when it is one the server gives by itself and pg_dump
+ * leaves out: the public schema's comment, which `DROP SCHEMA public CASCADE; CREATE SCHEMA
+ * public` (a common first down) loses.
+ */
+function serverGiven(object: SnapshotObject, key: string): string | undefined {
+  const value = object.attributes[key];
+  const standard = object.kind === "schema" && object.name === "public" && key === "comment" &&
+    value === "standard public schema";
+  return standard ? undefined : value;
 }
 
 /** Describes one attribute's change, or undefined when it did not change. */
