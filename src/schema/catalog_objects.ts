@@ -8,7 +8,8 @@
  */
 
 import type { DescribedRow, ExtensionRow, FunctionRow, SchemaRow, TypeRow } from "./queries.ts";
-import type { PlacedObject } from "./objects.ts";
+import type { OtherRow } from "./other_queries.ts";
+import type { PlacedObject, SnapshotObjectKind } from "./objects.ts";
 
 /** Where a row's object comes from: its root, itself, and its schema and table as named. */
 export function keys(row: DescribedRow): Omit<PlacedObject, "object" | "sortKey"> {
@@ -20,7 +21,15 @@ export function keys(row: DescribedRow): Omit<PlacedObject, "object" | "sortKey"
 }
 
 /** Family ranks: the order top-level objects appear in within a schema. */
-export const FAMILY = { schema: 0, type: 1, function: 2, sequence: 3, table: 4, view: 5 } as const;
+export const FAMILY = {
+  schema: 0,
+  type: 1,
+  function: 2,
+  sequence: 3,
+  table: 4,
+  view: 5,
+  other: 6,
+} as const;
 
 /** Attributes as the diff compares them: `true` as `"true"`, unset and empty ones left out. */
 export function attributes(
@@ -78,7 +87,7 @@ export function functionObjects(rows: FunctionRow[]): PlacedObject[] {
     const definition = row.definition.trimEnd();
     return {
       object: {
-        kind: row.kind === "p" ? "procedure" : "function",
+        kind: row.kind === "p" ? "procedure" : row.kind === "a" ? "aggregate" : "function",
         name: row.name,
         definition: definition.endsWith(";") ? definition : `${definition};`,
         attributes: attributes({ definition, ...described(row) }),
@@ -87,6 +96,32 @@ export function functionObjects(rows: FunctionRow[]): PlacedObject[] {
       ...keys(row),
     };
   });
+}
+
+/** What the diff compares beside an other object's definition, by kind. */
+const OTHER_DETAIL: Readonly<Record<string, string>> = {
+  collation: "rules",
+  "text search configuration": "mapping",
+};
+
+/** Casts, collations, operators, publications and the other objects of `other_queries.ts`. */
+export function otherObjects(rows: OtherRow[]): PlacedObject[] {
+  return rows.map((row) => ({
+    object: {
+      kind: row.kind as SnapshotObjectKind,
+      name: row.name,
+      definition: row.detail === null
+        ? row.definition
+        : `${row.definition}\n-- ${OTHER_DETAIL[row.kind] ?? "detail"}: ${row.detail}`,
+      attributes: attributes({
+        definition: row.definition,
+        [OTHER_DETAIL[row.kind] ?? "detail"]: row.detail,
+        comment: row.comment,
+      }),
+    },
+    sortKey: top(row.schema ?? "", FAMILY.other, `${row.kind} ${row.name}`),
+    ...keys(row),
+  }));
 }
 
 /** Enums, domains, composite and range types. */

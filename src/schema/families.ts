@@ -9,11 +9,13 @@
 import {
   extensionObjects,
   functionObjects,
+  otherObjects,
   schemaObjects,
   typeObjects,
 } from "./catalog_objects.ts";
 import { UNQUALIFIED_VIEWDEF_SINCE, unqualifySingleTableView } from "./catalog_normalize.ts";
 import type { PlacedObject } from "./objects.ts";
+import { type OtherRow, othersQuery } from "./other_queries.ts";
 import * as q from "./queries.ts";
 import {
   columnObjects,
@@ -34,9 +36,11 @@ export interface FamilyRows {
   indexes: tq.IndexRow[];
   triggers: tq.TriggerRow[];
   policies: tq.PolicyRow[];
+  rules: tq.RuleRow[];
   sequences: tq.SequenceRow[];
   functions: q.FunctionRow[];
   types: q.TypeRow[];
+  others: OtherRow[];
 }
 
 /** How one family is read. */
@@ -60,9 +64,11 @@ export const FAMILIES: Readonly<Record<keyof FamilyRows, Family>> = {
   indexes: { roots: "relations", query: (_, roots) => tq.indexesQuery(roots) },
   triggers: { roots: "relations", query: (_, roots) => tq.triggersQuery(roots) },
   policies: { roots: "relations", query: (_, roots) => tq.policiesQuery(roots) },
+  rules: { roots: "relations", query: (_, roots) => tq.rulesQuery(roots) },
   sequences: { roots: "relations", query: tq.sequencesQuery },
   functions: { roots: "functions", query: q.functionsQuery },
   types: { roots: "types", query: q.typesQuery },
+  others: { roots: "others", query: (_, roots) => othersQuery(roots) },
 };
 
 /** The names of the families, in {@linkcode FAMILIES} order. */
@@ -99,5 +105,6 @@ export function placeRows(rows: FamilyRows, version: number): PlacedObject[] {
     ...sequenceObjects(rows.sequences),
     ...functionObjects(rows.functions),
     ...typeObjects(rows.types),
+    ...otherObjects(rows.others),
   ];
 }

@@ -49,8 +49,9 @@ export function scope(roots: string | undefined, rootOid: string): string {
 /**
  * The catalogs of the roots a scoped snapshot re-reads, by the `oid[]` parameter each family is
  * restricted with: `1259` for a table, view or sequence (with its columns, constraints, indexes,
- * triggers and policies), `1255` a function, `1247` a type, `2615` a schema, `3079` an
- * extension. Catalog oids are fixed in every PostgreSQL version.
+ * triggers, policies and rules), `1255` a function, `1247` a type, `2615` a schema, `3079` an
+ * extension; `0` (one root, `0:0`) the objects of `other_queries.ts`. Catalog oids are fixed in
+ * every PostgreSQL version.
  */
 export const ROOT_CLASS = {
   relations: 1259,
@@ -58,6 +59,7 @@ export const ROOT_CLASS = {
   types: 1247,
   schemas: 2615,
   extensions: 3079,
+  others: 0,
 } as const;
 
 /** Which roots restrict a family. */
@@ -126,7 +128,7 @@ export function extensionsQuery(roots?: string): string {
   ORDER BY e.extname`;
 }
 
-/** A function, procedure or window function; aggregates are not listed. */
+/** A function, procedure, window function or aggregate. */
 export interface FunctionRow extends DescribedRow {
   schema: string;
   name: string;
@@ -134,23 +136,43 @@ export interface FunctionRow extends DescribedRow {
   definition: string;
 }
 
-/** Lists functions and procedures, except the constructors a range type makes for itself. */
+/**
+ * Lists functions, procedures and aggregates, except the constructors a range type makes for
+ * itself. An aggregate, which `pg_get_functiondef` refuses, is written as `CREATE AGGREGATE`.
+ */
 export function functionsQuery(withGrants: boolean, roots?: string): string {
   const name = "pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, " +
     "pg_catalog.pg_get_function_identity_arguments(p.oid))";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
     ${key(ROOT_CLASS.functions, "p.oid")} AS root, n.nspname,
-    p.prokind::text AS kind, pg_catalog.pg_get_functiondef(p.oid) AS definition,
+    p.prokind::text AS kind,
+    CASE WHEN p.prokind = 'a' THEN ${aggregateDefinition(name)}
+      ELSE pg_catalog.pg_get_functiondef(p.oid) END AS definition,
     pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
     ${owner(withGrants, "p.proowner")} AS owner,
     ${grants(withGrants, "p.proacl", "ROUTINE", name)} AS grants
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE p.prokind IN ('f', 'p', 'w') AND ${userSchema("n")}
+  WHERE p.prokind IN ('f', 'p', 'w', 'a') AND ${userSchema("n")}
     AND ${notInExtension("pg_proc", "p.oid")}${scope(roots, "p.oid")}
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
       WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
         AND d.deptype = 'i')
   ORDER BY n.nspname, 2`;
+}
+
+/** `CREATE AGGREGATE` of the aggregate `p`, named by the SQL `name`. */
+function aggregateDefinition(name: string): string {
+  const fn = (column: string, label: string) =>
+    `CASE WHEN ag.${column} <> 0 THEN ', ${label} = ' || ag.${column}::pg_catalog.regproc END`;
+  return `(SELECT pg_catalog.format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s%s%s%s%s%s%s);',
+      ${name}, ag.aggtransfn::pg_catalog.regproc, pg_catalog.format_type(ag.aggtranstype, NULL),
+      ${fn("aggfinalfn", "FINALFUNC")}, ${fn("aggcombinefn", "COMBINEFUNC")},
+      ${fn("aggmtransfn", "MSFUNC")},
+      CASE WHEN ag.agginitval IS NOT NULL THEN ', INITCOND = ' ||
+        pg_catalog.quote_literal(ag.agginitval) END,
+      CASE WHEN ag.aggsortop <> 0 THEN ', SORTOP = ' || ag.aggsortop::pg_catalog.regoperator END,
+      CASE ag.aggkind WHEN 'o' THEN ', ORDERED' WHEN 'h' THEN ', HYPOTHETICAL' END)
+    FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)`;
 }
 
 /** An enum, domain, composite or range type. */

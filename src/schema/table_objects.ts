@@ -16,12 +16,22 @@ import type {
   IndexRow,
   PolicyRow,
   RelationRow,
+  RuleRow,
   SequenceRow,
   TriggerRow,
 } from "./table_queries.ts";
 
 /** Ranks of objects under their table. */
-const CHILD = { self: 0, column: 1, constraint: 2, sequence: 3, index: 4, trigger: 5, policy: 6 };
+const CHILD = {
+  self: 0,
+  column: 1,
+  constraint: 2,
+  sequence: 3,
+  index: 4,
+  trigger: 5,
+  policy: 6,
+  rule: 7,
+};
 
 /** Where each table or view sorts: its schema and family. */
 export type Owners = Map<string, { schema: string; family: number }>;
@@ -71,6 +81,7 @@ export function relationObjects(rows: RelationRow[], columns: ColumnRow[]): Plac
         "row level security": row.rls,
         "forced row level security": row.force_rls,
         options: row.options,
+        "replica identity": row.replica_identity,
         definition: row.view_definition,
         ...described(row),
       }),
@@ -102,6 +113,8 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
       generated,
       "not null": row.not_null,
       ...notNullConstraint(row),
+      statistics: row.statistics === null ? null : String(row.statistics),
+      storage: row.storage === null ? null : STORAGE[row.storage],
       comment: row.comment,
     });
     return {
@@ -117,6 +130,13 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
     };
   });
 }
+
+const STORAGE: Readonly<Record<string, string>> = {
+  p: "plain",
+  e: "external",
+  m: "main",
+  x: "extended",
+};
 
 /**
  * What a column's NOT NULL constraint (PostgreSQL 18) says beyond "not null": a name other than
@@ -161,6 +181,7 @@ export function tableChildObjects(
     indexes: IndexRow[];
     triggers: TriggerRow[];
     policies: PolicyRow[];
+    rules: RuleRow[];
   },
   owners: Owners,
 ): PlacedObject[] {
@@ -191,13 +212,35 @@ export function tableChildObjects(
       place("constraint", row, CHILD.constraint, `CONSTRAINT ${row.name} ${row.definition}`)
     ),
     ...rows.indexes.map((row) =>
-      place("index", row, CHILD.index, `${row.definition};`, { invalid: !row.valid })
+      place("index", row, CHILD.index, indexDefinition(row), {
+        invalid: !row.valid,
+        clustered: row.clustered,
+      })
     ),
     ...rows.triggers.map((row) =>
       place("trigger", row, CHILD.trigger, triggerDefinition(row), triggerState(row.enabled))
     ),
     ...rows.policies.map((row) => place("policy", row, CHILD.policy, policyDefinition(row))),
+    ...rows.rules.map((row) =>
+      place(
+        "rule",
+        row,
+        CHILD.rule,
+        row.definition,
+        row.enabled === "O" ? {} : {
+          enabled: row.enabled,
+        },
+      )
+    ),
   ];
+}
+
+function indexDefinition(row: IndexRow): string {
+  if (!row.clustered) return `${row.definition};`;
+  const table = row.table_name;
+  return `${row.definition};\nALTER TABLE ${table} CLUSTER ON ${
+    row.name.slice(row.name.indexOf(".") + 1)
+  };`;
 }
 
 function triggerDefinition(row: TriggerRow): string {

@@ -34,6 +34,8 @@ export interface RelationRow extends DescribedRow {
   options: string | null;
   view_definition: string | null;
   server: string | null;
+  /** `REPLICA IDENTITY`: `full`, `nothing`, or the index's name; null for the default. */
+  replica_identity: string | null;
 }
 
 const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
@@ -56,6 +58,10 @@ export function relationsQuery(withGrants: boolean, roots?: string): string {
       AS view_definition,
     (SELECT pg_catalog.quote_ident(s.srvname) FROM pg_catalog.pg_foreign_table ft
       JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid) AS server,
+    CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing' WHEN 'i' THEN
+      (SELECT 'using index ' || pg_catalog.quote_ident(ri.relname) FROM pg_catalog.pg_index i
+        JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid
+        WHERE i.indrelid = c.oid AND i.indisreplident) END AS replica_identity,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
     ${owner(withGrants, "c.relowner")} AS owner,
     ${grants(withGrants, "c.relacl", "TABLE", QUALIFIED_REL)} AS grants
@@ -86,6 +92,10 @@ export interface ColumnRow extends DescribedRow {
   not_null_valid: boolean | null;
   /** Whether that constraint is `NO INHERIT`. */
   not_null_no_inherit: boolean | null;
+  /** `SET STATISTICS`, when not the default. */
+  statistics: number | null;
+  /** `SET STORAGE`, when not the type's: `p`, `e`, `m` or `x`. */
+  storage: string | null;
 }
 
 /**
@@ -107,6 +117,8 @@ export function columnsQuery(roots?: string): string {
         WHERE co.oid = a.attcollation) END AS collation,
     a.attname, nn.conname AS not_null_name, nn.conislocal AS not_null_local,
     nn.convalidated AS not_null_valid, nn.connoinherit AS not_null_no_inherit,
+    NULLIF(a.attstattarget, -1) AS statistics,
+    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
     pg_catalog.col_description(c.oid, a.attnum) AS comment
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -145,6 +157,8 @@ export interface IndexRow extends DescribedRow {
   name: string;
   definition: string;
   valid: boolean;
+  /** `CLUSTER ON` this index. */
+  clustered: boolean;
 }
 
 /** Lists indexes of tables and materialized views, except those backing a constraint. */
@@ -153,6 +167,7 @@ export function indexesQuery(roots?: string): string {
     ${TABLE_ROOT}, ${key(ROOT_CLASS.relations, "i.indexrelid")} AS self,
     pg_catalog.format('%I.%I', n.nspname, ic.relname) AS name,
     pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
+    i.indisclustered AS clustered,
     pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -186,6 +201,27 @@ export function triggersQuery(roots?: string): string {
   WHERE NOT tg.tgisinternal AND tg.tgparentid = 0 AND ${userSchema("n")}
     AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
   ORDER BY n.nspname, c.relname, tg.tgname`;
+}
+
+/** A rule, other than the one a view is made of. */
+export interface RuleRow extends DescribedRow {
+  table_name: string;
+  name: string;
+  definition: string;
+  enabled: string;
+}
+
+/** Lists rules (`CREATE RULE`); a view's own `_RETURN` rule is its definition. */
+export function rulesQuery(roots?: string): string {
+  return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(r.rulename) AS name,
+    ${TABLE_ROOT}, ${key(2618, "r.oid")} AS self,
+    pg_catalog.pg_get_ruledef(r.oid, true) AS definition, r.ev_enabled::text AS enabled,
+    pg_catalog.obj_description(r.oid, 'pg_rewrite') AS comment
+  FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  WHERE r.rulename <> '_RETURN' AND ${userSchema("n")}
+    AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
+  ORDER BY n.nspname, c.relname, r.rulename`;
 }
 
 /** A row-level security policy. */
