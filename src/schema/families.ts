@@ -16,6 +16,7 @@ import {
 import { UNQUALIFIED_VIEWDEF_SINCE, unqualifySingleTableView } from "./catalog_normalize.ts";
 import type { PlacedObject } from "./objects.ts";
 import { type OtherRow, othersQuery } from "./other_queries.ts";
+import type { Access } from "./privileges.ts";
 import * as q from "./queries.ts";
 import {
   columnObjects,
@@ -49,9 +50,9 @@ export interface Family {
   roots: q.RootKind;
   /**
    * Its query; with `roots` (an SQL expression of type `oid[]`), only the rows under them.
-   * Owners and grants are read only when `grants` is true.
+   * Owners and privileges are read as `access` says.
    */
-  query(grants: boolean, roots?: string): string;
+  query(access: Access, roots?: string): string;
 }
 
 /** Every family, in the order they are read. */
@@ -59,7 +60,7 @@ export const FAMILIES: Readonly<Record<keyof FamilyRows, Family>> = {
   schemas: { roots: "schemas", query: q.schemasQuery },
   extensions: { roots: "extensions", query: (_, roots) => q.extensionsQuery(roots) },
   relations: { roots: "relations", query: tq.relationsQuery },
-  columns: { roots: "relations", query: (_, roots) => tq.columnsQuery(roots) },
+  columns: { roots: "relations", query: tq.columnsQuery },
   constraints: { roots: "relations", query: (_, roots) => tq.constraintsQuery(roots) },
   indexes: { roots: "relations", query: (_, roots) => tq.indexesQuery(roots) },
   triggers: { roots: "relations", query: (_, roots) => tq.triggersQuery(roots) },

@@ -298,6 +298,40 @@ Deno.test("takeSnapshot() reads aggregates, rules, casts, publications and the r
   assert.deepEqual(fifteen.objects, snapshot.objects);
 });
 
+/** Privileges beyond and below the defaults, and an explicit ACL equal to them. */
+const PRIVILEGES = `
+do $$ begin create role snapshot_r1; exception when duplicate_object then null; end $$;
+create table t (id int, secret text);
+grant select on t to snapshot_r1;
+grant select (secret), update (secret) on t to snapshot_r1;
+create function f() returns int language sql return 1;
+revoke execute on function f() from public;
+create schema s;
+grant usage on schema s to snapshot_r1;
+create type e as enum ('a');
+revoke usage on type e from public;
+create table u (id int);
+grant all on u to snapshot_r1;
+revoke all on u from snapshot_r1;
+`;
+
+Deno.test("takeSnapshot() with privileges shows only those that differ from the defaults", async () => {
+  await using lite = await createPgliteDriver();
+  await lite.exec(PRIVILEGES);
+  const snapshot = await takeSnapshot(lite, { privileges: true });
+  assert.deepEqual(snapshot.text.split("\n").filter((line) => /^(GRANT|REVOKE) /.test(line)), [
+    "REVOKE USAGE ON TYPE public.e FROM PUBLIC;",
+    "REVOKE EXECUTE ON ROUTINE public.f() FROM PUBLIC;",
+    "GRANT SELECT ON TABLE public.t TO snapshot_r1;",
+    "GRANT SELECT (secret), UPDATE (secret) ON TABLE public.t TO snapshot_r1;",
+    "GRANT USAGE ON SCHEMA s TO snapshot_r1;",
+  ]);
+  assert.doesNotMatch((await takeSnapshot(lite)).text, /GRANT|REVOKE/);
+  await using server = await createPostgresDriver(await testDatabaseUrl());
+  await server.exec(PRIVILEGES);
+  assert.equal((await takeSnapshot(server, { privileges: true })).text, snapshot.text);
+});
+
 Deno.test("takeSnapshot() throws SNAPSHOT_FAILED naming what it was reading", async () => {
   await using db = await createPgliteDriver();
   await db.exec("create table t (id int)");

@@ -116,6 +116,7 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
       statistics: row.statistics === null ? null : String(row.statistics),
       storage: row.storage === null ? null : STORAGE[row.storage],
       comment: row.comment,
+      grants: row.grants,
     });
     return {
       object: {

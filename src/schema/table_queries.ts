@@ -6,12 +6,11 @@
  * @module
  */
 
+import { type Access, columnGrants, grants, owner } from "./privileges.ts";
 import {
   type DescribedRow,
-  grants,
   key,
   notInExtension,
-  owner,
   ROOT_CLASS,
   scope,
   userSchema,
@@ -41,7 +40,7 @@ export interface RelationRow extends DescribedRow {
 const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
 
 /** Lists tables, foreign tables, views and materialized views. */
-export function relationsQuery(withGrants: boolean, roots?: string): string {
+export function relationsQuery(access: Access, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
     ${TABLE_ROOT}, c.relkind::text AS kind, c.relpersistence::text AS persistence,
     c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
@@ -63,8 +62,10 @@ export function relationsQuery(withGrants: boolean, roots?: string): string {
         JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid
         WHERE i.indrelid = c.oid AND i.indisreplident) END AS replica_identity,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-    ${owner(withGrants, "c.relowner")} AS owner,
-    ${grants(withGrants, "c.relacl", "TABLE", QUALIFIED_REL)} AS grants
+    ${owner(access, "c.relowner")} AS owner,
+    ${
+    grants(access, "c.relacl", "TABLE", QUALIFIED_REL, ["r", "c.relowner", "c.oid", "pg_class"])
+  } AS grants
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${userSchema("n")}
     AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
@@ -102,7 +103,7 @@ export interface ColumnRow extends DescribedRow {
  * Lists the columns of tables and foreign tables, in table order, with their NOT NULL
  * constraint where the server keeps one in `pg_constraint` (PostgreSQL 18 and later).
  */
-export function columnsQuery(roots?: string): string {
+export function columnsQuery(access: Access, roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(a.attname) AS name,
     ${TABLE_ROOT}, ${key(2604, "ad.oid")} AS self,
     pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
@@ -119,7 +120,8 @@ export function columnsQuery(roots?: string): string {
     nn.convalidated AS not_null_valid, nn.connoinherit AS not_null_no_inherit,
     NULLIF(a.attstattarget, -1) AS statistics,
     CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
-    pg_catalog.col_description(c.oid, a.attnum) AS comment
+    pg_catalog.col_description(c.oid, a.attnum) AS comment,
+    ${columnGrants(access, QUALIFIED_REL)} AS grants
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -273,7 +275,7 @@ export interface SequenceRow extends DescribedRow {
 }
 
 /** Lists sequences; those of identity columns are part of their column and skipped. */
-export function sequencesQuery(withGrants: boolean, roots?: string): string {
+export function sequencesQuery(access: Access, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
     ${key(ROOT_CLASS.relations, "c.oid")} AS root,
     COALESCE(o.owner_nspname, n.nspname) AS nspname,
@@ -283,8 +285,10 @@ export function sequencesQuery(withGrants: boolean, roots?: string): string {
     s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
     o.owned_by_table, o.owned_by, o.owned_by_schema, o.owned_by_kind,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-    ${owner(withGrants, "c.relowner")} AS owner,
-    ${grants(withGrants, "c.relacl", "SEQUENCE", QUALIFIED_REL)} AS grants
+    ${owner(access, "c.relowner")} AS owner,
+    ${
+    grants(access, "c.relacl", "SEQUENCE", QUALIFIED_REL, ["s", "c.relowner", "c.oid", "pg_class"])
+  } AS grants
   FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN LATERAL (

@@ -55,6 +55,34 @@ export interface ChangeTracker {
 const INSTALL = `
 CREATE SCHEMA ${TRACKER_SCHEMA};
 CREATE TABLE ${TRACKER_SCHEMA}.touched (classid pg_catalog.oid, objid pg_catalog.oid, tag text);
+-- GRANT and REVOKE name no object to event triggers: the ACLs of the last sweep, by root, show
+-- which objects they changed. Rolled back with the catalogs, like every tracker table.
+CREATE VIEW ${TRACKER_SCHEMA}.current_acls AS
+  SELECT root, pg_catalog.string_agg(acl, ';' ORDER BY acl) AS acl FROM (
+    SELECT '1259:' || c.oid AS root, c.relacl::text AS acl FROM pg_catalog.pg_class c
+      WHERE c.relacl IS NOT NULL AND c.oid >= 16384
+    UNION ALL SELECT '1259:' || a.attrelid, a.attnum || ':' || a.attacl::text
+      FROM pg_catalog.pg_attribute a WHERE a.attacl IS NOT NULL AND a.attrelid >= 16384
+    UNION ALL SELECT '1255:' || p.oid, p.proacl::text FROM pg_catalog.pg_proc p
+      WHERE p.proacl IS NOT NULL AND p.oid >= 16384
+    UNION ALL SELECT '1247:' || t.oid, t.typacl::text FROM pg_catalog.pg_type t
+      WHERE t.typacl IS NOT NULL AND t.oid >= 16384
+    UNION ALL SELECT '2615:' || n.oid, n.nspacl::text FROM pg_catalog.pg_namespace n
+      WHERE n.nspacl IS NOT NULL AND n.nspname NOT LIKE 'pg\\_%'
+  ) x GROUP BY root;
+CREATE TABLE ${TRACKER_SCHEMA}.acls AS SELECT * FROM ${TRACKER_SCHEMA}.current_acls;
+CREATE FUNCTION ${TRACKER_SCHEMA}.acl_roots() RETURNS text[] LANGUAGE plpgsql
+  SET search_path = pg_catalog AS $$
+DECLARE
+  changed text[];
+BEGIN
+  SELECT array_agg(COALESCE(c.root, s.root)) INTO changed
+    FROM ${TRACKER_SCHEMA}.current_acls c FULL JOIN ${TRACKER_SCHEMA}.acls s ON s.root = c.root
+    WHERE c.acl IS DISTINCT FROM s.acl;
+  DELETE FROM ${TRACKER_SCHEMA}.acls;
+  INSERT INTO ${TRACKER_SCHEMA}.acls SELECT * FROM ${TRACKER_SCHEMA}.current_acls;
+  RETURN COALESCE(changed, '{}');
+END $$;
 -- Every command leaves its tag, also one that names no object (GRANT).
 CREATE FUNCTION ${TRACKER_SCHEMA}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
   SET search_path = pg_catalog AS $$
@@ -100,6 +128,7 @@ DECLARE
   roots text[];
   unresolved text[];
   tags text[];
+  granted boolean;
 BEGIN
 WITH RECURSIVE consumed AS (
   DELETE FROM ${TRACKER_SCHEMA}.touched RETURNING classid, objid, tag
@@ -147,9 +176,13 @@ SELECT (SELECT count(*) FROM consumed),
     UNION SELECT '${OTHER_ROOT}' FROM consumed WHERE tag = 'ALTER DEFAULT PRIVILEGES') r),
   (SELECT array_agg(s.classid::text || ':' || s.objid::text) FROM seed s
     JOIN resolved r ON r.classid = s.classid AND r.objid = s.objid WHERE r.root IS NULL),
-  (SELECT array_agg(DISTINCT tag) FROM consumed WHERE tag <> 'FULL')
-INTO n_touched, needs_full, roots, unresolved, tags;
+  (SELECT array_agg(DISTINCT tag) FROM consumed WHERE tag <> 'FULL'),
+  (SELECT bool_or(tag IN ('GRANT', 'REVOKE')) FROM consumed)
+INTO n_touched, needs_full, roots, unresolved, tags, granted;
 IF n_touched = 0 THEN RETURN NULL; END IF;
+IF granted THEN
+  roots := ARRAY(SELECT DISTINCT r FROM unnest(roots || ${TRACKER_SCHEMA}.acl_roots()) r);
+END IF;
 IF needs_full THEN
   RETURN '{"full":true,"tags":' || to_json(coalesce(tags, '{}'))::text || '}';
 END IF;
@@ -188,7 +221,7 @@ const NOT_INSTALLED = Symbol("not installed");
 export async function trackChanges(db: Driver): Promise<ChangeTracker> {
   const tracking = await db.transaction(async (tx) => {
     await tx.exec(INSTALL);
-    await tx.exec(scopedReaderFunction(READER));
+    await tx.exec(scopedReaderFunction(READER, { privileges: true }));
     await tx.exec(PROBE);
     const [probe] = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${TRACKER_SCHEMA}.touched`,
@@ -197,7 +230,8 @@ export async function trackChanges(db: Driver): Promise<ChangeTracker> {
     await tx.exec(`DELETE FROM ${TRACKER_SCHEMA}.touched`);
     return true;
   }).catch(() => false);
-  const exclusions = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [] };
+  // Privileges are compared: a down that forgets a REVOKE does not restore the schema.
+  const exclusions = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [], privileges: true };
   const full = (db: Queryable) => readIncremental(db, exclusions);
   let commands: readonly string[] | undefined;
   return {

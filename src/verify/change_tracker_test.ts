@@ -123,6 +123,17 @@ const STEPS: [string, string][] = [
     "alter table app.journal rename to logs; alter function app.add(numeric, numeric) rename to plus",
   ],
   [
+    `create role tracker_reader; grant usage on schema app to tracker_reader;
+     grant select, insert on app.journal to tracker_reader;
+     grant update (body) on app.journal to tracker_reader;
+     revoke execute on function app.add(numeric, numeric) from public;
+     grant usage on type app.mood to tracker_reader; grant usage on sequence app.logs_id_seq to public`,
+    `revoke usage on schema app from tracker_reader; revoke all on app.journal from tracker_reader;
+     grant execute on function app.add(numeric, numeric) to public;
+     revoke usage on type app.mood from tracker_reader;
+     revoke usage on sequence app.logs_id_seq from public; drop role tracker_reader`,
+  ],
+  [
     "drop table app.journal cascade",
     "create table app.journal (id serial primary key, user_id int, body text)",
   ],
@@ -136,7 +147,7 @@ async function assertSame(
   scoped: IncrementalSnapshot,
   step: string,
 ) {
-  const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA] });
+  const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA], privileges: true });
   const { objects, text } = snapshotOf(scoped);
   assert.deepEqual(objects, full.objects, step);
   assert.equal(text, full.text, step);
