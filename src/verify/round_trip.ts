@@ -12,6 +12,7 @@ import { runScript } from "../engine/run_script.ts";
 import type { DiffOptions } from "../schema/diff.ts";
 import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { compareVersions } from "../files/version.ts";
+import { onlySnapshottedChanges } from "./ddl_coverage.ts";
 import { compareSnapshots, Findings } from "./findings.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
 import { type RunClock, startRunClock } from "./run_clock.ts";
@@ -212,16 +213,30 @@ async function verifyOne(
     description,
   }));
   if (!migration.down) {
-    if (changes.length === 0 && !options.strictData) note = DATA_ONLY_NOTE;
-    else findings.fail("no-down", noDownProblem(migration, changes.length === 0));
+    // Without tracking the commands are unknown, and the snapshot alone decides.
+    const commands = workspace.commands();
+    const dataOnly = changes.length === 0 &&
+      (commands === undefined || onlySnapshottedChanges(commands));
+    if (dataOnly && !options.strictData) note = DATA_ONLY_NOTE;
+    else findings.fail("no-down", noDownProblem(migration, dataOnly, commands));
     return done(after, changes);
   }
   const state = await roundTrip(run, migration, { before, after }, findings);
   return done(state, changes);
 }
 
-function noDownProblem(migration: Migration, dataOnly: boolean): string {
+function noDownProblem(
+  migration: Migration,
+  dataOnly: boolean,
+  commands: readonly string[] | undefined,
+): string {
   const path = migration.up.path;
+  if (!dataOnly && commands !== undefined && !onlySnapshottedChanges(commands)) {
+    const unseen = commands.filter((tag) => !onlySnapshottedChanges([tag]));
+    return `no down: ${path} has no down script, and it runs ${unseen.join(", ")}, whose ` +
+      "effect schema snapshots do not hold, so it cannot pass as data only. Write a down that " +
+      "undoes it.";
+  }
   if (dataOnly) {
     return `no down: ${path} changes no schema (data only) and has no down script, which ` +
       "--strict-data (verify.strictData) refuses. Write a down that undoes its data change, " +

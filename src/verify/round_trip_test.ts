@@ -410,3 +410,63 @@ Deno.test("verifyMigrations() runs files that hold their own BEGIN and COMMIT in
   // The error is located in the file as written.
   deepEqual([report.migrations[2].error?.line, report.migrations[2].error?.column], [3, 8]);
 });
+
+Deno.test("verifyMigrations() passes as data only no up that runs DDL snapshots do not hold", async () => {
+  const report = await verifyMigrations({
+    setup: { path: "setup.sql", sql: "create role auditor;" },
+    migrations: buildMigrations([
+      { version: "001", name: "t", up: "create table t (id int);", down: "drop table t;" },
+      { version: "002", name: "family", up: "create operator family fam using btree;" },
+      { version: "003", name: "grant", up: "grant select on t to auditor;" },
+      { version: "004", name: "temp_work", up: "create table w (id int); drop table w;" },
+    ]),
+  });
+  const [, family, grant, tempWork] = report.migrations;
+  equal(family.failure, "no-down");
+  match(family.problems[0], /runs CREATE OPERATOR FAMILY, whose effect schema snapshots do not/);
+  equal(grant.failure, "no-down");
+  deepEqual(grant.changes.map((c) => c.description), [
+    "table public.t: grants GRANT SELECT ON TABLE public.t TO auditor; added",
+  ]);
+  // A table made and dropped again within the up leaves nothing behind.
+  deepEqual([tempWork.ok, tempWork.status], [true, "data-only"]);
+});
+
+Deno.test("verifyMigrations() fails a down that leaves a privilege behind or loses one", async () => {
+  const report = await verifyMigrations({
+    setup: { path: "setup.sql", sql: "create role auditor;" },
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "t",
+        up: "create table t (id int, note text);",
+        down: "drop table t;",
+      },
+      { version: "002", name: "grant", up: "grant select on t to auditor;", down: "select 1;" },
+      {
+        version: "003",
+        name: "column_grant",
+        up: "grant update (note) on t to auditor;",
+        down: "revoke update (note) on t from auditor;",
+      },
+      {
+        version: "004",
+        name: "recreated",
+        up: "drop table t;",
+        down: "create table t (id int, note text);",
+      },
+      {
+        version: "005",
+        name: "exact",
+        up: "create table u (id int);\ngrant select on u to auditor;",
+        down: "revoke select on u from auditor;\ndrop table u;",
+      },
+    ]),
+  });
+  const failures = report.migrations.map((m) => m.failure ?? "ok");
+  deepEqual(failures, ["ok", "down-differs", "ok", "down-differs", "ok"]);
+  match(verdict(report, "002").problems[0], /public\.t: grants GRANT SELECT .* added/);
+  // Dropping and re-creating the table loses both its grants.
+  match(verdict(report, "004").problems.join("\n"), /public\.t: grants .* removed/);
+  match(verdict(report, "004").problems.join("\n"), /public\.t\.note: grants .* removed/);
+});

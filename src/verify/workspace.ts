@@ -30,6 +30,8 @@ export interface Workspace extends AsyncDisposable {
    * snapshot the changes since the previous call started from, only changed objects are read.
    */
   snapshot(db: Queryable, base?: IncrementalSnapshot): Promise<IncrementalSnapshot>;
+  /** The DDL command tags run before the last snapshot; `undefined` when not known. */
+  commands(): readonly string[] | undefined;
 }
 
 /**
@@ -58,13 +60,13 @@ export async function openWorkspace(
     throw error;
   }
   // Checkpoints copy the whole database, the tracker's triggers included.
-  return Object.assign(workspace, { snapshot: tracker.snapshot });
+  return Object.assign(workspace, { snapshot: tracker.snapshot, commands: tracker.commands });
 }
 
 async function pgliteWorkspace(
   migrations: readonly Migration[],
   setup: string,
-): Promise<Omit<Workspace, "snapshot">> {
+): Promise<Omit<Workspace, "snapshot" | "commands">> {
   const { bootPglite } = await import("../drivers/pglite_cache.ts");
   const { createPgliteDriver } = await import("../drivers/pglite.ts");
   const sql = [setup, ...migrations.flatMap((m) => [m.up.sql, m.down?.sql ?? ""])].join("\n");
@@ -84,7 +86,9 @@ async function pgliteWorkspace(
   };
 }
 
-async function postgresWorkspace(serverUrl: string): Promise<Omit<Workspace, "snapshot">> {
+async function postgresWorkspace(
+  serverUrl: string,
+): Promise<Omit<Workspace, "snapshot" | "commands">> {
   const admin = await connect(serverUrl, { applicationName: "tide verify" });
   const created: string[] = [];
   const newDatabase = async (template?: string) => {
