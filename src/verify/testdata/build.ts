@@ -5,6 +5,7 @@
  * @module
  */
 import type { Migration } from "../../files/migration.ts";
+import { splitStatements } from "../../sql/split.ts";
 
 /** One migration as a test writes it. */
 export interface MigrationCase {
@@ -22,7 +23,8 @@ export interface MigrationCase {
 
 /**
  * The {@linkcode Migration}s of `cases`, as `loadMigrations` would give them for
- * `<version>_<name>.up.sql` / `.down.sql` files; an empty down is no down.
+ * `<version>_<name>.up.sql` / `.down.sql` files; a down of only comments and whitespace is no
+ * down.
  *
  * @example
  * ```ts
@@ -46,7 +48,9 @@ export function buildMigrations(cases: readonly MigrationCase[]): Migration[] {
       version: c.version,
       name: c.name,
       up: script(c.up, "up"),
-      down: c.down === undefined || c.down.trim() === "" ? undefined : script(c.down, "down"),
+      down: c.down === undefined || splitStatements(c.down).length === 0
+        ? undefined
+        : script(c.down, "down"),
       noTransaction: c.noTransaction ?? false,
       checksum: "",
     };
