@@ -9,6 +9,7 @@
 
 import type { DescribedRow, ExtensionRow, FunctionRow, SchemaRow, TypeRow } from "./queries.ts";
 import type { OtherRow } from "./other_queries.ts";
+import { privilegeText } from "./privileges.ts";
 import type { PlacedObject, SnapshotObjectKind } from "./objects.ts";
 
 /** Where a row's object comes from: its root, itself, and its schema and table as named. */
@@ -43,9 +44,17 @@ export function attributes(
   return out;
 }
 
-/** The comment, owner and grants every family may have. */
-export function described(row: DescribedRow): Record<string, string | null | undefined> {
-  return { comment: row.comment, owner: row.owner, grants: row.grants };
+/**
+ * The comment, owner and grants every family may have; the grants from the privileges read
+ * (of the `objectType` named `name`) when those are.
+ */
+export function described(
+  row: DescribedRow,
+  objectType: string,
+  name: string,
+): Record<string, string | null | undefined> {
+  const grants = row.grants ?? privilegeText(row.acl, objectType, name);
+  return { comment: row.comment, owner: row.owner, grants };
 }
 
 /** The sort key of a top-level object: its schema, family and name. */
@@ -60,7 +69,7 @@ export function schemaObjects(rows: SchemaRow[]): PlacedObject[] {
       kind: "schema",
       name: row.name,
       definition: `CREATE SCHEMA ${row.name};`,
-      attributes: attributes(described(row)),
+      attributes: attributes(described(row, "SCHEMA", row.name)),
     },
     sortKey: top(row.name, FAMILY.schema, row.name),
     ...keys(row),
@@ -90,7 +99,7 @@ export function functionObjects(rows: FunctionRow[]): PlacedObject[] {
         kind: row.kind === "p" ? "procedure" : row.kind === "a" ? "aggregate" : "function",
         name: row.name,
         definition: definition.endsWith(";") ? definition : `${definition};`,
-        attributes: attributes({ definition, ...described(row) }),
+        attributes: attributes({ definition, ...described(row, "ROUTINE", row.name) }),
       },
       sortKey: top(row.schema, FAMILY.function, row.name),
       ...keys(row),
@@ -138,7 +147,7 @@ export function typeObjects(rows: TypeRow[]): PlacedObject[] {
       checks: row.checks,
       attributes: row.composite_attributes === null ? null : `(${row.composite_attributes})`,
       subtype: row.range_subtype,
-      ...described(row),
+      ...described(row, "TYPE", row.name),
     });
     return {
       object: { kind, name: row.name, definition: typeDefinition(row), attributes: attrs },

@@ -22,6 +22,7 @@ import {
   columnObjects,
   ownersOf,
   relationObjects,
+  rulesOf,
   sequenceObjects,
   tableChildObjects,
 } from "./table_objects.ts";
@@ -37,7 +38,6 @@ export interface FamilyRows {
   indexes: tq.IndexRow[];
   triggers: tq.TriggerRow[];
   policies: tq.PolicyRow[];
-  rules: tq.RuleRow[];
   sequences: tq.SequenceRow[];
   functions: q.FunctionRow[];
   types: q.TypeRow[];
@@ -65,7 +65,6 @@ export const FAMILIES: Readonly<Record<keyof FamilyRows, Family>> = {
   indexes: { roots: "relations", query: (_, roots) => tq.indexesQuery(roots) },
   triggers: { roots: "relations", query: (_, roots) => tq.triggersQuery(roots) },
   policies: { roots: "relations", query: (_, roots) => tq.policiesQuery(roots) },
-  rules: { roots: "relations", query: (_, roots) => tq.rulesQuery(roots) },
   sequences: { roots: "relations", query: tq.sequencesQuery },
   functions: { roots: "functions", query: q.functionsQuery },
   types: { roots: "types", query: q.typesQuery },
@@ -95,6 +94,7 @@ export function placeRows(rows: FamilyRows, version: number): PlacedObject[] {
     }
   }
   const tables = relationObjects(rows.relations, rows.columns);
+  const rules = rows.relations.flatMap(rulesOf);
   // Whatever hangs off a table is read with it; an owned sequence brings its owner's place.
   const owners = ownersOf(tables);
   return [
@@ -102,7 +102,7 @@ export function placeRows(rows: FamilyRows, version: number): PlacedObject[] {
     ...extensionObjects(rows.extensions),
     ...tables,
     ...columnObjects(rows.columns, owners),
-    ...tableChildObjects(rows, owners),
+    ...tableChildObjects({ ...rows, rules }, owners),
     ...sequenceObjects(rows.sequences),
     ...functionObjects(rows.functions),
     ...typeObjects(rows.types),

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { type Access, grants, owner } from "./privileges.ts";
+import { type Access, aclPair, grants, owner } from "./privileges.ts";
 
 /** Schemas that are never part of a user's schema. */
 export function userSchema(alias: string): string {
@@ -62,6 +62,8 @@ export interface DescribedRow extends Record<string, unknown> {
   owner?: string | null;
   /** GRANT statements separated by newlines, only when grants are included. */
   grants?: string | null;
+  /** The ACL and its defaults (see `aclPair`), only when privileges are read. */
+  acl?: unknown;
   /** `classid:oid` of the object everything of this row is re-read with (a table, a type...). */
   root: string;
   /** `classid:oid` of the row's own object, when it is not the root itself. */
@@ -85,14 +87,8 @@ export function schemasQuery(access: Access, roots?: string): string {
     n.nspname,
     pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
     ${owner(access, "n.nspowner")} AS owner,
-    ${
-    grants(access, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)", [
-      "n",
-      "n.nspowner",
-      "n.oid",
-      "pg_namespace",
-    ])
-  } AS grants
+    ${grants(access, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)")} AS grants,
+    ${aclPair(access, "n.nspacl", ["n", "n.nspowner", "n.oid", "pg_namespace"])} AS acl
   FROM pg_catalog.pg_namespace n
   WHERE ${userSchema("n")} AND ${notInExtension("pg_namespace", "n.oid")}${scope(roots, "n.oid")}
   ORDER BY n.nspname`;
@@ -136,10 +132,10 @@ export function functionsQuery(access: Access, roots?: string): string {
       ELSE pg_catalog.pg_get_functiondef(p.oid) END AS definition,
     pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
     ${owner(access, "p.proowner")} AS owner,
-    ${
-    grants(access, "p.proacl", "ROUTINE", name, ["f", "p.proowner", "p.oid", "pg_proc"])
-  } AS grants
+    ${grants(access, "p.proacl", "ROUTINE", name)} AS grants,
+    ${aclPair(access, "p.proacl", ["f", "p.proowner", "p.oid", "pg_proc"])} AS acl
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+  LEFT JOIN pg_catalog.pg_aggregate ag ON ag.aggfnoid = p.oid
   WHERE p.prokind IN ('f', 'p', 'w', 'a') AND ${userSchema("n")}
     AND ${notInExtension("pg_proc", "p.oid")}${scope(roots, "p.oid")}
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
@@ -148,19 +144,21 @@ export function functionsQuery(access: Access, roots?: string): string {
   ORDER BY n.nspname, 2`;
 }
 
-/** `CREATE AGGREGATE` of the aggregate `p`, named by the SQL `name`. */
+/**
+ * `CREATE AGGREGATE` of the aggregate `p`, named by the SQL `name`, from its `pg_aggregate` row
+ * `ag` (a join: a subquery would cost every read of functions).
+ */
 function aggregateDefinition(name: string): string {
   const fn = (column: string, label: string) =>
     `CASE WHEN ag.${column} <> 0 THEN ', ${label} = ' || ag.${column}::pg_catalog.regproc END`;
-  return `(SELECT pg_catalog.format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s%s%s%s%s%s%s);',
+  return `pg_catalog.format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s%s%s%s%s%s%s);',
       ${name}, ag.aggtransfn::pg_catalog.regproc, pg_catalog.format_type(ag.aggtranstype, NULL),
       ${fn("aggfinalfn", "FINALFUNC")}, ${fn("aggcombinefn", "COMBINEFUNC")},
       ${fn("aggmtransfn", "MSFUNC")},
       CASE WHEN ag.agginitval IS NOT NULL THEN ', INITCOND = ' ||
         pg_catalog.quote_literal(ag.agginitval) END,
       CASE WHEN ag.aggsortop <> 0 THEN ', SORTOP = ' || ag.aggsortop::pg_catalog.regoperator END,
-      CASE ag.aggkind WHEN 'o' THEN ', ORDERED' WHEN 'h' THEN ', HYPOTHETICAL' END)
-    FROM pg_catalog.pg_aggregate ag WHERE ag.aggfnoid = p.oid)`;
+      CASE ag.aggkind WHEN 'o' THEN ', ORDERED' WHEN 'h' THEN ', HYPOTHETICAL' END)`;
 }
 
 /** An enum, domain, composite or range type. */
@@ -200,7 +198,8 @@ export function typesQuery(access: Access, roots?: string): string {
       WHERE r.rngtypid = t.oid) AS range_subtype,
     pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
     ${owner(access, "t.typowner")} AS owner,
-    ${grants(access, "t.typacl", "TYPE", name, ["T", "t.typowner", "t.oid", "pg_type"])} AS grants
+    ${grants(access, "t.typacl", "TYPE", name)} AS grants,
+    ${aclPair(access, "t.typacl", ["T", "t.typowner", "t.oid", "pg_type"])} AS acl
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
   WHERE t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c')

@@ -194,20 +194,38 @@ const ROOT_KINDS = Object.keys(ROOT_CLASS) as RootKind[];
  */
 export function scopedReaderFunction(name: string, options: IncrementalOptions = {}): string {
   const access = accessOf(options);
+  const read = (family: keyof FamilyRows, roots: string) =>
+    `(SELECT pg_catalog.json_agg(r) FROM (${FAMILIES[family].query(access, roots)}) r)`;
   // A family without roots is not queried: each query costs even when it finds nothing.
-  const parts = FAMILY_NAMES.map((family) => {
+  const parts = FAMILY_NAMES.filter((family) => !SEPARATE.has(family)).map((family) => {
     const roots = `p_${FAMILIES[family].roots}`;
     return `'${family}', CASE WHEN pg_catalog.cardinality(${roots}) > 0 THEN ` +
-      `(SELECT pg_catalog.json_agg(r) FROM (${FAMILIES[family].query(access, roots)}) r) END`;
+      `${read(family, roots)} END`;
+  });
+  // Every subquery of a statement is set up each time it runs, read or not: a family seldom
+  // read is a statement of its own, run (and planned) only when it is.
+  const separate = [...SEPARATE].map((family) => {
+    const roots = `p_${FAMILIES[family].roots}`;
+    return `IF pg_catalog.cardinality(${roots}) > 0 THEN
+    result := pg_catalog.left(result, -1) || ',"${family}":' ||
+      COALESCE(${read(family, roots)}::text, 'null') || '}';
+  END IF;`;
   });
   const params = ROOT_KINDS.map((kind) => `p_${kind} pg_catalog.oid[]`);
   return `CREATE FUNCTION ${name}(${params.join(", ")}) RETURNS text LANGUAGE plpgsql STABLE
   SET search_path = '' SET plan_cache_mode = force_generic_plan AS $reader$
+DECLARE
+  result text;
 BEGIN
-  RETURN pg_catalog.json_build_object(${parts.join(",\n")},
+  result := pg_catalog.json_build_object(${parts.join(",\n")},
     'version', pg_catalog.current_setting('server_version_num')::int)::text;
+  ${separate.join("\n  ")}
+  RETURN result;
 END $reader$`;
 }
+
+/** Families the scoped reader reads in a statement of their own. */
+const SEPARATE: ReadonlySet<keyof FamilyRows> = new Set(["others"]);
 
 /**
  * A call of the {@linkcode scopedReaderFunction} `name`, each argument (an `oid[]` of the roots

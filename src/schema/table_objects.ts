@@ -8,6 +8,7 @@
 
 import { attributes, described, FAMILY, keys, top } from "./catalog_objects.ts";
 import { defaultNotNullName } from "./catalog_normalize.ts";
+import { privilegeText } from "./privileges.ts";
 import type { PlacedObject, SnapshotObject } from "./objects.ts";
 import type { DescribedRow } from "./queries.ts";
 import type {
@@ -83,7 +84,7 @@ export function relationObjects(rows: RelationRow[], columns: ColumnRow[]): Plac
         options: row.options,
         "replica identity": row.replica_identity,
         definition: row.view_definition,
-        ...described(row),
+        ...described(row, "TABLE", row.name),
       }),
     };
     const family = isTable ? FAMILY.table : FAMILY.view;
@@ -96,6 +97,25 @@ function viewDefinition(row: RelationRow): string {
   const options = row.options ? ` WITH (${row.options})` : "";
   const body = (row.view_definition ?? "").replace(/;\s*$/, "");
   return `CREATE ${materialized}VIEW ${row.name}${options} AS\n${body};`;
+}
+
+/** The rules a relation's row holds. */
+export function rulesOf(row: RelationRow): RuleRow[] {
+  if (row.rules === null || row.rules === undefined) return [];
+  const rules = (typeof row.rules === "string" ? JSON.parse(row.rules) : row.rules) as {
+    name: string;
+    self: string;
+    definition: string;
+    enabled: string;
+    comment: string | null;
+  }[];
+  return rules.map((rule) => ({
+    ...rule,
+    table_name: row.name,
+    root: row.root,
+    nspname: row.nspname,
+    relname: row.relname,
+  }));
 }
 
 /** Columns, in table order. */
@@ -116,7 +136,7 @@ export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[]
       statistics: row.statistics === null ? null : String(row.statistics),
       storage: row.storage === null ? null : STORAGE[row.storage],
       comment: row.comment,
-      grants: row.grants,
+      grants: privilegeText(row.acl, "TABLE", row.table_name, row.name),
     });
     return {
       object: {
@@ -293,7 +313,7 @@ export function sequenceObjects(rows: SequenceRow[]): PlacedObject[] {
       cycle: row.cycle,
       unlogged: row.persistence === "u",
       "owned by": row.owned_by,
-      ...described(row),
+      ...described(row, "SEQUENCE", row.name),
     });
     const unlogged = attrs.unlogged ? "UNLOGGED " : "";
     const lines = [

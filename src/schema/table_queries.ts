@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Access, columnGrants, grants, owner } from "./privileges.ts";
+import { type Access, aclPair, grants, owner } from "./privileges.ts";
 import {
   type DescribedRow,
   key,
@@ -35,6 +35,8 @@ export interface RelationRow extends DescribedRow {
   server: string | null;
   /** `REPLICA IDENTITY`: `full`, `nothing`, or the index's name; null for the default. */
   replica_identity: string | null;
+  /** Its rules, as JSON (an array, or its text), null when it has none. */
+  rules: unknown;
 }
 
 const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
@@ -57,16 +59,16 @@ export function relationsQuery(access: Access, roots?: string): string {
       AS view_definition,
     (SELECT pg_catalog.quote_ident(s.srvname) FROM pg_catalog.pg_foreign_table ft
       JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid) AS server,
-    CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing' WHEN 'i' THEN
-      (SELECT 'using index ' || pg_catalog.quote_ident(ri.relname) FROM pg_catalog.pg_index i
-        JOIN pg_catalog.pg_class ri ON ri.oid = i.indexrelid
-        WHERE i.indrelid = c.oid AND i.indisreplident) END AS replica_identity,
+    CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+      WHEN 'i' THEN 'using index ' || pg_catalog.quote_ident(ri.relname) END AS replica_identity,
+    ${RULES} AS rules,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
     ${owner(access, "c.relowner")} AS owner,
-    ${
-    grants(access, "c.relacl", "TABLE", QUALIFIED_REL, ["r", "c.relowner", "c.oid", "pg_class"])
-  } AS grants
+    ${grants(access, "c.relacl", "TABLE", QUALIFIED_REL)} AS grants,
+    ${aclPair(access, "c.relacl", ["r", "c.relowner", "c.oid", "pg_class"])} AS acl
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_index ii ON ii.indrelid = c.oid AND ii.indisreplident
+  LEFT JOIN pg_catalog.pg_class ri ON ri.oid = ii.indexrelid
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${userSchema("n")}
     AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
   ORDER BY n.nspname, c.relname`;
@@ -121,7 +123,7 @@ export function columnsQuery(access: Access, roots?: string): string {
     NULLIF(a.attstattarget, -1) AS statistics,
     CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
     pg_catalog.col_description(c.oid, a.attnum) AS comment,
-    ${columnGrants(access, QUALIFIED_REL)} AS grants
+    ${aclPair(access, "a.attacl", null)} AS acl
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
@@ -205,7 +207,7 @@ export function triggersQuery(roots?: string): string {
   ORDER BY n.nspname, c.relname, tg.tgname`;
 }
 
-/** A rule, other than the one a view is made of. */
+/** A rule, other than the one a view is made of, as its relation's row holds it. */
 export interface RuleRow extends DescribedRow {
   table_name: string;
   name: string;
@@ -213,18 +215,16 @@ export interface RuleRow extends DescribedRow {
   enabled: string;
 }
 
-/** Lists rules (`CREATE RULE`); a view's own `_RETURN` rule is its definition. */
-export function rulesQuery(roots?: string): string {
-  return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(r.rulename) AS name,
-    ${TABLE_ROOT}, ${key(2618, "r.oid")} AS self,
-    pg_catalog.pg_get_ruledef(r.oid, true) AS definition, r.ev_enabled::text AS enabled,
-    pg_catalog.obj_description(r.oid, 'pg_rewrite') AS comment
-  FROM pg_catalog.pg_rewrite r JOIN pg_catalog.pg_class c ON c.oid = r.ev_class
-  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  WHERE r.rulename <> '_RETURN' AND ${userSchema("n")}
-    AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
-  ORDER BY n.nspname, c.relname, r.rulename`;
-}
+/**
+ * A relation's rules (`CREATE RULE`; a view's own `_RETURN` rule is its definition) as JSON:
+ * read with the relation, which costs less than a query of their own, and only when it has any.
+ */
+const RULES =
+  `CASE WHEN c.relhasrules THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'name', pg_catalog.quote_ident(r.rulename), 'self', ${key(2618, "r.oid")},
+      'definition', pg_catalog.pg_get_ruledef(r.oid, true), 'enabled', r.ev_enabled,
+      'comment', pg_catalog.obj_description(r.oid, 'pg_rewrite')) ORDER BY r.rulename)
+    FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN') END`;
 
 /** A row-level security policy. */
 export interface PolicyRow extends DescribedRow {
@@ -286,9 +286,8 @@ export function sequencesQuery(access: Access, roots?: string): string {
     o.owned_by_table, o.owned_by, o.owned_by_schema, o.owned_by_kind,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
     ${owner(access, "c.relowner")} AS owner,
-    ${
-    grants(access, "c.relacl", "SEQUENCE", QUALIFIED_REL, ["s", "c.relowner", "c.oid", "pg_class"])
-  } AS grants
+    ${grants(access, "c.relacl", "SEQUENCE", QUALIFIED_REL)} AS grants,
+    ${aclPair(access, "c.relacl", ["s", "c.relowner", "c.oid", "pg_class"])} AS acl
   FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN LATERAL (
