@@ -54,6 +54,9 @@ export interface ChangeTracker {
 
 const INSTALL = `
 CREATE SCHEMA ${TRACKER_SCHEMA};
+-- A migration may SET ROLE to one that owns its objects: the tracker's functions run as their
+-- owner, and any role may call them.
+GRANT USAGE ON SCHEMA ${TRACKER_SCHEMA} TO PUBLIC;
 CREATE TABLE ${TRACKER_SCHEMA}.touched (classid pg_catalog.oid, objid pg_catalog.oid, tag text);
 -- GRANT and REVOKE name no object to event triggers: the ACLs of the last sweep, by root, show
 -- which objects they changed. Rolled back with the catalogs, like every tracker table.
@@ -71,7 +74,7 @@ CREATE VIEW ${TRACKER_SCHEMA}.current_acls AS
       WHERE n.nspacl IS NOT NULL AND n.nspname NOT LIKE 'pg\\_%'
   ) x GROUP BY root;
 CREATE TABLE ${TRACKER_SCHEMA}.acls AS SELECT * FROM ${TRACKER_SCHEMA}.current_acls;
-CREATE FUNCTION ${TRACKER_SCHEMA}.acl_roots() RETURNS text[] LANGUAGE plpgsql
+CREATE FUNCTION ${TRACKER_SCHEMA}.acl_roots() RETURNS text[] LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog AS $$
 DECLARE
   changed text[];
@@ -84,7 +87,7 @@ BEGIN
   RETURN COALESCE(changed, '{}');
 END $$;
 -- Every command leaves its tag, also one that names no object (GRANT).
-CREATE FUNCTION ${TRACKER_SCHEMA}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
+CREATE FUNCTION ${TRACKER_SCHEMA}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog AS $$
 BEGIN
   INSERT INTO ${TRACKER_SCHEMA}.touched
@@ -94,7 +97,7 @@ END $$;
 -- A dropped constraint, default, trigger, policy or rule names the table (or domain) it was
 -- on; that owner survives the drop and must be read again. Never fail the user's command: when
 -- the owner cannot be found, ask for a full snapshot.
-CREATE FUNCTION ${TRACKER_SCHEMA}.on_drop() RETURNS event_trigger LANGUAGE plpgsql
+CREATE FUNCTION ${TRACKER_SCHEMA}.on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog AS $$
 BEGIN
   INSERT INTO ${TRACKER_SCHEMA}.touched
@@ -120,7 +123,7 @@ END $$;
 -- only a full snapshot is exact, or the roots read, the touched keys no root was found for
 -- (dropped objects) and the rows.
 -- Nested loops only: lookups go through pg_depend's index instead of scanning the catalog.
-CREATE FUNCTION ${TRACKER_SCHEMA}.changed() RETURNS text LANGUAGE plpgsql
+CREATE FUNCTION ${TRACKER_SCHEMA}.changed() RETURNS text LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 DECLARE
   n_touched int;

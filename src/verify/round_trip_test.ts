@@ -470,3 +470,33 @@ Deno.test("verifyMigrations() fails a down that leaves a privilege behind or los
   match(verdict(report, "004").problems.join("\n"), /public\.t: grants .* removed/);
   match(verdict(report, "004").problems.join("\n"), /public\.t\.note: grants .* removed/);
 });
+
+Deno.test("verifyMigrations() verifies migrations that SET ROLE to the owner of their objects", async () => {
+  const report = await verifyMigrations({
+    setup: {
+      path: "setup.sql",
+      sql: "do $$ begin create role app_owner; exception when duplicate_object then null; end $$;",
+    },
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "schema",
+        up: "create schema app authorization app_owner;",
+        down: "drop schema app;",
+      },
+      {
+        version: "002",
+        name: "as_owner",
+        up: "set local role app_owner;\ncreate table app.t (id int);",
+        down: "set local role app_owner;\ndrop table app.t;",
+      },
+      {
+        version: "003",
+        name: "lossy_as_owner",
+        up: "set local role app_owner;\ncreate table app.u (id int);",
+        down: "select 1;",
+      },
+    ]),
+  });
+  deepEqual(report.migrations.map((m) => m.failure ?? "ok"), ["ok", "ok", "down-differs"]);
+});
