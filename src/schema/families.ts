@@ -18,8 +18,8 @@ import type { PlacedObject } from "./objects.ts";
 import { type OtherRow, othersQuery } from "./other_queries.ts";
 import type { Access } from "./privileges.ts";
 import * as q from "./queries.ts";
+import { columnObjects } from "./column_objects.ts";
 import {
-  columnObjects,
   ownersOf,
   relationObjects,
   rulesOf,

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
-import { errorMessage, MigrationError } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import type { Migration } from "../files/migration.ts";
 import { runScript } from "../engine/run_script.ts";
@@ -16,16 +16,11 @@ import { onlySnapshottedChanges } from "./ddl_coverage.ts";
 import { compareSnapshots, Findings } from "./findings.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
 import { type RunClock, startRunClock } from "./run_clock.ts";
+import { runSetup, type VerifySetup } from "./setup.ts";
 import { withoutTransactionControl } from "./transaction_control.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 
-/** SQL run once before the first migration, and the file it comes from. */
-export interface VerifySetup {
-  /** The file, for messages. */
-  path: string;
-  /** Its SQL; `{{schema}}` templates are rendered. */
-  sql: string;
-}
+export type { VerifySetup };
 
 /** Options of {@linkcode verifyMigrations}. */
 export interface VerifyOptions {
@@ -122,30 +117,6 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
     },
     timings: { totalMs: performance.now() - started, bootMs },
   };
-}
-
-/** Runs the setup statement by statement; a failure names the setup file and stops the run. */
-async function runSetup(db: Driver, setup: VerifySetup, schema?: string): Promise<void> {
-  const script = { path: setup.path, sql: setup.sql, line: 1, column: 1 };
-  const migration: Migration = {
-    version: "setup",
-    name: "setup",
-    up: script,
-    noTransaction: true,
-    checksum: "",
-  };
-  try {
-    await runScript(db, migration, "up", { schema });
-  } catch (error) {
-    const reason = errorMessage(error).replace(/^Cannot apply /, "");
-    const at = error instanceof MigrationError ? error : undefined;
-    throw new MigrationError(
-      at?.code ?? "SQL_ERROR",
-      `Running the verify setup before the first migration failed: ${reason} Fix ${setup.path}, ` +
-        "or leave --setup (verify.setup) out.",
-      { file: at?.file ?? setup.path, line: at?.line, column: at?.column, cause: error },
-    );
-  }
 }
 
 async function applyOnce(db: Driver, migration: Migration, schema?: string): Promise<void> {
