@@ -113,7 +113,22 @@ const OTHER_DETAIL: Readonly<Record<string, string>> = {
   "text search configuration": "mapping",
 };
 
-/** Casts, collations, operators, publications and the other objects of `other_queries.ts`. */
+/**
+ * Casts, collations, operators, publications and the other objects of `other_queries.ts`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { otherObjects } from "./catalog_objects.ts";
+ *
+ * const [placed] = otherObjects([{
+ *   kind: "publication", schema: null, name: "pub", definition: "CREATE PUBLICATION pub;",
+ *   detail: null, root: "0:0", comment: null,
+ * }]);
+ * assert.equal(placed.object.kind, "publication");
+ * assert.equal(placed.root, "0:0");
+ * ```
+ */
 export function otherObjects(rows: OtherRow[]): PlacedObject[] {
   return rows.map((row) => ({
     object: {

@@ -260,7 +260,21 @@ const DEFAULT_PRIVILEGES = `${
   FROM pg_catalog.pg_default_acl da
   LEFT JOIN pg_catalog.pg_namespace n ON n.oid = da.defaclnamespace`;
 
-/** Lists the other objects; `roots`, when given, only says whether to read them at all. */
+/**
+ * Lists the other objects; `roots`, when given, only says whether to read them at all.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createPgliteDriver } from "../drivers/pglite.ts";
+ * import { othersQuery } from "./other_queries.ts";
+ *
+ * await using db = await createPgliteDriver();
+ * await db.exec("create collation bytes (provider = libc, locale = 'C')");
+ * const [row] = await db.query<{ kind: string; name: string }>(othersQuery());
+ * assert.deepEqual([row.kind, row.name], ["collation", "public.bytes"]);
+ * ```
+ */
 export function othersQuery(roots?: string): string {
   const parts = [
     CASTS,

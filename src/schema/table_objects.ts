@@ -44,7 +44,18 @@ export function ownersOf(placed: PlacedObject[]): Owners {
   return owners;
 }
 
-/** The sort key of what hangs off `table`, ranked by kind, then in `order`. */
+/**
+ * The sort key of what hangs off `table`, ranked by kind, then in `order`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CHILD, under } from "./table_objects.ts";
+ *
+ * const owners = new Map([["public.t", { schema: "public", family: 4 }]]);
+ * assert.deepEqual(under(owners, "public.t", CHILD.column, 0), ["public", 4, "public.t", 1, 0]);
+ * ```
+ */
 export function under(
   owners: Owners,
   table: string,
@@ -103,7 +114,20 @@ function viewDefinition(row: RelationRow): string {
   return `CREATE ${materialized}VIEW ${row.name}${options} AS\n${body};`;
 }
 
-/** The rules a relation's row holds. */
+/**
+ * The rules a relation's row holds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RelationRow } from "./table_queries.ts";
+ * import { rulesOf } from "./table_objects.ts";
+ *
+ * const rule = { name: "keep", self: "2618:1", definition: "CREATE RULE keep ...", enabled: "O", comment: null };
+ * const row = { name: "public.t", root: "1259:9", rules: JSON.stringify([rule]) } as unknown as RelationRow;
+ * assert.deepEqual(rulesOf(row).map((r) => [r.table_name, r.name]), [["public.t", "keep"]]);
+ * ```
+ */
 export function rulesOf(row: RelationRow): RuleRow[] {
   if (row.rules === null || row.rules === undefined) return [];
   const rules = (typeof row.rules === "string" ? JSON.parse(row.rules) : row.rules) as {

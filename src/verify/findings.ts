@@ -14,7 +14,21 @@ import {
 import { textDiff } from "../schema/text_diff.ts";
 import type { RoundTripFailure, SqlErrorLocation } from "./report.ts";
 
-/** The problems of one migration, the first failing step, the first SQL error and diff. */
+/**
+ * The problems of one migration, the first failing step, the first SQL error and diff.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Findings } from "./findings.ts";
+ *
+ * const findings = new Findings();
+ * findings.fail("down", "down failed: no such table");
+ * findings.fail("re-up", "re-up failed: already exists");
+ * assert.equal(findings.failure, "down");
+ * assert.equal(findings.problems.length, 2);
+ * ```
+ */
 export class Findings {
   /** Human-readable problems; empty while all is well. */
   problems: string[] = [];
@@ -41,8 +55,19 @@ export type Comparison = "down-differs" | "re-up-differs";
  * (`actual`), recording each difference and the text diff of the two in `findings`.
  *
  * @example
- * ```ts ignore
- * compareSnapshots(before, afterDown, "down-differs", findings, { ignoreColumnOrder: true });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createPgliteDriver } from "../drivers/pglite.ts";
+ * import { readIncremental } from "../schema/snapshot_incremental.ts";
+ * import { compareSnapshots, Findings } from "./findings.ts";
+ *
+ * await using db = await createPgliteDriver();
+ * const before = await readIncremental(db);
+ * await db.exec("create table left_behind (id int)");
+ * const findings = new Findings();
+ * compareSnapshots(before, await readIncremental(db), "down-differs", findings, {});
+ * assert.equal(findings.failure, "down-differs");
+ * assert.match(findings.problems[0], /table public\.left_behind exists after down but not before up/);
  * ```
  */
 export function compareSnapshots(

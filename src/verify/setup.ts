@@ -18,13 +18,20 @@ export interface VerifySetup {
 }
 
 /**
- * Runs the setup statement by statement, as a \`no-transaction\` up; a failure throws a
- * \`MigrationError\` naming the setup file, line and column.
+ * Runs the setup statement by statement, as a `no-transaction` up; a failure throws a
+ * `MigrationError` naming the setup file, line and column.
  *
  * @example
- * \`\`\`ts ignore
- * await runSetup(workspace.driver, { path: "db/setup.sql", sql: "create role app;" });
- * \`\`\`
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createPgliteDriver } from "../drivers/pglite.ts";
+ * import { runSetup } from "./setup.ts";
+ *
+ * await using db = await createPgliteDriver();
+ * await runSetup(db, { path: "db/setup.sql", sql: "create table runner_log (id int);" });
+ * assert.equal((await db.query("select * from runner_log")).length, 0);
+ * await assert.rejects(runSetup(db, { path: "db/setup.sql", sql: "select nope;" }), /db\/setup\.sql:1:8/);
+ * ```
  */
 export async function runSetup(db: Driver, setup: VerifySetup, schema?: string): Promise<void> {
   const script = { path: setup.path, sql: setup.sql, line: 1, column: 1 };
