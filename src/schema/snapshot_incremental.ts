@@ -101,7 +101,7 @@ export async function rereadScope(
  *
  * @example
  * ```ts ignore
- * const [{ rows }] = await db.query("SELECT tide_verify.read_scope('{16384}', '{}', '{}', '{}', '{}') AS rows");
+ * const [{ rows }] = await db.query("SELECT tide_verify.read_scope('{16384}', '{}', '{}', '{}', '{}', '{}') AS rows");
  * const after = mergeScopedRows(before, ["1259:16384"], rows);
  * ```
  */
@@ -236,7 +236,7 @@ const SEPARATE: ReadonlySet<keyof FamilyRows> = new Set(["others"]);
  * import { scopedReaderCall } from "./snapshot_incremental.ts";
  *
  * console.log(scopedReaderCall("read_scope", (kind) => kind === "types" ? "'{10}'" : "'{}'"));
- * // read_scope('{}', '{}', '{10}', '{}', '{}')
+ * // read_scope('{}', '{}', '{10}', '{}', '{}', '{}')
  * ```
  */
 export function scopedReaderCall(
