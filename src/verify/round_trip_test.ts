@@ -403,12 +403,22 @@ Deno.test("verifyMigrations() runs files that hold their own BEGIN and COMMIT in
         up: wrapped("alter table t add column b int;"),
         down: wrapped("alter table t drop column a;\nselect missing;"),
       },
+      {
+        version: "004",
+        name: "c",
+        up: wrapped("alter table t add column c int;"),
+        down: wrapped("select 1;"),
+      },
     ]),
   });
-  deepEqual(report.migrations.map((m) => m.problems), [[], [], [report.migrations[2].problems[0]]]);
+  const problems = report.migrations.map((m) => m.problems);
+  deepEqual(problems.slice(0, 2), [[], []]);
   equal(report.migrations[2].failure, "down");
   // The error is located in the file as written.
   deepEqual([report.migrations[2].error?.line, report.migrations[2].error?.column], [3, 8]);
+  // A lossy down is still one, wrapped or not.
+  equal(report.migrations[3].failure, "down-differs");
+  match(problems[3][0], /column public\.t\.c exists after down but not before up/);
 });
 
 Deno.test("verifyMigrations() passes as data only no up that runs DDL snapshots do not hold", async () => {
