@@ -9,6 +9,7 @@ import type { Migration } from "../files/migration.ts";
 import type { LintReport } from "../lint/report.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
 import type { EngineGeneratedDown } from "./engine.ts";
+import type { VerifySetup } from "../verify/round_trip.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
 import {
@@ -181,6 +182,9 @@ async function verify(
       from,
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
       observer: lint.observer,
+      ...(inputs.verifySetup === undefined
+        ? {}
+        : { setup: await readSetup(inputs.verifySetup, root) }),
     });
     const byVersion = new Map(head.map((migration) => [migration.version, migration]));
     const findings = report.migrations.filter((verdict) => !verdict.ok)
@@ -197,6 +201,21 @@ async function verify(
     return {
       findings: validationFindings(error, root).map((f) => ({ ...f, kind: "round-trip" as const })),
     };
+  }
+}
+
+/** The `verify-setup` file, named relative to the repository in messages. */
+async function readSetup(path: string, root: string): Promise<VerifySetup> {
+  const file = repoPath(root, path);
+  try {
+    return { path: file, sql: await Deno.readTextFile(path) };
+  } catch (error) {
+    throw new MigrationError(
+      "CONFIG_ERROR",
+      `Reading the verify-setup file ${file} failed: ${errorMessage(error)}. Check the ` +
+        "verify-setup input; it is relative to working-directory.",
+      { file: path, cause: error },
+    );
   }
 }
 

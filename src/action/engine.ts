@@ -8,6 +8,7 @@ import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { StepObserver } from "../verify/observer.ts";
 import type { VerifyReport } from "../verify/report.ts";
+import type { VerifySetup } from "../verify/round_trip.ts";
 
 /** A migration file's path and raw bytes, as read from git. */
 export interface MigrationFileBytes {
@@ -27,6 +28,8 @@ export interface EngineVerifyOptions {
   schema?: string;
   /** Watches each first up: `tide lint`'s measuring session, so one pass serves both. */
   observer?: StepObserver;
+  /** SQL run before the first migration (roles, extensions, a runner's tracking table). */
+  setup?: VerifySetup;
 }
 
 /** Options of {@linkcode ActionEngine.migrate}: those of `migrate()`, with URL and dir required. */

@@ -30,6 +30,8 @@ export interface ActionInputs {
   failOn: ReadonlySet<FindingKind>;
   /** How to read the migrations directory: `format` (default auto) and `pattern`. */
   load: LoadOptions;
+  /** Absolute path of the SQL file the round-trip check runs before the first migration. */
+  verifySetup?: string;
 }
 
 function configError(message: string): MigrationError {
@@ -99,6 +101,8 @@ export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): Action
     failOn: parseFailOn(io.getInput("fail-on")),
     load: loadInputs(io),
   };
+  const setup = io.getInput("verify-setup");
+  if (setup !== "") inputs.verifySetup = resolve(workingDirectory, setup);
   if (mode !== "check" && inputs.databaseUrl === undefined) {
     throw configError(
       `Reading the action's inputs: mode ${mode} needs database-url. ` +

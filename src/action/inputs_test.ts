@@ -38,3 +38,9 @@ Deno.test("parseFailOn() accepts lint, which an empty fail-on leaves out", () =>
   assert.deepEqual([...parseFailOn("round-trip,lint")], ["round-trip", "lint"]);
   assert.equal(parseFailOn("").has("lint"), false);
 });
+
+Deno.test("readInputs() resolves verify-setup against the working directory", () => {
+  assert.equal(readInputs(io({})).verifySetup, undefined);
+  const inputs = readInputs(io({ "working-directory": "app", "verify-setup": "db/setup.sql" }));
+  assert.equal(inputs.verifySetup, "/ws/app/db/setup.sql");
+});

@@ -95,14 +95,22 @@ function verdictLine(plan: Plan): string {
     return `### ❌ tide: ${failing} problem${failing === 1 ? "" : "s"} to fix in ${migrations}`;
   }
   const warnings = plan.findings.length > 0 ? `, ${plan.findings.length} warning(s)` : "";
-  return `### ✅ tide: ${migrations} checked, all round-trip${warnings}`;
+  const dataOnly = plan.entries.filter((entry) => entry.verdict?.status === "data-only").length;
+  const pass = dataOnly > 0 ? `all pass (${dataOnly} data only, no down)` : "all round-trip";
+  return `### ✅ tide: ${migrations} checked, ${pass}${warnings}`;
 }
 
 function table(entries: readonly PlanEntry[]): string[] {
   if (entries.length === 0) return ["No migration added or edited."];
   const rows = entries.map((entry) => {
     const verdict = entry.verdict;
-    const roundTrip = verdict === undefined ? "➖ not run" : verdict.ok ? "✅" : "❌";
+    const roundTrip = verdict === undefined
+      ? "➖ not run"
+      : verdict.status === "data-only"
+      ? "✅ data only"
+      : verdict.ok
+      ? "✅"
+      : "❌";
     const time = verdict === undefined ? "" : seconds(verdict.durationMs);
     return `| ${codeSpan(entry.version)} | ${
       escapeMarkdown(entry.name)
@@ -174,6 +182,7 @@ function entrySection(entry: PlanEntry, withSql: boolean): string[] {
   const changes = verdict?.changes ?? [];
   if (changes.length === 0) lines.push(verdict ? "No schema change." : "Not verified.");
   for (const change of changes) lines.push(`- ${escapeMarkdown(change.description)}`);
+  if (verdict?.note) lines.push("", `ℹ️ ${escapeMarkdown(verdict.note)}`);
   if (verdict && !verdict.ok) {
     lines.push(
       "",

@@ -191,3 +191,22 @@ Deno.test("renderPlan() adds what a linted migration does to production: locks, 
   assert.match(markdown, /❌ \*\*table-rewrite\*\* \(`line 3`\): public.accounts is rewritten/);
   assert.doesNotMatch(renderPlan(PASSING), /What it does to production/);
 });
+
+Deno.test("renderPlan() marks a data-only migration and shows its note", () => {
+  const entry = PASSING.entries[0];
+  const note = "data only, no down: the up changes no schema and has no down";
+  const plan: Plan = {
+    verdict: "pass",
+    findings: [],
+    entries: [{
+      ...entry,
+      downSql: undefined,
+      verdict: { ...entry.verdict!, status: "data-only", note, changes: [] },
+    }],
+  };
+  const markdown = renderPlan(plan);
+  assert.match(markdown, /^### ✅ tide: 1 migration checked, all pass \(1 data only, no down\)$/m);
+  assert.match(markdown, /\| new \| ✅ data only \| 0\.18 s \|$/m);
+  assert.match(markdown, /^No schema change\.\n\nℹ️ data only, no down: the up changes no schema/m);
+  assert.doesNotMatch(renderPlan(PASSING), /data only/);
+});

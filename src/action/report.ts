@@ -131,6 +131,7 @@ export function migrationsOutput(plan: Plan): string {
     status: entry.status,
     roundTrip: entry.verdict === undefined ? "skipped" : entry.verdict.ok ? "pass" : "fail",
     failure: entry.verdict?.failure ?? null,
+    note: entry.verdict?.note ?? null,
     durationMs: entry.verdict?.durationMs ?? null,
   })));
 }

@@ -8,6 +8,7 @@
 import { relative, resolve } from "node:path";
 import {
   DEFAULT_SETTINGS,
+  type FullSettings,
   loadConfig,
   resolveSettings,
   settingProblem,
@@ -25,7 +26,7 @@ import { type FlagValues, parseDuration } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
 
 /** The settings a command runs with, every default filled in. */
-export type CliSettings = Required<Omit<Settings, "databaseUrl">> & {
+export type CliSettings = FullSettings & {
   /** Database URL; `undefined` means the embedded PGlite database. */
   databaseUrl?: string;
   /** Selected environment. */
@@ -82,17 +83,28 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
   // Drop URLs that lose, so an unset ${VAR} in one that is not used does not fail.
   const keepConfigUrl = fromFlag === undefined && (fromEnvSection || fromEnvVar === undefined);
   const merged = resolveSettings(keepConfigUrl ? config : withoutUrls(config), environment, io.env);
-  const settings: Record<string, unknown> = {};
-  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
-    settings[key] = flagValue(values, key, typeof fallback) ??
-      merged[key as keyof Settings] ?? fallback;
-  }
+  const settings = resolveGroup(values, DEFAULT_SETTINGS, merged);
   return {
     ...settings as Omit<CliSettings, "databaseUrl" | "environment" | "templateSchema">,
     databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
     environment,
     templateSchema: flagValue(values, "schema", "string") as string | undefined ?? merged.schema,
   };
+}
+
+/** Each setting of `defaults` from its flag, else `given`, else the default; groups alike. */
+function resolveGroup(
+  values: FlagValues,
+  defaults: object,
+  given: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    settings[key] = typeof fallback === "object"
+      ? resolveGroup(values, fallback, given[key] as Record<string, unknown> | undefined)
+      : flagValue(values, key, typeof fallback) ?? given[key] ?? fallback;
+  }
+  return settings;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { equal, rejects } from "node:assert/strict";
+import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { MigrationError } from "../errors.ts";
 import { resolveCliSettings } from "./context.ts";
@@ -96,5 +96,47 @@ Deno.test("resolveCliSettings() reads the network timeout from --network-timeout
     equal((await resolveCliSettings({}, io(cwd))).networkTimeoutMs, 3_600_000);
   } finally {
     await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("resolveCliSettings() reads the verify group: flags, then environment, then top level", async () => {
+  const config = {
+    verify: { setup: "db/setup.sql" },
+    environments: { strict: { verify: { strictData: true } } },
+  };
+  await withConfig(config, async (cwd) => {
+    const top = await resolveCliSettings({}, io(cwd));
+    deepEqual(top.verify, { strictData: false, setup: "db/setup.sql" });
+    const strict = await resolveCliSettings({ env: "strict" }, io(cwd));
+    deepEqual(strict.verify, { strictData: true, setup: "db/setup.sql" });
+    const flags = await resolveCliSettings({ "strict-data": true, setup: "other.sql" }, io(cwd));
+    deepEqual(flags.verify, { strictData: true, setup: "other.sql" });
+  });
+  const cwd = await Deno.makeTempDir({ prefix: "tide-cli-config-" });
+  try {
+    deepEqual((await resolveCliSettings({}, io(cwd))).verify, { strictData: false, setup: "" });
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});
+
+Deno.test("resolveCliSettings() rejects an unknown or mistyped verify setting with CONFIG_ERROR", async () => {
+  const cases: [unknown, RegExp][] = [
+    [
+      { verify: { strict: true } },
+      /"verify\.strict" is not a setting \(known: strictData, setup\)/,
+    ],
+    [{ verify: { strictData: "yes" } }, /"verify\.strictData" must be a boolean/],
+    [{ verify: true }, /"verify" must be an object/],
+    [{ environments: { ci: { verify: [] } } }, /"environments\.ci\.verify" must be an object/],
+  ];
+  for (const [config, message] of cases) {
+    await withConfig(config, async (cwd) => {
+      await rejects(resolveCliSettings({}, io(cwd)), (error) => {
+        ok(error instanceof MigrationError && error.code === "CONFIG_ERROR");
+        match(error.message, message);
+        return true;
+      });
+    });
   }
 });

@@ -181,3 +181,53 @@ Deno.test("tide verify --database-url runs on a throwaway database of that serve
     });
   });
 });
+
+/** FIXTURE plus a backfill without a down. */
+const DATA_ONLY: Record<string, string> = {
+  ...FIXTURE,
+  "004_backfill_emails.up.sql": "insert into users (id, email) values (1, 'a@example.com');\n",
+};
+
+Deno.test("tide verify passes a data-only migration without a down, with a note", async () => {
+  await withProject(DATA_ONLY, async (_cwd, verify) => {
+    const run = await verify();
+    equal(run.code, 0, run.stderr);
+    await assertGolden("verify_data_only.txt", run.stdout);
+    const json = JSON.parse((await verify("--json")).stdout);
+    deepEqual(json.totals, { verified: 4, passed: 4, failed: 0, skipped: 0 });
+    const backfill = json.migrations[3];
+    deepEqual([backfill.ok, backfill.status], [true, "data-only"]);
+    match(backfill.note, /^data only, no down: /);
+    equal(json.migrations[0].status, "round-trips");
+  });
+});
+
+Deno.test("tide verify --strict-data (or verify.strictData) fails a data-only migration", async () => {
+  await withProject(DATA_ONLY, async (cwd, verify) => {
+    const run = await verify("--strict-data");
+    equal(run.code, 1);
+    match(run.stdout, /^FAIL {2}004_backfill_emails: no down/m);
+    match(run.stdout, /changes no schema \(data only\).*--strict-data/);
+    await Deno.writeTextFile(join(cwd, "tide.json"), '{ "verify": { "strictData": true } }');
+    equal((await verify()).code, 1);
+  });
+});
+
+Deno.test("tide verify --setup (or verify.setup) runs SQL before the first migration", async () => {
+  const files = {
+    "001_note.up.sql": "alter table __diesel_schema_migrations add column note text;\n",
+    "001_note.down.sql": "alter table __diesel_schema_migrations drop column note;\n",
+  };
+  await withProject(files, async (cwd, verify) => {
+    const setup = "create table __diesel_schema_migrations (version varchar(50) primary key);\n";
+    await Deno.writeTextFile(join(cwd, "setup.sql"), setup);
+    equal((await verify()).code, 1);
+    const run = await verify("--setup", "setup.sql");
+    equal(run.code, 0, run.stdout + run.stderr);
+    await Deno.writeTextFile(join(cwd, "tide.json"), '{ "verify": { "setup": "setup.sql" } }');
+    equal((await verify()).code, 0);
+    const missing = await verify("--setup", "nope.sql");
+    equal(missing.code, 2);
+    match(missing.stderr, /error: Reading the verify setup file nope\.sql failed: .*--setup/);
+  });
+});

@@ -29,11 +29,28 @@ export interface RunSettings {
   placeholders: Record<string, string>;
 }
 
+/** Settings of `tide verify`: the config file's `verify` object. */
+export interface VerifySettings {
+  /** Fail a data-only migration (its up changes no schema) that has no down. */
+  strictData: boolean;
+  /** SQL file run on the throwaway database before the first migration; `""` for none. */
+  setup: string;
+}
+
 /** Settings that a config file, an environment in it, or flags can give; all optional. */
-export type Settings = Partial<RunSettings & LedgerLocation & Timeouts>;
+export type Settings = Partial<RunSettings & LedgerLocation & Timeouts> & {
+  /** Settings of `tide verify`. */
+  verify?: Partial<VerifySettings>;
+};
+
+/** Every setting, each one given a value; what `DEFAULT_SETTINGS` fills in. */
+export type FullSettings = Required<Omit<Settings, "databaseUrl" | "verify">> & {
+  /** Settings of `tide verify`. */
+  verify: VerifySettings;
+};
 
 /** The value of every setting nobody gave; a database URL has none (the embedded database). */
-export const DEFAULT_SETTINGS: Readonly<Required<Omit<Settings, "databaseUrl">>> = Object.freeze({
+export const DEFAULT_SETTINGS: Readonly<FullSettings> = Object.freeze({
   dir: DEFAULT_MIGRATIONS_DIR,
   ...DEFAULT_LEDGER_LOCATION,
   ...DEFAULT_TIMEOUTS,
@@ -42,6 +59,7 @@ export const DEFAULT_SETTINGS: Readonly<Required<Omit<Settings, "databaseUrl">>>
   format: DEFAULT_FORMAT,
   pattern: "",
   placeholders: Object.freeze({}) as Record<string, string>,
+  verify: Object.freeze({ strictData: false, setup: "" }),
 });
 
 /** `tide lint`'s part of the config: `"lint": { "rules": { "<rule id>": "off" } }`. */
@@ -60,9 +78,12 @@ export interface TideConfig extends Settings {
   source?: string;
 }
 
-/** The JSON type of each setting: the config file's schema. */
+/** The JSON type of a setting; `record` is an object of strings (Flyway's placeholders). */
+type SettingType = "string" | "number" | "boolean" | "record";
+
+/** The JSON type of each setting, or of each member of a group of them: the file's schema. */
 const SETTING_TYPES: Readonly<
-  Record<keyof Settings, "string" | "number" | "boolean" | "object">
+  Record<keyof Settings, SettingType | Readonly<Record<string, SettingType>>>
 > = {
   dir: "string",
   databaseUrl: "string",
@@ -77,7 +98,8 @@ const SETTING_TYPES: Readonly<
   protected: "boolean",
   format: "string",
   pattern: "string",
-  placeholders: "object",
+  placeholders: "record",
+  verify: { strictData: "boolean", setup: "string" },
 };
 
 /** The longest timeout PostgreSQL takes (`INT_MAX` milliseconds), and the longest tide waits. */
@@ -239,24 +261,41 @@ function validateConfig(body: unknown, path: string): TideConfig {
 }
 
 function validateSettings(body: unknown, path: string, prefix: string): Settings {
+  return validateGroup(body, path, prefix, SETTING_TYPES) as Settings;
+}
+
+/** Checks an object against `types`; a member whose type is a group is checked the same way. */
+function validateGroup(
+  body: unknown,
+  path: string,
+  prefix: string,
+  types: Readonly<Record<string, SettingType | Readonly<Record<string, SettingType>>>>,
+): Record<string, unknown> {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw configError(path, prefix || "(top level)", "must be an object");
+    throw configError(path, prefix.replace(/\.$/, "") || "(top level)", "must be an object");
   }
   const settings: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if ((key === "environments" || key === "lint") && prefix === "") continue;
-    const type = SETTING_TYPES[key as keyof Settings];
+    const type = types[key];
     if (!type) {
       throw configError(
         path,
         prefix + key,
-        `is not a setting (known: ${Object.keys(SETTING_TYPES).join(", ")})`,
+        `is not a setting (known: ${Object.keys(types).join(", ")})`,
       );
     }
-    const actual: string = typeof value;
-    if (actual !== type) throw configError(path, prefix + key, `must be a ${type}`);
-    if (type === "object" && !isStringRecord(value)) {
-      throw configError(path, prefix + key, "must be an object of strings");
+    if (typeof type === "object") {
+      settings[key] = validateGroup(value, path, `${prefix}${key}.`, type);
+      continue;
+    }
+    if (type === "record") {
+      if (!isStringRecord(value)) {
+        throw configError(path, prefix + key, "must be an object of strings");
+      }
+    } else {
+      const actual: string = typeof value;
+      if (actual !== type) throw configError(path, prefix + key, `must be a ${type}`);
     }
     settings[key] = checkedSetting(
       key as keyof Settings,
@@ -264,11 +303,11 @@ function validateSettings(body: unknown, path: string, prefix: string): Settings
       `Config file ${path}: "${prefix}${key}"`,
     );
   }
-  return settings as Settings;
+  return settings;
 }
 
 function isStringRecord(value: unknown): boolean {
-  return value !== null && !Array.isArray(value) &&
+  return typeof value === "object" && value !== null && !Array.isArray(value) &&
     Object.values(value as object).every((v) => typeof v === "string");
 }
 
@@ -339,6 +378,10 @@ export function resolveSettings(
       );
     }
     settings = { ...top, ...chosen };
+    // A group is overlaid member by member: an environment may set one verify setting.
+    if (top.verify !== undefined && chosen.verify !== undefined) {
+      settings.verify = { ...top.verify, ...chosen.verify };
+    }
   }
   if (settings.databaseUrl !== undefined) {
     settings = { ...settings, databaseUrl: expandEnv(settings.databaseUrl, env) };

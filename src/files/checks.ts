@@ -9,12 +9,14 @@ import { type Migration, type MigrationScript, noTransactionOf } from "./migrati
 import { classifyStatement, CLIENT_COPY_ADVICE, type StatementClass } from "../sql/classify.ts";
 import { positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
+import { psqlCommandProblem } from "./psql.ts";
 
 /** Words a refused statement starts with; a script holding none of them is not split. */
 const MAYBE_REFUSED = /\b(?:copy|begin|start|commit|end|rollback|abort|prepare)\b/i;
 
 /**
- * The problems of the statements in `migrations`, in order: `UNSUPPORTED_COPY` for
+ * The problems of the statements in `migrations`, in order: `PSQL_COMMAND` for psql's own
+ * commands (`\i`, a dump's `\.`), `UNSUPPORTED_COPY` for
  * `COPY ... FROM STDIN` and `COPY ... TO STDOUT` (tide has no data stream to feed or read), and
  * `TRANSACTION_CONTROL` for `BEGIN`, `COMMIT`, `ROLLBACK` and the like in a migration that runs
  * in tide's transaction. Savepoints are allowed: they keep the transaction around them.
@@ -36,7 +38,10 @@ export function checkStatements(migrations: readonly Migration[]): MigrationErro
   for (const migration of migrations) {
     for (const direction of ["up", "down"] as const) {
       const script = direction === "up" ? migration.up : migration.down;
-      if (script === undefined || !MAYBE_REFUSED.test(script.sql)) continue;
+      if (script === undefined) continue;
+      const psql = psqlCommandProblem(script);
+      if (psql !== undefined) problems.push(psql);
+      if (!MAYBE_REFUSED.test(script.sql)) continue;
       const inTransaction = !noTransactionOf(migration, direction);
       for (const statement of splitStatements(script.sql)) {
         const found = classifyStatement(statement.text);

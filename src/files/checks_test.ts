@@ -22,10 +22,12 @@ Deno.test("loading refuses COPY ... FROM STDIN and TO STDOUT, at file:line:colum
       "COPY (SELECT 1) TO '/tmp/stdout';\n",
   });
   assert.deepEqual(problems.map((p) => [p.code, p.file, p.line, p.column]), [
+    // The dump's data line is psql's, not SQL: named too, with every other problem.
+    ["PSQL_COMMAND", "db/001_cp.up.sql", 4, 1],
     ["UNSUPPORTED_COPY", "db/001_cp.up.sql", 2, 1],
     ["UNSUPPORTED_COPY", "db/001_cp.down.sql", 2, 3],
   ]);
-  const [fromStdin, toStdout] = problems.map((p) => p.message);
+  const [fromStdin, toStdout] = problems.slice(1).map((p) => p.message);
   assert.match(fromStdin, /^Cannot load db\/001_cp\.up\.sql:2:1: COPY \.\.\. FROM STDIN/);
   assert.match(fromStdin, /no data stream to feed it/);
   assert.match(fromStdin, /INSERT \.\.\. VALUES/);
@@ -37,8 +39,10 @@ Deno.test("loading refuses transaction control in a transactional migration, at 
   const problems = await loadProblems({
     "001_rb.up.sql": "CREATE TABLE rb (id int);\nROLLBACK;\n",
     "002_half.up.sql": "CREATE TABLE half (id int);\nCOMMIT;\nSELECT 1/0;\n",
-    "003_begin.sql": "-- migrate:up\nBEGIN;\nCREATE TABLE b (id int);\nEND;\n-- migrate:down\n" +
-      "START TRANSACTION;\nDROP TABLE b;\nCOMMIT;\n",
+    // An outer BEGIN/COMMIT pair is tide's own transaction (outer_transaction.ts); a second
+    // transaction in one file is not.
+    "003_begin.sql": "-- migrate:up\nBEGIN;\nCREATE TABLE b (id int);\nEND;\nBEGIN;\n" +
+      "CREATE TABLE c (id int);\nCOMMIT;\n-- migrate:down\nDROP TABLE c, b;\n",
     "004_2pc.up.sql": "PREPARE TRANSACTION 'x';\n/* then */ COMMIT PREPARED 'x';\nABORT;\n",
   });
   assert.deepEqual(problems.map((p) => [p.code, p.file, p.line, p.column]), [
@@ -46,8 +50,8 @@ Deno.test("loading refuses transaction control in a transactional migration, at 
     ["TRANSACTION_CONTROL", "002_half.up.sql", 2, 1],
     ["TRANSACTION_CONTROL", "003_begin.sql", 2, 1],
     ["TRANSACTION_CONTROL", "003_begin.sql", 4, 1],
-    ["TRANSACTION_CONTROL", "003_begin.sql", 6, 1],
-    ["TRANSACTION_CONTROL", "003_begin.sql", 8, 1],
+    ["TRANSACTION_CONTROL", "003_begin.sql", 5, 1],
+    ["TRANSACTION_CONTROL", "003_begin.sql", 7, 1],
     ["TRANSACTION_CONTROL", "004_2pc.up.sql", 1, 1],
     ["TRANSACTION_CONTROL", "004_2pc.up.sql", 2, 12],
     ["TRANSACTION_CONTROL", "004_2pc.up.sql", 3, 1],

@@ -8,6 +8,7 @@
  */
 import { MigrationSourceError } from "../errors.ts";
 import { checkStatements } from "./checks.ts";
+import { withoutOuterTransactions } from "./outer_transaction.ts";
 import type { Migration } from "./migration.ts";
 import { detectFormat } from "./formats/detect.ts";
 import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
@@ -113,7 +114,7 @@ export function resolveFormat(tree: SourceTree, options: LoadOptions): Migration
 
 function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
   const format = resolveFormat(tree, options);
-  const migrations = format.read(tree, options);
+  const migrations = format.read(tree, options).map(withoutOuterTransactions);
   // Whatever the format, statements tide cannot run are refused before a database is touched.
   const problems = checkStatements(migrations);
   if (problems.length > 0) throw new MigrationSourceError(problems);

@@ -18,7 +18,6 @@ import { MigrationError, type MigrationErrorCode } from "../errors.ts";
 import type { MigrationScript } from "./migration.ts";
 import { positionAt, type TextPosition } from "../sql/position.ts";
 import { renderScript } from "./templates.ts";
-import { refusePsqlCommands } from "./psql.ts";
 
 /** Which direction(s) a file holds, from its name. */
 export type MigrationFileKind = "up" | "down" | "single";
@@ -355,7 +354,6 @@ function readDirectives(script: MigrationScript): boolean {
 function checked(file: ParsedMigrationFile): ParsedMigrationFile {
   if (file.up !== undefined) {
     renderScript(file.up, {});
-    refusePsqlCommands(file.up);
   }
   if (file.down !== undefined) {
     if (firstCode(file.down.sql) === undefined) {
@@ -363,7 +361,6 @@ function checked(file: ParsedMigrationFile): ParsedMigrationFile {
       return rest;
     }
     renderScript(file.down, {});
-    refusePsqlCommands(file.down);
   }
   return file;
 }

@@ -11,30 +11,33 @@ import { positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 
 /**
- * Throws `MigrationError` `PSQL_COMMAND` at the first psql meta-command of `script`: a statement
- * starting with `\`, or a `\.` line (the end of COPY data from a dump).
+ * The `PSQL_COMMAND` problem at the first psql meta-command of `script` (a statement starting
+ * with `\`, or a `\.` line: the end of COPY data from a dump), or `undefined` when it has none.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { refusePsqlCommands } from "./psql.ts";
+ * import { psqlCommandProblem } from "./psql.ts";
  *
  * const script = { path: "001_a.up.sql", sql: "CREATE TABLE a ();\n\\i b.sql\n", line: 1, column: 1 };
- * assert.throws(() => refusePsqlCommands(script), { code: "PSQL_COMMAND", line: 2 });
- * refusePsqlCommands({ ...script, sql: "SELECT '\\i not a command';" });
+ * const problem = psqlCommandProblem(script);
+ * assert.equal(problem?.code, "PSQL_COMMAND");
+ * assert.equal(problem?.line, 2);
+ * assert.equal(psqlCommandProblem({ ...script, sql: "SELECT '\\i not a command';" }), undefined);
  * ```
  */
-export function refusePsqlCommands(script: MigrationScript): void {
-  if (!script.sql.includes("\\")) return; // the common case, without splitting
+export function psqlCommandProblem(script: MigrationScript): MigrationError | undefined {
+  if (!script.sql.includes("\\")) return undefined; // the common case, without splitting
   for (const statement of splitStatements(script.sql)) {
     const code = /^(?:\s+|--[^\n]*(?:\n|$))*/.exec(statement.text)?.[0].length ?? 0;
     const command = /^\\[A-Za-z!?]*/.exec(statement.text.slice(code))?.[0];
     if (command !== undefined && command !== "\\") {
-      throw refusal(script, statement.offset + code, metaCommand(command));
+      return refusal(script, statement.offset + code, metaCommand(command));
     }
     const copyEnd = /^\\\.[ \t]*$/m.exec(statement.text);
-    if (copyEnd) throw refusal(script, statement.offset + copyEnd.index, COPY_DATA);
+    if (copyEnd) return refusal(script, statement.offset + copyEnd.index, COPY_DATA);
   }
+  return undefined;
 }
 
 function metaCommand(command: string): string {

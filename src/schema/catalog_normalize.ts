@@ -43,3 +43,48 @@ export function unqualifySingleTableView(definition: string): string {
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+
+/** The longest name PostgreSQL keeps, in bytes (`NAMEDATALEN - 1`). */
+const MAX_NAME_BYTES = 63;
+
+/**
+ * The name PostgreSQL 18 gives a column's NOT NULL constraint when none is given:
+ * `<table>_<column>_not_null`, both parts shortened as `makeObjectName` does to fit 63 bytes.
+ * A constraint with this name says nothing PostgreSQL 15, which names none, would not.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultNotNullName } from "./catalog_normalize.ts";
+ *
+ * assert.equal(defaultNotNullName("users", "email"), "users_email_not_null");
+ * assert.equal(defaultNotNullName("t".repeat(40), "c".repeat(40)).length, 63);
+ * ```
+ */
+export function defaultNotNullName(table: string, column: string): string {
+  const label = "not_null";
+  const available = MAX_NAME_BYTES - label.length - 2;
+  let tableBytes = byteLength(table);
+  let columnBytes = byteLength(column);
+  while (tableBytes + columnBytes > available) {
+    if (tableBytes > columnBytes) tableBytes--;
+    else columnBytes--;
+  }
+  return `${clipBytes(table, tableBytes)}_${clipBytes(column, columnBytes)}_${label}`;
+}
+
+const encoder = new TextEncoder();
+
+function byteLength(text: string): number {
+  return encoder.encode(text).length;
+}
+
+/** The longest prefix of `text` within `bytes` bytes that splits no character. */
+function clipBytes(text: string, bytes: number): string {
+  let out = "";
+  for (const char of text) {
+    if (byteLength(out + char) > bytes) break;
+    out += char;
+  }
+  return out;
+}

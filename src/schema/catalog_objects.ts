@@ -8,7 +8,9 @@
  */
 
 import type { DescribedRow, ExtensionRow, FunctionRow, SchemaRow, TypeRow } from "./queries.ts";
-import type { PlacedObject } from "./objects.ts";
+import type { OtherRow } from "./other_queries.ts";
+import { privilegeText } from "./privileges.ts";
+import type { PlacedObject, SnapshotObjectKind } from "./objects.ts";
 
 /** Where a row's object comes from: its root, itself, and its schema and table as named. */
 export function keys(row: DescribedRow): Omit<PlacedObject, "object" | "sortKey"> {
@@ -20,7 +22,15 @@ export function keys(row: DescribedRow): Omit<PlacedObject, "object" | "sortKey"
 }
 
 /** Family ranks: the order top-level objects appear in within a schema. */
-export const FAMILY = { schema: 0, type: 1, function: 2, sequence: 3, table: 4, view: 5 } as const;
+export const FAMILY = {
+  schema: 0,
+  type: 1,
+  function: 2,
+  sequence: 3,
+  table: 4,
+  view: 5,
+  other: 6,
+} as const;
 
 /** Attributes as the diff compares them: `true` as `"true"`, unset and empty ones left out. */
 export function attributes(
@@ -34,9 +44,17 @@ export function attributes(
   return out;
 }
 
-/** The comment, owner and grants every family may have. */
-export function described(row: DescribedRow): Record<string, string | null | undefined> {
-  return { comment: row.comment, owner: row.owner, grants: row.grants };
+/**
+ * The comment, owner and grants every family may have; the grants from the privileges read
+ * (of the `objectType` named `name`) when those are.
+ */
+export function described(
+  row: DescribedRow,
+  objectType: string,
+  name: string,
+): Record<string, string | null | undefined> {
+  const grants = row.grants ?? privilegeText(row.acl, objectType, name);
+  return { comment: row.comment, owner: row.owner, grants };
 }
 
 /** The sort key of a top-level object: its schema, family and name. */
@@ -51,7 +69,7 @@ export function schemaObjects(rows: SchemaRow[]): PlacedObject[] {
       kind: "schema",
       name: row.name,
       definition: `CREATE SCHEMA ${row.name};`,
-      attributes: attributes(described(row)),
+      attributes: attributes(described(row, "SCHEMA", row.name)),
     },
     sortKey: top(row.name, FAMILY.schema, row.name),
     ...keys(row),
@@ -78,15 +96,56 @@ export function functionObjects(rows: FunctionRow[]): PlacedObject[] {
     const definition = row.definition.trimEnd();
     return {
       object: {
-        kind: row.kind === "p" ? "procedure" : "function",
+        kind: row.kind === "p" ? "procedure" : row.kind === "a" ? "aggregate" : "function",
         name: row.name,
         definition: definition.endsWith(";") ? definition : `${definition};`,
-        attributes: attributes({ definition, ...described(row) }),
+        attributes: attributes({ definition, ...described(row, "ROUTINE", row.name) }),
       },
       sortKey: top(row.schema, FAMILY.function, row.name),
       ...keys(row),
     };
   });
+}
+
+/** What the diff compares beside an other object's definition, by kind. */
+const OTHER_DETAIL: Readonly<Record<string, string>> = {
+  collation: "rules",
+  "text search configuration": "mapping",
+};
+
+/**
+ * Casts, collations, operators, publications and the other objects of `other_queries.ts`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { otherObjects } from "./catalog_objects.ts";
+ *
+ * const [placed] = otherObjects([{
+ *   kind: "publication", schema: null, name: "pub", definition: "CREATE PUBLICATION pub;",
+ *   detail: null, root: "0:0", comment: null,
+ * }]);
+ * assert.equal(placed.object.kind, "publication");
+ * assert.equal(placed.root, "0:0");
+ * ```
+ */
+export function otherObjects(rows: OtherRow[]): PlacedObject[] {
+  return rows.map((row) => ({
+    object: {
+      kind: row.kind as SnapshotObjectKind,
+      name: row.name,
+      definition: row.detail === null
+        ? row.definition
+        : `${row.definition}\n-- ${OTHER_DETAIL[row.kind] ?? "detail"}: ${row.detail}`,
+      attributes: attributes({
+        definition: row.definition,
+        [OTHER_DETAIL[row.kind] ?? "detail"]: row.detail,
+        comment: row.comment,
+      }),
+    },
+    sortKey: top(row.schema ?? "", FAMILY.other, `${row.kind} ${row.name}`),
+    ...keys(row),
+  }));
 }
 
 /** Enums, domains, composite and range types. */
@@ -103,7 +162,7 @@ export function typeObjects(rows: TypeRow[]): PlacedObject[] {
       checks: row.checks,
       attributes: row.composite_attributes === null ? null : `(${row.composite_attributes})`,
       subtype: row.range_subtype,
-      ...described(row),
+      ...described(row, "TYPE", row.name),
     });
     return {
       object: { kind, name: row.name, definition: typeDefinition(row), attributes: attrs },

@@ -6,6 +6,7 @@
  */
 
 import type { SchemaSnapshot, SnapshotObject } from "./objects.ts";
+import { sameUpToTimeLiterals, type TimeWindow } from "./time_literals.ts";
 
 /** One difference between two snapshots. Compatible with `SchemaChangeSummary`. */
 export interface SchemaChange {
@@ -27,6 +28,11 @@ export interface SchemaChange {
 export interface DiffOptions {
   /** Do not report tables whose columns are the same but in another order. Default false. */
   ignoreColumnOrder?: boolean;
+  /**
+   * Treat date, timestamp and time literals whose value lies inside this window as equal: the
+   * times a server stored while both schemas were built (`timestamp 'now'` in a view).
+   */
+  timeWindow?: TimeWindow;
 }
 
 /** Values longer than this, or on several lines, are reported as "changed" without quoting. */
@@ -134,13 +140,29 @@ function compare(before: SnapshotObject, after: SnapshotObject, options: DiffOpt
   const keys = new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]);
   for (const key of keys) {
     if (key === "columns") continue;
-    const detail = describe(key, before.attributes[key], after.attributes[key]);
+    const [was, now] = [serverGiven(before, key), serverGiven(after, key)];
+    if (was !== undefined && now !== undefined && options.timeWindow !== undefined) {
+      if (sameUpToTimeLiterals(was, now, options.timeWindow)) continue;
+    }
+    const detail = describe(key, was, now);
     if (detail !== undefined) details.push(detail);
   }
   if (details.length > 0) {
     changes.push(changed(`${after.kind} ${after.name}: ${details.join("; ")}`));
   }
   return changes;
+}
+
+/**
+ * An attribute's value, or undefined when it is one the server gives by itself and pg_dump
+ * leaves out: the public schema's comment, which `DROP SCHEMA public CASCADE; CREATE SCHEMA
+ * public` (a common first down) loses.
+ */
+function serverGiven(object: SnapshotObject, key: string): string | undefined {
+  const value = object.attributes[key];
+  const standard = object.kind === "schema" && object.name === "public" && key === "comment" &&
+    value === "standard public schema";
+  return standard ? undefined : value;
 }
 
 /** Describes one attribute's change, or undefined when it did not change. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Driver } from "../drivers/driver.ts";
 import { createPgliteDriver } from "../drivers/pglite.ts";
 import { diffSnapshots, type SchemaChange } from "./diff.ts";
-import { takeSnapshot } from "./snapshot.ts";
+import { type SnapshotObject, takeSnapshot } from "./snapshot.ts";
 
 /** Runs `setup`, snapshots, runs `up` then a lossy `down`, snapshots again and diffs. */
 async function roundTrip(
@@ -172,4 +172,22 @@ Deno.test("diffSnapshots() words the lossy downs a reviewer would miss", async (
     assert.match(changes[0].before!, /select 1/);
     assert.match(changes[0].after!, /select 2/);
   });
+});
+
+Deno.test("diffSnapshots() takes the public schema's standard comment for none, as pg_dump does", () => {
+  const schema = (name: string, comment?: string): SnapshotObject => ({
+    kind: "schema",
+    name,
+    definition: `CREATE SCHEMA ${name};`,
+    attributes: comment === undefined ? {} : { comment },
+  });
+  const snapshot = (...objects: SnapshotObject[]) => ({ objects, text: "" });
+  const standard = snapshot(schema("public", "standard public schema"));
+  assert.deepEqual(diffSnapshots(standard, snapshot(schema("public"))), []);
+  assert.equal(diffSnapshots(standard, snapshot(schema("public", "ours"))).length, 1);
+  assert.equal(
+    diffSnapshots(snapshot(schema("app", "standard public schema")), snapshot(schema("app")))
+      .length,
+    1,
+  );
 });

@@ -9,16 +9,20 @@
 import {
   extensionObjects,
   functionObjects,
+  otherObjects,
   schemaObjects,
   typeObjects,
 } from "./catalog_objects.ts";
 import { UNQUALIFIED_VIEWDEF_SINCE, unqualifySingleTableView } from "./catalog_normalize.ts";
 import type { PlacedObject } from "./objects.ts";
+import { type OtherRow, othersQuery } from "./other_queries.ts";
+import type { Access } from "./privileges.ts";
 import * as q from "./queries.ts";
+import { columnObjects } from "./column_objects.ts";
 import {
-  columnObjects,
   ownersOf,
   relationObjects,
+  rulesOf,
   sequenceObjects,
   tableChildObjects,
 } from "./table_objects.ts";
@@ -37,6 +41,7 @@ export interface FamilyRows {
   sequences: tq.SequenceRow[];
   functions: q.FunctionRow[];
   types: q.TypeRow[];
+  others: OtherRow[];
 }
 
 /** How one family is read. */
@@ -45,9 +50,9 @@ export interface Family {
   roots: q.RootKind;
   /**
    * Its query; with `roots` (an SQL expression of type `oid[]`), only the rows under them.
-   * Owners and grants are read only when `grants` is true.
+   * Owners and privileges are read as `access` says.
    */
-  query(grants: boolean, roots?: string): string;
+  query(access: Access, roots?: string): string;
 }
 
 /** Every family, in the order they are read. */
@@ -55,7 +60,7 @@ export const FAMILIES: Readonly<Record<keyof FamilyRows, Family>> = {
   schemas: { roots: "schemas", query: q.schemasQuery },
   extensions: { roots: "extensions", query: (_, roots) => q.extensionsQuery(roots) },
   relations: { roots: "relations", query: tq.relationsQuery },
-  columns: { roots: "relations", query: (_, roots) => tq.columnsQuery(roots) },
+  columns: { roots: "relations", query: tq.columnsQuery },
   constraints: { roots: "relations", query: (_, roots) => tq.constraintsQuery(roots) },
   indexes: { roots: "relations", query: (_, roots) => tq.indexesQuery(roots) },
   triggers: { roots: "relations", query: (_, roots) => tq.triggersQuery(roots) },
@@ -63,6 +68,7 @@ export const FAMILIES: Readonly<Record<keyof FamilyRows, Family>> = {
   sequences: { roots: "relations", query: tq.sequencesQuery },
   functions: { roots: "functions", query: q.functionsQuery },
   types: { roots: "types", query: q.typesQuery },
+  others: { roots: "others", query: (_, roots) => othersQuery(roots) },
 };
 
 /** The names of the families, in {@linkcode FAMILIES} order. */
@@ -91,6 +97,7 @@ export function placeRows(rows: FamilyRows, version: number): PlacedObject[] {
     }
   }
   const tables = relationObjects(rows.relations, rows.columns);
+  const rules = rows.relations.flatMap(rulesOf);
   // Whatever hangs off a table is read with it; an owned sequence brings its owner's place.
   const owners = ownersOf(tables);
   return [
@@ -98,9 +105,10 @@ export function placeRows(rows: FamilyRows, version: number): PlacedObject[] {
     ...extensionObjects(rows.extensions),
     ...tables,
     ...columnObjects(rows.columns, owners),
-    ...tableChildObjects(rows, owners),
+    ...tableChildObjects({ ...rows, rules }, owners),
     ...sequenceObjects(rows.sequences),
     ...functionObjects(rows.functions),
     ...typeObjects(rows.types),
+    ...otherObjects(rows.others),
   ];
 }

@@ -23,7 +23,20 @@ export type SnapshotObjectKind =
   | "enum"
   | "domain"
   | "composite type"
-  | "range type";
+  | "range type"
+  | "aggregate"
+  | "rule"
+  | "cast"
+  | "collation"
+  | "operator"
+  | "statistics"
+  | "publication"
+  | "event trigger"
+  | "text search configuration"
+  | "text search dictionary"
+  | "foreign data wrapper"
+  | "server"
+  | "default privileges";
 
 /** One object of a schema. */
 export interface SnapshotObject {

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { type Access, aclPair, grants, owner } from "./privileges.ts";
+
 /** Schemas that are never part of a user's schema. */
 export function userSchema(alias: string): string {
   return `${alias}.nspname NOT IN ('pg_catalog', 'information_schema') ` +
@@ -18,24 +20,6 @@ export function userSchema(alias: string): string {
 export function notInExtension(catalog: string, oid: string): string {
   return `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = ` +
     `'pg_catalog.${catalog}'::pg_catalog.regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
-}
-
-/** GRANT statements for an ACL column; `NULL` (no grants shown) unless grants are wanted. */
-export function grants(
-  wanted: boolean,
-  acl: string,
-  objectType: string,
-  objectName: string,
-): string {
-  if (!wanted) return "NULL::text";
-  return `(SELECT pg_catalog.string_agg(pg_catalog.format('GRANT %s ON ${objectType} %s TO %s%s;',
-      g.privileges, ${objectName}, g.grantee,
-      CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END), E'\\n' ORDER BY g.grantee, g.grantable)
-    FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC'
-        ELSE pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(a.grantee)) END AS grantee,
-      a.is_grantable AS grantable,
-      pg_catalog.string_agg(a.privilege_type, ', ' ORDER BY a.privilege_type) AS privileges
-      FROM pg_catalog.aclexplode(${acl}) a GROUP BY 1, 2) g)`;
 }
 
 /**
@@ -49,8 +33,9 @@ export function scope(roots: string | undefined, rootOid: string): string {
 /**
  * The catalogs of the roots a scoped snapshot re-reads, by the `oid[]` parameter each family is
  * restricted with: `1259` for a table, view or sequence (with its columns, constraints, indexes,
- * triggers and policies), `1255` a function, `1247` a type, `2615` a schema, `3079` an
- * extension. Catalog oids are fixed in every PostgreSQL version.
+ * triggers, policies and rules), `1255` a function, `1247` a type, `2615` a schema, `3079` an
+ * extension; `0` (one root, `0:0`) the objects of `other_queries.ts`. Catalog oids are fixed in
+ * every PostgreSQL version.
  */
 export const ROOT_CLASS = {
   relations: 1259,
@@ -58,6 +43,7 @@ export const ROOT_CLASS = {
   types: 1247,
   schemas: 2615,
   extensions: 3079,
+  others: 0,
 } as const;
 
 /** Which roots restrict a family. */
@@ -68,11 +54,6 @@ export function key(classid: number, oid: string): string {
   return `('${classid}:' || ${oid}::pg_catalog.text)`;
 }
 
-/** The quoted name of the role in `column`; `NULL` unless owners are wanted. */
-export function owner(wanted: boolean, column: string): string {
-  return wanted ? `pg_catalog.quote_ident(pg_catalog.pg_get_userbyid(${column}))` : "NULL::text";
-}
-
 /** Columns every family returns for comments, owners and grants. */
 export interface DescribedRow extends Record<string, unknown> {
   /** `COMMENT ON` text, or null. */
@@ -81,6 +62,8 @@ export interface DescribedRow extends Record<string, unknown> {
   owner?: string | null;
   /** GRANT statements separated by newlines, only when grants are included. */
   grants?: string | null;
+  /** The ACL and its defaults (see `aclPair`), only when privileges are read. */
+  acl?: unknown;
   /** `classid:oid` of the object everything of this row is re-read with (a table, a type...). */
   root: string;
   /** `classid:oid` of the row's own object, when it is not the root itself. */
@@ -97,14 +80,15 @@ export interface SchemaRow extends DescribedRow {
 }
 
 /** Lists schemas. */
-export function schemasQuery(withGrants: boolean, roots?: string): string {
+export function schemasQuery(access: Access, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS name, ${
     key(ROOT_CLASS.schemas, "n.oid")
   } AS root,
     n.nspname,
     pg_catalog.obj_description(n.oid, 'pg_namespace') AS comment,
-    ${owner(withGrants, "n.nspowner")} AS owner,
-    ${grants(withGrants, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)")} AS grants
+    ${owner(access, "n.nspowner")} AS owner,
+    ${grants(access, "n.nspacl", "SCHEMA", "pg_catalog.quote_ident(n.nspname)")} AS grants,
+    ${aclPair(access, "n.nspacl", ["n", "n.nspowner", "n.oid", "pg_namespace"])} AS acl
   FROM pg_catalog.pg_namespace n
   WHERE ${userSchema("n")} AND ${notInExtension("pg_namespace", "n.oid")}${scope(roots, "n.oid")}
   ORDER BY n.nspname`;
@@ -126,7 +110,7 @@ export function extensionsQuery(roots?: string): string {
   ORDER BY e.extname`;
 }
 
-/** A function, procedure or window function; aggregates are not listed. */
+/** A function, procedure, window function or aggregate. */
 export interface FunctionRow extends DescribedRow {
   schema: string;
   name: string;
@@ -134,23 +118,47 @@ export interface FunctionRow extends DescribedRow {
   definition: string;
 }
 
-/** Lists functions and procedures, except the constructors a range type makes for itself. */
-export function functionsQuery(withGrants: boolean, roots?: string): string {
+/**
+ * Lists functions, procedures and aggregates, except the constructors a range type makes for
+ * itself. An aggregate, which `pg_get_functiondef` refuses, is written as `CREATE AGGREGATE`.
+ */
+export function functionsQuery(access: Access, roots?: string): string {
   const name = "pg_catalog.format('%I.%I(%s)', n.nspname, p.proname, " +
     "pg_catalog.pg_get_function_identity_arguments(p.oid))";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
     ${key(ROOT_CLASS.functions, "p.oid")} AS root, n.nspname,
-    p.prokind::text AS kind, pg_catalog.pg_get_functiondef(p.oid) AS definition,
+    p.prokind::text AS kind,
+    CASE WHEN p.prokind = 'a' THEN ${aggregateDefinition(name)}
+      ELSE pg_catalog.pg_get_functiondef(p.oid) END AS definition,
     pg_catalog.obj_description(p.oid, 'pg_proc') AS comment,
-    ${owner(withGrants, "p.proowner")} AS owner,
-    ${grants(withGrants, "p.proacl", "ROUTINE", name)} AS grants
+    ${owner(access, "p.proowner")} AS owner,
+    ${grants(access, "p.proacl", "ROUTINE", name)} AS grants,
+    ${aclPair(access, "p.proacl", ["f", "p.proowner", "p.oid", "pg_proc"])} AS acl
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
-  WHERE p.prokind IN ('f', 'p', 'w') AND ${userSchema("n")}
+  LEFT JOIN pg_catalog.pg_aggregate ag ON ag.aggfnoid = p.oid
+  WHERE p.prokind IN ('f', 'p', 'w', 'a') AND ${userSchema("n")}
     AND ${notInExtension("pg_proc", "p.oid")}${scope(roots, "p.oid")}
     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
       WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objid = p.oid
         AND d.deptype = 'i')
   ORDER BY n.nspname, 2`;
+}
+
+/**
+ * `CREATE AGGREGATE` of the aggregate `p`, named by the SQL `name`, from its `pg_aggregate` row
+ * `ag` (a join: a subquery would cost every read of functions).
+ */
+function aggregateDefinition(name: string): string {
+  const fn = (column: string, label: string) =>
+    `CASE WHEN ag.${column} <> 0 THEN ', ${label} = ' || ag.${column}::pg_catalog.regproc END`;
+  return `pg_catalog.format('CREATE AGGREGATE %s (SFUNC = %s, STYPE = %s%s%s%s%s%s%s);',
+      ${name}, ag.aggtransfn::pg_catalog.regproc, pg_catalog.format_type(ag.aggtranstype, NULL),
+      ${fn("aggfinalfn", "FINALFUNC")}, ${fn("aggcombinefn", "COMBINEFUNC")},
+      ${fn("aggmtransfn", "MSFUNC")},
+      CASE WHEN ag.agginitval IS NOT NULL THEN ', INITCOND = ' ||
+        pg_catalog.quote_literal(ag.agginitval) END,
+      CASE WHEN ag.aggsortop <> 0 THEN ', SORTOP = ' || ag.aggsortop::pg_catalog.regoperator END,
+      CASE ag.aggkind WHEN 'o' THEN ', ORDERED' WHEN 'h' THEN ', HYPOTHETICAL' END)`;
 }
 
 /** An enum, domain, composite or range type. */
@@ -168,7 +176,7 @@ export interface TypeRow extends DescribedRow {
 }
 
 /** Lists enums, domains, composite types and range types. */
-export function typesQuery(withGrants: boolean, roots?: string): string {
+export function typesQuery(access: Access, roots?: string): string {
   const name = "pg_catalog.format('%I.%I', n.nspname, t.typname)";
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${name} AS name,
     ${key(ROOT_CLASS.types, "t.oid")} AS root, n.nspname, t.typtype::text AS kind,
@@ -189,8 +197,9 @@ export function typesQuery(withGrants: boolean, roots?: string): string {
     (SELECT pg_catalog.format_type(r.rngsubtype, NULL) FROM pg_catalog.pg_range r
       WHERE r.rngtypid = t.oid) AS range_subtype,
     pg_catalog.obj_description(t.oid, 'pg_type') AS comment,
-    ${owner(withGrants, "t.typowner")} AS owner,
-    ${grants(withGrants, "t.typacl", "TYPE", name)} AS grants
+    ${owner(access, "t.typowner")} AS owner,
+    ${grants(access, "t.typacl", "TYPE", name)} AS grants,
+    ${aclPair(access, "t.typacl", ["T", "t.typowner", "t.oid", "pg_type"])} AS acl
   FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
   LEFT JOIN pg_catalog.pg_class tc ON tc.oid = t.typrelid
   WHERE t.typtype IN ('e', 'd', 'c', 'r') AND (t.typtype <> 'c' OR tc.relkind = 'c')

@@ -18,6 +18,12 @@ export type { SchemaSnapshot, SnapshotObject, SnapshotObjectKind } from "./objec
 export interface SnapshotOptions extends Exclusions {
   /** Include owners and GRANTs. Default false. */
   includeGrants?: boolean;
+  /**
+   * Include the privileges that differ from what the server gives each object by itself
+   * (GRANTs beyond them, REVOKEs of them), without owners: what verification compares. Default
+   * false; `includeGrants` takes precedence.
+   */
+  privileges?: boolean;
 }
 
 /**
@@ -54,7 +60,8 @@ export async function takeSnapshot(
   db: Queryable,
   options: SnapshotOptions = {},
 ): Promise<SchemaSnapshot> {
-  const placed = await readByQueries(db, { grants: options.includeGrants ?? false });
+  const access = options.includeGrants ? "full" : options.privileges ? "privileges" : "none";
+  const placed = await readByQueries(db, { access });
   const objects = finishPlaced(placed, options).map((p) => p.object);
   return { objects, text: renderText(objects) };
 }

@@ -47,6 +47,7 @@ import type { Queryable } from "../drivers/driver.ts";
 import { diffObjects, type DiffOptions, type SchemaChange } from "./diff.ts";
 import { FAMILIES, FAMILY_NAMES, type FamilyRows, placeRows } from "./families.ts";
 import type { PlacedObject, SchemaSnapshot } from "./objects.ts";
+import type { Access } from "./privileges.ts";
 import { ROOT_CLASS, type RootKind } from "./queries.ts";
 import {
   type Lineage,
@@ -60,14 +61,20 @@ import {
 import { type Exclusions, finishPlaced, readByQueries, readCatalog } from "./snapshot_read.ts";
 import { renderText } from "./snapshot_render.ts";
 
-/** A snapshot that scoped re-reads can be merged into. Grants are never read. */
+/** What an incremental snapshot is read with: exclusions, and whether privileges are read. */
+export interface IncrementalOptions extends Exclusions {
+  /** Read the privileges that differ from the server's defaults (never owners). */
+  privileges?: boolean;
+}
+
+/** A snapshot that scoped re-reads can be merged into. Owners are never read. */
 export interface IncrementalSnapshot {
   /** Every object, sorted, with where it sorts and the root it is re-read with. */
   readonly placed: readonly PlacedObject[];
   /** Which snapshots it was merged from, and what was re-read since. */
   readonly lineage: Lineage;
-  /** What it leaves out; merges into it leave out the same. */
-  readonly exclusions: Exclusions;
+  /** What it leaves out and whether it reads privileges; merges into it do the same. */
+  readonly exclusions: IncrementalOptions;
 }
 
 /**
@@ -77,9 +84,12 @@ export interface IncrementalSnapshot {
  */
 export async function readIncremental(
   db: Queryable,
-  exclusions: Exclusions = {},
+  exclusions: IncrementalOptions = {},
 ): Promise<IncrementalSnapshot> {
-  const placed = finishPlaced(await readByQueries(db, { grants: false }), exclusions);
+  const placed = finishPlaced(
+    await readByQueries(db, { access: accessOf(exclusions) }),
+    exclusions,
+  );
   return { placed, lineage: lineage(), exclusions };
 }
 
@@ -99,7 +109,7 @@ export async function rereadScope(
 ): Promise<IncrementalSnapshot> {
   const keys = scopeKeys(roots);
   const fresh = reader === undefined
-    ? await readByQueries(db, { grants: false, keys })
+    ? await readByQueries(db, { access: accessOf(base.exclusions), keys })
     : placeReaderRows(await readWith(db, reader, keys));
   return merge(base, fresh, keys.roots);
 }
@@ -118,6 +128,10 @@ export function mergeScopedRows(
 ): IncrementalSnapshot {
   const data = typeof rows === "string" ? JSON.parse(rows) as Record<string, unknown> : rows;
   return merge(base, placeReaderRows(data), new Set(roots));
+}
+
+function accessOf(options: IncrementalOptions): Access {
+  return options.privileges ? "privileges" : "none";
 }
 
 function merge(
@@ -161,7 +175,7 @@ export function diffIncremental(
 
 /**
  * The public snapshot of an incremental one, its text rendered: equal to what `takeSnapshot`
- * with the same exclusions returns.
+ * with the same exclusions (and `privileges`) returns.
  *
  * See the module example.
  */
@@ -176,7 +190,8 @@ const ROOT_KINDS = Object.keys(ROOT_CLASS) as RootKind[];
 /**
  * SQL creating a PL/pgSQL function `name` that reads every family for given roots in one call,
  * as JSON. Its plans are cached per session, where separate queries are planned each time:
- * that planning is most of a scoped snapshot's cost. Grants are not read.
+ * that planning is most of a scoped snapshot's cost. It reads privileges when `options` says
+ * so, as the snapshots merged with its rows must.
  *
  * @example
  * ```ts
@@ -199,21 +214,40 @@ const ROOT_KINDS = Object.keys(ROOT_CLASS) as RootKind[];
  * assert.deepEqual(merged.placed, reread.placed); // the same rows, read in one call either way
  * ```
  */
-export function scopedReaderFunction(name: string): string {
+export function scopedReaderFunction(name: string, options: IncrementalOptions = {}): string {
+  const access = accessOf(options);
+  const read = (family: keyof FamilyRows, roots: string) =>
+    `(SELECT pg_catalog.json_agg(r) FROM (${FAMILIES[family].query(access, roots)}) r)`;
   // A family without roots is not queried: each query costs even when it finds nothing.
-  const parts = FAMILY_NAMES.map((family) => {
+  const parts = FAMILY_NAMES.filter((family) => !SEPARATE.has(family)).map((family) => {
     const roots = `p_${FAMILIES[family].roots}`;
     return `'${family}', CASE WHEN pg_catalog.cardinality(${roots}) > 0 THEN ` +
-      `(SELECT pg_catalog.json_agg(r) FROM (${FAMILIES[family].query(false, roots)}) r) END`;
+      `${read(family, roots)} END`;
+  });
+  // Every subquery of a statement is set up each time it runs, read or not: a family seldom
+  // read is a statement of its own, run (and planned) only when it is.
+  const separate = [...SEPARATE].map((family) => {
+    const roots = `p_${FAMILIES[family].roots}`;
+    return `IF pg_catalog.cardinality(${roots}) > 0 THEN
+    result := pg_catalog.left(result, -1) || ',"${family}":' ||
+      COALESCE(${read(family, roots)}::text, 'null') || '}';
+  END IF;`;
   });
   const params = ROOT_KINDS.map((kind) => `p_${kind} pg_catalog.oid[]`);
   return `CREATE FUNCTION ${name}(${params.join(", ")}) RETURNS text LANGUAGE plpgsql STABLE
   SET search_path = '' SET plan_cache_mode = force_generic_plan AS $reader$
+DECLARE
+  result text;
 BEGIN
-  RETURN pg_catalog.json_build_object(${parts.join(",\n")},
+  result := pg_catalog.json_build_object(${parts.join(",\n")},
     'version', pg_catalog.current_setting('server_version_num')::int)::text;
+  ${separate.join("\n  ")}
+  RETURN result;
 END $reader$`;
 }
+
+/** Families the scoped reader reads in a statement of their own. */
+const SEPARATE: ReadonlySet<keyof FamilyRows> = new Set(["others"]);
 
 /**
  * A call of the {@linkcode scopedReaderFunction} `name`, each argument (an `oid[]` of the roots
@@ -225,7 +259,7 @@ END $reader$`;
  * import { scopedReaderCall } from "./snapshot_incremental.ts";
  *
  * const call = scopedReaderCall("read_scope", (kind) => kind === "types" ? "'{10}'" : "'{}'");
- * assert.equal(call, "read_scope('{}', '{}', '{10}', '{}', '{}')");
+ * assert.equal(call, "read_scope('{}', '{}', '{10}', '{}', '{}', '{}')");
  * ```
  */
 export function scopedReaderCall(

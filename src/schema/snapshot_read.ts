@@ -28,6 +28,7 @@ import type { Queryable, Row } from "../drivers/driver.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { FAMILIES, FAMILY_NAMES, type FamilyRows, placeRows } from "./families.ts";
 import type { PlacedObject } from "./objects.ts";
+import type { Access } from "./privileges.ts";
 import type { ScopeKeys } from "./snapshot_merge.ts";
 import { compareKeys, completeTables } from "./snapshot_render.ts";
 
@@ -40,15 +41,15 @@ export interface Exclusions {
 }
 
 /**
- * Reads with one query per family, `search_path` emptied meanwhile (restored after) so every
- * name comes back schema-qualified. With `keys`, only the families' rows under those roots; a
+ * Reads with one query per family, owners and privileges as `access` says, `search_path`
+ * emptied meanwhile (restored after) so every name comes back schema-qualified. With `keys`, only the families' rows under those roots; a
  * family without roots is not queried. Unsorted, nothing excluded yet.
  *
  * See the module example.
  */
 export async function readByQueries(
   db: Queryable,
-  options: { grants: boolean; keys?: ScopeKeys },
+  options: { access: Access; keys?: ScopeKeys },
 ): Promise<PlacedObject[]> {
   const [session] = await readCatalog<{ path: string; version: number }>(
     db,
@@ -66,7 +67,7 @@ export async function readByQueries(
       rows[name] = roots === "{}" ? [] : await readCatalog(
         db,
         name,
-        family.query(options.grants, roots && `'${roots}'::pg_catalog.oid[]`),
+        family.query(options.access, roots && `'${roots}'::pg_catalog.oid[]`),
       );
     }
     return placeRows(rows as unknown as FamilyRows, session.version);

@@ -25,11 +25,13 @@ export function compareKeys(
 /** Fills in each table's definition: its columns and constraints inside CREATE TABLE. */
 export function completeTables(objects: SnapshotObject[]): void {
   const lines = new Map<string, string[]>();
+  const alters = new Map<string, string[]>();
   for (const object of objects) {
     if (object.kind !== "column" && object.kind !== "constraint") continue;
     const list = lines.get(object.parent!) ?? [];
     list.push(`    ${object.definition}`);
     lines.set(object.parent!, list);
+    if (object.kind === "column") alters.set(object.parent!, columnAlters(object, alters));
   }
   for (const table of objects) {
     if (table.kind !== "table") continue;
@@ -52,8 +54,25 @@ export function completeTables(objects: SnapshotObject[]): void {
     if (a["forced row level security"]) {
       statements.push(`ALTER TABLE ${table.name} FORCE ROW LEVEL SECURITY;`);
     }
+    if (a["replica identity"]) {
+      statements.push(
+        `ALTER TABLE ${table.name} REPLICA IDENTITY ${a["replica identity"].toUpperCase()};`,
+      );
+    }
+    statements.push(...alters.get(table.name) ?? []);
     table.definition = statements.join("\n");
   }
+}
+
+/** The `ALTER COLUMN` statements a column's statistics target and storage need. */
+function columnAlters(column: SnapshotObject, alters: Map<string, string[]>): string[] {
+  const list = alters.get(column.parent!) ?? [];
+  const name = column.name.slice(column.parent!.length + 1);
+  const alter = `ALTER TABLE ${column.parent} ALTER COLUMN ${name}`;
+  const { statistics, storage } = column.attributes;
+  if (statistics) list.push(`${alter} SET STATISTICS ${statistics};`);
+  if (storage) list.push(`${alter} SET STORAGE ${storage.toUpperCase()};`);
+  return list;
 }
 
 const COMMENT_TARGETS: Record<SnapshotObjectKind, string> = {
@@ -74,6 +93,19 @@ const COMMENT_TARGETS: Record<SnapshotObjectKind, string> = {
   domain: "DOMAIN",
   "composite type": "TYPE",
   "range type": "TYPE",
+  aggregate: "AGGREGATE",
+  rule: "RULE",
+  cast: "CAST",
+  collation: "COLLATION",
+  operator: "OPERATOR",
+  statistics: "STATISTICS",
+  publication: "PUBLICATION",
+  "event trigger": "EVENT TRIGGER",
+  "text search configuration": "TEXT SEARCH CONFIGURATION",
+  "text search dictionary": "TEXT SEARCH DICTIONARY",
+  "foreign data wrapper": "FOREIGN DATA WRAPPER",
+  server: "SERVER",
+  "default privileges": "DEFAULT PRIVILEGES",
 };
 
 /**
@@ -91,7 +123,7 @@ const COMMENT_TARGETS: Record<SnapshotObjectKind, string> = {
 export function commentLine(object: SnapshotObject, comment: string): string {
   const target = COMMENT_TARGETS[object.kind];
   const literal = `'${comment.replaceAll("'", "''")}'`;
-  if (object.kind === "constraint" || object.kind === "trigger" || object.kind === "policy") {
+  if (["constraint", "trigger", "policy", "rule"].includes(object.kind)) {
     const local = object.name.slice(object.parent!.length + 1);
     return `COMMENT ON ${target} ${local} ON ${object.parent} IS ${literal};`;
   }

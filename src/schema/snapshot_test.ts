@@ -189,6 +189,149 @@ Deno.test("takeSnapshot() gives the same text on PostgreSQL 15 and PGlite for th
   assert.deepEqual(b.objects, a.objects);
 });
 
+/** NOT NULL constraints whose names PostgreSQL 18 keeps and 15 has no place for. */
+const NOT_NULL_NAMES = `
+create table t (id int primary key, a int not null, b int constraint b_required not null);
+alter table t rename to u;
+create table plain (x int not null, y int not null no inherit);
+alter table plain add constraint y_not_null_check check (y > 0);
+create table parent (k int not null) partition by range (k);
+create table parent_1 partition of parent for values from (1) to (10);
+`;
+
+Deno.test("takeSnapshot() names a NOT NULL constraint only where PostgreSQL 18 keeps another name than its own", async () => {
+  await using lite = await createPgliteDriver();
+  await lite.exec(NOT_NULL_NAMES);
+  const columns = (snapshot: { objects: { kind: string; name: string; definition: string }[] }) =>
+    Object.fromEntries(
+      snapshot.objects.filter((o) => o.kind === "column").map((o) => [o.name, o.definition]),
+    );
+  assert.deepEqual(columns(await takeSnapshot(lite)), {
+    // Named after the table's old name, or explicitly: a later DROP CONSTRAINT uses the name.
+    "public.u.id": "id integer CONSTRAINT t_id_not_null NOT NULL",
+    "public.u.a": "a integer CONSTRAINT t_a_not_null NOT NULL",
+    "public.u.b": "b integer CONSTRAINT b_required NOT NULL",
+    "public.plain.x": "x integer NOT NULL",
+    "public.plain.y": "y integer NOT NULL NO INHERIT",
+    // A partition's constraint is the parent's, under the parent's name.
+    "public.parent.k": "k integer NOT NULL",
+    "public.parent_1.k": "k integer NOT NULL",
+  });
+  await using server = await createPostgresDriver(await testDatabaseUrl());
+  await server.exec(NOT_NULL_NAMES.replace(" no inherit", ""));
+  const fifteen = columns(await takeSnapshot(server));
+  assert.equal(fifteen["public.u.a"], "a integer NOT NULL");
+  assert.equal(fifteen["public.u.b"], "b integer NOT NULL");
+});
+
+/** Objects a migration creates less often, and table settings beside the definition. */
+const LESS_COMMON = `
+create schema extra;
+create table extra.items (id int primary key, price numeric, qty int, label text);
+create function extra.sum_state(numeric, numeric) returns numeric language sql immutable return $1 + $2;
+create aggregate extra.total(numeric) (sfunc = extra.sum_state, stype = numeric, initcond = '0');
+create rule items_no_delete as on delete to extra.items do instead nothing;
+create type extra.code as (v int);
+create function extra.code_text(extra.code) returns text language sql immutable return ($1).v::text;
+create cast (extra.code as text) with function extra.code_text(extra.code) as assignment;
+create collation extra.bytes (provider = libc, locale = 'C');
+create function extra.eq_ci(text, text) returns boolean language sql immutable return lower($1) = lower($2);
+create operator extra.=~ (function = extra.eq_ci, leftarg = text, rightarg = text, commutator = operator(extra.=~));
+create statistics extra.items_stats (dependencies) on price, qty from extra.items;
+create publication items_pub for table extra.items with (publish = 'insert, update');
+create function extra.on_ddl() returns event_trigger language plpgsql as $$ begin end $$;
+create event trigger extra_ddl on ddl_command_start when tag in ('CREATE TABLE') execute function extra.on_ddl();
+alter event trigger extra_ddl disable;
+create text search dictionary extra.simple_dict (template = pg_catalog.simple);
+create text search configuration extra.cfg (parser = pg_catalog.default);
+alter text search configuration extra.cfg add mapping for word, asciiword with extra.simple_dict;
+create foreign data wrapper dummy_fdw;
+create server dummy_srv foreign data wrapper dummy_fdw options (host 'db', port '5432');
+alter default privileges in schema extra grant select on tables to public;
+alter table extra.items replica identity full;
+alter table extra.items alter column label set statistics 200, alter column label set storage external;
+create index items_label_idx on extra.items (label);
+alter table extra.items cluster on items_label_idx;
+comment on aggregate extra.total(numeric) is 'sum';
+comment on rule items_no_delete on extra.items is 'keep';
+comment on collation extra.bytes is 'bytewise';
+`;
+
+const LESS_COMMON_LINES = [
+  "CREATE AGGREGATE extra.total(numeric) (SFUNC = extra.sum_state, STYPE = numeric, INITCOND = '0');",
+  "COMMENT ON AGGREGATE extra.total(numeric) IS 'sum';",
+  "CREATE RULE items_no_delete AS",
+  "    ON DELETE TO extra.items DO INSTEAD NOTHING;",
+  "COMMENT ON RULE items_no_delete ON extra.items IS 'keep';",
+  "CREATE CAST (extra.code AS text) WITH FUNCTION extra.code_text(extra.code) AS ASSIGNMENT;",
+  "CREATE COLLATION extra.bytes (provider = libc, locale = 'C');",
+  "COMMENT ON COLLATION extra.bytes IS 'bytewise';",
+  "CREATE OPERATOR extra.=~ (FUNCTION = extra.eq_ci(text,text), COMMUTATOR = extra.=~(text,text));",
+  "CREATE STATISTICS extra.items_stats (dependencies) ON price, qty FROM extra.items;",
+  "CREATE PUBLICATION items_pub FOR TABLE extra.items WITH (publish = 'insert, update');",
+  "CREATE EVENT TRIGGER extra_ddl ON ddl_command_start WHEN TAG IN ('CREATE TABLE') " +
+  "EXECUTE FUNCTION extra.on_ddl();",
+  "ALTER EVENT TRIGGER extra_ddl DISABLE;",
+  'CREATE TEXT SEARCH CONFIGURATION extra.cfg (PARSER = pg_catalog."default");',
+  "-- mapping: asciiword: extra.simple_dict, word: extra.simple_dict",
+  "CREATE TEXT SEARCH DICTIONARY extra.simple_dict (TEMPLATE = pg_catalog.simple);",
+  "CREATE FOREIGN DATA WRAPPER dummy_fdw;",
+  "CREATE SERVER dummy_srv FOREIGN DATA WRAPPER dummy_fdw OPTIONS (host 'db', port '5432');",
+  "ALTER DEFAULT PRIVILEGES FOR ROLE postgres IN SCHEMA extra GRANT SELECT ON TABLES TO PUBLIC;",
+  "ALTER TABLE extra.items REPLICA IDENTITY FULL;",
+  "ALTER TABLE extra.items ALTER COLUMN label SET STATISTICS 200;",
+  "ALTER TABLE extra.items ALTER COLUMN label SET STORAGE EXTERNAL;",
+  "CREATE INDEX items_label_idx ON extra.items USING btree (label);",
+  "ALTER TABLE extra.items CLUSTER ON items_label_idx;",
+];
+
+Deno.test("takeSnapshot() reads aggregates, rules, casts, publications and the rest alike on PostgreSQL 15 and PGlite", async () => {
+  await using lite = await createPgliteDriver();
+  await lite.exec(LESS_COMMON);
+  const snapshot = await takeSnapshot(lite);
+  const lines = new Set(snapshot.text.split("\n"));
+  assert.deepEqual(LESS_COMMON_LINES.filter((line) => !lines.has(line)), []);
+  await using server = await createPostgresDriver(await testDatabaseUrl());
+  await server.exec(LESS_COMMON);
+  const fifteen = await takeSnapshot(server);
+  assert.equal(fifteen.text, snapshot.text);
+  assert.deepEqual(fifteen.objects, snapshot.objects);
+});
+
+/** Privileges beyond and below the defaults, and an explicit ACL equal to them. */
+const PRIVILEGES = `
+do $$ begin create role snapshot_r1; exception when duplicate_object then null; end $$;
+create table t (id int, secret text);
+grant select on t to snapshot_r1;
+grant select (secret), update (secret) on t to snapshot_r1;
+create function f() returns int language sql return 1;
+revoke execute on function f() from public;
+create schema s;
+grant usage on schema s to snapshot_r1;
+create type e as enum ('a');
+revoke usage on type e from public;
+create table u (id int);
+grant all on u to snapshot_r1;
+revoke all on u from snapshot_r1;
+`;
+
+Deno.test("takeSnapshot() with privileges shows only those that differ from the defaults", async () => {
+  await using lite = await createPgliteDriver();
+  await lite.exec(PRIVILEGES);
+  const snapshot = await takeSnapshot(lite, { privileges: true });
+  assert.deepEqual(snapshot.text.split("\n").filter((line) => /^(GRANT|REVOKE) /.test(line)), [
+    "REVOKE USAGE ON TYPE public.e FROM PUBLIC;",
+    "REVOKE EXECUTE ON ROUTINE public.f() FROM PUBLIC;",
+    "GRANT SELECT ON TABLE public.t TO snapshot_r1;",
+    "GRANT SELECT (secret), UPDATE (secret) ON TABLE public.t TO snapshot_r1;",
+    "GRANT USAGE ON SCHEMA s TO snapshot_r1;",
+  ]);
+  assert.doesNotMatch((await takeSnapshot(lite)).text, /GRANT|REVOKE/);
+  await using server = await createPostgresDriver(await testDatabaseUrl());
+  await server.exec(PRIVILEGES);
+  assert.equal((await takeSnapshot(server, { privileges: true })).text, snapshot.text);
+});
+
 Deno.test("takeSnapshot() throws SNAPSHOT_FAILED naming what it was reading", async () => {
   await using db = await createPgliteDriver();
   await db.exec("create table t (id int)");

@@ -15,12 +15,22 @@ import type {
   IndexRow,
   PolicyRow,
   RelationRow,
+  RuleRow,
   SequenceRow,
   TriggerRow,
 } from "./table_queries.ts";
 
 /** Ranks of objects under their table. */
-const CHILD = { self: 0, column: 1, constraint: 2, sequence: 3, index: 4, trigger: 5, policy: 6 };
+export const CHILD = {
+  self: 0,
+  column: 1,
+  constraint: 2,
+  sequence: 3,
+  index: 4,
+  trigger: 5,
+  policy: 6,
+  rule: 7,
+};
 
 /** Where each table or view sorts: its schema and family. */
 export type Owners = Map<string, { schema: string; family: number }>;
@@ -34,7 +44,24 @@ export function ownersOf(placed: PlacedObject[]): Owners {
   return owners;
 }
 
-function under(owners: Owners, table: string, rank: number, order: string | number) {
+/**
+ * The sort key of what hangs off `table`, ranked by kind, then in `order`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { CHILD, under } from "./table_objects.ts";
+ *
+ * const owners = new Map([["public.t", { schema: "public", family: 4 }]]);
+ * assert.deepEqual(under(owners, "public.t", CHILD.column, 0), ["public", 4, "public.t", 1, 0]);
+ * ```
+ */
+export function under(
+  owners: Owners,
+  table: string,
+  rank: number,
+  order: string | number,
+): (string | number)[] {
   const owner = owners.get(table) ?? { schema: "", family: FAMILY.table };
   return [owner.schema, owner.family, table, rank, order];
 }
@@ -70,8 +97,9 @@ export function relationObjects(rows: RelationRow[], columns: ColumnRow[]): Plac
         "row level security": row.rls,
         "forced row level security": row.force_rls,
         options: row.options,
+        "replica identity": row.replica_identity,
         definition: row.view_definition,
-        ...described(row),
+        ...described(row, "TABLE", row.name),
       }),
     };
     const family = isTable ? FAMILY.table : FAMILY.view;
@@ -86,47 +114,36 @@ function viewDefinition(row: RelationRow): string {
   return `CREATE ${materialized}VIEW ${row.name}${options} AS\n${body};`;
 }
 
-/** Columns, in table order. */
-export function columnObjects(rows: ColumnRow[], owners: Owners): PlacedObject[] {
-  return rows.map((row, index) => {
-    const identity = row.identity === "a" ? "always" : row.identity === "d" ? "by default" : null;
-    const generated = row.generated === null
-      ? null
-      : `(${row.generated}) ${row.generated_kind === "v" ? "virtual" : "stored"}`;
-    const attrs = attributes({
-      type: row.type,
-      collation: row.collation,
-      default: row.default,
-      identity,
-      generated,
-      "not null": row.not_null,
-      comment: row.comment,
-    });
-    return {
-      object: {
-        kind: "column",
-        name: `${row.table_name}.${row.name}`,
-        parent: row.table_name,
-        definition: columnLine(row.name, attrs),
-        attributes: attrs,
-      },
-      sortKey: under(owners, row.table_name, CHILD.column, index),
-      ...keys(row),
-    };
-  });
-}
-
-function columnLine(name: string, attrs: Record<string, string>): string {
-  const parts = [name, attrs.type];
-  if (attrs.collation) parts.push(`COLLATE ${attrs.collation}`);
-  if (attrs.default) parts.push(`DEFAULT ${attrs.default}`);
-  if (attrs.identity) parts.push(`GENERATED ${attrs.identity.toUpperCase()} AS IDENTITY`);
-  if (attrs.generated) {
-    const [, expression, how] = /^(.*) (stored|virtual)$/s.exec(attrs.generated) ?? [];
-    parts.push(`GENERATED ALWAYS AS ${expression} ${how.toUpperCase()}`);
-  }
-  if (attrs["not null"]) parts.push("NOT NULL");
-  return parts.join(" ");
+/**
+ * The rules a relation's row holds.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import type { RelationRow } from "./table_queries.ts";
+ * import { rulesOf } from "./table_objects.ts";
+ *
+ * const rule = { name: "keep", self: "2618:1", definition: "CREATE RULE keep ...", enabled: "O", comment: null };
+ * const row = { name: "public.t", root: "1259:9", rules: JSON.stringify([rule]) } as unknown as RelationRow;
+ * assert.deepEqual(rulesOf(row).map((r) => [r.table_name, r.name]), [["public.t", "keep"]]);
+ * ```
+ */
+export function rulesOf(row: RelationRow): RuleRow[] {
+  if (row.rules === null || row.rules === undefined) return [];
+  const rules = (typeof row.rules === "string" ? JSON.parse(row.rules) : row.rules) as {
+    name: string;
+    self: string;
+    definition: string;
+    enabled: string;
+    comment: string | null;
+  }[];
+  return rules.map((rule) => ({
+    ...rule,
+    table_name: row.name,
+    root: row.root,
+    nspname: row.nspname,
+    relname: row.relname,
+  }));
 }
 
 /** Objects that live under a table: constraints, indexes, triggers, policies. */
@@ -136,6 +153,7 @@ export function tableChildObjects(
     indexes: IndexRow[];
     triggers: TriggerRow[];
     policies: PolicyRow[];
+    rules: RuleRow[];
   },
   owners: Owners,
 ): PlacedObject[] {
@@ -166,13 +184,35 @@ export function tableChildObjects(
       place("constraint", row, CHILD.constraint, `CONSTRAINT ${row.name} ${row.definition}`)
     ),
     ...rows.indexes.map((row) =>
-      place("index", row, CHILD.index, `${row.definition};`, { invalid: !row.valid })
+      place("index", row, CHILD.index, indexDefinition(row), {
+        invalid: !row.valid,
+        clustered: row.clustered,
+      })
     ),
     ...rows.triggers.map((row) =>
       place("trigger", row, CHILD.trigger, triggerDefinition(row), triggerState(row.enabled))
     ),
     ...rows.policies.map((row) => place("policy", row, CHILD.policy, policyDefinition(row))),
+    ...rows.rules.map((row) =>
+      place(
+        "rule",
+        row,
+        CHILD.rule,
+        row.definition,
+        row.enabled === "O" ? {} : {
+          enabled: row.enabled,
+        },
+      )
+    ),
   ];
+}
+
+function indexDefinition(row: IndexRow): string {
+  if (!row.clustered) return `${row.definition};`;
+  const table = row.table_name;
+  return `${row.definition};\nALTER TABLE ${table} CLUSTER ON ${
+    row.name.slice(row.name.indexOf(".") + 1)
+  };`;
 }
 
 function triggerDefinition(row: TriggerRow): string {
@@ -224,7 +264,7 @@ export function sequenceObjects(rows: SequenceRow[]): PlacedObject[] {
       cycle: row.cycle,
       unlogged: row.persistence === "u",
       "owned by": row.owned_by,
-      ...described(row),
+      ...described(row, "SEQUENCE", row.name),
     });
     const unlogged = attrs.unlogged ? "UNLOGGED " : "";
     const lines = [

@@ -6,12 +6,11 @@
  * @module
  */
 
+import { type Access, aclPair, grants, owner } from "./privileges.ts";
 import {
   type DescribedRow,
-  grants,
   key,
   notInExtension,
-  owner,
   ROOT_CLASS,
   scope,
   userSchema,
@@ -34,12 +33,16 @@ export interface RelationRow extends DescribedRow {
   options: string | null;
   view_definition: string | null;
   server: string | null;
+  /** `REPLICA IDENTITY`: `full`, `nothing`, or the index's name; null for the default. */
+  replica_identity: string | null;
+  /** Its rules, as JSON (an array, or its text), null when it has none. */
+  rules: unknown;
 }
 
 const QUALIFIED_REL = "pg_catalog.format('%I.%I', n.nspname, c.relname)";
 
 /** Lists tables, foreign tables, views and materialized views. */
-export function relationsQuery(withGrants: boolean, roots?: string): string {
+export function relationsQuery(access: Access, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
     ${TABLE_ROOT}, c.relkind::text AS kind, c.relpersistence::text AS persistence,
     c.relrowsecurity AS rls, c.relforcerowsecurity AS force_rls,
@@ -56,10 +59,16 @@ export function relationsQuery(withGrants: boolean, roots?: string): string {
       AS view_definition,
     (SELECT pg_catalog.quote_ident(s.srvname) FROM pg_catalog.pg_foreign_table ft
       JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE ft.ftrelid = c.oid) AS server,
+    CASE c.relreplident WHEN 'f' THEN 'full' WHEN 'n' THEN 'nothing'
+      WHEN 'i' THEN 'using index ' || pg_catalog.quote_ident(ri.relname) END AS replica_identity,
+    ${RULES} AS rules,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-    ${owner(withGrants, "c.relowner")} AS owner,
-    ${grants(withGrants, "c.relacl", "TABLE", QUALIFIED_REL)} AS grants
+    ${owner(access, "c.relowner")} AS owner,
+    ${grants(access, "c.relacl", "TABLE", QUALIFIED_REL)} AS grants,
+    ${aclPair(access, "c.relacl", ["r", "c.relowner", "c.oid", "pg_class"])} AS acl
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_index ii ON ii.indrelid = c.oid AND ii.indisreplident
+  LEFT JOIN pg_catalog.pg_class ri ON ri.oid = ii.indexrelid
   WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${userSchema("n")}
     AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
   ORDER BY n.nspname, c.relname`;
@@ -76,10 +85,27 @@ export interface ColumnRow extends DescribedRow {
   generated_kind: string;
   identity: string;
   collation: string | null;
+  /** The column's name as the catalog spells it, unquoted. */
+  attname: string;
+  /** Its NOT NULL constraint's name (PostgreSQL 18 and later), when it has one. */
+  not_null_name: string | null;
+  /** Whether that constraint is the table's own rather than only inherited. */
+  not_null_local: boolean | null;
+  /** Whether that constraint is validated. */
+  not_null_valid: boolean | null;
+  /** Whether that constraint is `NO INHERIT`. */
+  not_null_no_inherit: boolean | null;
+  /** `SET STATISTICS`, when not the default. */
+  statistics: number | null;
+  /** `SET STORAGE`, when not the type's: `p`, `e`, `m` or `x`. */
+  storage: string | null;
 }
 
-/** Lists the columns of tables and foreign tables, in table order. */
-export function columnsQuery(roots?: string): string {
+/**
+ * Lists the columns of tables and foreign tables, in table order, with their NOT NULL
+ * constraint where the server keeps one in `pg_constraint` (PostgreSQL 18 and later).
+ */
+export function columnsQuery(access: Access, roots?: string): string {
   return `SELECT ${QUALIFIED_REL} AS table_name, pg_catalog.quote_ident(a.attname) AS name,
     ${TABLE_ROOT}, ${key(2604, "ad.oid")} AS self,
     pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null,
@@ -92,11 +118,18 @@ export function columnsQuery(roots?: string): string {
           ELSE pg_catalog.format('%I.%I', cn.nspname, co.collname) END
         FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
         WHERE co.oid = a.attcollation) END AS collation,
-    pg_catalog.col_description(c.oid, a.attnum) AS comment
+    a.attname, nn.conname AS not_null_name, nn.conislocal AS not_null_local,
+    nn.convalidated AS not_null_valid, nn.connoinherit AS not_null_no_inherit,
+    NULLIF(a.attstattarget, -1) AS statistics,
+    CASE WHEN a.attstorage <> t.typstorage THEN a.attstorage::text END AS storage,
+    pg_catalog.col_description(c.oid, a.attnum) AS comment,
+    ${aclPair(access, "a.attacl", null)} AS acl
   FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  LEFT JOIN pg_catalog.pg_constraint nn ON nn.conrelid = a.attrelid AND nn.contype = 'n'
+    AND nn.conkey[1] = a.attnum
   WHERE c.relkind IN ('r', 'p', 'f') AND a.attnum > 0 AND NOT a.attisdropped
     AND ${userSchema("n")} AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
   ORDER BY n.nspname, c.relname, a.attnum`;
@@ -128,6 +161,8 @@ export interface IndexRow extends DescribedRow {
   name: string;
   definition: string;
   valid: boolean;
+  /** `CLUSTER ON` this index. */
+  clustered: boolean;
 }
 
 /** Lists indexes of tables and materialized views, except those backing a constraint. */
@@ -136,6 +171,7 @@ export function indexesQuery(roots?: string): string {
     ${TABLE_ROOT}, ${key(ROOT_CLASS.relations, "i.indexrelid")} AS self,
     pg_catalog.format('%I.%I', n.nspname, ic.relname) AS name,
     pg_catalog.pg_get_indexdef(i.indexrelid) AS definition, i.indisvalid AS valid,
+    i.indisclustered AS clustered,
     pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment
   FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
   JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
@@ -170,6 +206,25 @@ export function triggersQuery(roots?: string): string {
     AND ${notInExtension("pg_class", "c.oid")}${scope(roots, "c.oid")}
   ORDER BY n.nspname, c.relname, tg.tgname`;
 }
+
+/** A rule, other than the one a view is made of, as its relation's row holds it. */
+export interface RuleRow extends DescribedRow {
+  table_name: string;
+  name: string;
+  definition: string;
+  enabled: string;
+}
+
+/**
+ * A relation's rules (`CREATE RULE`; a view's own `_RETURN` rule is its definition) as JSON:
+ * read with the relation, which costs less than a query of their own, and only when it has any.
+ */
+const RULES =
+  `CASE WHEN c.relhasrules THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+      'name', pg_catalog.quote_ident(r.rulename), 'self', ${key(2618, "r.oid")},
+      'definition', pg_catalog.pg_get_ruledef(r.oid, true), 'enabled', r.ev_enabled,
+      'comment', pg_catalog.obj_description(r.oid, 'pg_rewrite')) ORDER BY r.rulename)
+    FROM pg_catalog.pg_rewrite r WHERE r.ev_class = c.oid AND r.rulename <> '_RETURN') END`;
 
 /** A row-level security policy. */
 export interface PolicyRow extends DescribedRow {
@@ -220,7 +275,7 @@ export interface SequenceRow extends DescribedRow {
 }
 
 /** Lists sequences; those of identity columns are part of their column and skipped. */
-export function sequencesQuery(withGrants: boolean, roots?: string): string {
+export function sequencesQuery(access: Access, roots?: string): string {
   return `SELECT pg_catalog.quote_ident(n.nspname) AS schema, ${QUALIFIED_REL} AS name,
     ${key(ROOT_CLASS.relations, "c.oid")} AS root,
     COALESCE(o.owner_nspname, n.nspname) AS nspname,
@@ -230,8 +285,9 @@ export function sequencesQuery(withGrants: boolean, roots?: string): string {
     s.seqcache::text AS cache, s.seqcycle AS cycle, c.relpersistence::text AS persistence,
     o.owned_by_table, o.owned_by, o.owned_by_schema, o.owned_by_kind,
     pg_catalog.obj_description(c.oid, 'pg_class') AS comment,
-    ${owner(withGrants, "c.relowner")} AS owner,
-    ${grants(withGrants, "c.relacl", "SEQUENCE", QUALIFIED_REL)} AS grants
+    ${owner(access, "c.relowner")} AS owner,
+    ${grants(access, "c.relacl", "SEQUENCE", QUALIFIED_REL)} AS grants,
+    ${aclPair(access, "c.relacl", ["s", "c.relowner", "c.oid", "pg_class"])} AS acl
   FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN LATERAL (

@@ -7,6 +7,7 @@
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
+import { CATALOGS, MEMBER_CATALOGS, OTHER_ROOT } from "../schema/other_queries.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import {
   changeScope,
@@ -17,6 +18,9 @@ import {
   scopedReaderCall,
   scopedReaderFunction,
 } from "../schema/snapshot_incremental.ts";
+
+/** The catalogs whose objects are read with the one root of `other_queries.ts`. */
+const OTHER_CATALOGS = [...Object.values(CATALOGS), ...MEMBER_CATALOGS].join(", ");
 
 /** The schema holding the tracker's table, functions and event triggers; never snapshotted. */
 export const TRACKER_SCHEMA = "tide_verify";
@@ -41,25 +45,63 @@ export interface ChangeTracker {
    * read again. Every call starts a new round of recorded changes.
    */
   snapshot(db: Queryable, base?: IncrementalSnapshot): Promise<IncrementalSnapshot>;
+  /**
+   * The tags of the DDL commands (`CREATE TABLE`, `GRANT`...) run between the last two calls of
+   * {@linkcode ChangeTracker.snapshot}; `undefined` when not tracking.
+   */
+  commands(): readonly string[] | undefined;
 }
 
 const INSTALL = `
 CREATE SCHEMA ${TRACKER_SCHEMA};
+-- A migration may SET ROLE to one that owns its objects: the tracker's functions run as their
+-- owner, and any role may call them.
+GRANT USAGE ON SCHEMA ${TRACKER_SCHEMA} TO PUBLIC;
 CREATE TABLE ${TRACKER_SCHEMA}.touched (classid pg_catalog.oid, objid pg_catalog.oid, tag text);
-CREATE FUNCTION ${TRACKER_SCHEMA}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql
+-- GRANT and REVOKE name no object to event triggers: the ACLs of the last sweep, by root, show
+-- which objects they changed. Rolled back with the catalogs, like every tracker table.
+CREATE VIEW ${TRACKER_SCHEMA}.current_acls AS
+  SELECT root, pg_catalog.string_agg(acl, ';' ORDER BY acl) AS acl FROM (
+    SELECT '1259:' || c.oid AS root, c.relacl::text AS acl FROM pg_catalog.pg_class c
+      WHERE c.relacl IS NOT NULL AND c.oid >= 16384
+    UNION ALL SELECT '1259:' || a.attrelid, a.attnum || ':' || a.attacl::text
+      FROM pg_catalog.pg_attribute a WHERE a.attacl IS NOT NULL AND a.attrelid >= 16384
+    UNION ALL SELECT '1255:' || p.oid, p.proacl::text FROM pg_catalog.pg_proc p
+      WHERE p.proacl IS NOT NULL AND p.oid >= 16384
+    UNION ALL SELECT '1247:' || t.oid, t.typacl::text FROM pg_catalog.pg_type t
+      WHERE t.typacl IS NOT NULL AND t.oid >= 16384
+    UNION ALL SELECT '2615:' || n.oid, n.nspacl::text FROM pg_catalog.pg_namespace n
+      WHERE n.nspacl IS NOT NULL AND n.nspname NOT LIKE 'pg\\_%'
+  ) x GROUP BY root;
+CREATE TABLE ${TRACKER_SCHEMA}.acls AS SELECT * FROM ${TRACKER_SCHEMA}.current_acls;
+CREATE FUNCTION ${TRACKER_SCHEMA}.acl_roots() RETURNS text[] LANGUAGE plpgsql SECURITY DEFINER
+  SET search_path = pg_catalog AS $$
+DECLARE
+  changed text[];
+BEGIN
+  SELECT array_agg(COALESCE(c.root, s.root)) INTO changed
+    FROM ${TRACKER_SCHEMA}.current_acls c FULL JOIN ${TRACKER_SCHEMA}.acls s ON s.root = c.root
+    WHERE c.acl IS DISTINCT FROM s.acl;
+  DELETE FROM ${TRACKER_SCHEMA}.acls;
+  INSERT INTO ${TRACKER_SCHEMA}.acls SELECT * FROM ${TRACKER_SCHEMA}.current_acls;
+  RETURN COALESCE(changed, '{}');
+END $$;
+-- Every command leaves its tag, also one that names no object (GRANT).
+CREATE FUNCTION ${TRACKER_SCHEMA}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog AS $$
 BEGIN
   INSERT INTO ${TRACKER_SCHEMA}.touched
     SELECT classid, objid, command_tag FROM pg_event_trigger_ddl_commands();
+  INSERT INTO ${TRACKER_SCHEMA}.touched VALUES (NULL, NULL, TG_TAG);
 END $$;
 -- A dropped constraint, default, trigger, policy or rule names the table (or domain) it was
 -- on; that owner survives the drop and must be read again. Never fail the user's command: when
 -- the owner cannot be found, ask for a full snapshot.
-CREATE FUNCTION ${TRACKER_SCHEMA}.on_drop() RETURNS event_trigger LANGUAGE plpgsql
+CREATE FUNCTION ${TRACKER_SCHEMA}.on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog AS $$
 BEGIN
   INSERT INTO ${TRACKER_SCHEMA}.touched
-    SELECT classid, objid, 'DROP' FROM pg_event_trigger_dropped_objects();
+    SELECT classid, objid, TG_TAG FROM pg_event_trigger_dropped_objects();
   BEGIN
     INSERT INTO ${TRACKER_SCHEMA}.touched
       SELECT CASE WHEN object_type = 'domain constraint' THEN 'pg_type'::regclass::oid
@@ -67,7 +109,7 @@ BEGIN
         CASE WHEN object_type = 'domain constraint' THEN to_regtype(address_names[1])::oid
           ELSE to_regclass(quote_ident(address_names[1]) || '.' || quote_ident(address_names[2]))::oid
           END,
-        'DROP'
+        TG_TAG
       FROM pg_event_trigger_dropped_objects()
       WHERE object_type IN ('table constraint', 'domain constraint', 'default value', 'trigger',
         'policy', 'rule', 'table column');
@@ -77,16 +119,19 @@ BEGIN
 END $$;
 -- One call per snapshot: consumes what was touched, finds the roots of every touched object and
 -- of everything depending on one (a rename re-renders them) and reads them with read_scope.
--- Returns NULL when nothing was touched, {"full":true} when only a full snapshot is exact, else
--- the roots read, the touched keys no root was found for (dropped objects) and the rows.
+-- Returns NULL when nothing was touched; else the command tags seen and, with "full":true when
+-- only a full snapshot is exact, or the roots read, the touched keys no root was found for
+-- (dropped objects) and the rows.
 -- Nested loops only: lookups go through pg_depend's index instead of scanning the catalog.
-CREATE FUNCTION ${TRACKER_SCHEMA}.changed() RETURNS text LANGUAGE plpgsql
+CREATE FUNCTION ${TRACKER_SCHEMA}.changed() RETURNS text LANGUAGE plpgsql SECURITY DEFINER
   SET search_path = pg_catalog SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 DECLARE
   n_touched int;
   needs_full boolean;
   roots text[];
   unresolved text[];
+  tags text[];
+  granted boolean;
 BEGIN
 WITH RECURSIVE consumed AS (
   DELETE FROM ${TRACKER_SCHEMA}.touched RETURNING classid, objid, tag
@@ -125,17 +170,27 @@ WITH RECURSIVE consumed AS (
   WHEN 'pg_proc'::regclass THEN '1255:' || c.objid::text
   WHEN 'pg_namespace'::regclass THEN '2615:' || c.objid::text
   WHEN 'pg_extension'::regclass THEN '3079:' || c.objid::text
+  ELSE CASE WHEN c.classid::int IN (${OTHER_CATALOGS}) THEN '${OTHER_ROOT}' END
   END AS root FROM closure c
 )
 SELECT (SELECT count(*) FROM consumed),
   (SELECT bool_or(tag IN ('ALTER SCHEMA', 'FULL')) FROM consumed),
-  (SELECT array_agg(DISTINCT root) FROM resolved WHERE root IS NOT NULL),
+  (SELECT array_agg(DISTINCT r.root) FROM (SELECT root FROM resolved WHERE root IS NOT NULL
+    UNION SELECT '${OTHER_ROOT}' FROM consumed WHERE tag = 'ALTER DEFAULT PRIVILEGES') r),
   (SELECT array_agg(s.classid::text || ':' || s.objid::text) FROM seed s
-    JOIN resolved r ON r.classid = s.classid AND r.objid = s.objid WHERE r.root IS NULL)
-INTO n_touched, needs_full, roots, unresolved;
+    JOIN resolved r ON r.classid = s.classid AND r.objid = s.objid WHERE r.root IS NULL),
+  (SELECT array_agg(DISTINCT tag) FROM consumed WHERE tag <> 'FULL'),
+  (SELECT bool_or(tag IN ('GRANT', 'REVOKE')) FROM consumed)
+INTO n_touched, needs_full, roots, unresolved, tags, granted;
 IF n_touched = 0 THEN RETURN NULL; END IF;
-IF needs_full THEN RETURN '{"full":true}'; END IF;
-RETURN '{"roots":' || to_json(coalesce(roots, '{}'))::text
+IF granted THEN
+  roots := ARRAY(SELECT DISTINCT r FROM unnest(roots || ${TRACKER_SCHEMA}.acl_roots()) r);
+END IF;
+IF needs_full THEN
+  RETURN '{"full":true,"tags":' || to_json(coalesce(tags, '{}'))::text || '}';
+END IF;
+RETURN '{"tags":' || to_json(coalesce(tags, '{}'))::text
+  || ',"roots":' || to_json(coalesce(roots, '{}'))::text
   || ',"unresolved":' || to_json(coalesce(unresolved, '{}'))::text
   || ',"rows":' || ${READ_ROOTS} || '}';
 END $$;
@@ -171,7 +226,7 @@ const NOT_INSTALLED = Symbol("not installed");
 export async function trackChanges(db: Driver): Promise<ChangeTracker> {
   const tracking = await db.transaction(async (tx) => {
     await tx.exec(INSTALL);
-    await tx.exec(scopedReaderFunction(READER));
+    await tx.exec(scopedReaderFunction(READER, { privileges: true }));
     await tx.exec(PROBE);
     const [probe] = await tx.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM ${TRACKER_SCHEMA}.touched`,
@@ -180,22 +235,30 @@ export async function trackChanges(db: Driver): Promise<ChangeTracker> {
     await tx.exec(`DELETE FROM ${TRACKER_SCHEMA}.touched`);
     return true;
   }).catch(() => false);
-  const exclusions = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [] };
+  // Privileges are compared: a down that forgets a REVOKE does not restore the schema.
+  const exclusions = { excludeSchemas: tracking ? [TRACKER_SCHEMA] : [], privileges: true };
   const full = (db: Queryable) => readIncremental(db, exclusions);
+  let commands: readonly string[] | undefined;
   return {
     tracking,
     snapshot: async (db, base) => {
       if (!tracking) return await full(db);
       const changes = await changed(db);
-      if (base === undefined || changes === "full") return await full(db);
+      commands = changes?.tags ?? [];
+      if (base === undefined || changes?.full) return await full(db);
       if (changes === undefined) return base;
       return await merge(db, base, changes);
     },
+    commands: () => commands,
   };
 }
 
 /** What `tide_verify.changed()` returned when some objects were touched. */
 interface Changes {
+  /** The tags of the commands run. */
+  tags: string[];
+  /** Only a full snapshot is exact; nothing else is set. */
+  full?: true;
   /** Roots whose rows were read. */
   roots: string[];
   /** Touched objects that no longer exist (or are not snapshotted): their root is in the base. */
@@ -223,14 +286,13 @@ async function merge(
   return await rereadScope(db, snapshot, extra, READER);
 }
 
-async function changed(db: Queryable): Promise<Changes | "full" | undefined> {
+async function changed(db: Queryable): Promise<Changes | undefined> {
   try {
     const [row] = await db.query<{ changes: string | null }>(
       `SELECT ${TRACKER_SCHEMA}.changed() AS changes`,
     );
     if (row.changes === null) return undefined;
-    const changes = JSON.parse(row.changes) as Changes & { full?: true };
-    return changes.full ? "full" : changes;
+    return JSON.parse(row.changes) as Changes;
   } catch (error) {
     const reason = errorMessage(error);
     throw new MigrationError(

@@ -77,6 +77,66 @@ const STEPS: [string, string][] = [
   ],
   ["drop extension citext cascade", "create extension citext"],
   ["create schema other; create table other.t (id int)", "drop schema other cascade"],
+  // What other_queries.ts reads, and the table and function changes that re-render it.
+  [
+    `create function app.plus(numeric, numeric) returns numeric language sql immutable
+       return $1 + $2;
+     create aggregate app.total(numeric) (sfunc = app.plus, stype = numeric, initcond = '0');
+     create function app.same(text, text) returns boolean language sql immutable return $1 = $2;
+     create operator app.=~ (function = app.same, leftarg = text, rightarg = text);
+     create type app.code as (v int);
+     create function app.code_text(app.code) returns text language sql immutable return 'x';
+     create cast (app.code as text) with function app.code_text(app.code);
+     create collation app.bytes (provider = libc, locale = 'C');
+     create statistics app.logs_stats (dependencies) on id, user_id from app.logs;
+     create publication logs_pub for table app.logs;
+     create text search dictionary app.dict (template = pg_catalog.simple);
+     create text search configuration app.cfg (parser = pg_catalog.default);
+     create foreign data wrapper dummy_fdw;
+     create server dummy_srv foreign data wrapper dummy_fdw;
+     create rule logs_keep as on delete to app.logs do instead nothing`,
+    `drop rule logs_keep on app.logs; drop server dummy_srv; drop foreign data wrapper dummy_fdw;
+     drop text search configuration app.cfg; drop text search dictionary app.dict;
+     drop publication logs_pub; drop statistics app.logs_stats; drop collation app.bytes;
+     drop cast (app.code as text); drop function app.code_text(app.code); drop type app.code;
+     drop operator app.=~ (text, text); drop function app.same(text, text);
+     drop aggregate app.total(numeric); drop function app.plus(numeric, numeric)`,
+  ],
+  [
+    "alter text search configuration app.cfg add mapping for word with app.dict; " +
+    "alter publication logs_pub set (publish = 'insert'); alter rule logs_keep on app.logs " +
+    "rename to logs_kept",
+    "alter text search configuration app.cfg drop mapping for word; " +
+    "alter publication logs_pub set (publish = 'insert, update, delete, truncate'); " +
+    "alter rule logs_kept on app.logs rename to logs_keep",
+  ],
+  [
+    "alter default privileges in schema app grant select on tables to public; " +
+    "alter table app.logs replica identity full; " +
+    "alter table app.logs alter column body set statistics 500",
+    "alter default privileges in schema app revoke select on tables from public; " +
+    "alter table app.logs replica identity default; " +
+    "alter table app.logs alter column body set statistics -1",
+  ],
+  [
+    "alter table app.logs rename to journal; alter function app.plus(numeric, numeric) rename to add",
+    "alter table app.journal rename to logs; alter function app.add(numeric, numeric) rename to plus",
+  ],
+  [
+    `create role tracker_reader; grant usage on schema app to tracker_reader;
+     grant select, insert on app.journal to tracker_reader;
+     grant update (body) on app.journal to tracker_reader;
+     revoke execute on function app.add(numeric, numeric) from public;
+     grant usage on type app.mood to tracker_reader; grant usage on sequence app.logs_id_seq to public`,
+    `revoke usage on schema app from tracker_reader; revoke all on app.journal from tracker_reader;
+     grant execute on function app.add(numeric, numeric) to public;
+     revoke usage on type app.mood from tracker_reader;
+     revoke usage on sequence app.logs_id_seq from public; drop role tracker_reader`,
+  ],
+  [
+    "drop table app.journal cascade",
+    "create table app.journal (id serial primary key, user_id int, body text)",
+  ],
 ];
 
 /** Full snapshots taken beside the tracked ones, to diff without any shared lineage. */
@@ -87,7 +147,7 @@ async function assertSame(
   scoped: IncrementalSnapshot,
   step: string,
 ) {
-  const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA] });
+  const full = await takeSnapshot(db, { excludeSchemas: [TRACKER_SCHEMA], privileges: true });
   const { objects, text } = snapshotOf(scoped);
   assert.deepEqual(objects, full.objects, step);
   assert.equal(text, full.text, step);

@@ -13,6 +13,13 @@ export type RoundTripFailure =
   | "down-differs"
   | "re-up-differs";
 
+/**
+ * How a migration came out: `round-trips` (up, down and re-up ran and both schemas matched),
+ * `data-only` (the up changes no schema and there is no down: nothing to roll back, see
+ * {@linkcode MigrationVerdict.note}) or `failed`.
+ */
+export type VerdictStatus = "round-trips" | "data-only" | "failed";
+
 /** Where a SQL error happened in a migration file. */
 export interface SqlErrorLocation {
   /** File path. */
@@ -43,8 +50,15 @@ export interface MigrationVerdict {
   version: string;
   /** Name part of the file name. */
   name: string;
-  /** True when up, down and re-up all ran and both schemas matched. */
+  /**
+   * True when up, down and re-up all ran and both schemas matched, or when the migration is
+   * data only (its up changes no schema) and has no down.
+   */
   ok: boolean;
+  /** How it came out; set on every verdict `verifyMigrations` returns. */
+  status?: VerdictStatus;
+  /** Why it passed without a round trip (a data-only migration), for the reader. */
+  note?: string;
   /** Human-readable problems; empty when ok. */
   problems: string[];
   /** The first step that failed, when not ok. */

@@ -5,27 +5,22 @@
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
-import { errorMessage, MigrationError } from "../errors.ts";
+import { errorMessage } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import { type Migration, noTransactionOf } from "../files/migration.ts";
-import { locateFailure, runScript } from "../engine/run_script.ts";
-import type { SchemaChange } from "../schema/diff.ts";
-import {
-  diffIncremental,
-  type IncrementalSnapshot,
-  snapshotOf,
-} from "../schema/snapshot_incremental.ts";
-import { textDiff } from "../schema/text_diff.ts";
+import { locateFailure, runScript, type StatementHook } from "../engine/run_script.ts";
+import type { DiffOptions } from "../schema/diff.ts";
+import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { compareVersions } from "../files/version.ts";
-import type {
-  MigrationVerdict,
-  RoundTripFailure,
-  SqlErrorLocation,
-  VerifyReport,
-} from "./report.ts";
-import { openWorkspace, type Workspace } from "./workspace.ts";
+import { onlySnapshottedChanges } from "./ddl_coverage.ts";
+import { compareSnapshots, Findings } from "./findings.ts";
+import type { MigrationVerdict, VerifyReport } from "./report.ts";
+import { type RunClock, startRunClock } from "./run_clock.ts";
+import { runSetup, type VerifySetup } from "./setup.ts";
 import type { StepObserver } from "./observer.ts";
-import type { StatementHook } from "../engine/run_script.ts";
+import { openWorkspace, type Workspace } from "./workspace.ts";
+
+export type { VerifySetup };
 
 /** Options of {@linkcode verifyMigrations}. */
 export interface VerifyOptions {
@@ -40,6 +35,17 @@ export interface VerifyOptions {
   /** Do not report columns that came back in another order. */
   ignoreColumnOrder?: boolean;
   /**
+   * Fail a migration whose up changes no schema (a backfill, a data fix) and that has no down,
+   * instead of passing it as "data only, no down".
+   */
+  strictData?: boolean;
+  /**
+   * SQL run once on the throwaway database before the first migration: roles, extensions, or
+   * the tracking table a runner creates before any migration runs. What it creates is part of
+   * the schema before the first migration.
+   */
+  setup?: VerifySetup;
+  /**
    * A PostgreSQL server to verify on instead of PGlite: a throwaway database is created there
    * and dropped afterwards.
    */
@@ -50,10 +56,17 @@ export interface VerifyOptions {
   observer?: StepObserver;
 }
 
+/** The note of a verdict that passed as data only. */
+export const DATA_ONLY_NOTE = "data only, no down: the up changes no schema and has no down, " +
+  "so there is nothing to roll back (its data changes stay; --strict-data fails it)";
+
 /**
  * Verifies that every migration round-trips: up, down, up again, with identical schemas. Runs on
  * an in-memory PGlite unless `databaseUrl` is given. A failure never stops the others (unless
- * `failFast`): each is verified from the exact state after the previous one's up.
+ * `failFast`): each is verified from the exact state after the previous one's up. A migration
+ * whose up changes no schema and that has no down passes as data only (unless `strictData`).
+ * Times the server stored while this run built the schemas (`timestamp 'now'` in a view) are
+ * not differences.
  *
  * @example
  * ```ts
@@ -78,21 +91,29 @@ export interface VerifyOptions {
  */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
-  await using workspace = await openWorkspace(options.migrations, options.databaseUrl);
+  await using workspace = await openWorkspace(
+    options.migrations,
+    options.databaseUrl,
+    options.setup?.sql,
+  );
   const bootMs = performance.now() - started;
+  const clock = await startRunClock(workspace.driver);
+  if (options.setup !== undefined) await runSetup(workspace.driver, options.setup, options.schema);
   // `tide up` creates the schema (with its tracking tables) before any migration runs.
   if (options.schema !== undefined) {
     await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
   }
-  const before = options.migrations.filter((m) =>
+  const { migrations } = options;
+  const before = migrations.filter((m) =>
     options.from !== undefined && compareVersions(m.version, options.from) < 0
   );
-  const verified = options.migrations.slice(before.length);
+  const verified = migrations.slice(before.length);
   for (const migration of before) await applyOnce(workspace.driver, migration, options.schema);
   const verdicts: MigrationVerdict[] = [];
   let current = await workspace.snapshot(workspace.driver);
+  const run = { workspace, clock, options };
   for (const migration of verified) {
-    const { verdict, after } = await verifyOne(workspace, migration, current, options);
+    const { verdict, after } = await verifyOne(run, migration, current);
     current = after;
     verdicts.push(verdict);
     options.onVerdict?.(verdict);
@@ -126,51 +147,50 @@ async function applyOnce(
   });
 }
 
+/** What every migration of a run is verified with. */
+interface Run {
+  workspace: Workspace;
+  clock: RunClock;
+  options: VerifyOptions;
+}
+
 interface Outcome {
   verdict: MigrationVerdict;
   /** The schema the next migration starts from. */
   after: IncrementalSnapshot;
 }
 
-/** Verdict under construction. */
-class Findings {
-  problems: string[] = [];
-  failure?: RoundTripFailure;
-  error?: SqlErrorLocation;
-  diff?: string;
-
-  fail(failure: RoundTripFailure, problem: string, error?: unknown): void {
-    this.failure ??= failure;
-    this.problems.push(problem);
-    this.error ??= locate(error);
-  }
-}
-
 async function verifyOne(
-  workspace: Workspace,
+  run: Run,
   migration: Migration,
   before: IncrementalSnapshot,
-  options: VerifyOptions,
 ): Promise<Outcome> {
+  const { workspace, options } = run;
   const started = performance.now();
   const findings = new Findings();
+  let note: string | undefined;
   const done = (
     after: IncrementalSnapshot,
     changes: MigrationVerdict["changes"] = [],
-  ): Outcome => ({
-    after,
-    verdict: {
-      version: migration.version,
-      name: migration.name,
-      ok: findings.problems.length === 0,
-      problems: findings.problems,
-      failure: findings.failure,
-      changes,
-      diff: findings.diff,
-      error: findings.error,
-      durationMs: performance.now() - started,
-    },
-  });
+  ): Outcome => {
+    const ok = findings.problems.length === 0;
+    return {
+      after,
+      verdict: {
+        version: migration.version,
+        name: migration.name,
+        ok,
+        status: !ok ? "failed" : note === undefined ? "round-trips" : "data-only",
+        note,
+        problems: findings.problems,
+        failure: findings.failure,
+        changes,
+        diff: findings.diff,
+        error: findings.error,
+        durationMs: performance.now() - started,
+      },
+    };
+  };
   const checkpoint = noTransactionOf(migration, "up") ? await workspace.checkpoint() : undefined;
   try {
     const up = (hook?: StatementHook) =>
@@ -189,15 +209,37 @@ async function verifyOne(
     description,
   }));
   if (!migration.down) {
-    findings.fail(
-      "no-down",
-      `no down: ${migration.up.path} has no down script, so it cannot be rolled back. ` +
-        `Write one (a .down.sql file or a -- migrate:down section).`,
-    );
+    // Without tracking the commands are unknown, and the snapshot alone decides.
+    const commands = workspace.commands();
+    const dataOnly = changes.length === 0 &&
+      (commands === undefined || onlySnapshottedChanges(commands));
+    if (dataOnly && !options.strictData) note = DATA_ONLY_NOTE;
+    else findings.fail("no-down", noDownProblem(migration, dataOnly, commands));
     return done(after, changes);
   }
-  const state = await roundTrip(workspace, migration, { before, after }, findings, options);
+  const state = await roundTrip(run, migration, { before, after }, findings);
   return done(state, changes);
+}
+
+function noDownProblem(
+  migration: Migration,
+  dataOnly: boolean,
+  commands: readonly string[] | undefined,
+): string {
+  const path = migration.up.path;
+  if (!dataOnly && commands !== undefined && !onlySnapshottedChanges(commands)) {
+    const unseen = commands.filter((tag) => !onlySnapshottedChanges([tag]));
+    return `no down: ${path} has no down script, and it runs ${unseen.join(", ")}, whose ` +
+      "effect schema snapshots do not hold, so it cannot pass as data only. Write a down that " +
+      "undoes it.";
+  }
+  if (dataOnly) {
+    return `no down: ${path} changes no schema (data only) and has no down script, which ` +
+      "--strict-data (verify.strictData) refuses. Write a down that undoes its data change, " +
+      "or verify without --strict-data.";
+  }
+  return `no down: ${path} has no down script, so it cannot be rolled back. ` +
+    `Write one (a .down.sql file or a -- migrate:down section).`;
 }
 
 /**
@@ -205,20 +247,25 @@ async function verifyOne(
  * returns its snapshot (the re-up's, when a no-transaction migration's re-up stays).
  */
 async function roundTrip(
-  workspace: Workspace,
+  run: Run,
   migration: Migration,
   states: { before: IncrementalSnapshot; after: IncrementalSnapshot },
   findings: Findings,
-  options: VerifyOptions,
 ): Promise<IncrementalSnapshot> {
+  const { workspace, options } = run;
+  // The window ends now: every time the server stored so far was stored by this run.
+  const diffOptions = (): DiffOptions => ({
+    ignoreColumnOrder: options.ignoreColumnOrder,
+    timeWindow: run.clock.window(),
+  });
   let reUp: IncrementalSnapshot | undefined;
   const steps = async (db: Queryable) => {
     if (!(await runStep(db, migration, "down", findings, options))) return;
     const down = await workspace.snapshot(db, states.after);
-    compare(states.before, down, "down-differs", findings, options);
+    compareSnapshots(states.before, down, "down-differs", findings, diffOptions());
     if (!(await runStep(db, migration, "up", findings, options))) return;
     reUp = await workspace.snapshot(db, down);
-    compare(states.after, reUp, "re-up-differs", findings, options);
+    compareSnapshots(states.after, reUp, "re-up-differs", findings, diffOptions());
   };
   // Down and re-up run in one rolled-back transaction, unless either must run outside one.
   if (noTransactionOf(migration, "up") || noTransactionOf(migration, "down")) {
@@ -256,49 +303,4 @@ async function runStep(
     findings.fail(step, `${step} failed: ${errorMessage(error)}`, error);
     return false;
   }
-}
-
-function compare(
-  expected: IncrementalSnapshot,
-  actual: IncrementalSnapshot,
-  failure: "down-differs" | "re-up-differs",
-  findings: Findings,
-  options: VerifyOptions,
-): void {
-  const changes = diffIncremental(expected, actual, {
-    ignoreColumnOrder: options.ignoreColumnOrder,
-  });
-  if (changes.length === 0) return;
-  const [label, expectedLabel, actualLabel] = failure === "down-differs"
-    ? ["schema after down differs from before up", "before up", "after down"]
-    : ["schema after re-up differs from after the first up", "after up", "after re-up"];
-  for (const change of changes) findings.fail(failure, `${label}: ${describe(change, failure)}`);
-  // Rendered only now: the text of a snapshot that matched is never needed.
-  findings.diff ??= textDiff(snapshotOf(expected).text, snapshotOf(actual).text, {
-    labels: [expectedLabel, actualLabel],
-  });
-}
-
-/** Says which state has the object, in the words of the step that went wrong. */
-function describe(change: SchemaChange, failure: "down-differs" | "re-up-differs"): string {
-  const [expected, actual] = failure === "down-differs"
-    ? ["before up", "after down"]
-    : ["after the first up", "after re-up"];
-  const object = `${change.kind} ${change.name}`;
-  if (change.change === "added") return `${object} exists ${actual} but not ${expected}`;
-  if (change.change === "removed") return `${object} exists ${expected} but not ${actual}`;
-  return `${change.description} (${expected} -> ${actual})`;
-}
-
-function locate(error: unknown): SqlErrorLocation | undefined {
-  // Without a known line there is no place to name: never a made-up one.
-  if (!(error instanceof MigrationError) || !error.file || error.line === undefined) {
-    return undefined;
-  }
-  return {
-    file: error.file,
-    line: error.line ?? 1,
-    column: error.column ?? 1,
-    message: error.message,
-  };
 }

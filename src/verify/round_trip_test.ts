@@ -6,7 +6,8 @@ import { loadMigrations } from "../files/load.ts";
 import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
 import { writeMigrations } from "../_test_support/scenario.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
-import { verifyMigrations } from "./round_trip.ts";
+import { DATA_ONLY_NOTE, verifyMigrations } from "./round_trip.ts";
+import { buildMigrations, type MigrationCase } from "./testdata/build.ts";
 import { EXACT_FILES } from "./testdata/exact.ts";
 import { LOSSY_EXPECTED, LOSSY_FILES } from "./testdata/lossy.ts";
 
@@ -183,4 +184,329 @@ Deno.test("verifyMigrations() on PostgreSQL reports the same verdicts and drops 
     });
     for (const m of exactReport.migrations) deepEqual(m.problems, [], `${m.version} ${m.name}`);
   });
+});
+
+const DATA_ONLY: MigrationCase[] = [
+  { version: "001", name: "users", up: "create table users (id int primary key, email text);" },
+  { version: "002", name: "backfill", up: "insert into users values (1, 'A@X.ORG');" },
+  { version: "003", name: "lowercase", up: "update users set email = lower(email);", down: "  " },
+  { version: "004", name: "add_name", up: "alter table users add column name text;" },
+];
+
+Deno.test("verifyMigrations() passes a data-only migration without a down, with a note", async () => {
+  const migrations = buildMigrations(DATA_ONLY);
+  const report = await verifyMigrations({ migrations });
+  const [users, backfill, lowercase, addName] = report.migrations;
+  for (const dataOnly of [backfill, lowercase]) {
+    equal(dataOnly.ok, true, dataOnly.problems.join("\n"));
+    equal(dataOnly.status, "data-only");
+    equal(dataOnly.note, DATA_ONLY_NOTE);
+    deepEqual([dataOnly.problems, dataOnly.changes, dataOnly.failure], [[], [], undefined]);
+  }
+  // An up that changes the schema still needs a down, the first one included.
+  for (const schemaChange of [users, addName]) {
+    equal(schemaChange.failure, "no-down");
+    equal(schemaChange.status, "failed");
+    equal(schemaChange.note, undefined);
+    match(schemaChange.problems[0], /has no down script, so it cannot be rolled back/);
+  }
+  deepEqual(report.totals, { verified: 4, passed: 2, failed: 2, skipped: 0 });
+});
+
+Deno.test("verifyMigrations() with strictData fails a data-only migration without a down", async () => {
+  const report = await verifyMigrations({
+    migrations: buildMigrations(DATA_ONLY.slice(0, 2)),
+    strictData: true,
+  });
+  const backfill = verdict(report, "002");
+  deepEqual([backfill.ok, backfill.status, backfill.failure], [false, "failed", "no-down"]);
+  match(backfill.problems[0], /changes no schema \(data only\).*--strict-data/);
+});
+
+Deno.test("verifyMigrations() round-trips a data-only migration that has a down", async () => {
+  const report = await verifyMigrations({
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "t",
+        up: "create table t (id int primary key);",
+        down: "drop table t;",
+      },
+      { version: "002", name: "seed", up: "insert into t values (1);", down: "delete from t;" },
+    ]),
+  });
+  for (const m of report.migrations) {
+    deepEqual([m.ok, m.status, m.note], [true, "round-trips", undefined], m.problems.join("\n"));
+  }
+});
+
+/** A runner's tracking table, as Diesel creates it before any migration, and a role. */
+const SETUP = {
+  path: "verify_setup.sql",
+  sql: `create table __diesel_schema_migrations (
+  version varchar(50) primary key not null,
+  run_on timestamp not null default current_timestamp
+);
+do $$ begin create role app_reader; exception when duplicate_object then null; end $$;
+`,
+};
+
+const ALTERS_TRACKING = buildMigrations([{
+  version: "001",
+  name: "tracking_comment",
+  up: "comment on table __diesel_schema_migrations is 'diesel';\n" +
+    "create table report (id int);\ngrant select on report to app_reader;",
+  down: "drop table report;\ncomment on table __diesel_schema_migrations is null;",
+}]);
+
+for (const where of ["PGlite", "PostgreSQL"] as const) {
+  Deno.test(`verifyMigrations() runs the setup before the first migration, on ${where}`, async () => {
+    const databaseUrl = where === "PGlite" ? undefined : await testDatabaseUrl();
+    const withSetup = await verifyMigrations({
+      migrations: ALTERS_TRACKING,
+      setup: SETUP,
+      databaseUrl,
+    });
+    deepEqual(withSetup.migrations[0].problems, []);
+    // The setup's table is in the schema before the up: the up changes it, it does not add it.
+    deepEqual(
+      withSetup.migrations[0].changes.map((c) => `${c.kind} ${c.name} ${c.change}`),
+      ["table public.__diesel_schema_migrations changed", "table public.report added"],
+    );
+    const without = await verifyMigrations({ migrations: ALTERS_TRACKING, databaseUrl });
+    equal(without.migrations[0].failure, "up");
+  });
+}
+
+Deno.test("verifyMigrations() names the setup file and line when the setup fails", async () => {
+  const setup = { path: "db/verify_setup.sql", sql: "create table a (id int);\nselect nope;\n" };
+  await rejects(verifyMigrations({ migrations: ALTERS_TRACKING, setup }), (error) => {
+    ok(error instanceof MigrationError);
+    equal(error.code, "SQL_ERROR");
+    match(error.message, /^Running the verify setup before the first migration failed: /);
+    match(error.message, /db\/verify_setup\.sql:2:8/);
+    match(error.message, /Fix db\/verify_setup\.sql/);
+    deepEqual([error.file, error.line, error.column], ["db/verify_setup.sql", 2, 8]);
+    return true;
+  });
+});
+
+Deno.test("verifyMigrations() loads an extension the setup creates on PGlite", async () => {
+  const report = await verifyMigrations({
+    setup: { path: "setup.sql", sql: "create extension citext;" },
+    migrations: buildMigrations([{
+      version: "001",
+      name: "tags",
+      up: "create table tag (name citext primary key);",
+      down: "drop table tag;",
+    }]),
+  });
+  deepEqual(report.migrations[0].problems, []);
+});
+
+/** Times the server stores while the schema is built, and real differences next to them. */
+const TIME_LITERALS: MigrationCase[] = [
+  {
+    version: "001",
+    name: "defaults",
+    up: `create domain stamp as timestamptz default 'now';
+create table event (
+  id int primary key,
+  at timestamp default 'now'::timestamp,
+  at_tz timestamptz default 'now',
+  on_day date default 'today',
+  at_time time default 'now',
+  stamped stamp,
+  check (at > timestamp 'now' - interval '100 years')
+);
+create index event_recent_idx on event (id) where at > '2000-01-01'::timestamp;`,
+    down: "drop table event;\ndrop domain stamp;",
+  },
+  {
+    version: "002",
+    name: "views",
+    up: "create view recent as select id from event " +
+      "where at > timestamp 'now' - interval '1 month' and on_day >= date 'today';",
+    down: "drop view recent;",
+  },
+  {
+    version: "003",
+    name: "function",
+    up: "create function started(since timestamptz default 'now') returns timestamptz " +
+      "language sql return timestamptz 'now';",
+    down: "drop function started;",
+  },
+  {
+    version: "004",
+    name: "view_rebuilt_by_down",
+    up: "drop view recent;\ncreate view recent as select id from event;",
+    down: "drop view recent;\ncreate view recent as select id from event " +
+      "where at > timestamp 'now' - interval '1 month' and on_day >= date 'today';",
+  },
+  {
+    version: "005",
+    name: "fixed_date_lost",
+    up: "create view old as select id from event where on_day > date '2020-01-01';",
+    down: "drop view old;",
+  },
+  {
+    version: "006",
+    name: "fixed_date_changed",
+    up: "create or replace view old as select id from event where on_day > date '2021-06-01';",
+    down: "create or replace view old as select id from event where on_day > date '2020-01-02';",
+  },
+  {
+    version: "007",
+    name: "interval_changed",
+    up: "drop view recent;\ncreate view recent as select id from event where at > now();",
+    down: "drop view recent;\ncreate view recent as select id from event " +
+      "where at > timestamp 'now' - interval '2 months' and on_day >= date 'today';",
+  },
+];
+
+for (const where of ["PGlite", "PostgreSQL"] as const) {
+  Deno.test(`verifyMigrations() takes no time the server stored during the run for a difference, on ${where}`, async () => {
+    const report = await verifyMigrations({
+      migrations: buildMigrations(TIME_LITERALS),
+      databaseUrl: where === "PGlite" ? undefined : await testDatabaseUrl(),
+    });
+    const failing = report.migrations.filter((m) => !m.ok).map((m) => m.version);
+    for (const m of report.migrations.filter((m) => !failing.includes(m.version))) {
+      deepEqual(m.problems, [], `${m.version} ${m.name}`);
+    }
+    // A literal from outside the run, or a difference beside one from inside, still counts.
+    deepEqual(failing, ["006", "007"]);
+    match(verdict(report, "006").problems[0], /view public\.old: definition changed/);
+    match(verdict(report, "007").problems[0], /view public\.recent: definition changed/);
+  });
+}
+
+Deno.test("verifyMigrations() runs files that hold their own BEGIN and COMMIT inside its transaction", async () => {
+  const wrapped = (sql: string) => `BEGIN;\n${sql}\nCOMMIT;\n`;
+  const report = await verifyMigrations({
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "t",
+        up: wrapped("create table t (id int primary key);"),
+        down: wrapped("drop table t;"),
+      },
+      {
+        version: "002",
+        name: "a",
+        up: wrapped("alter table t add column a int;"),
+        down: wrapped("alter table t drop column a;"),
+      },
+      {
+        version: "003",
+        name: "b",
+        up: wrapped("alter table t add column b int;"),
+        down: wrapped("alter table t drop column a;\nselect missing;"),
+      },
+      {
+        version: "004",
+        name: "c",
+        up: wrapped("alter table t add column c int;"),
+        down: wrapped("select 1;"),
+      },
+    ]),
+  });
+  const problems = report.migrations.map((m) => m.problems);
+  deepEqual(problems.slice(0, 2), [[], []]);
+  equal(report.migrations[2].failure, "down");
+  // The error is located in the file as written.
+  deepEqual([report.migrations[2].error?.line, report.migrations[2].error?.column], [3, 8]);
+  // A lossy down is still one, wrapped or not.
+  equal(report.migrations[3].failure, "down-differs");
+  match(problems[3][0], /column public\.t\.c exists after down but not before up/);
+});
+
+Deno.test("verifyMigrations() passes as data only no up that runs DDL snapshots do not hold", async () => {
+  const report = await verifyMigrations({
+    setup: { path: "setup.sql", sql: "create role auditor;" },
+    migrations: buildMigrations([
+      { version: "001", name: "t", up: "create table t (id int);", down: "drop table t;" },
+      { version: "002", name: "family", up: "create operator family fam using btree;" },
+      { version: "003", name: "grant", up: "grant select on t to auditor;" },
+      { version: "004", name: "temp_work", up: "create table w (id int); drop table w;" },
+    ]),
+  });
+  const [, family, grant, tempWork] = report.migrations;
+  equal(family.failure, "no-down");
+  match(family.problems[0], /runs CREATE OPERATOR FAMILY, whose effect schema snapshots do not/);
+  equal(grant.failure, "no-down");
+  deepEqual(grant.changes.map((c) => c.description), [
+    "table public.t: grants GRANT SELECT ON TABLE public.t TO auditor; added",
+  ]);
+  // A table made and dropped again within the up leaves nothing behind.
+  deepEqual([tempWork.ok, tempWork.status], [true, "data-only"]);
+});
+
+Deno.test("verifyMigrations() fails a down that leaves a privilege behind or loses one", async () => {
+  const report = await verifyMigrations({
+    setup: { path: "setup.sql", sql: "create role auditor;" },
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "t",
+        up: "create table t (id int, note text);",
+        down: "drop table t;",
+      },
+      { version: "002", name: "grant", up: "grant select on t to auditor;", down: "select 1;" },
+      {
+        version: "003",
+        name: "column_grant",
+        up: "grant update (note) on t to auditor;",
+        down: "revoke update (note) on t from auditor;",
+      },
+      {
+        version: "004",
+        name: "recreated",
+        up: "drop table t;",
+        down: "create table t (id int, note text);",
+      },
+      {
+        version: "005",
+        name: "exact",
+        up: "create table u (id int);\ngrant select on u to auditor;",
+        down: "revoke select on u from auditor;\ndrop table u;",
+      },
+    ]),
+  });
+  const failures = report.migrations.map((m) => m.failure ?? "ok");
+  deepEqual(failures, ["ok", "down-differs", "ok", "down-differs", "ok"]);
+  match(verdict(report, "002").problems[0], /public\.t: grants GRANT SELECT .* added/);
+  // Dropping and re-creating the table loses both its grants.
+  match(verdict(report, "004").problems.join("\n"), /public\.t: grants .* removed/);
+  match(verdict(report, "004").problems.join("\n"), /public\.t\.note: grants .* removed/);
+});
+
+Deno.test("verifyMigrations() verifies migrations that SET ROLE to the owner of their objects", async () => {
+  const report = await verifyMigrations({
+    setup: {
+      path: "setup.sql",
+      sql: "do $$ begin create role app_owner; exception when duplicate_object then null; end $$;",
+    },
+    migrations: buildMigrations([
+      {
+        version: "001",
+        name: "schema",
+        up: "create schema app authorization app_owner;",
+        down: "drop schema app;",
+      },
+      {
+        version: "002",
+        name: "as_owner",
+        up: "set local role app_owner;\ncreate table app.t (id int);",
+        down: "set local role app_owner;\ndrop table app.t;",
+      },
+      {
+        version: "003",
+        name: "lossy_as_owner",
+        up: "set local role app_owner;\ncreate table app.u (id int);",
+        down: "select 1;",
+      },
+    ]),
+  });
+  deepEqual(report.migrations.map((m) => m.failure ?? "ok"), ["ok", "ok", "down-differs"]);
 });

@@ -30,11 +30,13 @@ export interface Workspace extends AsyncDisposable {
    * snapshot the changes since the previous call started from, only changed objects are read.
    */
   snapshot(db: Queryable, base?: IncrementalSnapshot): Promise<IncrementalSnapshot>;
+  /** The DDL command tags run before the last snapshot; `undefined` when not known. */
+  commands(): readonly string[] | undefined;
 }
 
 /**
- * Opens a workspace for `migrations`: PGlite with the extensions they create, or a new database
- * on the server of `databaseUrl`.
+ * Opens a workspace for `migrations`: PGlite with the extensions they (and the `setup` SQL run
+ * before them) create, or a new database on the server of `databaseUrl`.
  *
  * @example
  * ```ts
@@ -53,9 +55,10 @@ export interface Workspace extends AsyncDisposable {
 export async function openWorkspace(
   migrations: readonly Migration[],
   databaseUrl?: string,
+  setup = "",
 ): Promise<Workspace> {
   const workspace = databaseUrl === undefined
-    ? await pgliteWorkspace(migrations)
+    ? await pgliteWorkspace(migrations, setup)
     : await postgresWorkspace(databaseUrl);
   let tracker: ChangeTracker;
   try {
@@ -65,15 +68,16 @@ export async function openWorkspace(
     throw error;
   }
   // Checkpoints copy the whole database, the tracker's triggers included.
-  return Object.assign(workspace, { snapshot: tracker.snapshot });
+  return Object.assign(workspace, { snapshot: tracker.snapshot, commands: tracker.commands });
 }
 
 async function pgliteWorkspace(
   migrations: readonly Migration[],
-): Promise<Omit<Workspace, "snapshot">> {
+  setup: string,
+): Promise<Omit<Workspace, "snapshot" | "commands">> {
   const { bootPglite } = await import("../drivers/pglite_cache.ts");
   const { createPgliteDriver } = await import("../drivers/pglite.ts");
-  const sql = migrations.flatMap((m) => [m.up.sql, m.down?.sql ?? ""]).join("\n");
+  const sql = [setup, ...migrations.flatMap((m) => [m.up.sql, m.down?.sql ?? ""])].join("\n");
   const extensions = [...new Set(extensionsIn(sql))];
   let driver = await bootPglite({ extensions });
   return {
@@ -102,7 +106,9 @@ function runId(): string {
   return `${new Date().toISOString().replace(/\D/g, "").slice(0, 14)}_${Deno.pid}`;
 }
 
-async function postgresWorkspace(serverUrl: string): Promise<Omit<Workspace, "snapshot">> {
+async function postgresWorkspace(
+  serverUrl: string,
+): Promise<Omit<Workspace, "snapshot" | "commands">> {
   const run = runId();
   const applicationName = `tide verify ${run}`;
   const admin = await connect(serverUrl, { applicationName });

@@ -4,8 +4,10 @@
  *
  * @module
  */
-import { MigrationError, UsageError } from "../../errors.ts";
+import { resolve } from "node:path";
+import { errorMessage, MigrationError, UsageError } from "../../errors.ts";
 import type { MigrationVerdict, RoundTripFailure, VerifyReport } from "../../verify/report.ts";
+import type { VerifySetup } from "../../verify/round_trip.ts";
 import type { Command } from "../command.ts";
 import { loadCliMigrations, relativeFile } from "../context.ts";
 import type { Migration } from "../../files/migration.ts";
@@ -20,12 +22,14 @@ import { formatMs, type Output } from "../output.ts";
  * ```
  */
 export const command: Command = {
-  usage: "verify [--from V] [--fail-fast] [--ignore column-order] [--database-url postgres://...]",
+  usage: "verify [--from V] [--fail-fast] [--ignore column-order] [--strict-data] [--setup FILE] " +
+    "[--database-url postgres://...]",
   description: "Runs each migration's up, down and up again on an in-memory PGlite, and checks\n" +
     "that the down restores the schema exactly and the re-up rebuilds it. A failing migration\n" +
     "does not hide the next ones. Never touches your database: only an explicit\n" +
     "--database-url postgres://... is used, to create (and drop) a throwaway database there,\n" +
-    "for extensions PGlite lacks. Exit status 1 when any migration does not round-trip.",
+    "for extensions PGlite lacks. A migration whose up changes no schema and that has no down\n" +
+    "passes as data only. Exit status 1 when any migration does not round-trip.",
   options: {
     from: {
       type: "string",
@@ -37,6 +41,15 @@ export const command: Command = {
       type: "string",
       arg: "WHAT",
       description: "column-order: accept columns that come back in another order.",
+    },
+    "strict-data": {
+      type: "boolean",
+      description: "Fail a data-only migration (no schema change) that has no down.",
+    },
+    setup: {
+      type: "string",
+      arg: "FILE",
+      description: "SQL run once before the first migration (roles, extensions, a runner's table).",
     },
   },
   async run(ctx) {
@@ -63,6 +76,8 @@ export const command: Command = {
       schema: ctx.settings.templateSchema,
       failFast: values["fail-fast"] === true,
       ignoreColumnOrder,
+      strictData: ctx.settings.verify.strictData,
+      setup: await readSetup(ctx.io.cwd, ctx.settings.verify.setup),
       databaseUrl,
       onVerdict: (verdict) => printVerdict(out, verdict),
     });
@@ -93,6 +108,22 @@ export function serverUrl(value: string | boolean | undefined): string | undefin
   );
 }
 
+/** The setup file's SQL, its path relative to the working directory; none for `""`. */
+async function readSetup(cwd: string, file: string): Promise<VerifySetup | undefined> {
+  if (file === "") return undefined;
+  try {
+    return { path: file, sql: await Deno.readTextFile(resolve(cwd, file)) };
+  } catch (error) {
+    throw new MigrationError(
+      "CONFIG_ERROR",
+      `Reading the verify setup file ${file} failed: ${errorMessage(error)}. Check the path ` +
+        "given with --setup (or verify.setup in the config file); it is relative to the " +
+        "working directory.",
+      { file, cause: error },
+    );
+  }
+}
+
 function ignoreOption(value: string | boolean | undefined): boolean {
   if (value === undefined) return false;
   if (value === "column-order") return true;
@@ -115,8 +146,8 @@ const FAILURE_WORDS: Record<RoundTripFailure, string> = {
 };
 
 /**
- * Prints one verdict: `ok  002_add_email in 12ms`, or `FAIL` with the problems, where the SQL
- * error was and the text diff of the schemas.
+ * Prints one verdict: `ok  002_add_email in 12ms`, `ok` with the note of a data-only one, or
+ * `FAIL` with the problems, where the SQL error was and the text diff of the schemas.
  *
  * @example
  * ```ts
@@ -145,7 +176,9 @@ export function printVerdict(out: Output, verdict: MigrationVerdict): void {
   const label = `${verdict.version}_${verdict.name}`;
   const took = formatMs(verdict.durationMs);
   if (verdict.ok) {
-    out.line(`${out.paint("green", "ok")}    ${label} in ${took}`);
+    const dataOnly = verdict.status === "data-only" ? `: ${out.paint("yellow", "data only")}` : "";
+    out.line(`${out.paint("green", "ok")}    ${label} in ${took}${dataOnly}`);
+    if (verdict.note) out.line(`  - ${verdict.note}`);
     return;
   }
   const words = verdict.failure ? FAILURE_WORDS[verdict.failure] : "failed";
@@ -204,9 +237,15 @@ export function reportJson(
 
 function totalsLine(report: VerifyReport): string {
   const { verified, passed, failed, skipped } = report.totals;
-  const parts = [`${passed} passed`, `${failed} failed`];
+  const dataOnly = report.migrations.filter((m) => m.status === "data-only").length;
+  const parts = [`${passed} passed${dataOnly > 0 ? ` (${dataOnly} data only)` : ""}`];
+  parts.push(`${failed} failed`);
   if (skipped > 0) parts.push(`${skipped} skipped`);
-  const verdict = report.ok ? "Every migration round-trips" : "Not every migration round-trips";
+  const verdict = !report.ok
+    ? "Not every migration round-trips"
+    : dataOnly > 0
+    ? "Every migration round-trips or is data only"
+    : "Every migration round-trips";
   return `${verdict}: ${verified} verified, ${parts.join(", ")} in ` +
     `${formatMs(report.timings.totalMs)} (boot ${formatMs(report.timings.bootMs)}).`;
 }

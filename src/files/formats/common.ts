@@ -8,7 +8,6 @@ import { checksumText } from "../checksum.ts";
 import { MigrationError, type MigrationErrorCode, MigrationSourceError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql } from "../parse.ts";
-import { refusePsqlCommands } from "../psql.ts";
 import { positionAt } from "../../sql/position.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 
@@ -53,8 +52,6 @@ export interface MigrationParts {
  */
 export function toMigration(parts: MigrationParts): Migration {
   const down = parts.down !== undefined && !isBlankSql(parts.down.sql) ? parts.down : undefined;
-  refusePsqlCommands(parts.up);
-  if (down !== undefined) refusePsqlCommands(down);
   return {
     version: parts.version,
     name: parts.name,
