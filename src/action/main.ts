@@ -5,8 +5,8 @@
  * @module
  */
 import { errorMessage } from "../errors.ts";
-import * as core from "@actions/core";
-import * as github from "@actions/github";
+import * as core from "npm:@actions/core@3.0.1";
+import * as github from "npm:@actions/github@9.1.1";
 import { type ActionEngine, realEngine } from "./engine.ts";
 import { commandGit } from "./git.ts";
 import type { ActionIo, CommentsApi, IssueComment, PullRequestInfo } from "./io.ts";
