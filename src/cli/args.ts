@@ -7,6 +7,8 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 
+export { parseDuration } from "../config/duration.ts";
+
 /** One flag of a command, as `node:util` `parseArgs` takes it, plus help text. */
 export interface OptionSpec {
   /** A string flag takes a value; a boolean flag does not. */
@@ -136,30 +138,6 @@ export function splitCommand(args: readonly string[]): { name?: string; rest: st
     if (spec?.type === "string" && !arg.includes("=")) i++;
   }
   return { rest: [...args] };
-}
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * Reads a duration: `30s`, `500ms`, `2m`, `1h`, or plain milliseconds (`1500`).
- *
- * @example
- * ```ts
- * import { parseDuration } from "./args.ts";
- *
- * parseDuration("2m", "--lock-wait"); // 120000
- * parseDuration("250", "--lock-wait"); // 250
- * ```
- */
-export function parseDuration(text: string, flag: string): number {
-  const match = DURATION.exec(text.trim());
-  if (!match) {
-    throw new UsageError(
-      `${flag} takes a duration such as 30s, 500ms, 2m or plain milliseconds, got "${text}".`,
-    );
-  }
-  return Math.round(Number(match[1]) * UNIT_MS[match[2] ?? "ms"]);
 }
 
 /**

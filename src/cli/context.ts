@@ -6,27 +6,16 @@
  * @module
  */
 import { relative, resolve } from "node:path";
-import {
-  DEFAULT_SETTINGS,
-  loadConfig,
-  resolveSettings,
-  type Settings,
-  type TideConfig,
-} from "../config/config_file.ts";
+import { type ResolvedSettings, resolveRunSettings } from "../config/resolve.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
-import { type FlagValues, parseDuration } from "./args.ts";
+import type { FlagValues } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
 
 /** The settings a command runs with, every default filled in. */
-export type CliSettings = Required<Omit<Settings, "databaseUrl">> & {
-  /** Database URL; `undefined` means the embedded PGlite database. */
-  databaseUrl?: string;
-  /** Selected environment. */
-  environment?: string;
-};
+export type CliSettings = ResolvedSettings;
 
 /** What a command's `run` gets. */
 export interface CommandContext {
@@ -43,7 +32,8 @@ export interface CommandContext {
 }
 
 /**
- * Resolves the settings in force from the config file, the environment and the flags.
+ * Resolves the settings in force from the config file, the environment and the flags, by the
+ * rule every tide front end shares (`resolveRunSettings` in `config/resolve.ts`).
  *
  * @example
  * ```ts ignore
@@ -51,54 +41,13 @@ export interface CommandContext {
  * ```
  */
 export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise<CliSettings> {
-  const configFile = str(values.config);
-  const config = await loadConfig(io.cwd, configFile && resolve(io.cwd, configFile));
-  const environment = str(values.env) ?? nonEmpty(io.env.get("TIDE_ENV"));
-  const fromFlag = nonEmpty(str(values["database-url"]));
-  const fromEnvSection = environment !== undefined &&
-    config.environments?.[environment]?.databaseUrl !== undefined;
-  const fromEnvVar = nonEmpty(io.env.get("DATABASE_URL"));
-  // Drop URLs that lose, so an unset ${VAR} in one that is not used does not fail.
-  const keepConfigUrl = fromFlag === undefined && (fromEnvSection || fromEnvVar === undefined);
-  const merged = resolveSettings(keepConfigUrl ? config : withoutUrls(config), environment, io.env);
-  const settings: Record<string, unknown> = {};
-  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
-    settings[key] = flagValue(values, key, typeof fallback) ??
-      merged[key as keyof Settings] ?? fallback;
-  }
-  return {
-    ...settings as Omit<CliSettings, "databaseUrl" | "environment">,
-    databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
-    environment,
-  };
-}
-
-/**
- * The flag of a setting, by one rule: kebab case, without a unit suffix (`lockWaitMs` is
- * `--lock-wait`). Durations are parsed from text, booleans count only when set.
- */
-function flagValue(values: FlagValues, key: string, type: string): unknown {
-  const flag = key.replace(/Ms$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const value = values[flag];
-  if (type === "boolean") return value === true ? true : undefined;
-  const text = str(value);
-  if (text === undefined) return undefined;
-  return type === "number" ? parseDuration(text, `--${flag}`) : text;
-}
-
-function withoutUrls(config: TideConfig): TideConfig {
-  const strip = ({ databaseUrl: _url, ...rest }: Settings): Settings => rest;
-  const environments = config.environments &&
-    Object.fromEntries(Object.entries(config.environments).map(([k, v]) => [k, strip(v)]));
-  return { ...strip(config), environments, source: config.source };
-}
-
-function str(value: string | boolean | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === "" ? undefined : value;
+  return await resolveRunSettings({
+    values,
+    configFile: typeof values.config === "string" ? values.config : undefined,
+    environment: typeof values.env === "string" ? values.env : undefined,
+    cwd: io.cwd,
+    env: io.env,
+  });
 }
 
 /**
