@@ -4,14 +4,39 @@
  * @module
  */
 import { resolve } from "node:path";
+import { DEFAULT_SETTINGS } from "../config/config_file.ts";
+import {
+  type ResolvedSettings,
+  resolveRunSettings,
+  settingFlag,
+  type SettingValues,
+} from "../config/resolve.ts";
 import { MigrationError } from "../errors.ts";
 import type { ActionIo } from "./io.ts";
 import { FINDING_KINDS, type FindingKind } from "./report.ts";
 
+/** The action's modes. */
+export const MODES = ["check", "plan", "apply"] as const;
+
+/**
+ * Inputs that override a setting of the project's configuration, each named like the CLI flag of
+ * its setting (`settingFlag`). A new setting's input is one entry here and one in action.yml.
+ */
+export const SETTING_INPUTS: readonly string[] = [
+  "dir",
+  "database-url",
+  "schema",
+  "module",
+  "table",
+  "lock-timeout",
+  "statement-timeout",
+  "allow-out-of-order",
+];
+
 /** The action's inputs, checked, with paths made absolute. */
 export interface ActionInputs {
-  /** `check` verifies a PR's migrations; `apply` migrates a database. */
-  mode: "check" | "apply";
+  /** `check` verifies a PR's migrations; `plan` lists what `apply` would run; `apply` migrates. */
+  mode: typeof MODES[number];
   /** Absolute migrations directory. */
   dir: string;
   /** Absolute working directory (workspace + `working-directory`). */
@@ -26,6 +51,8 @@ export interface ActionInputs {
   comment: boolean;
   /** Finding kinds that fail the check. */
   failOn: ReadonlySet<FindingKind>;
+  /** The settings in force: the project's config file, overridden by the setting inputs. */
+  settings: ResolvedSettings;
 }
 
 function configError(message: string): MigrationError {
@@ -54,41 +81,76 @@ export function parseFailOn(value: string): Set<FindingKind> {
   return new Set(names as FindingKind[]);
 }
 
+/** The setting inputs' values, booleans read as such; unset inputs are left out. */
+function settingValues(io: Pick<ActionIo, "getInput">): SettingValues {
+  const booleans = new Set(
+    Object.entries(DEFAULT_SETTINGS).filter(([, value]) => typeof value === "boolean")
+      .map(([key]) => settingFlag(key)),
+  );
+  const values: Record<string, string | boolean> = {};
+  for (const name of SETTING_INPUTS) {
+    const value = io.getInput(name);
+    if (value === "") continue;
+    values[name] = booleans.has(name) ? parseBoolean(name, value) : value;
+  }
+  return values;
+}
+
 /**
- * Reads every input through `io.getInput`. Relative paths resolve against the workspace plus
+ * Reads every input through `io.getInput`, and the project's configuration (`tide.json`, or the
+ * `"tide"` key of `deno.json`, in the working directory; or the `config` input) exactly as the
+ * CLI does, the setting inputs overriding it. Relative paths resolve against the workspace plus
  * `working-directory`, never the action's own folder.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { readInputs } from "./inputs.ts";
- * import type { ActionIo } from "./io.ts";
  *
- * const io = { workspace: "/repo", getInput: (name: string) => name === "dir" ? "db" : "" };
- * console.log(readInputs(io as unknown as ActionIo).dir); // /repo/db
+ * const io = {
+ *   workspace: "/nonexistent/repo",
+ *   getInput: (name: string) => name === "dir" ? "db" : "",
+ *   env: { get: () => undefined },
+ * };
+ * assert.equal((await readInputs(io)).dir, "/nonexistent/repo/db");
  * ```
  */
-export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): ActionInputs {
+export async function readInputs(
+  io: Pick<ActionIo, "getInput" | "workspace" | "env">,
+): Promise<ActionInputs> {
   const mode = io.getInput("mode") || "check";
-  if (mode !== "check" && mode !== "apply") {
+  if (!(MODES as readonly string[]).includes(mode)) {
     throw configError(
-      `Reading the action's inputs: mode is "${mode}". Use check (verify a PR) or apply (migrate).`,
+      `Reading the action's inputs: mode is "${mode}". Use check (verify a PR), plan (list what ` +
+        "apply would run) or apply (migrate).",
     );
   }
   const workingDirectory = resolve(io.workspace, io.getInput("working-directory") || ".");
+  const settings = await resolveRunSettings({
+    values: settingValues(io),
+    configFile: io.getInput("config") || undefined,
+    environment: io.getInput("environment") || undefined,
+    cwd: workingDirectory,
+    env: io.env,
+    label: (name) => `The input ${name}`,
+  });
   const inputs: ActionInputs = {
-    mode,
-    dir: resolve(workingDirectory, io.getInput("dir") || "migrations"),
+    mode: mode as ActionInputs["mode"],
+    dir: resolve(workingDirectory, settings.dir),
     workingDirectory,
-    databaseUrl: io.getInput("database-url") || undefined,
-    schema: io.getInput("schema") || undefined,
-    module: io.getInput("module") || undefined,
+    databaseUrl: settings.databaseUrl,
+    schema: settings.schema,
+    module: settings.module || undefined,
     comment: parseBoolean("comment", io.getInput("comment")),
     failOn: parseFailOn(io.getInput("fail-on")),
+    settings,
   };
-  if (mode === "apply" && inputs.databaseUrl === undefined) {
+  if (mode !== "check" && inputs.databaseUrl === undefined) {
     throw configError(
-      "Reading the action's inputs: mode apply needs database-url. " +
-        "Pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}.",
+      `Reading the action's inputs: mode ${mode} needs database-url: neither that input, nor ` +
+        "DATABASE_URL, nor the config file's databaseUrl" +
+        (settings.environment ? ` (environment "${settings.environment}")` : "") +
+        " gives a database. Pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}.",
     );
   }
   return inputs;

@@ -78,6 +78,7 @@ export function githubIo(engine: ActionEngine): ActionIo {
     setFailed: (message) => core.setFailed(message),
     writeSummary,
     workspace,
+    env: Deno.env,
     pullRequest: pr,
     comments: pr && token ? commentsApi(token, pr.number) : undefined,
     git: commandGit(workspace),

@@ -13,6 +13,8 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
   databaseUrl?: string;
   /** Migrations directory. Default `migrations`. */
   dir?: string;
+  /** Apply pending migrations older than the newest applied one instead of refusing. */
+  allowOutOfOrder?: boolean;
 }
 
 /**
@@ -27,8 +29,9 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, ...migratorOptions } = options;
+  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, allowOutOfOrder, ...migratorOptions } =
+    options;
   const migrations = await loadMigrations(dir);
   await using driver = await connect(databaseUrl ?? resolveDatabaseUrl());
-  return await new Migrator({ ...migratorOptions, driver, migrations }).up();
+  return await new Migrator({ ...migratorOptions, driver, migrations }).up({ allowOutOfOrder });
 }

@@ -13,6 +13,7 @@ import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
 import { compareVersions } from "../files/version.ts";
+import { renderScript } from "../files/templates.ts";
 import type {
   DownOptions,
   MigratorOptions,
@@ -242,7 +243,8 @@ export class Migrator {
       name: step.name,
       direction: step.direction,
       durationMs: 0,
-      sql: script?.sql ?? "",
+      // The SQL as it runs: templates rendered for the ledger's schema.
+      sql: script ? renderScript(script, { schema: this.#options.schema }).text : "",
     };
   }
 
