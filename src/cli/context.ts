@@ -19,6 +19,8 @@ export type CliSettings = ResolvedSettings;
 
 /** What a command's `run` gets. */
 export interface CommandContext {
+  /** The command's name, as typed after `tide`. */
+  name: string;
   /** Where to read and write. */
   io: CliIo;
   /** Where to print. */
@@ -89,8 +91,8 @@ export async function withDriver<T>(
   ctx: CommandContext,
   fn: (driver: Driver) => Promise<T>,
 ): Promise<T> {
-  const { connect } = await import("../drivers/connect.ts");
-  const driver = await connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  const { openDatabase } = await import("./database.ts");
+  const driver = await openDatabase(ctx);
   try {
     return await fn(driver);
   } finally {
@@ -111,12 +113,13 @@ export async function withMigrator<T>(
   fn: (migrator: Migrator) => Promise<T>,
   onProgress?: (event: ProgressEvent) => void,
 ): Promise<T> {
-  const [{ connect }, { Migrator }] = await Promise.all([
-    import("../drivers/connect.ts"),
+  const [{ openDatabase }, { Migrator }, { printLockWait }] = await Promise.all([
+    import("./database.ts"),
     import("../engine/migrator.ts"),
+    import("./run_output.ts"),
   ]);
   // Connecting while the files load hides the connection's latency.
-  const connecting = connect(ctx.settings.databaseUrl, { cwd: ctx.io.cwd });
+  const connecting = openDatabase(ctx);
   connecting.catch(() => {}); // awaited below; this only keeps an early rejection handled
   let migrations: Migration[];
   try {
@@ -127,7 +130,9 @@ export async function withMigrator<T>(
   }
   const driver = await connecting;
   try {
-    return await fn(new Migrator({ ...ctx.settings, driver, migrations, onProgress }));
+    const progress = (event: ProgressEvent) =>
+      event.type === "lock-wait" ? printLockWait(ctx.out, event) : onProgress?.(event);
+    return await fn(new Migrator({ ...ctx.settings, driver, migrations, onProgress: progress }));
   } finally {
     await driver.close();
   }

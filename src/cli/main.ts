@@ -72,7 +72,11 @@ async function runCommand(
     out.addSecretUrl(io.env.get("DATABASE_URL"));
     const settings = await resolveCliSettings(values, io);
     out.addSecretUrl(settings.databaseUrl);
-    const ctx: CommandContext = { io, out, values, positionals, settings };
+    const ctx: CommandContext = { name, io, out, values, positionals, settings };
+    if (command.writes) {
+      const { refuseImplicitDatabase } = await import("./database.ts");
+      refuseImplicitDatabase(ctx);
+    }
     return await command.run(ctx);
   } catch (error) {
     out.error(error);

@@ -75,6 +75,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/dump.ts"),
   },
   {
+    name: "cache",
+    summary: "Show where the PGlite cache is and its size; `cache clean` empties it",
+    load: () => import("./commands/cache.ts"),
+  },
+  {
     name: "ping",
     summary: "Connect, print the server version and who holds the lock",
     load: () => import("./commands/ping.ts"),

@@ -5,9 +5,10 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { MigrationError } from "../errors.ts";
 import { redactUrl } from "../sql/redact.ts";
+import type { DataDirLockWait } from "./data_dir_lock.ts";
 import type { Driver } from "./driver.ts";
 
 /** Options of {@linkcode connect}. */
@@ -18,6 +19,10 @@ export interface ConnectOptions {
   applicationName?: string;
   /** PGlite extensions to load, named as in `CREATE EXTENSION`. Ignored for PostgreSQL. */
   extensions?: readonly string[];
+  /** What this process runs (`tide up`), written into a PGlite data directory's lock file. */
+  command?: string;
+  /** Called every few seconds while another process holds a PGlite data directory's lock. */
+  onLockWait?: (wait: DataDirLockWait) => void;
 }
 
 /** Where the embedded database lives when no URL is given, relative to the project directory. */
@@ -44,33 +49,81 @@ const ACCEPTED = "postgres://, postgresql://, pglite://<directory> or memory://"
  * ```
  */
 export async function connect(url?: string, options: ConnectOptions = {}): Promise<Driver> {
-  const cwd = options.cwd ?? Deno.cwd();
-  if (url === undefined) return await openPglite(resolve(cwd, DEFAULT_PGLITE_DIR), options);
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === "postgres" || scheme === "postgresql") {
+  const dataDir = pgliteDataDir(url, options.cwd);
+  if (dataDir !== undefined) return await openPglite(dataDir, options);
+  const scheme = url === undefined ? undefined : urlScheme(url);
+  if (url !== undefined && (scheme === "postgres" || scheme === "postgresql")) {
     const { createPostgresDriver } = await import("./postgres.ts");
     return await createPostgresDriver(url, { applicationName: options.applicationName });
   }
-  if (scheme === "memory" && /^memory:(\/\/)?$/i.test(url)) {
+  if (url !== undefined && scheme === "memory" && /^memory:(\/\/)?$/i.test(url)) {
     const { createPgliteDriver } = await import("./pglite.ts");
     return await createPgliteDriver({ extensions: options.extensions });
   }
-  if (scheme === "pglite") {
-    const dir = url.slice("pglite:".length).replace(/^\/\//, "");
-    if (dir !== "") return await openPglite(resolve(cwd, dir), options);
-  }
   throw new MigrationError(
     "UNSUPPORTED_URL",
-    `Opening the database ${redactUrl(url)} failed: tide does not know this kind of URL. ` +
+    `Opening the database ${redactUrl(url ?? "")} failed: tide does not know this kind of URL. ` +
       `Use ${ACCEPTED}, or give no URL to use the embedded database in ${DEFAULT_PGLITE_DIR}.`,
   );
 }
 
+/**
+ * The PGlite data directory a URL names: the embedded default (`<cwd>/.tide/pglite`) for no URL,
+ * `<cwd>/DIR` for `pglite://DIR`; `undefined` for any other URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pgliteDataDir } from "./connect.ts";
+ *
+ * assert.equal(pgliteDataDir(undefined, "/app"), "/app/.tide/pglite");
+ * assert.equal(pgliteDataDir("pglite://db/local", "/app"), "/app/db/local");
+ * assert.equal(pgliteDataDir("postgres://db/app", "/app"), undefined);
+ * ```
+ */
+export function pgliteDataDir(
+  url: string | undefined,
+  cwd: string = Deno.cwd(),
+): string | undefined {
+  if (url === undefined) return resolve(cwd, DEFAULT_PGLITE_DIR);
+  if (urlScheme(url) !== "pglite") return undefined;
+  const dir = url.slice("pglite:".length).replace(/^\/\//, "");
+  return dir === "" ? undefined : resolve(cwd, dir);
+}
+
+function urlScheme(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
+}
+
 async function openPglite(dataDir: string, options: ConnectOptions): Promise<Driver> {
   // PGlite creates the data directory itself but not its parents.
-  await Deno.mkdir(dirname(dataDir), { recursive: true });
+  await makeParent(dirname(dataDir));
   const { createPgliteDriver } = await import("./pglite.ts");
-  return await createPgliteDriver({ dataDir, extensions: options.extensions });
+  return await createPgliteDriver({
+    dataDir,
+    extensions: options.extensions,
+    lock: { command: options.command, onWait: options.onLockWait },
+  });
+}
+
+/**
+ * Creates the data directory's parent. A `.tide/` directory gets its own `.gitignore` (`*`) when
+ * it is created, so `git add -A` never commits the embedded database.
+ */
+async function makeParent(parent: string): Promise<void> {
+  const created = basename(parent) === ".tide" && !(await exists(parent));
+  await Deno.mkdir(parent, { recursive: true });
+  if (created) await Deno.writeTextFile(join(parent, ".gitignore"), "*\n");
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 /**

@@ -8,7 +8,7 @@
 import { PGlite, type PGliteInterface, type Transaction } from "@electric-sql/pglite";
 import { type ServerErrorLike, SqlError, sqlErrorFrom } from "../errors.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
-import { lockDataDir } from "./data_dir_lock.ts";
+import { lockDataDir, type LockDataDirOptions } from "./data_dir_lock.ts";
 import { loadPgliteExtensions } from "./pglite_extensions.ts";
 
 export { extensionsIn, PGLITE_EXTENSIONS } from "./pglite_extensions.ts";
@@ -21,6 +21,8 @@ export interface PgliteDriverOptions {
   loadDataDir?: Blob;
   /** Extensions to load, named as in `CREATE EXTENSION`, e.g. `"citext"`, `"uuid-ossp"`. */
   extensions?: readonly string[];
+  /** How to wait for the lock of `dataDir` (who this is, what to say while waiting). */
+  lock?: LockDataDirOptions;
 }
 
 /** A PGlite {@linkcode Driver} that can also dump its files, to start copies from quickly. */
@@ -47,7 +49,9 @@ export async function createPgliteDriver(
   options: PgliteDriverOptions = {},
 ): Promise<PgliteDriver> {
   const extensions = await loadPgliteExtensions(options.extensions ?? []);
-  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir);
+  const lock = options.dataDir === undefined
+    ? undefined
+    : await lockDataDir(options.dataDir, options.lock);
   try {
     const db = await PGlite.create({
       dataDir: options.dataDir,

@@ -102,3 +102,48 @@ async function save(file: string, bytes: Uint8Array): Promise<void> {
 function safeName(key: string): string {
   return key.replace(/[^A-Za-z0-9_.-]/g, "_");
 }
+
+/** What {@linkcode clearCache} removed. */
+export interface ClearedCache {
+  /** The cache directory. */
+  dir: string;
+  /** Entries removed. */
+  removed: number;
+  /** Their total size, in bytes. */
+  bytes: number;
+}
+
+/**
+ * Removes tide's entries (`pglite-*`, `migrations-*`, leftover `*.tmp`) from the cache directory,
+ * `dir` or {@linkcode cacheDirectory}; anything else there is left alone. A missing directory
+ * is an empty cache.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { clearCache } from "./pglite_cache.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/pglite-0.5.16-initdb.tar`, "tar");
+ * await Deno.writeTextFile(`${dir}/notes.txt`, "mine");
+ * assert.deepEqual(await clearCache(dir), { dir, removed: 1, bytes: 3 });
+ * assert.equal(await Deno.readTextFile(`${dir}/notes.txt`), "mine");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function clearCache(dir: string = cacheDirectory()): Promise<ClearedCache> {
+  const cleared = { dir, removed: 0, bytes: 0 };
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isFile || !/^(pglite-|migrations-)|\.tmp$/.test(entry.name)) continue;
+      const path = join(dir, entry.name);
+      const { size } = await Deno.stat(path);
+      await Deno.remove(path);
+      cleared.removed++;
+      cleared.bytes += size;
+    }
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  return cleared;
+}

@@ -4,9 +4,11 @@
  * @module
  */
 import type { MigrationStatus, StatusEntry } from "../../engine/migrator.ts";
+import { migrationStatus } from "../../engine/status.ts";
 import { compareVersions } from "../../files/version.ts";
 import type { Command } from "../command.ts";
-import { withMigrator } from "../context.ts";
+import { loadCliMigrations, withMigrator } from "../context.ts";
+import { databaseLabel, noDatabaseYet } from "../database.ts";
 import { formatTable, type Output, type Tone } from "../output.ts";
 
 /** The `status` command. */
@@ -14,10 +16,18 @@ export const command: Command = {
   usage: "status",
   description: "Lists every migration with its state: applied (and when), pending, missing file\n" +
     "(applied, but its file is gone), edited (changed since it was applied) or FAILED\n" +
-    "(stopped halfway outside a transaction). Changes nothing.",
+    "(stopped halfway outside a transaction). Changes nothing, and never creates the\n" +
+    "embedded database: without one, every migration is listed as pending.",
   async run(ctx) {
-    const status = await withMigrator(ctx, (migrator) => migrator.status());
-    ctx.out.result(statusJson(status));
+    const missing = await noDatabaseYet(ctx);
+    const status = missing
+      ? migrationStatus(await loadCliMigrations(ctx), [])
+      : await withMigrator(ctx, (migrator) => migrator.status());
+    ctx.out.result({ ...statusJson(status), databaseExists: !missing });
+    if (missing) {
+      ctx.out.line(`No database yet (${databaseLabel(ctx)}): every migration is pending.`);
+      ctx.out.line("");
+    }
     printStatus(ctx.out, status);
     return 0;
   },

@@ -11,6 +11,7 @@ import { printRun, progressPrinter } from "../run_output.ts";
 /** The `up` command. */
 export const command: Command = {
   usage: "up [--to V] [--dry-run] [--allow-out-of-order] [--allow-missing]",
+  writes: true,
   description: "Applies pending migrations in version order, each in its own transaction\n" +
     "(unless it is marked -- tide:no-transaction), under tide's migration lock.",
   options: {

@@ -1,0 +1,113 @@
+/**
+ * The database a command works on: named first (`Database: ...` on stderr, `database` in JSON),
+ * never the implicit embedded one for a writing command in CI or on a protected environment,
+ * never created by a read-only command, and opened while saying who holds its lock.
+ *
+ * @module
+ */
+import { join, relative } from "node:path";
+import { pgliteDataDir } from "../drivers/connect.ts";
+import type { Driver } from "../drivers/driver.ts";
+import { MigrationError } from "../errors.ts";
+import { redactUrl } from "../sql/redact.ts";
+import type { CommandContext } from "./context.ts";
+import { printLockWait } from "./run_output.ts";
+
+/**
+ * How messages name the database of `ctx`: its URL without the password, or
+ * `embedded .tide/pglite` when no URL was given.
+ *
+ * @example
+ * ```ts ignore
+ * databaseLabel(ctx); // "postgres://app:***@db:5432/app"
+ * ```
+ */
+export function databaseLabel(ctx: Pick<CommandContext, "settings" | "io">): string {
+  const url = ctx.settings.databaseUrl;
+  if (url !== undefined) return redactUrl(url);
+  const dir = pgliteDataDir(undefined, ctx.io.cwd)!;
+  return `embedded ${relative(ctx.io.cwd, dir).replaceAll("\\", "/")}`;
+}
+
+/** Whether `CI` says this runs in continuous integration. */
+function inCi(ctx: Pick<CommandContext, "io">): boolean {
+  const ci = ctx.io.env.get("CI");
+  return ci !== undefined && ci !== "" && !/^(false|0)$/i.test(ci);
+}
+
+/**
+ * Refuses the implicit embedded database for a writing command when `CI` is set or the
+ * environment is protected: a misspelled `DATABSE_URL` in a deploy job must fail, not migrate a
+ * PGlite database nobody reads. An explicit `pglite://` or `memory://` URL still works.
+ *
+ * @example
+ * ```ts ignore
+ * if (command.writes) refuseImplicitDatabase(ctx);
+ * ```
+ */
+export function refuseImplicitDatabase(ctx: CommandContext): void {
+  const { settings } = ctx;
+  if (settings.databaseUrl !== undefined) return;
+  const why = inCi(ctx)
+    ? "CI is set"
+    : settings.protected
+    ? `${
+      settings.environment ? `the environment "${settings.environment}"` : "the configuration"
+    } is marked "protected": true`
+    : undefined;
+  if (why === undefined) return;
+  const config = settings.configFile
+    ? `"databaseUrl" in ${relative(ctx.io.cwd, settings.configFile) || settings.configFile}` +
+      (settings.environment ? ` (environment "${settings.environment}")` : "")
+    : `a config file's "databaseUrl" (there is none)`;
+  const embedded = databaseLabel(ctx).replace(/^embedded /, "");
+  throw new MigrationError(
+    "NO_DATABASE_URL",
+    `Refusing \`tide ${ctx.name}\` on the implicit embedded database (${embedded}): ${why} and ` +
+      `no database URL was given. tide looked for --database-url, the DATABASE_URL environment ` +
+      `variable and ${config}, and found none (check the variable's spelling). Set DATABASE_URL, ` +
+      `or pass --database-url pglite://${embedded} to use the embedded database on purpose.`,
+  );
+}
+
+/**
+ * For read-only commands, which never create a database: `true` when the database is a PGlite
+ * directory (the embedded one, or `pglite://DIR`) that does not exist yet. Names it either way
+ * when it does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * if (await noDatabaseYet(ctx)) return printNothingApplied(ctx);
+ * ```
+ */
+export async function noDatabaseYet(ctx: CommandContext): Promise<boolean> {
+  const dir = pgliteDataDir(ctx.settings.databaseUrl, ctx.io.cwd);
+  if (dir === undefined) return false;
+  try {
+    await Deno.stat(join(dir, "PG_VERSION"));
+    return false;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  ctx.out.database(`${databaseLabel(ctx)} (none yet)`);
+  return true;
+}
+
+/**
+ * Names the database, then opens it; while another process holds a PGlite data directory's
+ * lock, says who every few seconds.
+ *
+ * @example
+ * ```ts ignore
+ * await using driver = await openDatabase(ctx);
+ * ```
+ */
+export async function openDatabase(ctx: CommandContext): Promise<Driver> {
+  ctx.out.database(databaseLabel(ctx));
+  const { connect } = await import("../drivers/connect.ts");
+  return await connect(ctx.settings.databaseUrl, {
+    cwd: ctx.io.cwd,
+    command: `tide ${ctx.name}`,
+    onLockWait: (wait) => printLockWait(ctx.out, wait),
+  });
+}
