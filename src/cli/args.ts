@@ -65,6 +65,16 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     arg: "DURATION",
     description: "statement_timeout of each migration.",
   },
+  wait: {
+    type: "string",
+    arg: "DURATION",
+    description: "Retry connecting until the server answers, for up to DURATION.",
+  },
+  "env-file": {
+    type: "string",
+    arg: "FILE",
+    description: "Read environment variables from FILE (.env); set ones win.",
+  },
   json: { type: "boolean", description: "Print one JSON object on stdout." },
   quiet: { type: "boolean", short: "q", description: "Print only errors." },
   "no-color": { type: "boolean", description: "No colors (also when NO_COLOR is set)." },

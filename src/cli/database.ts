@@ -8,6 +8,7 @@
 import { join, relative } from "node:path";
 import { pgliteDataDir } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
+import { parseDuration } from "../config/duration.ts";
 import { MigrationError } from "../errors.ts";
 import { redactUrl } from "../sql/redact.ts";
 import type { CommandContext } from "./context.ts";
@@ -81,16 +82,32 @@ export function refuseImplicitDatabase(ctx: CommandContext): void {
  * ```
  */
 export async function noDatabaseYet(ctx: CommandContext): Promise<boolean> {
-  const dir = pgliteDataDir(ctx.settings.databaseUrl, ctx.io.cwd);
-  if (dir === undefined) return false;
-  try {
-    await Deno.stat(join(dir, "PG_VERSION"));
-    return false;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
+  if (await pgliteExists(ctx) !== false) return false;
   ctx.out.database(`${databaseLabel(ctx)} (none yet)`);
   return true;
+}
+
+/**
+ * Whether the PGlite data directory of `ctx` exists; `undefined` when the database is not a
+ * PGlite directory.
+ *
+ * @example
+ * ```ts ignore
+ * if (await pgliteExists(ctx) === false) console.log("nothing to drop");
+ * ```
+ */
+export async function pgliteExists(
+  ctx: Pick<CommandContext, "settings" | "io">,
+): Promise<boolean | undefined> {
+  const dir = pgliteDataDir(ctx.settings.databaseUrl, ctx.io.cwd);
+  if (dir === undefined) return undefined;
+  try {
+    await Deno.stat(join(dir, "PG_VERSION"));
+    return true;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return false;
+  }
 }
 
 /**
@@ -102,12 +119,85 @@ export async function noDatabaseYet(ctx: CommandContext): Promise<boolean> {
  * await using driver = await openDatabase(ctx);
  * ```
  */
-export async function openDatabase(ctx: CommandContext): Promise<Driver> {
+export async function openDatabase(
+  ctx: CommandContext,
+  waitMs: number = waitOption(ctx),
+): Promise<Driver> {
   ctx.out.database(databaseLabel(ctx));
+  return await connectTo(ctx, ctx.settings.databaseUrl, waitMs);
+}
+
+/**
+ * Opens `url` for `ctx` without naming it (`openDatabase` names the database first): waits for
+ * a server up to `waitMs`, and says who holds a PGlite data directory's lock while waiting.
+ *
+ * @example
+ * ```ts ignore
+ * const maintenance = await connectTo(ctx, "postgres://app@db/postgres", waitOption(ctx));
+ * ```
+ */
+export async function connectTo(
+  ctx: CommandContext,
+  url: string | undefined,
+  waitMs: number,
+): Promise<Driver> {
   const { connect } = await import("../drivers/connect.ts");
-  return await connect(ctx.settings.databaseUrl, {
-    cwd: ctx.io.cwd,
-    command: `tide ${ctx.name}`,
-    onLockWait: (wait) => printLockWait(ctx.out, wait),
-  });
+  const open = () =>
+    connect(url, {
+      cwd: ctx.io.cwd,
+      command: `tide ${ctx.name}`,
+      onLockWait: (wait) => printLockWait(ctx.out, wait),
+    });
+  if (waitMs <= 0 || !/^postgres(ql)?:/i.test(url ?? "")) return await open();
+  return await retryConnecting(ctx, open, waitMs);
+}
+
+/** `--wait DURATION` in milliseconds; 0 when not given. */
+export function waitOption(ctx: Pick<CommandContext, "values">): number {
+  const text = ctx.values.wait;
+  return typeof text === "string" ? parseDuration(text, "--wait") : 0;
+}
+
+/** Whether the database is a server (something to wait for), not PGlite. */
+export function isServer(ctx: Pick<CommandContext, "settings">): boolean {
+  return /^postgres(ql)?:/i.test(ctx.settings.databaseUrl ?? "");
+}
+
+const RETRY_MS = 250;
+const NOTICE_MS = 5000;
+
+/**
+ * Connects, retrying a refused or failed connection until the server answers or `waitMs`
+ * passes, as `dbmate wait` does: for jobs that start the database and the migration at once.
+ */
+async function retryConnecting(
+  ctx: CommandContext,
+  open: () => Promise<Driver>,
+  waitMs: number,
+): Promise<Driver> {
+  const started = Date.now();
+  let noticed = 0;
+  while (true) {
+    try {
+      return await open();
+    } catch (error) {
+      if (!(error instanceof MigrationError && error.code === "CONNECTION_FAILED")) throw error;
+      const waited = Date.now() - started;
+      if (waited >= waitMs) {
+        throw new MigrationError(
+          "CONNECTION_FAILED",
+          `The database did not answer within ${waitMs} ms (--wait). ${error.message}`,
+        );
+      }
+      if (noticed === 0 || Date.now() - noticed >= NOTICE_MS) {
+        noticed = Date.now();
+        ctx.out.note(
+          `Waiting for the database (${Math.floor(waited / 1000)}s of ${
+            Math.round(waitMs / 1000)
+          }s): ${error.message}`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MS, waitMs - waited)));
+    }
+  }
 }

@@ -70,6 +70,8 @@ async function runCommand(
     out = new Output(io, { json: values.json === true, quiet: values.quiet === true, color });
     out.addSecretUrl(urlFlag(args));
     out.addSecretUrl(io.env.get("DATABASE_URL"));
+    if (typeof values["env-file"] === "string") io = await withEnvFileOf(io, values["env-file"]);
+    out.addSecretUrl(io.env.get("DATABASE_URL"));
     const settings = await resolveCliSettings(values, io);
     out.addSecretUrl(settings.databaseUrl);
     const ctx: CommandContext = { name, io, out, values, positionals, settings };
@@ -85,6 +87,15 @@ async function runCommand(
     }
     return exitStatus(error);
   }
+}
+
+/** `io` with the variables of a `.env` file under its own (which win). */
+async function withEnvFileOf(io: CliIo, file: string): Promise<CliIo> {
+  const [{ withEnvFile }, { resolve }] = await Promise.all([
+    import("../config/env_file.ts"),
+    import("node:path"),
+  ]);
+  return { ...io, env: await withEnvFile(io.env, resolve(io.cwd, file)) };
 }
 
 /** 2 for bad usage and config errors, 1 for everything else. */
@@ -109,7 +120,7 @@ function checkPositionals(name: string, command: Command, positionals: string[])
 }
 
 function topLevel(rest: string[], out: Output): number {
-  if (rest.includes("--version") || rest.includes("-V")) {
+  if (rest.includes("--version") || rest.includes("-V") || rest.includes("-v")) {
     out.line(`tide ${VERSION}`);
     return 0;
   }
@@ -154,7 +165,7 @@ function overview(): string {
     "Global flags:",
     ...formatOptions({
       ...GLOBAL_OPTIONS,
-      version: { type: "boolean", short: "V", description: "Print the version." },
+      version: { type: "boolean", short: "v", description: "Print the version (also -V)." },
     }),
     "",
     "Run `tide help <command>` or `tide <command> --help` for a command's flags.",

@@ -53,6 +53,8 @@ export interface PlanInput {
 export interface PlanUpOptions {
   /** Apply up to and including this version. */
   to?: string;
+  /** Apply at most this many migrations (the oldest pending first). */
+  count?: number;
   /** Apply pending migrations older than the newest applied one instead of refusing. */
   allowOutOfOrder?: boolean;
   /** Proceed when applied migrations have no file any more. */
@@ -103,7 +105,7 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
       { version: early[0].version, file: early[0].up.path },
     );
   }
-  return pending.map((migration) => ({
+  return pending.slice(0, options.count ?? pending.length).map((migration) => ({
     direction: "up",
     version: migration.version,
     name: migration.name,

@@ -13,11 +13,18 @@ import { formatTable, type Output, type Tone } from "../output.ts";
 
 /** The `status` command. */
 export const command: Command = {
-  usage: "status",
+  usage: "status [--exit-code]",
   description: "Lists every migration with its state: applied (and when), pending, missing file\n" +
     "(applied, but its file is gone), edited (changed since it was applied) or FAILED\n" +
     "(stopped halfway outside a transaction). Changes nothing, and never creates the\n" +
-    "embedded database: without one, every migration is listed as pending.",
+    "embedded database: without one, every migration is listed as pending. With\n" +
+    "--exit-code it exits 1 when anything is pending, missing, edited or FAILED (a CI gate).",
+  options: {
+    "exit-code": {
+      type: "boolean",
+      description: "Exit 1 when anything is pending, missing, edited or FAILED.",
+    },
+  },
   async run(ctx) {
     const missing = await noDatabaseYet(ctx);
     const status = missing
@@ -29,7 +36,9 @@ export const command: Command = {
       ctx.out.line("");
     }
     printStatus(ctx.out, status);
-    return 0;
+    const unsettled = status.pending.length + status.missing.length + status.edited.length +
+      status.failed.length;
+    return ctx.values["exit-code"] === true && unsettled > 0 ? 1 : 0;
   },
 };
 
