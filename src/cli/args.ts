@@ -1,10 +1,10 @@
 /**
  * Flag parsing for the CLI: the global flags every command takes, durations, and usage errors
- * (exit status 2).
+ * (exit status 2). Strict parsing as `node:util` `parseArgs` does it, written out so that a
+ * command starts without Node's compatibility layer (see `files/paths.ts`).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
 
 export { parseDuration } from "../config/duration.ts";
@@ -90,7 +90,8 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `args` strictly against the global flags and the command's own.
+ * Parses `args` strictly against the global flags and the command's own: `--name value`,
+ * `--name=value`, short flags (`-q`, `-qy`), `--` before arguments that start with a dash.
  *
  * @example
  * ```ts
@@ -107,23 +108,95 @@ export function parseCommandArgs(
   options: Record<string, OptionSpec> = {},
 ): ParsedArgs {
   const all = { ...GLOBAL_OPTIONS, ...options };
-  const config = Object.fromEntries(
-    Object.entries(all).map((
-      [name, spec],
-    ) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+  const shorts = new Map(
+    Object.entries(all).flatMap(([name, spec]) => spec.short ? [[spec.short, name]] : []),
   );
-  try {
-    const parsed = parseArgs({
-      args: [...args],
-      options: config,
-      strict: true,
-      allowPositionals: true,
-    });
-    return { values: parsed.values as FlagValues, positionals: parsed.positionals };
-  } catch (error) {
-    if (!String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS")) throw error;
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, "."));
+  const values: FlagValues = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      i = take(all, name, label(all, name, `--${name}`), inline, args, i, values);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      i = takeShorts(all, shorts, arg, args, i, values);
+    } else positionals.push(arg);
   }
+  return { values, positionals };
+}
+
+/**
+ * Reads the option `name` (its value inline, or the next argument) into `values`; the index of
+ * the last argument used. Strict, like `node:util` `parseArgs`, whose messages these are.
+ */
+function take(
+  all: Record<string, OptionSpec>,
+  name: string,
+  shown: string,
+  inline: string | undefined,
+  args: readonly string[],
+  i: number,
+  values: FlagValues,
+): number {
+  const spec = Object.hasOwn(all, name) ? all[name] : undefined;
+  if (spec === undefined) throw new UsageError(`Unknown option '${shown}'.`);
+  if (spec.type === "boolean") {
+    if (inline !== undefined) {
+      throw new UsageError(`Option '${label(all, name)}' does not take an argument.`);
+    }
+    values[name] = true;
+    return i;
+  }
+  if (inline !== undefined) {
+    values[name] = inline;
+    return i;
+  }
+  const next = args[i + 1];
+  if (next === undefined) {
+    throw new UsageError(`Option '${label(all, name)} <value>' argument missing.`);
+  }
+  if (next.startsWith("-") && next !== "-") {
+    throw new UsageError(
+      `Option '${label(all, name)}' argument is ambiguous: "${next}" looks like an option. ` +
+        `To give a value starting with a dash, write --${name}=${next}.`,
+    );
+  }
+  values[name] = next;
+  return i + 1;
+}
+
+/** `-q`, `-qy`, `-dVALUE` or `-d VALUE`. */
+function takeShorts(
+  all: Record<string, OptionSpec>,
+  shorts: Map<string, string>,
+  arg: string,
+  args: readonly string[],
+  i: number,
+  values: FlagValues,
+): number {
+  for (let at = 1; at < arg.length; at++) {
+    const name = shorts.get(arg[at]);
+    if (name === undefined) throw new UsageError(`Unknown option '-${arg[at]}'.`);
+    if (all[name].type === "string") {
+      const rest = arg.slice(at + 1);
+      return take(all, name, `-${arg[at]}`, rest === "" ? undefined : rest, args, i, values);
+    }
+    values[name] = true;
+  }
+  return i;
+}
+
+/** How node's parseArgs names an option in messages: `-q, --quiet`. */
+function label(all: Record<string, OptionSpec>, name: string, fallback = `--${name}`): string {
+  const spec = Object.hasOwn(all, name) ? all[name] : undefined;
+  if (spec === undefined) return fallback;
+  return spec.short ? `-${spec.short}, --${name}` : `--${name}`;
 }
 
 /**

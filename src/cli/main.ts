@@ -196,11 +196,35 @@ function urlFlag(args: readonly string[]): string | undefined {
 
 function defaultIo(): CliIo {
   return {
-    stdout: (line) => console.log(line),
+    stdout: bufferedStdout(),
     stderr: (line) => console.error(line),
     isTerminal: Deno.stdout.isTerminal(),
     env: Deno.env,
     cwd: Deno.cwd(),
+  };
+}
+
+/**
+ * Lines for stdout, written together once the current task yields: a 500-row status table is
+ * one write instead of 500, and progress lines still appear as each migration starts and ends.
+ */
+function bufferedStdout(): (line: string) => void {
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  const flush = () => {
+    const bytes = encoder.encode(pending.join(""));
+    pending = [];
+    try {
+      for (let written = 0; written < bytes.length;) {
+        written += Deno.stdout.writeSync(bytes.subarray(written));
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error; // `tide status | head`
+    }
+  };
+  return (line) => {
+    if (pending.length === 0) queueMicrotask(flush);
+    pending.push(line + "\n");
   };
 }
 

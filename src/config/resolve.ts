@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { isAbsolute, join } from "node:path";
+import { isAbsolute, join } from "../files/paths.ts"; // not node:path: see paths.ts
 import {
   DEFAULT_SETTINGS,
   loadConfig,
