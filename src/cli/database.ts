@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { join, relative } from "../files/paths.ts"; // not node:path: see paths.ts
 import { pgliteDataDir } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { parseDuration } from "../config/duration.ts";
@@ -122,9 +122,10 @@ export async function pgliteExists(
 export async function openDatabase(
   ctx: CommandContext,
   waitMs: number = waitOption(ctx),
+  options: { readOnly?: boolean } = {},
 ): Promise<Driver> {
   ctx.out.database(databaseLabel(ctx));
-  return await connectTo(ctx, ctx.settings.databaseUrl, waitMs);
+  return await connectTo(ctx, ctx.settings.databaseUrl, waitMs, options);
 }
 
 /**
@@ -140,6 +141,7 @@ export async function connectTo(
   ctx: CommandContext,
   url: string | undefined,
   waitMs: number,
+  options: { readOnly?: boolean } = {},
 ): Promise<Driver> {
   const { connect } = await import("../drivers/connect.ts");
   const open = () =>
@@ -147,6 +149,7 @@ export async function connectTo(
       cwd: ctx.io.cwd,
       command: `tide ${ctx.name}`,
       onLockWait: (wait) => printLockWait(ctx.out, wait),
+      readOnly: options.readOnly,
     });
   if (waitMs <= 0 || !/^postgres(ql)?:/i.test(url ?? "")) return await open();
   return await retryConnecting(ctx, open, waitMs);

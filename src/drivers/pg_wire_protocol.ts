@@ -1,0 +1,123 @@
+/**
+ * The frontend/backend protocol's framing for the light client (`pg_wire.ts`): messages over one
+ * TCP connection, and the byte encodings they use.
+ *
+ * @module
+ */
+
+/** Buffered messages over one TCP connection. */
+export class Wire {
+  readonly #conn: Deno.TcpConn;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #writing: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  /** Messages over `conn`, written in order. */
+  constructor(conn: Deno.TcpConn) {
+    this.#conn = conn;
+    conn.setNoDelay(true);
+  }
+
+  /** Queues a message: a type byte (none for the startup message, `0`) and its body. */
+  send(type: string | 0, body: Uint8Array): void {
+    const head = type === 0
+      ? int32(body.length + 4)
+      : concat(encoder.encode(type), int32(body.length + 4));
+    const message = concat(head, body);
+    this.#writing = this.#writing.then(() => writeAll(this.#conn, message));
+  }
+
+  /** The next message from the server. */
+  async next(): Promise<{ type: string; body: Uint8Array }> {
+    while (true) {
+      if (this.#buffer.length >= 5) {
+        const length = readInt32(this.#buffer, 1);
+        if (this.#buffer.length >= length + 1) {
+          const type = String.fromCharCode(this.#buffer[0]);
+          const body = this.#buffer.slice(5, length + 1);
+          this.#buffer = this.#buffer.subarray(length + 1);
+          return { type, body };
+        }
+      }
+      await this.#writing;
+      const chunk = new Uint8Array(65536);
+      const read = await this.#conn.read(chunk);
+      if (read === null) throw new Error("the server closed the connection");
+      this.#buffer = concat(this.#buffer, chunk.subarray(0, read));
+    }
+  }
+
+  /** Sends Terminate and closes. */
+  async terminate(): Promise<void> {
+    if (this.#closed) return;
+    this.send("X", new Uint8Array(0));
+    await this.#writing.catch(() => {});
+    this.close();
+  }
+
+  /** Closes the connection without a word. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#conn.close();
+    } catch {
+      // already closed by the server
+    }
+  }
+}
+
+async function writeAll(conn: Deno.TcpConn, bytes: Uint8Array): Promise<void> {
+  let written = 0;
+  while (written < bytes.length) written += await conn.write(bytes.subarray(written));
+}
+
+/** Shared text codec. */
+export const encoder: TextEncoder = new TextEncoder();
+/** Shared text codec. */
+export const decoder: TextDecoder = new TextDecoder();
+
+/** The StartupMessage body (protocol 3.0) for `params`. */
+export function startupBody(params: Record<string, string>): Uint8Array {
+  const pairs = Object.entries(params).flatMap(([key, value]) => [cString(key), cString(value)]);
+  return concat(int32(196608), ...pairs, new Uint8Array([0])); // protocol 3.0
+}
+
+/** A NUL-terminated UTF-8 string. */
+export function cString(text: string): Uint8Array {
+  return concat(encoder.encode(text), new Uint8Array([0]));
+}
+
+/** A big-endian 16-bit integer. */
+export function int16(value: number): Uint8Array {
+  return new Uint8Array([(value >> 8) & 255, value & 255]);
+}
+
+/** A big-endian 32-bit integer. */
+export function int32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setInt32(0, value);
+  return bytes;
+}
+
+/** Reads a big-endian 16-bit integer at `at`. */
+export function readInt16(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset).getInt16(at);
+}
+
+/** Reads a big-endian 32-bit integer at `at`. */
+export function readInt32(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset).getInt32(at);
+}
+
+/** The bytes of `parts`, one after the other. */
+export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const part of parts) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return bytes;
+}
