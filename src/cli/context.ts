@@ -5,12 +5,13 @@
  *
  * @module
  */
-import { relative, resolve } from "node:path";
+import { relative, resolve } from "../files/paths.ts"; // not node:path: see paths.ts
 import { type ResolvedSettings, resolveRunSettings } from "../config/resolve.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
+import type { Ledger } from "../engine/ledger.ts";
 import type { FlagValues } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
 
@@ -67,16 +68,25 @@ export function migrationsDir(ctx: CommandContext): string {
 }
 
 /**
- * Loads the migrations of the configured directory.
+ * Loads the migrations of the configured directory; with `downs: false` without reading the
+ * down files, for commands that compare only the ups.
  *
  * @example
  * ```ts ignore
  * const migrations = await loadCliMigrations(ctx);
  * ```
  */
-export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
-  const { loadMigrations } = await import("../files/load.ts");
-  return await loadMigrations(migrationsDir(ctx));
+export async function loadCliMigrations(
+  ctx: CommandContext,
+  options: { downs?: boolean } = {},
+): Promise<Migration[]> {
+  const [{ userCacheDirectory }, { loadMigrationsCached }] = await Promise.all([
+    import("../config/cache_dir.ts"),
+    import("../files/load_cache.ts"),
+  ]);
+  // Unchanged files are not parsed again (a parse cache in tide's cache directory).
+  const cacheDir = userCacheDirectory(ctx.io.env);
+  return await loadMigrationsCached(migrationsDir(ctx), cacheDir, options);
 }
 
 /**
@@ -95,6 +105,31 @@ export async function withDriver<T>(
   const driver = await openDatabase(ctx);
   try {
     return await fn(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+/**
+ * Opens the database read-only and runs `fn` with its {@linkcode Ledger}: for `status`,
+ * `current` and `history`, which need neither the migrator nor the lock (nor their modules).
+ *
+ * @example
+ * ```ts ignore
+ * const applied = await withLedger(ctx, (ledger) => ledger.list());
+ * ```
+ */
+export async function withLedger<T>(
+  ctx: CommandContext,
+  fn: (ledger: Ledger) => Promise<T>,
+): Promise<T> {
+  const [{ openDatabase }, { Ledger }] = await Promise.all([
+    import("./database.ts"),
+    import("../engine/ledger.ts"),
+  ]);
+  const driver = await openDatabase(ctx, undefined, { readOnly: true });
+  try {
+    return await fn(new Ledger(driver, ctx.settings));
   } finally {
     await driver.close();
   }

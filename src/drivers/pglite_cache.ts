@@ -5,6 +5,7 @@
  * @module
  */
 import { join } from "node:path";
+import { cacheDirectory } from "../config/cache_dir.ts";
 import { createPgliteDriver, type PgliteDriver } from "./pglite.ts";
 
 /** The PGlite release tide is built with; part of every cache key (a test keeps it honest). */
@@ -55,29 +56,7 @@ export async function bootPglite(options: BootPgliteOptions = {}): Promise<Pglit
   }
 }
 
-/**
- * The user's cache directory for tide: `$TIDE_CACHE_DIR`, `$XDG_CACHE_HOME/tide`,
- * `~/.cache/tide` (`%LOCALAPPDATA%\tide` on Windows), else a temporary directory.
- *
- * @example
- * ```ts ignore
- * console.log(cacheDirectory()); // "/home/ada/.cache/tide"
- * ```
- */
-export function cacheDirectory(): string {
-  const env = (name: string) => {
-    try {
-      return Deno.env.get(name) || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const explicit = env("TIDE_CACHE_DIR");
-  if (explicit) return explicit;
-  const base = env("XDG_CACHE_HOME") ?? env("LOCALAPPDATA") ??
-    (env("HOME") ? join(env("HOME")!, ".cache") : undefined);
-  return join(base ?? Deno.makeTempDirSync({ prefix: "tide_cache_" }), "tide");
-}
+export { cacheDirectory } from "../config/cache_dir.ts";
 
 async function readIfPresent(file: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
   try {

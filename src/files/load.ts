@@ -6,11 +6,15 @@
  * @module
  */
 
-import { basename, join } from "node:path";
-import { checksumText } from "./checksum.ts";
+import { basename, join } from "./paths.ts"; // not node:path: see paths.ts
 import { MigrationError, MigrationSourceError } from "../errors.ts";
 import type { Migration, MigrationScript } from "./migration.ts";
-import { type MigrationFileName, parseFileName, parseMigration } from "./parse.ts";
+import {
+  type MigrationFileName,
+  type ParsedMigrationFile,
+  parseFileName,
+  parseMigration,
+} from "./parse.ts";
 import { positionAt } from "../sql/position.ts";
 import { canonicalVersion, compareVersions } from "./version.ts";
 
@@ -25,14 +29,28 @@ export interface MigrationFileInput {
   bytes: Uint8Array;
 }
 
+/** What parsing one file gives, and its checksum once computed: what a cache can keep. */
+export interface ParsedFile extends ParsedMigrationFile {
+  /** `checksumText` of the file's text, for files holding an up. */
+  checksum?: string;
+}
+
+/**
+ * A store of {@linkcode ParsedFile}s by path and exact text, so unchanged files are not parsed
+ * (nor hashed) again. `get` must return a result only for that very text.
+ */
+export interface ParsedFileCache {
+  /** The result cached for the file at `path` when its text is `text`. */
+  get(path: string, text: string): ParsedFile | undefined;
+  /** Keeps the result for the file at `path` with `text`. */
+  set(path: string, text: string, parsed: ParsedFile): void;
+}
+
 /** One file read and parsed. */
-interface ReadFile {
+interface ReadFile extends ParsedFile {
   path: string;
   fileName: MigrationFileName;
   text: string;
-  up?: MigrationScript;
-  down?: MigrationScript;
-  noTransaction: boolean;
 }
 
 /**
@@ -51,20 +69,75 @@ interface ReadFile {
  * ```
  */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
+  return await parseMigrationFiles(await readMigrationFiles(dir));
+}
+
+/**
+ * The migration files of `dir` (top level, `.sql`), as bytes; what {@linkcode loadMigrations}
+ * parses. Throws `MISSING_DIRECTORY` like it.
+ *
+ * @example
+ * ```ts ignore
+ * const files = await readMigrationFiles("migrations");
+ * ```
+ */
+export async function readMigrationFiles(dir: string): Promise<MigrationFileInput[]> {
+  return readFiles(dir, await listSqlFiles(dir));
+}
+
+/**
+ * The files named `names` in `dir`, as bytes.
+ *
+ * @example
+ * ```ts ignore
+ * const files = readFiles("migrations", ["001_a.up.sql"]);
+ * ```
+ */
+export function readFiles(dir: string, names: readonly string[]): MigrationFileInput[] {
   // Synchronous reads: for hundreds of small files they beat as many promises.
-  const files = (await listSqlFiles(dir)).map((fileName) => {
+  return names.map((fileName) => {
     const path = join(dir, fileName);
     return { path, bytes: Deno.readFileSync(path) };
   });
-  return await parseMigrationFiles(files);
 }
 
-async function listSqlFiles(dir: string): Promise<string[]> {
+/**
+ * Whether a file name names a down file (`.down.sql`, Flyway's `U...`), which commands that only
+ * compare the ups with a database need not read. A bad name is not a down: it is read, and
+ * reported.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isDownFileName } from "./load.ts";
+ *
+ * assert.equal(isDownFileName("001_a.down.sql"), true);
+ * assert.equal(isDownFileName("002_b.sql"), false);
+ * ```
+ */
+export function isDownFileName(name: string): boolean {
+  try {
+    return parseFileName(name)?.kind === "down";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The `.sql` files at the top of `dir`; `MISSING_DIRECTORY` when it does not exist.
+ *
+ * @example
+ * ```ts ignore
+ * const names = await listSqlFiles("migrations");
+ * ```
+ */
+export async function listSqlFiles(dir: string): Promise<string[]> {
   const names: string[] = [];
   try {
-    for await (const entry of Deno.readDir(dir)) {
+    // Synchronous: iterating a directory of a thousand files asynchronously costs ~10 ms.
+    for (const entry of Deno.readDirSync(dir)) {
       if (!entry.name.toLowerCase().endsWith(".sql") || entry.isDirectory) continue;
-      if (entry.isFile || (await Deno.stat(join(dir, entry.name))).isFile) names.push(entry.name);
+      if (entry.isFile || Deno.statSync(join(dir, entry.name)).isFile) names.push(entry.name);
     }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
@@ -101,11 +174,64 @@ async function listSqlFiles(dir: string): Promise<string[]> {
  * ```
  */
 export function parseMigrationFiles(files: readonly MigrationFileInput[]): Promise<Migration[]> {
-  // The work is synchronous; the promise keeps room for async sources without an API change.
-  return new Promise((resolve) => resolve(parseFiles(files)));
+  return parseMigrationFilesWith(files);
 }
 
-function parseFiles(files: readonly MigrationFileInput[]): Migration[] {
+/**
+ * {@linkcode parseMigrationFiles} with a cache of each file's result: a file whose text the
+ * cache holds is neither parsed nor hashed again. The checksum module (and `node:crypto`) is
+ * loaded only when a file must be hashed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { type ParsedFile, parseMigrationFilesWith } from "./load.ts";
+ *
+ * const store = new Map<string, ParsedFile>();
+ * const cache = {
+ *   get: (path: string, text: string) => store.get(path + "\0" + text),
+ *   set: (path: string, text: string, parsed: ParsedFile) => store.set(path + "\0" + text, parsed),
+ * };
+ * const files = [{ path: "001_t.up.sql", bytes: new TextEncoder().encode("CREATE TABLE t ();\n") }];
+ * const first = await parseMigrationFilesWith(files, cache);
+ * assert.deepEqual(await parseMigrationFilesWith(files, cache), first);
+ * assert.equal(store.size, 1);
+ * ```
+ */
+export async function parseMigrationFilesWith(
+  files: readonly MigrationFileInput[],
+  cache?: ParsedFileCache,
+): Promise<Migration[]> {
+  const read = parseEach(files, cache);
+  const unhashed = read.files.filter((file) => file.fileName.kind !== "down" && !file.checksum);
+  if (unhashed.length > 0) {
+    const { checksumText } = await import("./checksum.ts");
+    for (const file of unhashed) {
+      file.checksum = checksumText(file.text);
+      cache?.set(file.path, file.text, parsedOf(file));
+    }
+  }
+  const migrations = pairUp(read.files, read.brokenUps, read.problems);
+  if (read.problems.length > 0) throw new MigrationSourceError(read.problems);
+  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+}
+
+function parsedOf(file: ReadFile): ParsedFile {
+  const { up, down, noTransaction, checksum } = file;
+  return {
+    noTransaction,
+    ...(up === undefined ? {} : { up }),
+    ...(down === undefined ? {} : { down }),
+    ...(checksum === undefined ? {} : { checksum }),
+  };
+}
+
+/** Every file decoded and parsed (or found in the cache), with the problems met. */
+function parseEach(files: readonly MigrationFileInput[], cache?: ParsedFileCache): {
+  files: ReadFile[];
+  brokenUps: Set<string>;
+  problems: MigrationError[];
+} {
   const problems: MigrationError[] = [];
   const read: ReadFile[] = [];
   /** Versions whose up file failed to parse: their down files are not reported as orphans. */
@@ -117,12 +243,10 @@ function parseFiles(files: readonly MigrationFileInput[]): Migration[] {
       fileName = parseFileName(basename(file.path), file.path);
       if (fileName === undefined) continue;
       const text = decode(file);
-      read.push({
-        path: file.path,
-        fileName,
-        text,
-        ...parseMigration(text, file.path, fileName.kind),
-      });
+      const cached = cache?.get(file.path, text);
+      const parsed = cached ?? parseMigration(text, file.path, fileName.kind);
+      if (cached === undefined && fileName.kind === "down") cache?.set(file.path, text, parsed);
+      read.push({ path: file.path, fileName, text, ...parsed });
     } catch (error) {
       if (!(error instanceof MigrationError)) throw error;
       problems.push(error);
@@ -131,9 +255,7 @@ function parseFiles(files: readonly MigrationFileInput[]): Migration[] {
       }
     }
   }
-  const migrations = pairUp(read, brokenUps, problems);
-  if (problems.length > 0) throw new MigrationSourceError(problems);
-  return migrations.sort((a, b) => compareVersions(a.version, b.version));
+  return { files: read, brokenUps, problems };
 }
 
 /** Matches down files to up files by version; pushes what does not match to `problems`. */
@@ -210,7 +332,7 @@ function toMigration(up: ReadFile, down: ReadFile | undefined): Migration {
     up: up.up as MigrationScript,
     ...(downScript === undefined ? {} : { down: downScript }),
     noTransaction: up.noTransaction || (down?.noTransaction ?? false),
-    checksum: checksumText(up.text),
+    checksum: up.checksum!,
   };
 }
 
@@ -218,9 +340,12 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** One decoder for every file: making one per file costs more than the decoding. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function decode(file: MigrationFileInput): string {
   try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(file.bytes);
+    return UTF8.decode(file.bytes);
   } catch (error) {
     const lossy = new TextDecoder("utf-8").decode(file.bytes);
     const { line, column } = positionAt(lossy, Math.max(0, lossy.indexOf("\uFFFD")));

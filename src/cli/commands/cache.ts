@@ -12,16 +12,20 @@ export const command: Command = {
   usage: "cache [clean]",
   description:
     "Prints where tide caches PGlite data directories (booted and migrated states, for fast\n" +
-    "verify and test databases) and how much space they take; `tide cache clean` removes\n" +
-    "them. The cache is $TIDE_CACHE_DIR, else $XDG_CACHE_HOME/tide, else ~/.cache/tide.",
+    "verify and test databases) and parsed migration files, and how much space they take;\n" +
+    "`tide cache clean` removes them. The cache is $TIDE_CACHE_DIR, else\n" +
+    "$XDG_CACHE_HOME/tide, else ~/.cache/tide.",
   positionals: ["clean?"],
   async run(ctx) {
     const [action] = ctx.positionals;
     if (action !== undefined && action !== "clean") {
       throw new UsageError(`tide cache takes "clean" or nothing, got "${action}".`);
     }
-    const { cacheDirectory, clearCache } = await import("../../drivers/pglite_cache.ts");
-    const dir = ctx.io.env.get("TIDE_CACHE_DIR") || cacheDirectory();
+    const [{ cacheDirectory }, { clearCache }] = await Promise.all([
+      import("../../config/cache_dir.ts"),
+      import("../../drivers/pglite_cache.ts"),
+    ]);
+    const dir = cacheDirectory(ctx.io.env);
     if (action === "clean") {
       const cleared = await clearCache(dir);
       ctx.out.result(cleared);

@@ -5,7 +5,7 @@
  */
 import { compareVersions } from "../../files/version.ts";
 import type { Command } from "../command.ts";
-import { withMigrator } from "../context.ts";
+import { withLedger } from "../context.ts";
 import { noDatabaseYet } from "../database.ts";
 
 /** The `current` command. */
@@ -18,7 +18,9 @@ export const command: Command = {
   async run(ctx) {
     const applied = await noDatabaseYet(ctx)
       ? []
-      : (await withMigrator(ctx, (migrator) => migrator.status())).applied;
+      : (await withLedger(ctx, (ledger) => ledger.list())).filter((row) =>
+        row.status === "applied"
+      );
     const newest = [...applied].sort((a, b) => compareVersions(a.version, b.version)).at(-1);
     ctx.out.result({
       current: newest?.version ?? null,

@@ -5,7 +5,7 @@
  */
 import { parsePositiveInt } from "../args.ts";
 import type { Command } from "../command.ts";
-import { withMigrator } from "../context.ts";
+import { withLedger } from "../context.ts";
 import { databaseLabel, noDatabaseYet } from "../database.ts";
 import { formatMs, formatTable } from "../output.ts";
 import { formatDate } from "./status.ts";
@@ -24,7 +24,7 @@ export const command: Command = {
       ? parsePositiveInt(ctx.values.limit, "--limit")
       : undefined;
     const missing = await noDatabaseYet(ctx);
-    const entries = missing ? [] : await withMigrator(ctx, (m) => m.history({ limit }));
+    const entries = missing ? [] : await withLedger(ctx, (ledger) => ledger.history({ limit }));
     ctx.out.result({
       entries: entries.map((e) => ({ ...e, startedAt: e.startedAt.toISOString() })),
     });

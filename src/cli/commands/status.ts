@@ -7,7 +7,7 @@ import type { MigrationStatus, StatusEntry } from "../../engine/migrator.ts";
 import { migrationStatus } from "../../engine/status.ts";
 import { compareVersions } from "../../files/version.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, withMigrator } from "../context.ts";
+import { loadCliMigrations, withLedger } from "../context.ts";
 import { databaseLabel, noDatabaseYet } from "../database.ts";
 import { formatTable, type Output, type Tone } from "../output.ts";
 
@@ -27,9 +27,11 @@ export const command: Command = {
   },
   async run(ctx) {
     const missing = await noDatabaseYet(ctx);
-    const status = missing
-      ? migrationStatus(await loadCliMigrations(ctx), [])
-      : await withMigrator(ctx, (migrator) => migrator.status());
+    const [migrations, applied] = await Promise.all([
+      loadCliMigrations(ctx, { downs: false }), // status compares the ups only
+      missing ? [] : withLedger(ctx, (ledger) => ledger.list()),
+    ]);
+    const status = migrationStatus(migrations, applied);
     ctx.out.result({ ...statusJson(status), databaseExists: !missing });
     if (missing) {
       ctx.out.line(`No database yet (${databaseLabel(ctx)}): every migration is pending.`);
