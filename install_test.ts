@@ -108,6 +108,7 @@ async function useIt(t: Deno.TestContext, project: string, cacheDir: string): Pr
     assert.equal(status.code, 0, status.output);
     const json = JSON.parse(status.stdout);
     assert.deepEqual(json.applied.map((m: { version: string }) => m.version), ["001", "002"]);
+    assert.equal(await Deno.readTextFile(join(project, ".tide", ".gitignore")), "*\n");
   });
   await t.step("its round-trip test and app tests pass", async () => {
     const test = await deno("test", "--allow-all", "db_test.ts");

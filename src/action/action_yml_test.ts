@@ -63,7 +63,7 @@ Deno.test("action.yml declares every setting input, each named like the CLI flag
 Deno.test("action.yml leaves dir and schema empty by default, so the project's config applies", () => {
   for (const name of SETTING_INPUTS) {
     const block = yml.match(new RegExp(`^  ${name}:\\n((?:    .*\\n)+)`, "m"))?.[1] ?? "";
-    assert.match(block, /^    default: ""$/m, `${name} has an empty default`);
+    assert.match(block, /^ {4}default: ""$/m, `${name} has an empty default`);
   }
 });
 

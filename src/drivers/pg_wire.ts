@@ -16,16 +16,18 @@ import type { Driver, Queryable, Row } from "./driver.ts";
 import {
   concat,
   cString,
+  dataRow,
   decoder,
   encoder,
+  errorFields,
   int16,
   int32,
-  readInt16,
   readInt32,
+  rowDescription,
+  saslMechanisms,
   startupBody,
   Wire,
 } from "./pg_wire_protocol.ts";
-import { parseValue } from "./pg_wire_values.ts";
 import { scramClient } from "./pg_wire_scram.ts";
 
 /** Options of {@linkcode createWireDriver}. */
@@ -262,58 +264,4 @@ function serialize(value: unknown): Uint8Array | null {
   if (typeof value === "boolean") return encoder.encode(value ? "t" : "f");
   if (typeof value === "object") return encoder.encode(JSON.stringify(value));
   return encoder.encode(String(value));
-}
-
-function rowDescription(body: Uint8Array): { name: string; type: number }[] {
-  const count = readInt16(body, 0);
-  const columns: { name: string; type: number }[] = [];
-  let at = 2;
-  for (let i = 0; i < count; i++) {
-    const end = body.indexOf(0, at);
-    const name = decoder.decode(body.subarray(at, end));
-    at = end + 1 + 6; // table oid, column number
-    columns.push({ name, type: readInt32(body, at) });
-    at += 4 + 2 + 4 + 2; // type oid, size, modifier, format
-  }
-  return columns;
-}
-
-function dataRow(body: Uint8Array, columns: readonly { name: string; type: number }[]): Row {
-  const row: Row = {};
-  let at = 2;
-  for (let i = 0; i < readInt16(body, 0); i++) {
-    const length = readInt32(body, at);
-    at += 4;
-    const column = columns[i];
-    if (length < 0) row[column.name] = null;
-    else {
-      row[column.name] = parseValue(column.type, decoder.decode(body.subarray(at, at + length)));
-      at += length;
-    }
-  }
-  return row;
-}
-
-/** An ErrorResponse's fields, named as postgres.js names them. */
-function errorFields(body: Uint8Array): ServerErrorLike & { severity?: string } {
-  const fields: Record<string, string> = {};
-  let at = 0;
-  while (at < body.length && body[at] !== 0) {
-    const end = body.indexOf(0, at + 1);
-    fields[String.fromCharCode(body[at])] = decoder.decode(body.subarray(at + 1, end));
-    at = end + 1;
-  }
-  return {
-    message: fields.M ?? "unknown server error",
-    severity: fields.S,
-    code: fields.C,
-    position: fields.P,
-    detail: fields.D,
-    hint: fields.H,
-    where: fields.W,
-  };
-}
-
-function saslMechanisms(body: Uint8Array): string[] {
-  return decoder.decode(body.subarray(4)).split("\0").filter((name) => name !== "");
 }

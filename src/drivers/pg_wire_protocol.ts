@@ -1,9 +1,12 @@
 /**
  * The frontend/backend protocol's framing for the light client (`pg_wire.ts`): messages over one
- * TCP connection, and the byte encodings they use.
+ * TCP connection, the byte encodings they use, and the backend messages it reads.
  *
  * @module
  */
+import type { ServerErrorLike } from "../errors.ts";
+import type { Row } from "./driver.ts";
+import { parseValue } from "./pg_wire_values.ts";
 
 /** Buffered messages over one TCP connection. */
 export class Wire {
@@ -120,4 +123,61 @@ export function concat(...parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
     at += part.length;
   }
   return bytes;
+}
+
+/** The columns a RowDescription message names: name and type OID. */
+export function rowDescription(body: Uint8Array): { name: string; type: number }[] {
+  const count = readInt16(body, 0);
+  const columns: { name: string; type: number }[] = [];
+  let at = 2;
+  for (let i = 0; i < count; i++) {
+    const end = body.indexOf(0, at);
+    const name = decoder.decode(body.subarray(at, end));
+    at = end + 1 + 6; // table oid, column number
+    columns.push({ name, type: readInt32(body, at) });
+    at += 4 + 2 + 4 + 2; // type oid, size, modifier, format
+  }
+  return columns;
+}
+
+/** A DataRow message as a row, each text value parsed by its column's type. */
+export function dataRow(body: Uint8Array, columns: readonly { name: string; type: number }[]): Row {
+  const row: Row = {};
+  let at = 2;
+  for (let i = 0; i < readInt16(body, 0); i++) {
+    const length = readInt32(body, at);
+    at += 4;
+    const column = columns[i];
+    if (length < 0) row[column.name] = null;
+    else {
+      row[column.name] = parseValue(column.type, decoder.decode(body.subarray(at, at + length)));
+      at += length;
+    }
+  }
+  return row;
+}
+
+/** An ErrorResponse's fields, named as postgres.js names them. */
+export function errorFields(body: Uint8Array): ServerErrorLike & { severity?: string } {
+  const fields: Record<string, string> = {};
+  let at = 0;
+  while (at < body.length && body[at] !== 0) {
+    const end = body.indexOf(0, at + 1);
+    fields[String.fromCharCode(body[at])] = decoder.decode(body.subarray(at + 1, end));
+    at = end + 1;
+  }
+  return {
+    message: fields.M ?? "unknown server error",
+    severity: fields.S,
+    code: fields.C,
+    position: fields.P,
+    detail: fields.D,
+    hint: fields.H,
+    where: fields.W,
+  };
+}
+
+/** The SASL mechanisms an AuthenticationSASL message offers. */
+export function saslMechanisms(body: Uint8Array): string[] {
+  return decoder.decode(body.subarray(4)).split("\0").filter((name) => name !== "");
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { basename, join } from "./paths.ts"; // not node:path: see paths.ts
+import { basename } from "./paths.ts"; // not node:path: see paths.ts
 import { MigrationError, MigrationSourceError } from "../errors.ts";
 import type { Migration, MigrationScript } from "./migration.ts";
 import {
@@ -17,6 +17,9 @@ import {
 } from "./parse.ts";
 import { positionAt } from "../sql/position.ts";
 import { canonicalVersion, compareVersions } from "./version.ts";
+import { readMigrationFiles } from "./read_dir.ts";
+
+export { readMigrationFiles };
 
 /** The migrations directory when none is given. */
 export const DEFAULT_MIGRATIONS_DIR = "migrations";
@@ -70,91 +73,6 @@ interface ReadFile extends ParsedFile {
  */
 export async function loadMigrations(dir: string): Promise<Migration[]> {
   return await parseMigrationFiles(await readMigrationFiles(dir));
-}
-
-/**
- * The migration files of `dir` (top level, `.sql`), as bytes; what {@linkcode loadMigrations}
- * parses. Throws `MISSING_DIRECTORY` like it.
- *
- * @example
- * ```ts ignore
- * const files = await readMigrationFiles("migrations");
- * ```
- */
-export async function readMigrationFiles(dir: string): Promise<MigrationFileInput[]> {
-  return readFiles(dir, await listSqlFiles(dir));
-}
-
-/**
- * The files named `names` in `dir`, as bytes.
- *
- * @example
- * ```ts ignore
- * const files = readFiles("migrations", ["001_a.up.sql"]);
- * ```
- */
-export function readFiles(dir: string, names: readonly string[]): MigrationFileInput[] {
-  // Synchronous reads: for hundreds of small files they beat as many promises.
-  return names.map((fileName) => {
-    const path = join(dir, fileName);
-    return { path, bytes: Deno.readFileSync(path) };
-  });
-}
-
-/**
- * Whether a file name names a down file (`.down.sql`, Flyway's `U...`), which commands that only
- * compare the ups with a database need not read. A bad name is not a down: it is read, and
- * reported.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { isDownFileName } from "./load.ts";
- *
- * assert.equal(isDownFileName("001_a.down.sql"), true);
- * assert.equal(isDownFileName("002_b.sql"), false);
- * ```
- */
-export function isDownFileName(name: string): boolean {
-  try {
-    return parseFileName(name)?.kind === "down";
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The `.sql` files at the top of `dir`; `MISSING_DIRECTORY` when it does not exist.
- *
- * @example
- * ```ts ignore
- * const names = await listSqlFiles("migrations");
- * ```
- */
-export async function listSqlFiles(dir: string): Promise<string[]> {
-  const names: string[] = [];
-  try {
-    // Synchronous: iterating a directory of a thousand files asynchronously costs ~10 ms.
-    for (const entry of Deno.readDirSync(dir)) {
-      if (!entry.name.toLowerCase().endsWith(".sql") || entry.isDirectory) continue;
-      if (entry.isFile || Deno.statSync(join(dir, entry.name)).isFile) names.push(entry.name);
-    }
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
-      throw error;
-    }
-    throw new MigrationError(
-      "MISSING_DIRECTORY",
-      `Cannot load migrations from ${dir}: ${
-        error instanceof Deno.errors.NotFound
-          ? "there is no such directory"
-          : "it is not a directory"
-      }. Create the first migration with \`tide new <name>\`, or point at your migrations ` +
-        "directory with --dir.",
-      { file: dir, cause: error },
-    );
-  }
-  return names;
 }
 
 /**

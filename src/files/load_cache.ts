@@ -9,14 +9,8 @@
 import { join, resolve } from "./paths.ts"; // not node:path: see paths.ts
 import denoJson from "../../deno.json" with { type: "json" };
 import type { Migration, MigrationScript } from "./migration.ts";
-import {
-  isDownFileName,
-  listSqlFiles,
-  type ParsedFile,
-  type ParsedFileCache,
-  parseMigrationFilesWith,
-  readFiles,
-} from "./load.ts";
+import { type ParsedFile, type ParsedFileCache, parseMigrationFilesWith } from "./load.ts";
+import { isDownFileName, listSqlFiles, readFiles } from "./read_dir.ts";
 
 /** Options of {@linkcode loadMigrationsCached}. */
 export interface LoadCachedOptions {
@@ -85,7 +79,7 @@ export async function loadMigrationsCached(
   const absolute = resolve(dir);
   const file = cacheDir && join(cacheDir, `migrations-${fnv1a(absolute)}.json`);
   const stored = file ? readCache(file, absolute) : {};
-  const names = await listSqlFiles(dir);
+  const names = listSqlFiles(dir);
   const skipped = new Set(options.downs === false ? names.filter(isDownFileName) : []);
   const files = readFiles(dir, names.filter((name) => !skipped.has(name)));
   const kept: Record<string, StoredFile> = {};
