@@ -142,7 +142,7 @@ async function startUp(wire: Wire, target: Target, applicationName: string): Pro
   );
   let scram: ReturnType<typeof scramClient> | undefined;
   while (true) {
-    const { type, body } = await wire.next();
+    const { type, body } = wire.poll() ?? await wire.next();
     if (type === "E") return false;
     if (type === "Z") return true;
     if (type !== "R") continue; // ParameterStatus, BackendKeyData, notices
@@ -206,7 +206,7 @@ async function simpleQuery(wire: Wire, sql: string): Promise<void> {
   wire.send("Q", cString(sql));
   let error: ServerErrorLike | undefined;
   while (true) {
-    const { type, body } = await wire.next();
+    const { type, body } = wire.poll() ?? await wire.next();
     if (type === "E") error ??= errorFields(body);
     if (type === "Z") break;
   }
@@ -240,7 +240,7 @@ async function extendedQuery<T extends Row>(
   let columns: { name: string; type: number }[] = [];
   let error: ServerErrorLike | undefined;
   while (true) {
-    const { type, body } = await wire.next();
+    const { type, body } = wire.poll() ?? await wire.next();
     if (type === "T") columns = rowDescription(body);
     else if (type === "D") rows.push(dataRow(body, columns) as T);
     else if (type === "E") error ??= errorFields(body);

@@ -30,18 +30,23 @@ export class Wire {
     this.#writing = this.#writing.then(() => writeAll(this.#conn, message));
   }
 
+  /** The next message already received, or `undefined`: no promise per row of a result. */
+  poll(): { type: string; body: Uint8Array } | undefined {
+    if (this.#buffer.length < 5) return undefined;
+    const length = readInt32(this.#buffer, 1);
+    if (this.#buffer.length < length + 1) return undefined;
+    const type = String.fromCharCode(this.#buffer[0]);
+    // A view, not a copy: the buffer is replaced, never written to, when more arrives.
+    const body = this.#buffer.subarray(5, length + 1);
+    this.#buffer = this.#buffer.subarray(length + 1);
+    return { type, body };
+  }
+
   /** The next message from the server. */
   async next(): Promise<{ type: string; body: Uint8Array }> {
     while (true) {
-      if (this.#buffer.length >= 5) {
-        const length = readInt32(this.#buffer, 1);
-        if (this.#buffer.length >= length + 1) {
-          const type = String.fromCharCode(this.#buffer[0]);
-          const body = this.#buffer.slice(5, length + 1);
-          this.#buffer = this.#buffer.subarray(length + 1);
-          return { type, body };
-        }
-      }
+      const message = this.poll();
+      if (message) return message;
       await this.#writing;
       const chunk = new Uint8Array(65536);
       const read = await this.#conn.read(chunk);
@@ -105,12 +110,12 @@ export function int32(value: number): Uint8Array {
 
 /** Reads a big-endian 16-bit integer at `at`. */
 export function readInt16(bytes: Uint8Array, at: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset).getInt16(at);
+  return ((bytes[at] << 24) | (bytes[at + 1] << 16)) >> 16;
 }
 
 /** Reads a big-endian 32-bit integer at `at`. */
 export function readInt32(bytes: Uint8Array, at: number): number {
-  return new DataView(bytes.buffer, bytes.byteOffset).getInt32(at);
+  return (bytes[at] << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
 }
 
 /** The bytes of `parts`, one after the other. */
