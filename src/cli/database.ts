@@ -12,7 +12,7 @@ import { parseDuration } from "../config/duration.ts";
 import { MigrationError } from "../errors.ts";
 import { redactUrl } from "../sql/redact.ts";
 import type { CommandContext } from "./context.ts";
-import { printLockWait } from "./run_output.ts";
+import type { LockWaitNotice } from "./run_output.ts";
 
 /**
  * How messages name the database of `ctx`: its URL without the password, or
@@ -148,11 +148,17 @@ export async function connectTo(
     connect(url, {
       cwd: ctx.io.cwd,
       command: `tide ${ctx.name}`,
-      onLockWait: (wait) => printLockWait(ctx.out, wait),
+      onLockWait: (wait) => void noteLockWait(ctx, wait),
       readOnly: options.readOnly,
     });
   if (waitMs <= 0 || !/^postgres(ql)?:/i.test(url ?? "")) return await open();
   return await retryConnecting(ctx, open, waitMs);
+}
+
+/** Prints a PGlite lock wait; the printer is loaded only when someone waits. */
+async function noteLockWait(ctx: CommandContext, wait: LockWaitNotice): Promise<void> {
+  const { printLockWait } = await import("./run_output.ts");
+  printLockWait(ctx.out, wait);
 }
 
 /** `--wait DURATION` in milliseconds; 0 when not given. */

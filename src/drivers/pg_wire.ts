@@ -28,7 +28,7 @@ import {
   startupBody,
   Wire,
 } from "./pg_wire_protocol.ts";
-import { scramClient } from "./pg_wire_scram.ts";
+import type { ScramClient } from "./pg_wire_scram.ts";
 
 /** Options of {@linkcode createWireDriver}. */
 export interface WireDriverOptions {
@@ -140,7 +140,7 @@ async function startUp(wire: Wire, target: Target, applicationName: string): Pro
       application_name: applicationName,
     }),
   );
-  let scram: ReturnType<typeof scramClient> | undefined;
+  let scram: ScramClient | undefined;
   while (true) {
     const { type, body } = wire.poll() ?? await wire.next();
     if (type === "E") return false;
@@ -150,6 +150,7 @@ async function startUp(wire: Wire, target: Target, applicationName: string): Pro
     if (code === 0) continue;
     if (code === 3) wire.send("p", cString(target.password));
     else if (code === 10 && saslMechanisms(body).includes("SCRAM-SHA-256")) {
+      const { scramClient } = await import("./pg_wire_scram.ts"); // only servers that ask
       scram = scramClient(target.password);
       const first = encoder.encode(scram.first);
       wire.send("p", concat(cString("SCRAM-SHA-256"), int32(first.length), first));
