@@ -27,9 +27,10 @@ export const command: Command = {
   },
   async run(ctx) {
     const missing = await noDatabaseYet(ctx);
-    const [migrations, applied] = await Promise.all([
-      loadCliMigrations(ctx, { downs: false }), // status compares the ups only
+    // The connection first: the server starts a session while the files are read.
+    const [applied, migrations] = await Promise.all([
       missing ? [] : withLedger(ctx, (ledger) => ledger.list()),
+      loadCliMigrations(ctx, { downs: false }), // status compares the ups only
     ]);
     const status = migrationStatus(migrations, applied);
     ctx.out.result({ ...statusJson(status), databaseExists: !missing });
