@@ -10,6 +10,8 @@ import { MigrationError } from "../errors.ts";
 import { redactUrl } from "../sql/redact.ts";
 import type { DataDirLockWait } from "./data_dir_lock.ts";
 import type { Driver } from "./driver.ts";
+// Static, and light (no npm package): a read-only command reaches the server before it reads files.
+import { createWireDriver } from "./pg_wire.ts";
 
 /** Options of {@linkcode connect}. */
 export interface ConnectOptions {
@@ -59,7 +61,6 @@ export async function connect(url?: string, options: ConnectOptions = {}): Promi
   const scheme = url === undefined ? undefined : urlScheme(url);
   if (url !== undefined && (scheme === "postgres" || scheme === "postgresql")) {
     if (options.readOnly) {
-      const { createWireDriver } = await import("./pg_wire.ts");
       const light = await createWireDriver(url, { applicationName: options.applicationName });
       if (light) return light;
     }
