@@ -6,6 +6,9 @@
  */
 import type { PgliteTimes } from "./tide_runs.ts";
 
+/** `tide status` with nothing to do, as a whole process at 500 migrations: dbmate takes ~20 ms. */
+export const STATUS_TARGET_MS = 60;
+
 /** Every measurement taken for one migration count; each list holds one entry per run. */
 export interface SizeResult {
   /** How many migrations. */
@@ -79,8 +82,8 @@ const ROWS: readonly Row[] = [
     label: "tide status, no-op (median)",
     unit: "ms",
     value: (r) => median(r.statusMs),
-    target: "< 150 ms",
-    meets: (v) => v < 150,
+    target: `<= ${STATUS_TARGET_MS} ms`,
+    meets: (v) => v <= STATUS_TARGET_MS,
   },
   { label: "PGlite: apply once", unit: "ms", value: (r) => r.pglite?.applyMs },
   {

@@ -17,7 +17,7 @@ import { MigrationError } from "../src/errors.ts";
 import { testDatabaseUrl } from "../src/_test_support/postgres_server.ts";
 import { generateMigrations } from "./generate.ts";
 import { findPsql, psqlFloor } from "./psql_floor.ts";
-import { formatTable, median, type SizeResult } from "./report.ts";
+import { formatTable, median, type SizeResult, STATUS_TARGET_MS } from "./report.ts";
 import {
   formatTestDatabaseTable,
   measureTestDatabases,
@@ -172,7 +172,7 @@ async function writeResults(
     targets: {
       applyRatio: 1.25,
       rollbackRatio: 1.5,
-      statusMs: 150,
+      statusMs: STATUS_TARGET_MS,
       verifyRatio: 4,
       verify500Ms: 30_000,
       ...TEST_DATABASE_TARGETS,

@@ -2,7 +2,9 @@
  * A small stand-in for tide's engine, so the action's tests run without PGlite: files are
  * `<version>_<name>.up.sql` / `.down.sql`; a down holding `-- lossy` fails the round-trip with a
  * diff, an up holding `BROKEN` fails at that line; `migrate` applies nothing and reports every
- * migration, or throws with the URL when it holds `fail`.
+ * migration, or throws with the URL when it holds `fail`; `plan` lists every migration pending,
+ * and a URL holding `untracked` has a schema of tables without a tracking table. Each `plan` and
+ * `migrate` logs the options it got as `fake engine <call>: <JSON>`.
  *
  * @module
  */
@@ -102,7 +104,16 @@ export const fakeEngine: ActionEngine = {
       timings: { totalMs: 1, bootMs: 1 },
     });
   },
+  plan: async (options) => {
+    console.log(`fake engine plan: ${JSON.stringify({ ...options, databaseUrl: undefined })}`);
+    const migrations = await fakeEngine.loadMigrations(options.dir);
+    return {
+      pending: migrations.map((m) => ({ version: m.version, name: m.name, sql: m.up.sql })),
+      untracked: options.databaseUrl.includes("untracked") ? ["legacy_users", "legacy_orders"] : [],
+    };
+  },
   migrate: async (options) => {
+    console.log(`fake engine migrate: ${JSON.stringify({ ...options, databaseUrl: undefined })}`);
     if (options.databaseUrl.includes("fail")) {
       throw new Error(
         `Connecting to ${options.databaseUrl} failed: password authentication failed`,

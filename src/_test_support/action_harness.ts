@@ -163,6 +163,8 @@ export interface RunOptions {
   entry?: string;
   /** Omit the pull_request payload (a push event). */
   noPullRequest?: boolean;
+  /** More environment variables for the entry (a job's `env:`). */
+  env?: Record<string, string>;
 }
 
 /** The permission flags action.yml runs the entry with, so tests grant exactly those. */
@@ -213,6 +215,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   };
   const denoDir = Deno.env.get("DENO_DIR");
   if (denoDir) env.DENO_DIR = denoDir;
+  Object.assign(env, options.env);
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] = value;
   }

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { actionPermissions } from "../_test_support/action_harness.ts";
+import { DEFAULT_SETTINGS } from "../config/config_file.ts";
+import { settingFlag } from "../config/resolve.ts";
+import { SETTING_INPUTS } from "./inputs.ts";
 
 const yml = await Deno.readTextFile(new URL("../../action.yml", import.meta.url));
 
@@ -45,4 +48,26 @@ Deno.test("action.yml declares every output the entry sets", async () => {
     await Deno.readTextFile(new URL("./drift.ts", import.meta.url));
   const set = [...source.matchAll(/setOutput\("([a-z-]+)"/g)].map((match) => match[1]);
   assert.deepEqual([...new Set(set)].sort(), [...outputs].sort());
+});
+
+Deno.test("action.yml declares every setting input, each named like the CLI flag of a setting", () => {
+  const flags = [...Object.keys(DEFAULT_SETTINGS), "databaseUrl"].map(settingFlag);
+  for (const name of SETTING_INPUTS) {
+    assert.ok(inputs.includes(name), `${name} is read but not declared`);
+    assert.ok(flags.includes(name), `${name} is not the flag of a setting`);
+  }
+  for (const name of ["config", "environment", "table", "lock-timeout", "statement-timeout"]) {
+    assert.ok(inputs.includes(name), `${name} is declared`);
+  }
+});
+
+Deno.test("action.yml leaves dir and schema empty by default, so the project's config applies", () => {
+  for (const name of SETTING_INPUTS) {
+    const block = yml.match(new RegExp(`^  ${name}:\\n((?:    .*\\n)+)`, "m"))?.[1] ?? "";
+    assert.match(block, /^ {4}default: ""$/m, `${name} has an empty default`);
+  }
+});
+
+Deno.test("action.yml pins the nested setup-deno by commit, with its version in a comment", () => {
+  assert.match(yml, /uses: denoland\/setup-deno@[0-9a-f]{40} # v\d+\.\d+\.\d+\n/);
 });

@@ -268,8 +268,14 @@ function finish(found: NewFinding[], failOn: ReadonlySet<FindingKind>, list: Pla
  * await Deno.mkdir(join(workspace, "migrations"));
  * await Deno.writeTextFile(join(workspace, "migrations", "001_t.up.sql"), "create table t ();\n");
  * // No pull request: every migration is checked. The fake gives what checkMigrations uses.
- * const io = { workspace, engine: await realEngine(), warning() {} } as unknown as ActionIo;
- * const plan = await checkMigrations(io, readInputs({ workspace, getInput: () => "" }));
+ * const io = {
+ *   workspace,
+ *   engine: await realEngine(),
+ *   warning() {},
+ *   getInput: () => "",
+ *   env: { get: () => undefined },
+ * } as unknown as ActionIo;
+ * const plan = await checkMigrations(io, await readInputs(io));
  * assert.equal(plan.verdict, "fail");
  * assert.deepEqual(plan.findings.map((f) => [f.kind, f.version]), [["round-trip", "001"]]);
  * await Deno.remove(workspace, { recursive: true });

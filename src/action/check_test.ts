@@ -23,6 +23,7 @@ function ioFor(workspace: string, inputs: Record<string, string>, seen: EngineVe
     workspace,
     getInput: (name: string) => inputs[name] ?? "",
     warning: () => {},
+    env: { get: () => undefined },
     engine: {
       ...fakeEngine,
       verifyMigrations: (options: EngineVerifyOptions) => {
@@ -38,7 +39,7 @@ Deno.test("checkMigrations() passes the verify-setup file's SQL to the round-tri
     await Deno.writeTextFile(join(workspace, "setup.sql"), "create role app;\n");
     const seen: EngineVerifyOptions[] = [];
     const io = ioFor(workspace, { "verify-setup": "setup.sql" }, seen);
-    const plan = await checkMigrations(io, readInputs(io));
+    const plan = await checkMigrations(io, await readInputs(io));
     assert.equal(plan.verdict, "pass");
     assert.deepEqual(seen[0].setup, { path: "setup.sql", sql: "create role app;\n" });
   });
@@ -48,7 +49,7 @@ Deno.test("checkMigrations() reports a verify-setup file it cannot read as a fin
   await withWorkspace(async (workspace) => {
     const seen: EngineVerifyOptions[] = [];
     const io = ioFor(workspace, { "verify-setup": "missing.sql" }, seen);
-    const plan = await checkMigrations(io, readInputs(io));
+    const plan = await checkMigrations(io, await readInputs(io));
     assert.equal(plan.verdict, "fail");
     assert.equal(seen.length, 0);
     assert.match(plan.findings[0].message, /Reading the verify-setup file missing\.sql failed/);

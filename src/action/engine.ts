@@ -40,6 +40,24 @@ export type EngineMigrateOptions = MigrateOptions & {
   dir: string;
 };
 
+/** One migration {@linkcode ActionEngine.plan} found pending. */
+export interface PendingStep {
+  /** Version exactly as written in the file name. */
+  version: string;
+  /** Name part of the file name. */
+  name: string;
+  /** The SQL `apply` would run, templates rendered. */
+  sql: string;
+}
+
+/** What `apply` would do: the pending migrations, and whether the database is untracked. */
+export interface PendingPlan {
+  /** Migrations `apply` would run, in order. */
+  pending: PendingStep[];
+  /** Tables of the schema when the tracking table is missing (see `untrackedTables`). */
+  untracked: string[];
+}
+
 /** One migration applied by {@linkcode ActionEngine.migrate}. */
 export interface AppliedStep {
   /** Version exactly as written in the file name. */
@@ -110,6 +128,8 @@ export interface ActionEngine {
   compareVersions(a: string, b: string): number;
   /** Runs up -> down -> up on PGlite for each migration from `from` on. */
   verifyMigrations(options: EngineVerifyOptions): Promise<VerifyReport>;
+  /** Lists what `migrate` would apply, running nothing. */
+  plan(options: EngineMigrateOptions): Promise<PendingPlan>;
   /** Applies pending migrations to a database. */
   migrate(options: EngineMigrateOptions): Promise<{ steps: AppliedStep[] }>;
   /** Compares a live database with the schema of its applied migrations (drift mode). */
@@ -134,12 +154,27 @@ export interface ActionEngine {
  * ```
  */
 export async function realEngine(): Promise<ActionEngine> {
-  const tide = await import("../../mod.ts");
+  const [tide, { untrackedTables }] = await Promise.all([
+    import("../../mod.ts"),
+    import("../engine/untracked.ts"),
+  ]);
   return {
     loadMigrations: tide.loadMigrations,
     parseMigrationFiles: tide.parseMigrationFiles,
     compareVersions: tide.compareVersions,
     verifyMigrations: tide.verifyMigrations,
+    async plan(options) {
+      const { databaseUrl, dir, allowOutOfOrder, ...migratorOptions } = options;
+      const migrations = await tide.loadMigrations(dir);
+      await using driver = await tide.connect(databaseUrl);
+      const untracked = await untrackedTables(driver, migratorOptions);
+      const migrator = new tide.Migrator({ ...migratorOptions, driver, migrations });
+      const { steps } = await migrator.up({ dryRun: true, allowOutOfOrder });
+      return {
+        pending: steps.map(({ version, name, sql }) => ({ version, name, sql })),
+        untracked,
+      };
+    },
     migrate: tide.migrate,
     drift: async (options) => {
       const { findDrift } = await import("../generate/drift.ts");

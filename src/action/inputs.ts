@@ -4,16 +4,46 @@
  * @module
  */
 import { resolve } from "node:path";
+import { DEFAULT_SETTINGS } from "../config/config_file.ts";
+import {
+  type ResolvedSettings,
+  resolveRunSettings,
+  settingFlag,
+  type SettingValues,
+} from "../config/resolve.ts";
 import { MigrationError } from "../errors.ts";
+import { formatByName } from "../files/formats/registry.ts";
+import type { LoadOptions } from "../files/load.ts";
 import type { ActionIo } from "./io.ts";
 import { FAIL_ON_KINDS, FINDING_KINDS, type FindingKind } from "./report.ts";
-import { DEFAULT_FORMAT, type LoadOptions } from "../files/load.ts";
-import { formatByName } from "../files/formats/registry.ts";
+
+/** The action's modes. */
+export const MODES = ["check", "plan", "apply", "drift"] as const;
+
+/**
+ * Inputs that override a setting of the project's configuration, each named like the CLI flag of
+ * its setting (`settingFlag`). A new setting's input is one entry here and one in action.yml.
+ */
+export const SETTING_INPUTS: readonly string[] = [
+  "dir",
+  "format",
+  "pattern",
+  "database-url",
+  "schema",
+  "module",
+  "table",
+  "lock-timeout",
+  "statement-timeout",
+  "allow-out-of-order",
+];
 
 /** The action's inputs, checked, with paths made absolute. */
 export interface ActionInputs {
-  /** `check` verifies a PR's migrations; `apply` migrates a database; `drift` compares one. */
-  mode: "check" | "apply" | "drift";
+  /**
+   * `check` verifies a PR's migrations; `plan` lists what `apply` would run; `apply` migrates;
+   * `drift` compares a database with its migrations.
+   */
+  mode: typeof MODES[number];
   /** Absolute migrations directory. */
   dir: string;
   /** Absolute working directory (workspace + `working-directory`). */
@@ -28,7 +58,9 @@ export interface ActionInputs {
   comment: boolean;
   /** Finding kinds that fail the check. */
   failOn: ReadonlySet<FindingKind>;
-  /** How to read the migrations directory: `format` (default auto) and `pattern`. */
+  /** The settings in force: the project's config file, overridden by the setting inputs. */
+  settings: ResolvedSettings;
+  /** How to read the migrations directory: its format (default auto) and pattern. */
   load: LoadOptions;
   /** Absolute path of the SQL file the round-trip check runs before the first migration. */
   verifySetup?: string;
@@ -46,7 +78,7 @@ function parseBoolean(name: string, value: string): boolean {
   );
 }
 
-/** Parses `fail-on`: a comma list of finding kinds; empty means all but `lint`. */
+/** Parses `fail-on`: a comma list of finding kinds; empty means all of them. */
 export function parseFailOn(value: string): Set<FindingKind> {
   const names = value.split(",").map((name) => name.trim()).filter((name) => name !== "");
   if (names.length === 0) return new Set(FINDING_KINDS);
@@ -60,15 +92,35 @@ export function parseFailOn(value: string): Set<FindingKind> {
   return new Set(names as FindingKind[]);
 }
 
-function loadInputs(io: Pick<ActionIo, "getInput">): LoadOptions {
-  const format = io.getInput("format") || DEFAULT_FORMAT;
-  if (format !== "auto") formatByName(format); // an unknown name fails here, before any work
-  const pattern = io.getInput("pattern");
-  return { format, ...(pattern === "" ? {} : { pattern }) };
+/** How the settings say to read the directory; an unknown format name fails here, before work. */
+function loadOptionsOf(settings: ResolvedSettings): LoadOptions {
+  if (settings.format !== "auto") formatByName(settings.format);
+  return {
+    format: settings.format,
+    ...(settings.pattern === "" ? {} : { pattern: settings.pattern }),
+    placeholders: settings.placeholders,
+  };
+}
+
+/** The setting inputs' values, booleans read as such; unset inputs are left out. */
+function settingValues(io: Pick<ActionIo, "getInput">): SettingValues {
+  const booleans = new Set(
+    Object.entries(DEFAULT_SETTINGS).filter(([, value]) => typeof value === "boolean")
+      .map(([key]) => settingFlag(key)),
+  );
+  const values: Record<string, string | boolean> = {};
+  for (const name of SETTING_INPUTS) {
+    const value = io.getInput(name);
+    if (value === "") continue;
+    values[name] = booleans.has(name) ? parseBoolean(name, value) : value;
+  }
+  return values;
 }
 
 /**
- * Reads every input through `io.getInput`. Relative paths resolve against the workspace plus
+ * Reads every input through `io.getInput`, and the project's configuration (`tide.json`, or the
+ * `"tide"` key of `deno.json`, in the working directory; or the `config` input) exactly as the
+ * CLI does, the setting inputs overriding it. Relative paths resolve against the workspace plus
  * `working-directory`, never the action's own folder.
  *
  * @example
@@ -76,37 +128,54 @@ function loadInputs(io: Pick<ActionIo, "getInput">): LoadOptions {
  * import assert from "node:assert/strict";
  * import { readInputs } from "./inputs.ts";
  *
- * const given: Record<string, string> = { dir: "db", "working-directory": "app" };
- * const inputs = readInputs({ workspace: "/repo", getInput: (name) => given[name] ?? "" });
- * assert.deepEqual([inputs.mode, inputs.dir, inputs.comment], ["check", "/repo/app/db", true]);
+ * const io = {
+ *   workspace: "/nonexistent/repo",
+ *   getInput: (name: string) => name === "dir" ? "db" : "",
+ *   env: { get: () => undefined },
+ * };
+ * assert.equal((await readInputs(io)).dir, "/nonexistent/repo/db");
  * ```
  */
-export function readInputs(io: Pick<ActionIo, "getInput" | "workspace">): ActionInputs {
+export async function readInputs(
+  io: Pick<ActionIo, "getInput" | "workspace" | "env">,
+): Promise<ActionInputs> {
   const mode = io.getInput("mode") || "check";
-  if (mode !== "check" && mode !== "apply" && mode !== "drift") {
+  if (!(MODES as readonly string[]).includes(mode)) {
     throw configError(
-      `Reading the action's inputs: mode is "${mode}". Use check (verify a PR), apply ` +
-        "(migrate) or drift (compare a database with its migrations).",
+      `Reading the action's inputs: mode is "${mode}". Use check (verify a PR), plan (list what ` +
+        "apply would run), apply (migrate) or drift (compare a database with its migrations).",
     );
   }
   const workingDirectory = resolve(io.workspace, io.getInput("working-directory") || ".");
+  const settings = await resolveRunSettings({
+    values: settingValues(io),
+    configFile: io.getInput("config") || undefined,
+    environment: io.getInput("environment") || undefined,
+    cwd: workingDirectory,
+    env: io.env,
+    label: (name) => `The input ${name}`,
+  });
   const inputs: ActionInputs = {
-    mode,
-    dir: resolve(workingDirectory, io.getInput("dir") || "migrations"),
+    mode: mode as ActionInputs["mode"],
+    dir: resolve(workingDirectory, settings.dir),
     workingDirectory,
-    databaseUrl: io.getInput("database-url") || undefined,
-    schema: io.getInput("schema") || undefined,
-    module: io.getInput("module") || undefined,
+    databaseUrl: settings.databaseUrl,
+    // Templates stay unqualified unless a schema was given, as in the CLI.
+    schema: settings.templateSchema,
+    module: settings.module || undefined,
     comment: parseBoolean("comment", io.getInput("comment")),
     failOn: parseFailOn(io.getInput("fail-on")),
-    load: loadInputs(io),
+    settings,
+    load: loadOptionsOf(settings),
   };
-  const setup = io.getInput("verify-setup");
+  const setup = io.getInput("verify-setup") || settings.verify.setup;
   if (setup !== "") inputs.verifySetup = resolve(workingDirectory, setup);
   if (mode !== "check" && inputs.databaseUrl === undefined) {
     throw configError(
-      `Reading the action's inputs: mode ${mode} needs database-url. ` +
-        "Pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}.",
+      `Reading the action's inputs: mode ${mode} needs database-url: neither that input, nor ` +
+        "DATABASE_URL, nor the config file's databaseUrl" +
+        (settings.environment ? ` (environment "${settings.environment}")` : "") +
+        " gives a database. Pass it from a secret: database-url: ${{ secrets.DATABASE_URL }}.",
     );
   }
   return inputs;

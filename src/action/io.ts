@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { EnvReader } from "../config/resolve.ts";
 import type { ActionEngine } from "./engine.ts";
 import type { Git } from "./git.ts";
 
@@ -83,6 +84,8 @@ export interface ActionIo {
   writeSummary(markdown: string): Promise<void>;
   /** Absolute path of the checked-out repository (GITHUB_WORKSPACE). */
   workspace: string;
+  /** Environment variables: `DATABASE_URL`, `TIDE_ENV` and the config file's `${VAR}`s. */
+  env: EnvReader;
   /** The PR that triggered the run, when one did. */
   pullRequest?: PullRequestInfo;
   /** The PR's comments; `undefined` without a PR or a token. */

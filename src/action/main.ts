@@ -5,8 +5,8 @@
  * @module
  */
 import { errorMessage } from "../errors.ts";
-import * as core from "@actions/core";
-import * as github from "@actions/github";
+import * as core from "npm:@actions/core@3.0.1";
+import * as github from "npm:@actions/github@9.1.1";
 import { type ActionEngine, realEngine } from "./engine.ts";
 import { commandGit } from "./git.ts";
 import type { ActionIo, CommentsApi, IssueComment, PullRequestInfo } from "./io.ts";
@@ -89,6 +89,7 @@ export function githubIo(engine: ActionEngine): ActionIo {
     setFailed: (message) => core.setFailed(message),
     writeSummary,
     workspace,
+    env: Deno.env,
     pullRequest: pr,
     comments: pr && token ? commentsApi(token, pr.number) : undefined,
     git: commandGit(workspace),

@@ -6,7 +6,7 @@
  */
 import { errorMessage, MigrationError } from "../errors.ts";
 import { redactSecrets } from "../sql/redact.ts";
-import { applyMigrations } from "./apply.ts";
+import { applyMigrations, planMigrations } from "./apply.ts";
 import { checkMigrations } from "./check.ts";
 import { checkDrift } from "./drift.ts";
 import { httpStatus, upsertComment } from "./comments.ts";
@@ -70,8 +70,9 @@ async function check(io: ActionIo, inputs: ActionInputs): Promise<void> {
 }
 
 /**
- * Runs the action: reads inputs, then checks a PR or applies migrations. Never throws; a
- * failure is reported with `io.setFailed`, its message redacted.
+ * Runs the action: reads inputs and the project's configuration, then checks a PR, plans or
+ * applies migrations. Never throws; a failure is reported with `io.setFailed`, its message
+ * redacted.
  *
  * @example
  * ```ts
@@ -99,9 +100,10 @@ export async function run(io: ActionIo): Promise<void> {
   const secrets = url ? urlSecrets(url) : [];
   for (const secret of secrets) io.setSecret(secret);
   try {
-    const inputs = readInputs(io);
+    const inputs = await readInputs(io);
     if (inputs.mode === "apply") await applyMigrations(io, inputs);
     else if (inputs.mode === "drift") await checkDrift(io, inputs);
+    else if (inputs.mode === "plan") await planMigrations(io, inputs);
     else await check(io, inputs);
   } catch (error) {
     const message = errorMessage(error);

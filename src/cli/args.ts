@@ -1,11 +1,13 @@
 /**
  * Flag parsing for the CLI: the global flags every command takes, durations, and usage errors
- * (exit status 2).
+ * (exit status 2). Strict parsing as `node:util` `parseArgs` does it, written out so that a
+ * command starts without Node's compatibility layer (see `files/paths.ts`).
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { UsageError } from "../errors.ts";
+
+export { parseDuration } from "../config/duration.ts";
 
 /** One flag of a command, as `node:util` `parseArgs` takes it, plus help text. */
 export interface OptionSpec {
@@ -79,6 +81,16 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     arg: "DURATION",
     description: "Longest wait for any one reply of a PostgreSQL server (default 1h; 0: none).",
   },
+  wait: {
+    type: "string",
+    arg: "DURATION",
+    description: "Retry connecting until the server answers, for up to DURATION.",
+  },
+  "env-file": {
+    type: "string",
+    arg: "FILE",
+    description: "Read environment variables from FILE (.env); set ones win.",
+  },
   json: { type: "boolean", description: "Print one JSON object on stdout." },
   quiet: { type: "boolean", short: "q", description: "Print only errors." },
   "no-color": { type: "boolean", description: "No colors (also when NO_COLOR is set)." },
@@ -94,7 +106,8 @@ export interface ParsedArgs {
 }
 
 /**
- * Parses `args` strictly against the global flags and the command's own.
+ * Parses `args` strictly against the global flags and the command's own: `--name value`,
+ * `--name=value`, short flags (`-q`, `-qy`), `--` before arguments that start with a dash.
  *
  * @example
  * ```ts
@@ -112,23 +125,95 @@ export function parseCommandArgs(
   options: Record<string, OptionSpec> = {},
 ): ParsedArgs {
   const all = { ...GLOBAL_OPTIONS, ...options };
-  const config = Object.fromEntries(
-    Object.entries(all).map((
-      [name, spec],
-    ) => [name, spec.short ? { type: spec.type, short: spec.short } : { type: spec.type }]),
+  const shorts = new Map(
+    Object.entries(all).flatMap(([name, spec]) => spec.short ? [[spec.short, name]] : []),
   );
-  try {
-    const parsed = parseArgs({
-      args: [...args],
-      options: config,
-      strict: true,
-      allowPositionals: true,
-    });
-    return { values: parsed.values as FlagValues, positionals: parsed.positionals };
-  } catch (error) {
-    if (!String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS")) throw error;
-    throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, "."));
+  const values: FlagValues = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith("--")) {
+      const eq = arg.indexOf("=");
+      const name = arg.slice(2, eq < 0 ? undefined : eq);
+      const inline = eq < 0 ? undefined : arg.slice(eq + 1);
+      i = take(all, name, label(all, name, `--${name}`), inline, args, i, values);
+    } else if (arg.startsWith("-") && arg.length > 1) {
+      i = takeShorts(all, shorts, arg, args, i, values);
+    } else positionals.push(arg);
   }
+  return { values, positionals };
+}
+
+/**
+ * Reads the option `name` (its value inline, or the next argument) into `values`; the index of
+ * the last argument used. Strict, like `node:util` `parseArgs`, whose messages these are.
+ */
+function take(
+  all: Record<string, OptionSpec>,
+  name: string,
+  shown: string,
+  inline: string | undefined,
+  args: readonly string[],
+  i: number,
+  values: FlagValues,
+): number {
+  const spec = Object.hasOwn(all, name) ? all[name] : undefined;
+  if (spec === undefined) throw new UsageError(`Unknown option '${shown}'.`);
+  if (spec.type === "boolean") {
+    if (inline !== undefined) {
+      throw new UsageError(`Option '${label(all, name)}' does not take an argument.`);
+    }
+    values[name] = true;
+    return i;
+  }
+  if (inline !== undefined) {
+    values[name] = inline;
+    return i;
+  }
+  const next = args[i + 1];
+  if (next === undefined) {
+    throw new UsageError(`Option '${label(all, name)} <value>' argument missing.`);
+  }
+  if (next.startsWith("-") && next !== "-") {
+    throw new UsageError(
+      `Option '${label(all, name)}' argument is ambiguous: "${next}" looks like an option. ` +
+        `To give a value starting with a dash, write --${name}=${next}.`,
+    );
+  }
+  values[name] = next;
+  return i + 1;
+}
+
+/** `-q`, `-qy`, `-dVALUE` or `-d VALUE`. */
+function takeShorts(
+  all: Record<string, OptionSpec>,
+  shorts: Map<string, string>,
+  arg: string,
+  args: readonly string[],
+  i: number,
+  values: FlagValues,
+): number {
+  for (let at = 1; at < arg.length; at++) {
+    const name = shorts.get(arg[at]);
+    if (name === undefined) throw new UsageError(`Unknown option '-${arg[at]}'.`);
+    if (all[name].type === "string") {
+      const rest = arg.slice(at + 1);
+      return take(all, name, `-${arg[at]}`, rest === "" ? undefined : rest, args, i, values);
+    }
+    values[name] = true;
+  }
+  return i;
+}
+
+/** How node's parseArgs names an option in messages: `-q, --quiet`. */
+function label(all: Record<string, OptionSpec>, name: string, fallback = `--${name}`): string {
+  const spec = Object.hasOwn(all, name) ? all[name] : undefined;
+  if (spec === undefined) return fallback;
+  return spec.short ? `-${spec.short}, --${name}` : `--${name}`;
 }
 
 /**
@@ -157,32 +242,6 @@ export function splitCommand(args: readonly string[]): { name?: string; rest: st
     if (spec?.type === "string" && !arg.includes("=")) i++;
   }
   return { rest: [...args] };
-}
-
-const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/;
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-/**
- * Reads a duration: `30s`, `500ms`, `2m`, `1h`, or plain milliseconds (`1500`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseDuration } from "./args.ts";
- *
- * assert.equal(parseDuration("2m", "--lock-wait"), 120_000);
- * assert.equal(parseDuration("250", "--lock-wait"), 250);
- * ```
- */
-export function parseDuration(text: string, flag: string): number {
-  const match = DURATION.exec(text.trim());
-  if (!match) {
-    throw new UsageError(
-      `${flag} takes a duration such as 30s, 500ms, 2m or plain milliseconds, got "${text}".`,
-    );
-  }
-  // Not rounded: the setting's rule refuses a fraction of a millisecond that would round to 0.
-  return Number(match[1]) * UNIT_MS[match[2] ?? "ms"];
 }
 
 /**

@@ -40,3 +40,35 @@ Deno.test("parseCommandArgs() is strict: an unknown flag is a UsageError", () =>
   });
   deepEqual([values.to, values.quiet, positionals], ["003", true, ["x"]]);
 });
+
+Deno.test("parseCommandArgs() reads --name=value, grouped short flags and -- like node's parseArgs", () => {
+  const options = {
+    count: { type: "string" as const, short: "n", description: "" },
+    yes: { type: "boolean" as const, short: "y", description: "" },
+  };
+  const { values, positionals } = parseCommandArgs(
+    ["--dir=db/sql", "-qy", "-n3", "--", "--not-a-flag", "-x"],
+    options,
+  );
+  deepEqual(values, { dir: "db/sql", quiet: true, yes: true, count: "3" });
+  deepEqual(positionals, ["--not-a-flag", "-x"]);
+  deepEqual(parseCommandArgs(["-n", "4", "-"], options), {
+    values: { count: "4" },
+    positionals: ["-"],
+  });
+});
+
+Deno.test("parseCommandArgs() names the flag in every usage error", () => {
+  const options = { count: { type: "string" as const, short: "n", description: "" } };
+  throws(
+    () => parseCommandArgs(["--json=yes"]),
+    /^UsageError: Option '--json' does not take an argument\.$/,
+  );
+  throws(
+    () => parseCommandArgs(["--count"], options),
+    /Option '-n, --count <value>' argument missing/,
+  );
+  throws(() => parseCommandArgs(["--count", "--json"], options), /write --count=--json/);
+  throws(() => parseCommandArgs(["-z"]), /^UsageError: Unknown option '-z'\.$/);
+  throws(() => parseCommandArgs(["--constructor"]), /Unknown option '--constructor'/);
+});

@@ -17,6 +17,11 @@ export interface Command {
   options?: Record<string, OptionSpec>;
   /** Names of its positional arguments; `?` marks an optional one. */
   positionals?: readonly string[];
+  /**
+   * It writes to the database: it never uses the implicit embedded database in CI or on a
+   * protected environment. Commands that do not write never create a database.
+   */
+  writes?: boolean;
   /** Runs it; resolves to the exit status. */
   run(ctx: CommandContext): Promise<number>;
 }

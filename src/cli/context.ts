@@ -5,38 +5,25 @@
  *
  * @module
  */
-import { relative, resolve } from "node:path";
-import {
-  DEFAULT_SETTINGS,
-  type FullSettings,
-  loadConfig,
-  resolveSettings,
-  settingProblem,
-  type Settings,
-  type TideConfig,
-} from "../config/config_file.ts";
-import type { ConnectOptions } from "../drivers/connect.ts";
+import { relative, resolve } from "../files/paths.ts"; // not node:path: see paths.ts
+import { type ResolvedSettings, resolveRunSettings } from "../config/resolve.ts";
 import type { Driver } from "../drivers/driver.ts";
-import { MigrationError, UsageError } from "../errors.ts";
+import { MigrationError } from "../errors.ts";
+import type { Migration } from "../files/migration.ts";
 import type { LoadOptions } from "../files/load.ts";
 import { unreadMessage } from "../files/unread.ts";
-import type { Migration } from "../files/migration.ts";
 import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
-import { type FlagValues, parseDuration } from "./args.ts";
+import type { Ledger } from "../engine/ledger.ts";
+import type { FlagValues } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
 
 /** The settings a command runs with, every default filled in. */
-export type CliSettings = FullSettings & {
-  /** Database URL; `undefined` means the embedded PGlite database. */
-  databaseUrl?: string;
-  /** Selected environment. */
-  environment?: string;
-  /** The schema when one was given (flag or config): templates are unqualified without one. */
-  templateSchema?: string;
-};
+export type CliSettings = ResolvedSettings;
 
 /** What a command's `run` gets. */
 export interface CommandContext {
+  /** The command's name, as typed after `tide`. */
+  name: string;
   /** Where to read and write. */
   io: CliIo;
   /** Where to print. */
@@ -50,92 +37,22 @@ export interface CommandContext {
 }
 
 /**
- * Resolves the settings in force from the config file, the environment and the flags.
+ * Resolves the settings in force from the config file, the environment and the flags, by the
+ * rule every tide front end shares (`resolveRunSettings` in `config/resolve.ts`).
  *
  * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { join } from "node:path";
- * import { resolveCliSettings } from "./context.ts";
- *
- * const cwd = await Deno.makeTempDir();
- * const production = { databaseUrl: "${PROD_URL}", protected: true };
- * const config = JSON.stringify({ environments: { production } });
- * await Deno.writeTextFile(join(cwd, "tide.json"), config);
- * const env = new Map([["PROD_URL", "postgres://app@db/app"]]);
- * const io = { stdout: () => {}, stderr: () => {}, isTerminal: false, env, cwd };
- * const settings = await resolveCliSettings({ env: "production", "lock-wait": "2m" }, io);
- * assert.deepEqual(
- *   [settings.databaseUrl, settings.protected, settings.lockWaitMs, settings.dir],
- *   ["postgres://app@db/app", true, 120_000, "migrations"],
- * );
- * await Deno.remove(cwd, { recursive: true });
+ * ```ts ignore
+ * const settings = await resolveCliSettings({ env: "production" }, io);
  * ```
  */
 export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise<CliSettings> {
-  const configFile = str(values.config);
-  const config = await loadConfig(io.cwd, configFile && resolve(io.cwd, configFile));
-  const environment = str(values.env) ?? nonEmpty(io.env.get("TIDE_ENV"));
-  const fromFlag = nonEmpty(str(values["database-url"]));
-  const fromEnvSection = environment !== undefined &&
-    config.environments?.[environment]?.databaseUrl !== undefined;
-  const fromEnvVar = nonEmpty(io.env.get("DATABASE_URL"));
-  // Drop URLs that lose, so an unset ${VAR} in one that is not used does not fail.
-  const keepConfigUrl = fromFlag === undefined && (fromEnvSection || fromEnvVar === undefined);
-  const merged = resolveSettings(keepConfigUrl ? config : withoutUrls(config), environment, io.env);
-  const settings = resolveGroup(values, DEFAULT_SETTINGS, merged);
-  return {
-    ...settings as Omit<CliSettings, "databaseUrl" | "environment" | "templateSchema">,
-    databaseUrl: fromFlag ?? (keepConfigUrl ? merged.databaseUrl : fromEnvVar),
-    environment,
-    templateSchema: flagValue(values, "schema", "string") as string | undefined ?? merged.schema,
-  };
-}
-
-/** Each setting of `defaults` from its flag, else `given`, else the default; groups alike. */
-function resolveGroup(
-  values: FlagValues,
-  defaults: object,
-  given: Record<string, unknown> = {},
-): Record<string, unknown> {
-  const settings: Record<string, unknown> = {};
-  for (const [key, fallback] of Object.entries(defaults)) {
-    settings[key] = typeof fallback === "object"
-      ? resolveGroup(values, fallback, given[key] as Record<string, unknown> | undefined)
-      : flagValue(values, key, typeof fallback) ?? given[key] ?? fallback;
-  }
-  return settings;
-}
-
-/**
- * The flag of a setting, by one rule: kebab case, without a unit suffix (`lockWaitMs` is
- * `--lock-wait`). Durations are parsed from text, booleans count only when set.
- */
-function flagValue(values: FlagValues, key: string, type: string): unknown {
-  const flag = key.replace(/Ms$/, "").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-  const value = values[flag];
-  if (type === "boolean") return value === true ? true : undefined;
-  const text = str(value);
-  if (text === undefined) return undefined;
-  const parsed = type === "number" ? parseDuration(text, `--${flag}`) : text;
-  const problem = settingProblem(key as keyof Settings, parsed);
-  if (problem !== undefined) throw new UsageError(`--${flag} ${problem}.`);
-  return typeof parsed === "number" ? Math.round(parsed) : parsed;
-}
-
-function withoutUrls(config: TideConfig): TideConfig {
-  const strip = ({ databaseUrl: _url, ...rest }: Settings): Settings => rest;
-  const environments = config.environments &&
-    Object.fromEntries(Object.entries(config.environments).map(([k, v]) => [k, strip(v)]));
-  return { ...strip(config), environments, source: config.source };
-}
-
-function str(value: string | boolean | undefined): string | undefined {
-  return typeof value === "string" ? value : undefined;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === "" ? undefined : value;
+  return await resolveRunSettings({
+    values,
+    configFile: typeof values.config === "string" ? values.config : undefined,
+    environment: typeof values.env === "string" ? values.env : undefined,
+    cwd: io.cwd,
+    env: io.env,
+  });
 }
 
 /**
@@ -151,7 +68,7 @@ function nonEmpty(value: string | undefined): string | undefined {
  * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
  * const values = { dir: "db" };
  * const settings = await resolveCliSettings(values, io);
- * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * const ctx = { name: "status", io, out: new Output(io), values, positionals: [], settings };
  * assert.equal(resolve(migrationsDir(ctx)), "/srv/app/db"); // relative to this process's cwd
  * ```
  */
@@ -175,7 +92,7 @@ export function migrationsDir(ctx: CommandContext): string {
  * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
  * const values = { dir: "db/migrations" };
  * const settings = await resolveCliSettings(values, io);
- * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * const ctx = { name: "status", io, out: new Output(io), values, positionals: [], settings };
  * const path = join(migrationsDir(ctx), "2019-11-11-162609_x", "up.sql"); // as loaded
  * assert.equal(relativeFile(ctx, path), "2019-11-11-162609_x/up.sql");
  * ```
@@ -200,7 +117,7 @@ export function relativeFile(ctx: CommandContext, path: string): string {
  * const io = { stdout: () => {}, stderr: () => {}, isTerminal: false, env: new Map(), cwd };
  * const values = { dir: "db" };
  * const settings = await resolveCliSettings(values, io);
- * const ctx = { io, out: new Output(io), values, positionals: [], settings };
+ * const ctx = { name: "status", io, out: new Output(io), values, positionals: [], settings };
  * assert.deepEqual((await loadCliMigrations(ctx)).map((m) => m.version), ["001"]);
  * await Deno.remove(cwd, { recursive: true });
  * ```
@@ -251,41 +168,47 @@ export function loadOptions(settings: Omit<CliSettings, "environment">): LoadOpt
   };
 }
 
-/** How a command connects: from its directory, waiting for a PGlite directory as for the lock. */
-function connectOptions(ctx: CommandContext): ConnectOptions {
-  return {
-    cwd: ctx.io.cwd,
-    lockWaitMs: ctx.settings.lockWaitMs,
-    onLockWait: (message) => ctx.out.warn(message),
-    networkTimeoutMs: ctx.settings.networkTimeoutMs,
-  };
-}
-
 /**
  * Opens the database, runs `fn`, and always closes it.
  *
  * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveCliSettings, withDriver } from "./context.ts";
- * import { Output } from "./output.ts";
- *
- * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
- * const values = { "database-url": "memory://" };
- * const settings = await resolveCliSettings(values, io);
- * const ctx = { io, out: new Output(io), values, positionals: [], settings };
- * const rows = await withDriver(ctx, (db) => db.query("select 1 as one")); // closed afterwards
- * assert.deepEqual(rows, [{ one: 1 }]);
+ * ```ts ignore
+ * const version = await withDriver(ctx, (db) => db.query("select version()"));
  * ```
  */
 export async function withDriver<T>(
   ctx: CommandContext,
   fn: (driver: Driver) => Promise<T>,
 ): Promise<T> {
-  const { connect } = await import("../drivers/connect.ts");
-  const driver = await connect(ctx.settings.databaseUrl, connectOptions(ctx));
+  const { openDatabase } = await import("./database.ts");
+  const driver = await openDatabase(ctx);
   try {
     return await fn(driver);
+  } finally {
+    await driver.close();
+  }
+}
+
+/**
+ * Opens the database read-only and runs `fn` with its {@linkcode Ledger}: for `status`,
+ * `current` and `history`, which need neither the migrator nor the lock (nor their modules).
+ *
+ * @example
+ * ```ts ignore
+ * const applied = await withLedger(ctx, (ledger) => ledger.list());
+ * ```
+ */
+export async function withLedger<T>(
+  ctx: CommandContext,
+  fn: (ledger: Ledger) => Promise<T>,
+): Promise<T> {
+  const [{ openDatabase }, { Ledger }] = await Promise.all([
+    import("./database.ts"),
+    import("../engine/ledger.ts"),
+  ]);
+  const driver = await openDatabase(ctx, undefined, { readOnly: true });
+  try {
+    return await fn(new Ledger(driver, ctx.settings));
   } finally {
     await driver.close();
   }
@@ -295,22 +218,8 @@ export async function withDriver<T>(
  * Loads the migrations, opens the database and runs `fn` with a {@linkcode Migrator}.
  *
  * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { join } from "node:path";
- * import { resolveCliSettings, withMigrator } from "./context.ts";
- * import { Output } from "./output.ts";
- *
- * const cwd = await Deno.makeTempDir();
- * await Deno.mkdir(join(cwd, "migrations"));
- * await Deno.writeTextFile(join(cwd, "migrations", "001_t.up.sql"), "create table t (id int);\n");
- * const io = { stdout: () => {}, stderr: () => {}, isTerminal: false, env: new Map(), cwd };
- * const values = { "database-url": "memory://" };
- * const settings = await resolveCliSettings(values, io);
- * const ctx = { io, out: new Output(io), values, positionals: [], settings };
- * const { steps } = await withMigrator(ctx, (migrator) => migrator.up());
- * assert.deepEqual(steps.map((step) => step.version), ["001"]);
- * await Deno.remove(cwd, { recursive: true });
+ * ```ts ignore
+ * const status = await withMigrator(ctx, (migrator) => migrator.status());
  * ```
  */
 export async function withMigrator<T>(
@@ -319,20 +228,20 @@ export async function withMigrator<T>(
   onProgress?: (event: ProgressEvent) => void,
   options: { runsMigrations?: boolean } = {},
 ): Promise<T> {
-  const [{ connect, isPostgresUrl }, { Migrator }] = await Promise.all([
-    import("../drivers/connect.ts"),
+  const [{ openDatabase, isServer }, { Migrator }, { printLockWait }] = await Promise.all([
+    import("./database.ts"),
     import("../engine/migrator.ts"),
+    import("./run_output.ts"),
   ]);
-  const { databaseUrl } = ctx.settings;
   // PGlite must load the extensions the migrations create before it starts: commands that run
   // migrations on it read the files first. Everything else connects while the files load,
   // which hides a server's latency (and keeps `status` as fast as before).
-  const first = options.runsMigrations === true && !isPostgresUrl(databaseUrl)
+  const first = options.runsMigrations === true && !isServer(ctx)
     ? await loadCliMigrations(ctx)
     : undefined;
   const extensions = first && (await import("../drivers/pglite_extensions.ts"))
     .extensionsOfMigrations(first);
-  const connecting = connect(databaseUrl, { ...connectOptions(ctx), extensions });
+  const connecting = openDatabase(ctx, undefined, { extensions });
   connecting.catch(() => {}); // awaited below; this only keeps an early rejection handled
   let migrations: Migration[];
   try {
@@ -343,8 +252,12 @@ export async function withMigrator<T>(
   }
   const driver = await connecting;
   try {
+    const progress = (event: ProgressEvent) =>
+      event.type === "lock-wait" ? printLockWait(ctx.out, event) : onProgress?.(event);
     const { templateSchema: schema } = ctx.settings;
-    return await fn(new Migrator({ ...ctx.settings, schema, driver, migrations, onProgress }));
+    return await fn(
+      new Migrator({ ...ctx.settings, schema, driver, migrations, onProgress: progress }),
+    );
   } finally {
     await driver.close();
   }
@@ -354,20 +267,8 @@ export async function withMigrator<T>(
  * Refuses a destructive command on a protected environment unless `--yes` was given.
  *
  * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { MigrationError } from "../errors.ts";
- * import { requireConfirmation, resolveCliSettings } from "./context.ts";
- * import { Output } from "./output.ts";
- *
- * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd: "/srv/app" };
- * const settings = { ...(await resolveCliSettings({}, io)), protected: true };
- * const ctx = { io, out: new Output(io), values: {}, positionals: [], settings };
- * assert.throws(
- *   () => requireConfirmation(ctx, "down", "rolls back migrations"),
- *   (error) => error instanceof MigrationError && error.code === "PROTECTED_ENVIRONMENT",
- * );
- * requireConfirmation({ ...ctx, values: { yes: true } }, "down", "rolls back migrations"); // --yes
+ * ```ts ignore
+ * requireConfirmation(ctx, "down", "rolls back migrations");
  * ```
  */
 export function requireConfirmation(ctx: CommandContext, command: string, why: string): void {

@@ -74,9 +74,15 @@ async function runCommand(
     out = new Output(io, { json: values.json === true, quiet: values.quiet === true, color });
     out.addSecretUrl(urlFlag(args));
     out.addSecretUrl(io.env.get("DATABASE_URL"));
+    if (typeof values["env-file"] === "string") io = await withEnvFileOf(io, values["env-file"]);
+    out.addSecretUrl(io.env.get("DATABASE_URL"));
     const settings = await resolveCliSettings(values, io);
     out.addSecretUrl(settings.databaseUrl);
-    const ctx: CommandContext = { io, out, values, positionals, settings };
+    const ctx: CommandContext = { name, io, out, values, positionals, settings };
+    if (command.writes) {
+      const { refuseImplicitDatabase } = await import("./database.ts");
+      refuseImplicitDatabase(ctx);
+    }
     return await command.run(ctx);
   } catch (error) {
     out.error(error);
@@ -85,6 +91,15 @@ async function runCommand(
     }
     return exitStatus(error);
   }
+}
+
+/** `io` with the variables of a `.env` file under its own (which win). */
+async function withEnvFileOf(io: CliIo, file: string): Promise<CliIo> {
+  const [{ withEnvFile }, { resolve }] = await Promise.all([
+    import("../config/env_file.ts"),
+    import("node:path"),
+  ]);
+  return { ...io, env: await withEnvFile(io.env, resolve(io.cwd, file)) };
 }
 
 /** 2 for bad usage, config errors and arguments naming nothing, 1 for everything else. */
@@ -110,7 +125,7 @@ function checkPositionals(name: string, command: Command, positionals: string[])
 }
 
 function topLevel(rest: string[], out: Output): number {
-  if (rest.includes("--version") || rest.includes("-V")) {
+  if (rest.includes("--version") || rest.includes("-V") || rest.includes("-v")) {
     out.line(`tide ${VERSION}`);
     return 0;
   }
@@ -155,7 +170,7 @@ function overview(): string {
     "Global flags:",
     ...formatOptions({
       ...GLOBAL_OPTIONS,
-      version: { type: "boolean", short: "V", description: "Print the version." },
+      version: { type: "boolean", short: "v", description: "Print the version (also -V)." },
     }),
     "",
     "Run `tide help <command>` or `tide <command> --help` for a command's flags.",
@@ -186,11 +201,35 @@ function urlFlag(args: readonly string[]): string | undefined {
 
 function defaultIo(): CliIo {
   return {
-    stdout: (line) => console.log(line),
+    stdout: bufferedStdout(),
     stderr: (line) => console.error(line),
     isTerminal: Deno.stdout.isTerminal(),
     env: Deno.env,
     cwd: Deno.cwd(),
+  };
+}
+
+/**
+ * Lines for stdout, written together once the current task yields: a 500-row status table is
+ * one write instead of 500, and progress lines still appear as each migration starts and ends.
+ */
+function bufferedStdout(): (line: string) => void {
+  const encoder = new TextEncoder();
+  let pending: string[] = [];
+  const flush = () => {
+    const bytes = encoder.encode(pending.join(""));
+    pending = [];
+    try {
+      for (let written = 0; written < bytes.length;) {
+        written += Deno.stdout.writeSync(bytes.subarray(written));
+      }
+    } catch (error) {
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error; // `tide status | head`
+    }
+  };
+  return (line) => {
+    if (pending.length === 0) queueMicrotask(flush);
+    pending.push(line + "\n");
   };
 }
 

@@ -62,6 +62,7 @@ export class Output {
   readonly #io: CliIo;
   readonly #options: OutputOptions;
   readonly #secrets: string[] = [];
+  #database?: string;
 
   /** An output on `io`. */
   constructor(io: CliIo, options: OutputOptions = {}) {
@@ -96,6 +97,21 @@ export class Output {
     for (const line of text.split("\n")) this.#io.stdout(this.redact(line));
   }
 
+  /**
+   * Names the database a command works on: `Database: <label>` on stderr (not with `--quiet` or
+   * `--json`), and `database` in the JSON result and JSON errors from now on.
+   */
+  database(label: string): void {
+    this.#database = label;
+    this.note(`Database: ${label}`);
+  }
+
+  /** A line on stderr that is neither a result nor a warning: not printed with `--quiet` or `--json`. */
+  note(text: string): void {
+    if (this.#options.quiet || this.#options.json) return;
+    this.#io.stderr(this.redact(text));
+  }
+
   /** A warning on stderr: not printed with `--quiet`. */
   warn(text: string): void {
     if (this.#options.quiet) return;
@@ -105,13 +121,14 @@ export class Output {
   /** The JSON result of a command; printed only with `--json`. */
   result(value: unknown): void {
     if (!this.#options.json) return;
-    this.#io.stdout(this.redact(JSON.stringify(value, null, 2)));
+    this.#io.stdout(this.redact(JSON.stringify(this.#withDatabase(value), null, 2)));
   }
 
   /** Prints an error: `error: <message>` on stderr, or a JSON error object on stdout. */
   error(error: unknown): void {
     if (this.#options.json) {
-      this.#io.stdout(this.redact(JSON.stringify({ error: errorJson(error) }, null, 2)));
+      const body = this.#withDatabase({ error: errorJson(error) });
+      this.#io.stdout(this.redact(JSON.stringify(body, null, 2)));
       return;
     }
     const message = errorMessage(error);
@@ -122,6 +139,13 @@ export class Output {
   usage(text: string): void {
     if (this.#options.json) return;
     for (const line of text.split("\n")) this.#io.stderr(this.redact(line));
+  }
+
+  /** `value` with `database` first, when a database was named and `value` is an object. */
+  #withDatabase(value: unknown): unknown {
+    if (this.#database === undefined || typeof value !== "object" || value === null) return value;
+    if (Array.isArray(value)) return value;
+    return { database: this.#database, ...value };
   }
 
   /** Wraps `text` in a color when colors are on. */

@@ -131,7 +131,8 @@ Deno.test("the CLI drives a PostgreSQL database through a whole migration lifecy
       const run = await tide("up");
       equal(run.code, 1);
       match(run.stdout, /^Applying: 004_broken$/m);
-      match(run.stderr, /^error: .*004_broken\.up\.sql:2:15\b/);
+      // The database is named first, then the error.
+      match(run.stderr, /^Database: postgres:\/\/[^\n]*\nerror: .*004_broken\.up\.sql:2:15\b/);
       match(run.stderr, /no_such_table/);
       const json = JSON.parse((await tide("up", "--json")).stdout);
       equal(json.error.line, 2);
@@ -228,7 +229,7 @@ Deno.test("a password in the database URL never appears in any output", async ()
     wrong.password = "Wrong-pa55word";
     const bad = await runCli(["status", "--database-url", wrong.href], { cwd });
     equal(bad.code, 1);
-    match(bad.stderr, /^error: /);
+    match(bad.stderr, /^Database: postgres:\/\/tide_password_user:\*\*\*@[^\n]*\nerror: /);
     ok(!bad.stderr.includes("Wrong-pa55word"), bad.stderr);
   } finally {
     await Deno.remove(cwd, { recursive: true });

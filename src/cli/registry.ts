@@ -100,6 +100,31 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/drift.ts"),
   },
   {
+    name: "current",
+    summary: "Print the newest applied version on one line",
+    load: () => import("./commands/current.ts"),
+  },
+  {
+    name: "wait",
+    summary: "Wait until the database server answers (like dbmate wait)",
+    load: () => import("./commands/wait.ts"),
+  },
+  {
+    name: "create",
+    summary: "Create the database named in the URL",
+    load: () => import("./commands/create.ts"),
+  },
+  {
+    name: "drop",
+    summary: "Drop the database named in the URL (never on a protected environment)",
+    load: () => import("./commands/drop.ts"),
+  },
+  {
+    name: "cache",
+    summary: "Show where the PGlite cache is and its size; `cache clean` empties it",
+    load: () => import("./commands/cache.ts"),
+  },
+  {
     name: "ping",
     summary: "Connect, print the server version and who holds the lock",
     load: () => import("./commands/ping.ts"),

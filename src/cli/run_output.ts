@@ -39,6 +39,7 @@ const WORDS = {
  */
 export function progressPrinter(out: Output): (event: ProgressEvent) => void {
   return (event) => {
+    if (event.type === "lock-wait") return printLockWait(out, event);
     const label = `${event.step.version}_${event.step.name}`;
     const words = WORDS[event.step.direction];
     if (event.type === "start") out.line(`${words.start}: ${label}`);
@@ -51,6 +52,69 @@ export function progressPrinter(out: Output): (event: ProgressEvent) => void {
       );
     }
   };
+}
+
+/** A wait for a lock, as the server advisory lock and the PGlite data directory lock report it. */
+export interface LockWaitNotice {
+  /** What is waited for; default: the migration lock (a server's advisory lock). */
+  what?: string;
+  /** How long this process has waited so far, in milliseconds. */
+  waitedMs: number;
+  /** How long it waits in all, in milliseconds; absent when it waits as long as it takes. */
+  waitMs?: number;
+  /** Who holds the lock, when known. */
+  holder?: {
+    /** Process id (a server backend's, or a local process's). */
+    pid: number;
+    /** What the holder runs, e.g. `tide up`. */
+    command?: string;
+    /** The holder session's `application_name`. */
+    applicationName?: string;
+    /** The holder session's database user. */
+    user?: string;
+    /** When it took the lock, when known. */
+    heldSince?: Date;
+    /** When its session started (a server does not tell when a lock was taken). */
+    since?: Date | null;
+  };
+}
+
+/**
+ * Prints, on stderr, who holds the lock this run waits for and for how long:
+ * `Waiting for the migration lock: held by pid 41 (application "tide", user "app", connected
+ * 2m 5s ago); waited 5s of 60s.`
+ *
+ * @example
+ * ```ts ignore
+ * printLockWait(ctx.out, { waitedMs: 5_000, waitMs: 60_000, holder: { pid: 41 } });
+ * ```
+ */
+export function printLockWait(out: Output, wait: LockWaitNotice): void {
+  const limit = wait.waitMs === undefined ? "" : ` of ${formatDuration(wait.waitMs)}`;
+  const waited = formatDuration(Math.floor(wait.waitedMs / 1000) * 1000);
+  const what = wait.what ?? "the migration lock";
+  out.note(`Waiting for ${what}: ${holderText(wait.holder)}; waited ${waited}${limit}.`);
+}
+
+function holderText(holder: LockWaitNotice["holder"]): string {
+  if (holder === undefined) return "held by another run (its holder could not be identified)";
+  const ago = (date: Date) => formatDuration(Date.now() - date.getTime());
+  const details = [
+    holder.command,
+    holder.applicationName && `application "${holder.applicationName}"`,
+    holder.user && `user "${holder.user}"`,
+    holder.since && `connected ${ago(holder.since)} ago`,
+  ].filter((detail): detail is string => typeof detail === "string" && detail !== "");
+  const who = `held by pid ${holder.pid}${details.length ? ` (${details.join(", ")})` : ""}`;
+  return holder.heldSince ? `${who} for ${ago(holder.heldSince)}` : who;
+}
+
+/** `850ms`, `1.5s`, `12s`, `2m 5s`. */
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  if (ms < 10_000 && ms % 1000 >= 50) return `${(ms / 1000).toFixed(1)}s`;
+  const seconds = Math.round(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
 }
 
 /** One migration in the JSON result of a run. */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { join } from "node:path";
+import { join } from "../files/paths.ts"; // not node:path: see paths.ts
 import { errorMessage, MigrationError } from "../errors.ts";
 import { DEFAULT_LEDGER_LOCATION, type LedgerLocation, ledgerTables } from "../engine/ledger.ts";
 import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";

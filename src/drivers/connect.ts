@@ -5,11 +5,14 @@
  * @module
  */
 
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "../files/paths.ts"; // not node:path: see paths.ts
 import { MigrationError } from "../errors.ts";
 import { DEFAULT_TIMEOUTS } from "../engine/timeouts.ts";
 import { redactUrl } from "../sql/redact.ts";
+import type { DataDirLockWait } from "./data_dir_lock.ts";
 import type { Driver } from "./driver.ts";
+// Static, and light (no npm package): a read-only command reaches the server before it reads files.
+import { createWireDriver } from "./pg_wire.ts";
 
 /** Options of {@linkcode connect}. */
 export interface ConnectOptions {
@@ -29,8 +32,15 @@ export interface ConnectOptions {
   networkTimeoutMs?: number;
   /** How long to wait for another process using a PGlite data directory, in ms. Default 60 s. */
   lockWaitMs?: number;
-  /** Told once, in a sentence, when another process uses the PGlite data directory. */
-  onLockWait?: (message: string) => void;
+  /** What this process runs (`tide up`), written into a PGlite data directory's lock file. */
+  command?: string;
+  /** Called every few seconds while another process holds a PGlite data directory's lock. */
+  onLockWait?: (wait: DataDirLockWait) => void;
+  /**
+   * Only reads will run (no transactions, no migrations): a plain `postgres://` URL may then use
+   * tide's own light client, which starts several times faster than postgres.js.
+   */
+  readOnly?: boolean;
 }
 
 /** Where the embedded database lives when no URL is given, relative to the project directory. */
@@ -58,33 +68,29 @@ const ACCEPTED = "postgres://, postgresql://, pglite://<directory> or memory://"
  * ```
  */
 export async function connect(url?: string, options: ConnectOptions = {}): Promise<Driver> {
-  const cwd = options.cwd ?? Deno.cwd();
-  if (url === undefined) return await openPglite(resolve(cwd, DEFAULT_PGLITE_DIR), options);
-  const scheme = schemeOf(url);
-  if (scheme === "postgres" || scheme === "postgresql") {
+  const dataDir = pgliteDataDir(url, options.cwd);
+  if (dataDir !== undefined) return await openPglite(dataDir, options);
+  const scheme = url === undefined ? undefined : urlScheme(url);
+  if (url !== undefined && (scheme === "postgres" || scheme === "postgresql")) {
+    if (options.readOnly) {
+      const light = await createWireDriver(url, { applicationName: options.applicationName });
+      if (light) return light;
+    }
     const { createPostgresDriver } = await import("./postgres.ts");
     return await createPostgresDriver(url, {
       applicationName: options.applicationName,
       networkTimeoutMs: options.networkTimeoutMs ?? DEFAULT_TIMEOUTS.networkTimeoutMs,
     });
   }
-  if (scheme === "memory" && /^memory:(\/\/)?$/i.test(url)) {
+  if (url !== undefined && scheme === "memory" && /^memory:(\/\/)?$/i.test(url)) {
     const { createPgliteDriver } = await import("./pglite.ts");
     return await createPgliteDriver({ extensions: options.extensions });
   }
-  if (scheme === "pglite") {
-    const dir = url.slice("pglite:".length).replace(/^\/\//, "");
-    if (dir !== "") return await openPglite(resolve(cwd, dir), options);
-  }
   throw new MigrationError(
     "UNSUPPORTED_URL",
-    `Opening the database ${redactUrl(url)} failed: tide does not know this kind of URL. ` +
+    `Opening the database ${redactUrl(url ?? "")} failed: tide does not know this kind of URL. ` +
       `Use ${ACCEPTED}, or give no URL to use the embedded database in ${DEFAULT_PGLITE_DIR}.`,
   );
-}
-
-function schemeOf(url: string): string | undefined {
-  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 }
 
 /**
@@ -102,16 +108,67 @@ function schemeOf(url: string): string | undefined {
  * ```
  */
 export function isPostgresUrl(url: string | undefined): boolean {
-  const scheme = url === undefined ? undefined : schemeOf(url);
+  const scheme = url === undefined ? undefined : urlScheme(url);
   return scheme === "postgres" || scheme === "postgresql";
+}
+
+/**
+ * The PGlite data directory a URL names: the embedded default (`<cwd>/.tide/pglite`) for no URL,
+ * `<cwd>/DIR` for `pglite://DIR`; `undefined` for any other URL.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pgliteDataDir } from "./connect.ts";
+ *
+ * assert.equal(pgliteDataDir(undefined, "/app"), "/app/.tide/pglite");
+ * assert.equal(pgliteDataDir("pglite://db/local", "/app"), "/app/db/local");
+ * assert.equal(pgliteDataDir("postgres://db/app", "/app"), undefined);
+ * ```
+ */
+export function pgliteDataDir(
+  url: string | undefined,
+  cwd: string = Deno.cwd(),
+): string | undefined {
+  if (url === undefined) return resolve(cwd, DEFAULT_PGLITE_DIR);
+  if (urlScheme(url) !== "pglite") return undefined;
+  const dir = url.slice("pglite:".length).replace(/^\/\//, "");
+  return dir === "" ? undefined : resolve(cwd, dir);
+}
+
+function urlScheme(url: string): string | undefined {
+  return /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1]?.toLowerCase();
 }
 
 async function openPglite(dataDir: string, options: ConnectOptions): Promise<Driver> {
   // PGlite creates the data directory itself but not its parents.
-  await Deno.mkdir(dirname(dataDir), { recursive: true });
+  await makeParent(dirname(dataDir));
   const { createPgliteDriver } = await import("./pglite.ts");
-  const { extensions, lockWaitMs, onLockWait } = options;
-  return await createPgliteDriver({ dataDir, extensions, lockWaitMs, onLockWait });
+  return await createPgliteDriver({
+    dataDir,
+    extensions: options.extensions,
+    lock: { waitMs: options.lockWaitMs, command: options.command, onWait: options.onLockWait },
+  });
+}
+
+/**
+ * Creates the data directory's parent. A `.tide/` directory gets its own `.gitignore` (`*`) when
+ * it is created, so `git add -A` never commits the embedded database.
+ */
+async function makeParent(parent: string): Promise<void> {
+  const created = basename(parent) === ".tide" && !(await exists(parent));
+  await Deno.mkdir(parent, { recursive: true });
+  if (created) await Deno.writeTextFile(join(parent, ".gitignore"), "*\n");
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * PGlite is a single process's database: two processes opening one data directory would corrupt
  * it. An exclusive lock on `<dataDir>.lock` makes a second `tide up` wait for the first, as the
- * advisory lock does on a server. The holder writes its pid into the file, so a waiting process
- * can name it.
+ * advisory lock does on a server. The holder writes who it is into the file (pid, command,
+ * since when), so a waiting process can say who it waits for; the wait is bounded.
  *
  * @module
  */
@@ -15,49 +15,75 @@ export interface DataDirLock {
   release(): void;
 }
 
+/** Who holds a data directory lock, as written into the lock file. */
+export interface DataDirLockHolder {
+  /** The holder's process id. */
+  pid: number;
+  /** What it runs, e.g. `tide up`. */
+  command?: string;
+  /** When it took the lock. */
+  heldSince: Date;
+}
+
+/** A wait for a data directory lock, as reported to {@linkcode LockDataDirOptions.onWait}. */
+export interface DataDirLockWait {
+  /** What is waited for, for messages: `the PGlite database in <dataDir>`. */
+  what: string;
+  /** How long this process has waited so far, in milliseconds. */
+  waitedMs: number;
+  /** How long it waits in all, in milliseconds. */
+  waitMs: number;
+  /** Who holds the lock, when the lock file says. */
+  holder?: DataDirLockHolder;
+}
+
 /** Options of {@linkcode lockDataDir}. */
-export interface DataDirLockOptions {
+export interface LockDataDirOptions {
   /** How long to wait for another process's lock, in ms (`--lock-wait`). Default: 60 s. */
   waitMs?: number;
-  /** Told once, with a complete sentence, when the lock is held and the wait begins. */
-  onWait?: (message: string) => void;
+  /** What this process runs, written into the lock file for waiters, e.g. `tide up`. */
+  command?: string;
+  /** Called when the wait begins, after a second, then every `noticeMs` while it lasts. */
+  onWait?: (wait: DataDirLockWait) => void;
+  /** Interval of `onWait` calls after the first, in milliseconds. Default 5000. */
+  noticeMs?: number;
 }
 
 /** How often a waiting process tries the lock again. */
-const RETRY_MS = 100;
+const POLL_MS = 50;
 
 /** The default wait, as `DEFAULT_TIMEOUTS.lockWaitMs` (not imported: drivers know no engine). */
 const DEFAULT_WAIT_MS = 60_000;
 
 /**
- * Takes the exclusive lock of `dataDir`, waiting up to `waitMs` while another process holds it;
- * then rejects with `LOCK_WAIT_TIMEOUT` naming the holder's pid. The lock goes when its holder
- * ends, even when killed.
+ * Waits for, then holds, the exclusive lock of `dataDir`, up to `options.waitMs`; then fails
+ * with `LOCK_WAIT_TIMEOUT` naming the holder's pid.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { join } from "node:path";
- * import { lockDataDir } from "./data_dir_lock.ts";
+ * import { lockDataDir, readLockHolder } from "./data_dir_lock.ts";
  *
- * const dataDir = join(await Deno.makeTempDir(), "pglite");
- * const lock = await lockDataDir(dataDir);
- * await assert.rejects(lockDataDir(dataDir, { waitMs: 0 }), { code: "LOCK_WAIT_TIMEOUT" });
+ * const dir = await Deno.makeTempDir();
+ * const lock = await lockDataDir(`${dir}/pglite`, { command: "tide up" });
+ * assert.equal((await readLockHolder(`${dir}/pglite`))?.pid, Deno.pid);
+ * await assert.rejects(lockDataDir(`${dir}/pglite`, { waitMs: 0 }), { code: "LOCK_WAIT_TIMEOUT" });
  * lock.release();
- * (await lockDataDir(dataDir, { waitMs: 0 })).release();
+ * (await lockDataDir(`${dir}/pglite`, { waitMs: 0 })).release();
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function lockDataDir(
   dataDir: string,
-  options: DataDirLockOptions = {},
+  options: LockDataDirOptions = {},
 ): Promise<DataDirLock> {
   await Deno.mkdir(dirname(dataDir), { recursive: true });
-  const path = `${dataDir}.lock`;
-  const file = await Deno.open(path, { create: true, read: true, write: true });
+  const file = await Deno.open(`${dataDir}.lock`, { create: true, read: true, write: true });
   try {
     await waitForLock(file, dataDir, options);
     await file.truncate(0);
-    await file.write(new TextEncoder().encode(`${Deno.pid}\n`));
+    const holder = { pid: Deno.pid, command: options.command, heldSince: new Date() };
+    await file.write(new TextEncoder().encode(JSON.stringify(holder) + "\n"));
   } catch (error) {
     file.close();
     throw error;
@@ -75,63 +101,58 @@ export async function lockDataDir(
 async function waitForLock(
   file: Deno.FsFile,
   dataDir: string,
-  options: DataDirLockOptions,
+  options: LockDataDirOptions,
 ): Promise<void> {
   const waitMs = options.waitMs ?? DEFAULT_WAIT_MS;
-  const deadline = performance.now() + waitMs;
-  let told = false;
+  const started = performance.now();
+  let nextNotice = started;
+  let notices = 0;
   while (!(await file.tryLock(true))) {
-    const holder = await holderOf(dataDir);
-    if (performance.now() >= deadline) throw waitTimeout(dataDir, holder, waitMs);
-    if (!told) options.onWait?.(waitingMessage(dataDir, holder, waitMs));
-    told = true;
-    await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    const holder = await readLockHolder(dataDir);
+    const waitedMs = performance.now() - started;
+    if (waitedMs >= waitMs) throw waitTimeout(dataDir, holder, waitMs);
+    if (options.onWait && performance.now() >= nextNotice) {
+      nextNotice = started + (notices++ === 0 ? 1000 : waitedMs + (options.noticeMs ?? 5000));
+      options.onWait({ what: `the PGlite database in ${dataDir}`, waitedMs, waitMs, holder });
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
 }
 
 /**
- * The line a process prints while it waits for the data directory lock of `dataDir`.
+ * Who holds the lock of `dataDir`, as its holder wrote it; `undefined` when nobody wrote it or
+ * it cannot be read.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { waitingMessage } from "./data_dir_lock.ts";
+ * import { readLockHolder } from "./data_dir_lock.ts";
  *
- * assert.equal(
- *   waitingMessage(".tide/pglite", 4242, 60_000),
- *   "Waiting for the PGlite database in .tide/pglite, in use by process 4242 (up to 60000 ms, --lock-wait).",
- * );
+ * assert.equal(await readLockHolder(`${await Deno.makeTempDir()}/pglite`), undefined);
  * ```
  */
-export function waitingMessage(
-  dataDir: string,
-  holder: number | undefined,
-  waitMs: number,
-): string {
-  return `Waiting for the PGlite database in ${dataDir}, in use by ${who(holder)} ` +
-    `(up to ${waitMs} ms, --lock-wait).`;
-}
-
-/** The pid the holder wrote into the lock file, if readable. */
-async function holderOf(dataDir: string): Promise<number | undefined> {
+export async function readLockHolder(dataDir: string): Promise<DataDirLockHolder | undefined> {
   try {
-    const text = (await Deno.readTextFile(`${dataDir}.lock`)).trim();
-    return /^\d+$/.test(text) ? Number(text) : undefined;
+    const parsed = JSON.parse(await Deno.readTextFile(`${dataDir}.lock`));
+    if (typeof parsed?.pid !== "number") return undefined;
+    return { pid: parsed.pid, command: parsed.command, heldSince: new Date(parsed.heldSince) };
   } catch {
     return undefined;
   }
 }
 
-function who(holder: number | undefined): string {
-  return holder === undefined ? "another process" : `process ${holder}`;
-}
-
-function waitTimeout(dataDir: string, holder: number | undefined, waitMs: number): MigrationError {
+function waitTimeout(
+  dataDir: string,
+  holder: DataDirLockHolder | undefined,
+  waitMs: number,
+): MigrationError {
+  const who = holder === undefined
+    ? "another process"
+    : `process ${holder.pid}${holder.command ? ` (${holder.command})` : ""}`;
   return new MigrationError(
     "LOCK_WAIT_TIMEOUT",
-    `Cannot open the PGlite database in ${dataDir}: it is in use by ${who(holder)}, which held ` +
-      `it for the whole ${waitMs} ms wait (the lock ${dataDir}.lock is held by ${who(holder)}). ` +
-      "PGlite serves one process at a time: wait for that process to end, raise --lock-wait, " +
-      "or stop it.",
+    `Cannot open the PGlite database in ${dataDir}: it is in use by ${who}, which held it for ` +
+      `the whole ${waitMs} ms wait (the lock ${dataDir}.lock is held by ${who}). PGlite serves ` +
+      "one process at a time: wait for that process to end, raise --lock-wait, or stop it.",
   );
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { MigrationError } from "../errors.ts";
-import { lockDataDir } from "./data_dir_lock.ts";
+import { type DataDirLockWait, lockDataDir } from "./data_dir_lock.ts";
 import { makeProject, runCli } from "../_test_support/cli_harness.ts";
 
 Deno.test("lockDataDir() waits at most waitMs, says once that it waits, and names the holder's pid", async () => {
@@ -9,7 +9,7 @@ Deno.test("lockDataDir() waits at most waitMs, says once that it waits, and name
   const dataDir = join(dir, "pglite");
   const held = await lockDataDir(dataDir);
   try {
-    const said: string[] = [];
+    const said: DataDirLockWait[] = [];
     const started = performance.now();
     await assert.rejects(
       lockDataDir(dataDir, { waitMs: 300, onWait: (m) => said.push(m) }),
@@ -24,7 +24,8 @@ Deno.test("lockDataDir() waits at most waitMs, says once that it waits, and name
     const waited = performance.now() - started;
     assert.ok(waited >= 250 && waited < 3000, `waited ${waited} ms`);
     assert.equal(said.length, 1);
-    assert.match(said[0], new RegExp(`^Waiting for .*pglite, in use by process ${Deno.pid}\\b`));
+    assert.equal(said[0].holder?.pid, Deno.pid);
+    assert.equal(said[0].what, `the PGlite database in ${dataDir}`);
   } finally {
     held.release();
   }
@@ -40,7 +41,10 @@ Deno.test("ping and status on a PGlite directory in use stop after --lock-wait a
     for (const command of ["ping", "status"]) {
       const run = await runCli([command, "--lock-wait", "200ms"], { cwd });
       assert.equal(run.code, 1, `${command}: ${run.stdout}`);
-      assert.match(run.stderr, /Waiting for .*\.tide\/pglite, in use by process \d+/);
+      assert.match(
+        run.stderr,
+        /Waiting for the PGlite database in .*\.tide\/pglite: held by pid \d+/,
+      );
       assert.match(run.stderr, /error: .*in use by process \d+/);
       assert.doesNotMatch(run.stdout, /Lock: free/);
     }

@@ -4,6 +4,7 @@ import { testDatabaseUrl, testServerUrlWithPassword } from "../_test_support/pos
 import type { Driver } from "./driver.ts";
 import { createPgliteDriver } from "./pglite.ts";
 import { createPostgresDriver } from "./postgres.ts";
+import { createWireDriver } from "./pg_wire.ts";
 
 /** The behaviour every driver must share; each check opens and closes its own driver. */
 const conformance: [string, (db: Driver) => Promise<void>][] = [
@@ -139,14 +140,20 @@ async function freshPglite(): Promise<Driver> {
   return await createPgliteDriver({ loadDataDir: await pgliteTemplate });
 }
 
-const openers: [string, () => Promise<Driver>][] = [
-  ["pglite", freshPglite],
-  ["postgres", async () => createPostgresDriver(await testDatabaseUrl())],
+/** Each driver: its name, its kind, and how to open a fresh database with it. */
+const openers: [string, string, () => Promise<Driver>][] = [
+  ["pglite", "pglite", freshPglite],
+  ["postgres", "postgres", async () => createPostgresDriver(await testDatabaseUrl())],
+  ["postgres (light client)", "postgres", async () => {
+    const driver = await createWireDriver(await testDatabaseUrl());
+    if (driver === undefined) throw new Error("the light client declined a plain URL");
+    return driver;
+  }],
 ];
 
 Deno.test("every driver behaves the same", async (t) => {
-  for (const [kind, open] of openers) {
-    await t.step(kind, async (t) => {
+  for (const [name, kind, open] of openers) {
+    await t.step(name, async (t) => {
       for (const [name, check] of conformance) {
         await t.step(name, async () => {
           const db = await open();

@@ -10,7 +10,7 @@ import { MigrationError, type ServerErrorLike, SqlError, sqlErrorFrom } from "..
 import { classifyStatement, CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { splitStatements } from "../sql/split.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
-import { lockDataDir } from "./data_dir_lock.ts";
+import { lockDataDir, type LockDataDirOptions } from "./data_dir_lock.ts";
 import {
   EXTENSION_REQUIRES,
   loadPgliteExtensions,
@@ -34,10 +34,8 @@ export interface PgliteDriverOptions {
   initdbArgs?: readonly string[];
   /** Server settings for this start (`-c name=value`), e.g. `{ shared_buffers: "16MB" }`. */
   settings?: Readonly<Record<string, string>>;
-  /** How long to wait for another process using `dataDir`, in ms. Default 60 s. */
-  lockWaitMs?: number;
-  /** Told once, in a sentence, when another process uses `dataDir` and the wait begins. */
-  onLockWait?: (message: string) => void;
+  /** How to wait for the lock of `dataDir` (who this is, what to say while waiting). */
+  lock?: LockDataDirOptions;
 }
 
 /** A PGlite {@linkcode Driver} that can also dump its files, to start copies from quickly. */
@@ -72,10 +70,9 @@ export interface PgliteDriver extends Driver {
 export async function createPgliteDriver(
   options: PgliteDriverOptions = {},
 ): Promise<PgliteDriver> {
-  const lock = options.dataDir === undefined ? undefined : await lockDataDir(options.dataDir, {
-    waitMs: options.lockWaitMs,
-    onWait: options.onLockWait,
-  });
+  const lock = options.dataDir === undefined
+    ? undefined
+    : await lockDataDir(options.dataDir, options.lock);
   try {
     const create = async (names: readonly string[]) =>
       await PGlite.create({

@@ -8,6 +8,7 @@
  * @module
  */
 import { join } from "node:path";
+import { cacheDirectory } from "../config/cache_dir.ts";
 import { createPgliteDriver, type PgliteDriver } from "./pglite.ts";
 
 /** The PGlite release tide is built with; part of every cache key (a test keeps it honest). */
@@ -167,39 +168,7 @@ export async function clearCache(
   return await removeAll(await listEntries(options.cacheDir ?? cacheDirectory()));
 }
 
-/**
- * The user's cache directory for tide: `$TIDE_CACHE_DIR`, `$XDG_CACHE_HOME/tide`,
- * `~/.cache/tide` (`%LOCALAPPDATA%\tide` on Windows), else a temporary directory.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { cacheDirectory } from "./pglite_cache.ts";
- *
- * const saved = Deno.env.get("TIDE_CACHE_DIR");
- * Deno.env.set("TIDE_CACHE_DIR", "/var/cache/ci/tide");
- * try {
- *   assert.equal(cacheDirectory(), "/var/cache/ci/tide");
- * } finally {
- *   if (saved === undefined) Deno.env.delete("TIDE_CACHE_DIR");
- *   else Deno.env.set("TIDE_CACHE_DIR", saved);
- * }
- * ```
- */
-export function cacheDirectory(): string {
-  const env = (name: string) => {
-    try {
-      return Deno.env.get(name) || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const explicit = env("TIDE_CACHE_DIR");
-  if (explicit) return explicit;
-  const base = env("XDG_CACHE_HOME") ?? env("LOCALAPPDATA") ??
-    (env("HOME") ? join(env("HOME")!, ".cache") : undefined);
-  return join(base ?? Deno.makeTempDirSync({ prefix: "tide_cache_" }), "tide");
-}
+export { cacheDirectory } from "../config/cache_dir.ts";
 
 async function readEntry(file: string): Promise<Blob | undefined> {
   const memo = loaded.get(file);

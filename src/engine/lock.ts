@@ -15,7 +15,24 @@ export interface AcquireLockOptions {
   waitMs: number;
   /** Delay between attempts, in milliseconds. */
   pollMs?: number;
+  /** Called while waiting: after a second, then every `noticeMs`, with who holds the lock. */
+  onWait?: (wait: LockWait) => void;
+  /** Interval of `onWait` calls after the first, in milliseconds. Default 5000. */
+  noticeMs?: number;
 }
+
+/** A wait for a lock, as reported to {@linkcode AcquireLockOptions.onWait}. */
+export interface LockWait {
+  /** How long this process has waited so far, in milliseconds. */
+  waitedMs: number;
+  /** How long it waits in all, in milliseconds. */
+  waitMs: number;
+  /** Who holds the lock, when the server tells. */
+  holder?: LockHolder;
+}
+
+/** The first `onWait` call comes after this long: a short wait says nothing. */
+const FIRST_NOTICE_MS = 1000;
 
 /** A held lock; release it, or let `await using` do so. */
 export interface HeldLock extends AsyncDisposable {
@@ -101,10 +118,17 @@ export async function acquireLock(
   key: string,
   options: AcquireLockOptions,
 ): Promise<HeldLock> {
-  const deadline = Date.now() + options.waitMs;
+  const started = Date.now();
+  const deadline = started + options.waitMs;
   const pollMs = options.pollMs ?? 100;
+  let nextNotice = started + FIRST_NOTICE_MS;
   while (!(await tryLock(db, key))) {
     if (Date.now() >= deadline) throw await lockWaitError(db, key, options.waitMs);
+    if (options.onWait && Date.now() >= nextNotice) {
+      nextNotice = Date.now() + (options.noticeMs ?? 5000);
+      const holder = await lockHolder(db, key).catch(() => undefined);
+      options.onWait({ waitedMs: Date.now() - started, waitMs: options.waitMs, holder });
+    }
     // Jitter keeps several waiting processes from polling in lockstep.
     await new Promise((resolve) => setTimeout(resolve, pollMs * (0.5 + Math.random())));
   }

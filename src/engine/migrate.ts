@@ -16,6 +16,8 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
   dir?: string;
   /** How to read it: its format (default auto) and what the format uses. */
   load?: LoadOptions;
+  /** Apply pending migrations older than the newest applied one instead of refusing. */
+  allowOutOfOrder?: boolean;
 }
 
 /**
@@ -34,7 +36,8 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, ...migratorOptions } = options;
+  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, allowOutOfOrder, ...migratorOptions } =
+    options;
   const migrations = await loadMigrations(dir, load);
   const { networkTimeoutMs } = migratorOptions;
   // On PGlite, the extensions the migrations create must be loaded when it starts.
@@ -43,5 +46,5 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
     networkTimeoutMs,
     extensions,
   });
-  return await new Migrator({ ...migratorOptions, driver, migrations }).up();
+  return await new Migrator({ ...migratorOptions, driver, migrations }).up({ allowOutOfOrder });
 }

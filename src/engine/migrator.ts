@@ -280,7 +280,10 @@ export class Migrator {
     const key = migrationLockKey(this.#options);
     let lock: HeldLock | undefined;
     try {
-      lock = await acquireLock(driver, key, { waitMs: lockWaitMs });
+      lock = await acquireLock(driver, key, {
+        waitMs: lockWaitMs,
+        onWait: (wait) => this.#options.onProgress?.({ type: "lock-wait", ...wait }),
+      });
       const prepared = await prepare?.() as P;
       await this.#ledger.ensure();
       return await fn(lock, prepared);

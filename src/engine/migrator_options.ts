@@ -5,6 +5,7 @@
  */
 import type { Driver } from "../drivers/driver.ts";
 import type { LedgerLocation } from "./ledger.ts";
+import type { LockWait } from "./lock.ts";
 import type { Migration } from "../files/migration.ts";
 import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";
 import type { Timeouts } from "./timeouts.ts";
@@ -35,11 +36,15 @@ export interface MigratorOptions extends Partial<LedgerLocation>, Partial<Timeou
   onProgress?: (event: ProgressEvent) => void;
 }
 
-/** Progress of a run: a step starts, or finishes with its duration. */
+/**
+ * Progress of a run: a step starts, finishes with its duration, or is retried; or the run waits
+ * for another run's lock (every few seconds, with who holds it).
+ */
 export type ProgressEvent =
   | { type: "start"; step: PlanStep }
   | { type: "done"; step: PlanStep; durationMs: number }
-  | { type: "retry"; step: PlanStep; attempt: number; delayMs: number };
+  | { type: "retry"; step: PlanStep; attempt: number; delayMs: number }
+  | ({ type: "lock-wait" } & LockWait);
 
 /** A migration acted on. */
 export interface StepResult {

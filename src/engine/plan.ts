@@ -56,6 +56,8 @@ export interface PlanInput {
 export interface PlanUpOptions {
   /** Apply up to and including this version. */
   to?: string;
+  /** Apply at most this many migrations (the oldest pending first). */
+  count?: number;
   /** Apply pending migrations older than the newest applied one instead of refusing. */
   allowOutOfOrder?: boolean;
   /** Proceed when applied migrations have no file any more. */
@@ -117,11 +119,13 @@ export function planUp(input: PlanInput, options: PlanUpOptions = {}): UpStep[] 
       { version: early[0].version, file: early[0].up.path },
     );
   }
-  // Repeatables come after every versioned one, new or changed; not in a partial run (--to).
-  const repeatables = options.to !== undefined
+  // Repeatables come after every versioned one, new or changed; not in a partial run.
+  const partial = options.to !== undefined || options.count !== undefined;
+  const repeatables = partial
     ? []
     : input.migrations.filter((m) => m.repeatable && rowOf(m)?.checksum !== m.checksum);
-  return [...pending, ...repeatables].map((migration) => ({
+  const chosen = pending.slice(0, options.count ?? pending.length);
+  return [...chosen, ...repeatables].map((migration) => ({
     direction: "up",
     version: migration.version,
     name: migration.name,

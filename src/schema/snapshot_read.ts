@@ -12,7 +12,7 @@
  *
  * await using db = await connect("memory://");
  * await db.exec("create schema app; create table app.t (id int)");
- * const placed = await readByQueries(db, { grants: false });
+ * const placed = await readByQueries(db, { access: "none" });
  * const finished = finishPlaced(placed, { excludeSchemas: ["public"] });
  * assert.deepEqual(finished.map((p) => p.object.name), ["app", "app.t", "app.t.id"]);
  * await assert.rejects(

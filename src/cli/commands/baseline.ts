@@ -9,6 +9,7 @@ import { withMigrator } from "../context.ts";
 /** The `baseline` command. */
 export const command: Command = {
   usage: "baseline <V>",
+  writes: true,
   description:
     "Records every migration up to and including version V as applied without running\n" +
     "it: for a database whose schema already exists (created before tide, or restored).",

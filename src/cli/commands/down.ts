@@ -13,6 +13,7 @@ import { printRun, progressPrinter } from "../run_output.ts";
 /** The `down` command. */
 export const command: Command = {
   usage: "down [--count N | --to V | --all] [--dry-run] [--yes]",
+  writes: true,
   description:
     "Rolls back the newest applied migration (or several), newest first, running each\n" +
     "down from its file or, when the file is gone, the down SQL stored when it was applied.\n" +

@@ -84,7 +84,7 @@ export const command: Command = {
  * await Deno.writeTextFile(join(cwd, "migrations", "001_t.up.sql"), "create table t (id int);\n");
  * const io = { stdout() {}, stderr() {}, isTerminal: false, env: new Map(), cwd };
  * const settings = await resolveCliSettings({}, io);
- * const ctx = { io, out: new Output(io), values: {}, positionals: [], settings };
+ * const ctx = { name: "dump", io, out: new Output(io), values: {}, positionals: [], settings };
  * const text = await dumpText(ctx); // the migrations applied to an in-memory PGlite
  * assert.equal(text.split("\n")[0], DUMP_HEADER);
  * assert.match(text, /^CREATE TABLE public\.t \($/m);

@@ -5,7 +5,8 @@
  */
 import { parsePositiveInt } from "../args.ts";
 import type { Command } from "../command.ts";
-import { withMigrator } from "../context.ts";
+import { withLedger } from "../context.ts";
+import { databaseLabel, noDatabaseYet } from "../database.ts";
 import { formatMs, formatTable } from "../output.ts";
 import { formatDate } from "./status.ts";
 
@@ -22,12 +23,17 @@ export const command: Command = {
     const limit = typeof ctx.values.limit === "string"
       ? parsePositiveInt(ctx.values.limit, "--limit")
       : undefined;
-    const entries = await withMigrator(ctx, (migrator) => migrator.history({ limit }));
+    const missing = await noDatabaseYet(ctx);
+    const entries = missing ? [] : await withLedger(ctx, (ledger) => ledger.history({ limit }));
     ctx.out.result({
       entries: entries.map((e) => ({ ...e, startedAt: e.startedAt.toISOString() })),
     });
     if (entries.length === 0) {
-      ctx.out.line("No history: nothing was ever applied with this tracking table.");
+      ctx.out.line(
+        missing
+          ? `No history: there is no database yet (${databaseLabel(ctx)}).`
+          : "No history: nothing was ever applied with this tracking table.",
+      );
       return 0;
     }
     const rows = entries.map((e) => [

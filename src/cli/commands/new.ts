@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { relative, resolve } from "node:path";
 import type { Command } from "../command.ts";
 import { loadOptions, migrationsDir } from "../context.ts";
 import { GENERATED_HELP, GENERATED_OPTIONS, newGenerated } from "../new_generated.ts";
@@ -16,7 +17,7 @@ export const command: Command = {
     "else the next number padded like the others (001 in an empty directory); it writes\n" +
     "<version>_<name>.up.sql and .down.sql, or one file with -- migrate:up / -- migrate:down\n" +
     "when most migrations are single files. The name is lowercased and reduced to letters,\n" +
-    "digits and underscores." + GENERATED_HELP,
+    "digits and underscores. Prints the files it wrote." + GENERATED_HELP,
   positionals: ["<name>"],
   options: GENERATED_OPTIONS,
   async run(ctx) {
@@ -29,7 +30,10 @@ export const command: Command = {
       loadOptions(ctx.settings),
     );
     ctx.out.result(created);
-    for (const file of created.files) ctx.out.line(`Created: ${file}`);
+    // Paths as the user sees them from the project directory.
+    for (const file of created.files) {
+      ctx.out.line(`Created: ${relative(ctx.io.cwd, resolve(file)).replaceAll("\\", "/")}`);
+    }
     return 0;
   },
 };

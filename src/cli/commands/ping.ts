@@ -7,14 +7,21 @@ import { MigrationError } from "../../errors.ts";
 import { acquireLock, lockHolder, migrationLockKey } from "../../engine/lock.ts";
 import type { Command } from "../command.ts";
 import { withDriver } from "../context.ts";
+import { databaseLabel, noDatabaseYet } from "../database.ts";
 
 /** The `ping` command. */
 export const command: Command = {
   usage: "ping",
   description: "Connects to the database, prints the server version, and tells whether tide's\n" +
-    "migration lock could be taken right now, and who holds it when not. Changes nothing.",
+    "migration lock could be taken right now, and who holds it when not. Changes nothing,\n" +
+    "and never creates the embedded database.",
   async run(ctx) {
     const { settings, out } = ctx;
+    if (await noDatabaseYet(ctx)) {
+      out.result({ exists: false });
+      out.line(`No database yet (${databaseLabel(ctx)}): the first \`tide up\` creates it.`);
+      return 0;
+    }
     const key = migrationLockKey(settings);
     const report = await withDriver(ctx, async (driver) => {
       const [{ version }] = await driver.query<{ version: string }>("SELECT version() AS version");

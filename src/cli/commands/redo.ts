@@ -11,6 +11,7 @@ import { printRun, progressPrinter } from "../run_output.ts";
 /** The `redo` command. */
 export const command: Command = {
   usage: "redo [--yes]",
+  writes: true,
   description:
     "Rolls back the newest applied migration and applies it again: handy while writing\n" +
     "a migration. On a protected environment it needs --yes, as it runs a down.",

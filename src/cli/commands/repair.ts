@@ -11,6 +11,7 @@ import { requireConfirmation, withMigrator } from "../context.ts";
 /** The `repair` command. */
 export const command: Command = {
   usage: "repair [--mark-applied V | --mark-rolled-back V] --yes",
+  writes: true,
   description:
     "Re-records the checksum and stored down SQL of every applied migration whose file\n" +
     "was edited, so up stops refusing. With --mark-applied V or --mark-rolled-back V it also\n" +

@@ -11,6 +11,7 @@ import { printRun, progressPrinter } from "../run_output.ts";
 /** The `reset` command. */
 export const command: Command = {
   usage: "reset [--yes]",
+  writes: true,
   description: "Rolls back every applied migration, then applies every migration: a clean\n" +
     "database for development. On a protected environment it needs --yes.",
   options: { ...YES_OPTION },

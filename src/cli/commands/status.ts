@@ -4,23 +4,46 @@
  * @module
  */
 import type { MigrationStatus, StatusEntry } from "../../engine/migrator.ts";
+import { migrationStatus } from "../../engine/status.ts";
 import { compareVersions } from "../../files/version.ts";
 import type { Command } from "../command.ts";
-import { relativeFile, withMigrator } from "../context.ts";
+import { loadCliMigrations, relativeFile, withLedger } from "../context.ts";
+import { databaseLabel, noDatabaseYet } from "../database.ts";
 import { formatTable, type Output, type Tone } from "../output.ts";
 
 /** The `status` command. */
 export const command: Command = {
-  usage: "status",
+  usage: "status [--exit-code]",
   description: "Lists every migration with its state: applied (and when), pending, missing file\n" +
     "(applied, but its file is gone), edited (changed since it was applied) or FAILED\n" +
-    "(stopped halfway outside a transaction). Changes nothing.",
+    "(stopped halfway outside a transaction). Changes nothing, and never creates the\n" +
+    "embedded database: without one, every migration is listed as pending. With\n" +
+    "--exit-code it exits 1 when anything is pending, missing, edited or FAILED (a CI gate).",
+  options: {
+    "exit-code": {
+      type: "boolean",
+      description: "Exit 1 when anything is pending, missing, edited or FAILED.",
+    },
+  },
   async run(ctx) {
-    const status = await withMigrator(ctx, (migrator) => migrator.status());
-    ctx.out.result(statusJson(status, (path) => relativeFile(ctx, path)));
+    const missing = await noDatabaseYet(ctx);
+    // The connection first: the server starts a session while the files are read.
+    const [applied, migrations] = await Promise.all([
+      missing ? [] : withLedger(ctx, (ledger) => ledger.list()),
+      loadCliMigrations(ctx),
+    ]);
+    const status = migrationStatus(migrations, applied);
+    const json = statusJson(status, (path) => relativeFile(ctx, path));
+    ctx.out.result({ ...json, databaseExists: !missing });
+    if (missing) {
+      ctx.out.line(`No database yet (${databaseLabel(ctx)}): every migration is pending.`);
+      ctx.out.line("");
+    }
     printStatus(ctx.out, status);
     warnEmpty(ctx.out, status.pending);
-    return 0;
+    const unsettled = status.pending.length + status.missing.length + status.edited.length +
+      status.failed.length;
+    return ctx.values["exit-code"] === true && unsettled > 0 ? 1 : 0;
   },
 };
 

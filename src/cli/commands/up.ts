@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { parsePositiveInt } from "../args.ts";
 import type { Command } from "../command.ts";
 import { DRY_RUN_OPTION } from "../command.ts";
 import { relativeFile, withMigrator } from "../context.ts";
@@ -10,11 +11,13 @@ import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `up` command. */
 export const command: Command = {
-  usage: "up [--to V] [--dry-run] [--allow-out-of-order] [--allow-missing]",
+  usage: "up [--to V] [--count N] [--dry-run] [--allow-out-of-order] [--allow-missing]",
+  writes: true,
   description: "Applies pending migrations in version order, each in its own transaction\n" +
     "(unless it is marked -- tide:no-transaction), under tide's migration lock.",
   options: {
     to: { type: "string", arg: "V", description: "Apply up to and including version V." },
+    count: { type: "string", arg: "N", description: "Apply at most the N next migrations." },
     ...DRY_RUN_OPTION,
     "allow-out-of-order": {
       type: "boolean",
@@ -28,11 +31,15 @@ export const command: Command = {
   async run(ctx) {
     const { values, out } = ctx;
     const dryRun = values["dry-run"] === true;
+    const count = typeof values.count === "string"
+      ? parsePositiveInt(values.count, "--count")
+      : undefined;
     const result = await withMigrator(
       ctx,
       (migrator) =>
         migrator.up({
           to: values.to as string | undefined,
+          count,
           dryRun,
           allowOutOfOrder: ctx.settings.allowOutOfOrder,
           allowMissing: values["allow-missing"] === true,

@@ -5,6 +5,7 @@
  */
 import type { Command } from "../command.ts";
 import { loadOptions, migrationsDir, withDriver } from "../context.ts";
+import { noDatabaseYet } from "../database.ts";
 
 /** The `validate` command. */
 export const command: Command = {
@@ -24,7 +25,8 @@ export const command: Command = {
       table: settings.table,
       load: loadOptions(settings),
     };
-    const report = settings.databaseUrl === undefined
+    const offline = settings.databaseUrl === undefined || await noDatabaseYet(ctx);
+    const report = offline
       ? await validateMigrations(options)
       : await withDriver(ctx, (driver) => validateMigrations({ ...options, driver }));
     out.result({ ok: report.problems.length === 0, ...report });

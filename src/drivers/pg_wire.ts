@@ -1,0 +1,268 @@
+/**
+ * A small PostgreSQL client for read-only commands (`status`, `current`, `history`): Deno's own
+ * TCP, the frontend/backend protocol 3.0, text results parsed like postgres.js parses them. It
+ * starts without loading postgres.js and Node's compatibility layer, which take longer than the
+ * whole rest of a `tide status`. It only takes on what it does exactly like postgres.js: a plain
+ * `postgres://user@host:port/db` URL (no TLS, no other options, no `PG*` variables) and trust,
+ * password or SCRAM-SHA-256 authentication. For anything else, and for any failure to connect,
+ * {@linkcode createWireDriver} gives `undefined` and the caller uses postgres.js, which then
+ * also gives the usual error.
+ *
+ * @module
+ */
+import { type ServerErrorLike, sqlErrorFrom } from "../errors.ts";
+import { redactUrl } from "../sql/redact.ts";
+import type { Driver, Queryable, Row } from "./driver.ts";
+import {
+  concat,
+  cString,
+  dataRow,
+  decoder,
+  encoder,
+  errorFields,
+  int16,
+  int32,
+  readInt32,
+  rowDescription,
+  saslMechanisms,
+  startupBody,
+  Wire,
+} from "./pg_wire_protocol.ts";
+import type { ScramClient } from "./pg_wire_scram.ts";
+
+/** Options of {@linkcode createWireDriver}. */
+export interface WireDriverOptions {
+  /** `application_name` of the session. Default `"tide"`. */
+  applicationName?: string;
+  /** How long to wait for the server, in milliseconds, before leaving it to postgres.js. */
+  connectTimeoutMs?: number;
+}
+
+interface Target {
+  hostname: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+const wireDrivers = new WeakSet<Driver>();
+
+/**
+ * Whether `driver` is this light client (for tests and diagnostics).
+ *
+ * @example
+ * ```ts ignore
+ * console.log(isWireDriver(await connect(url, { readOnly: true })));
+ * ```
+ */
+export function isWireDriver(driver: Driver): boolean {
+  return wireDrivers.has(driver);
+}
+
+/**
+ * Connects with the light client, or gives `undefined` when the URL or the server needs
+ * something only postgres.js does, or connecting fails (postgres.js then reports it).
+ *
+ * @example
+ * ```ts ignore
+ * const driver = await createWireDriver("postgres://app@127.0.0.1:5432/app") ??
+ *   await createPostgresDriver("postgres://app@127.0.0.1:5432/app");
+ * ```
+ */
+export async function createWireDriver(
+  url: string,
+  options: WireDriverOptions = {},
+): Promise<Driver | undefined> {
+  const target = plainTarget(url);
+  if (target === undefined) return undefined;
+  let conn: Deno.TcpConn | undefined;
+  try {
+    conn = await connectWithin(target, options.connectTimeoutMs ?? 3000);
+    const wire = new Wire(conn);
+    if (!(await startUp(wire, target, options.applicationName ?? "tide"))) {
+      wire.close();
+      return undefined;
+    }
+    return wireDriver(wire, redactUrl(url));
+  } catch {
+    try {
+      conn?.close();
+    } catch {
+      // already closed
+    }
+    return undefined;
+  }
+}
+
+/** The parts of a URL this client connects with, or `undefined` when it must leave it. */
+function plainTarget(url: string): Target | undefined {
+  if (!URL.canParse(url) || pgEnvironmentSet()) return undefined;
+  const parsed = new URL(url);
+  if (!/^postgres(ql)?:$/i.test(parsed.protocol)) return undefined;
+  const params = [...parsed.searchParams.keys()];
+  if (params.length > 0) return undefined; // sslmode, options...: postgres.js handles them
+  const hostname = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  if (hostname === "" || /[,%/]/.test(parsed.host) || parsed.username === "") return undefined;
+  const user = decodeURIComponent(parsed.username);
+  return {
+    hostname,
+    port: parsed.port === "" ? 5432 : Number(parsed.port),
+    user,
+    password: decodeURIComponent(parsed.password),
+    database: decodeURIComponent(parsed.pathname.slice(1)) || user,
+  };
+}
+
+/** postgres.js reads `PGHOST`, `PGSSL` and more: when any `PG*` variable is set, leave it. */
+function pgEnvironmentSet(): boolean {
+  try {
+    return Object.keys(Deno.env.toObject()).some((name) => name.startsWith("PG"));
+  } catch {
+    return true;
+  }
+}
+
+/** Connects within `ms`; a connection that comes later is closed. */
+function connectWithin(target: Target, ms: number): Promise<Deno.TcpConn> {
+  const signal = AbortSignal.timeout(ms);
+  return Deno.connect({ hostname: target.hostname, port: target.port, signal });
+}
+
+/** Startup and authentication; `false` when the server asks for a method this client lacks. */
+async function startUp(wire: Wire, target: Target, applicationName: string): Promise<boolean> {
+  wire.send(
+    0,
+    startupBody({
+      user: target.user,
+      database: target.database,
+      client_encoding: "UTF8",
+      application_name: applicationName,
+    }),
+  );
+  let scram: ScramClient | undefined;
+  while (true) {
+    const { type, body } = wire.poll() ?? await wire.next();
+    if (type === "E") return false;
+    if (type === "Z") return true;
+    if (type !== "R") continue; // ParameterStatus, BackendKeyData, notices
+    const code = readInt32(body, 0);
+    if (code === 0) continue;
+    if (code === 3) wire.send("p", cString(target.password));
+    else if (code === 10 && saslMechanisms(body).includes("SCRAM-SHA-256")) {
+      const { scramClient } = await import("./pg_wire_scram.ts"); // only servers that ask
+      scram = scramClient(target.password);
+      const first = encoder.encode(scram.first);
+      wire.send("p", concat(cString("SCRAM-SHA-256"), int32(first.length), first));
+    } else if (code === 11 && scram) {
+      wire.send("p", encoder.encode(await scram.final(decoder.decode(body.subarray(4)))));
+    } else if (code === 12 && scram) {
+      if (!(await scram.verify(decoder.decode(body.subarray(4))))) return false;
+    } else return false; // MD5, GSS, SSPI: postgres.js does them
+  }
+}
+
+function wireDriver(wire: Wire, target: string): Driver {
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = queue.then(fn, fn);
+    queue = run.catch(() => {});
+    return run;
+  };
+  const queryable: Queryable = {
+    exec: (sql) => serial(() => simpleQuery(wire, sql)),
+    query: <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
+      serial(() => extendedQuery<T>(wire, sql, params)),
+  };
+  let closing: Promise<void> | undefined;
+  const driver: Driver = {
+    kind: "postgres",
+    target,
+    ...queryable,
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      await queryable.exec("BEGIN");
+      try {
+        const result = await fn(queryable);
+        await queryable.exec("COMMIT");
+        return result;
+      } catch (error) {
+        await queryable.exec("ROLLBACK").catch(() => {});
+        throw error;
+      }
+    },
+    close(): Promise<void> {
+      closing ??= queue.then(() => wire.terminate());
+      return closing;
+    },
+    [Symbol.asyncDispose](): Promise<void> {
+      return driver.close();
+    },
+  };
+  wireDrivers.add(driver);
+  return driver;
+}
+
+/** `Q`: any number of statements, results dropped; the first error is thrown after `Z`. */
+async function simpleQuery(wire: Wire, sql: string): Promise<void> {
+  wire.send("Q", cString(sql));
+  let error: ServerErrorLike | undefined;
+  while (true) {
+    const { type, body } = wire.poll() ?? await wire.next();
+    if (type === "E") error ??= errorFields(body);
+    if (type === "Z") break;
+  }
+  if (error) throw sqlErrorFrom(error);
+}
+
+/** Parse, Bind (text parameters typed like postgres.js types them), Describe, Execute, Sync. */
+async function extendedQuery<T extends Row>(
+  wire: Wire,
+  sql: string,
+  params: readonly unknown[],
+): Promise<T[]> {
+  const types = params.map(parameterType);
+  const values = params.map(serialize);
+  wire.send("P", concat(cString(""), cString(sql), int16(types.length), ...types.map(int32)));
+  wire.send(
+    "B",
+    concat(
+      cString(""),
+      cString(""),
+      int16(0),
+      int16(values.length),
+      ...values.map((v) => v === null ? int32(-1) : concat(int32(v.length), v)),
+      int16(0),
+    ),
+  );
+  wire.send("D", concat(encoder.encode("P"), cString("")));
+  wire.send("E", concat(cString(""), int32(0)));
+  wire.send("S", new Uint8Array(0));
+  const rows: T[] = [];
+  let columns: { name: string; type: number }[] = [];
+  let error: ServerErrorLike | undefined;
+  while (true) {
+    const { type, body } = wire.poll() ?? await wire.next();
+    if (type === "T") columns = rowDescription(body);
+    else if (type === "D") rows.push(dataRow(body, columns) as T);
+    else if (type === "E") error ??= errorFields(body);
+    else if (type === "Z") break;
+  }
+  if (error) throw sqlErrorFrom(error);
+  return rows;
+}
+
+/** The OID postgres.js sends a parameter as: dates, booleans, bigints typed; the rest unknown. */
+function parameterType(value: unknown): number {
+  if (value instanceof Date) return 1184;
+  if (typeof value === "boolean") return 16;
+  if (typeof value === "bigint") return 20;
+  return 0;
+}
+
+function serialize(value: unknown): Uint8Array | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return encoder.encode(value.toISOString());
+  if (typeof value === "boolean") return encoder.encode(value ? "t" : "f");
+  if (typeof value === "object") return encoder.encode(JSON.stringify(value));
+  return encoder.encode(String(value));
+}
