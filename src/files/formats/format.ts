@@ -23,6 +23,7 @@ export const FORMAT_NAMES = [
   "prisma",
   "plain",
   "sqitch",
+  "maragudk",
   "pattern",
 ] as const;
 

@@ -81,7 +81,7 @@ function pairUp(files: readonly ReadFile[], brokenUps: ReadonlySet<string>, prob
     const key = canonicalVersion(file.fileName.version);
     const earlier = ups.get(key);
     if (earlier === undefined) ups.set(key, file);
-    else problems.add(duplicateVersion(earlier, file, "Give one of them another version."));
+    else problems.add(duplicateVersion(earlier, file, duplicateFix(earlier, file)));
   }
   const downs = new Map<string, ReadFile>();
   for (const file of files.filter((file) => file.fileName.kind === "down")) {
@@ -122,6 +122,13 @@ function downProblem(
     file: down.path,
     version,
   });
+}
+
+/** Two ups of one version; differently named ones may be maragudk/migrate's (whole names). */
+function duplicateFix(first: ReadFile, second: ReadFile): string {
+  if (first.fileName.name === second.fileName.name) return "Give one of them another version.";
+  return "Give one of them another version, or pass --format maragudk if maragudk/migrate " +
+    "runs them (it orders migrations by their whole names).";
 }
 
 function duplicateVersion(first: ReadFile, second: ReadFile, fix: string): MigrationError {

@@ -1,0 +1,79 @@
+// Layouts found in public projects' migration histories, each written anew for tide.
+import assert from "node:assert/strict";
+import { MigrationError } from "../../errors.ts";
+import { loadMigrations, parseMigrationFiles } from "../load.ts";
+import { createMigration } from "../scaffold.ts";
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+function load(format: string, files: Record<string, string>, extra = {}) {
+  return parseMigrationFiles(
+    Object.entries(files).map(([path, text]) => ({ path: `db/${path}`, bytes: bytes(text) })),
+    { dir: "db", format, ...extra },
+  );
+}
+
+async function refusal(promise: Promise<unknown>): Promise<MigrationError> {
+  const error = await promise.then(() => undefined, (e) => e);
+  assert.ok(error instanceof MigrationError, String(error));
+  return error;
+}
+
+const names = (ms: { version: string; name: string }[]) => ms.map((m) => `${m.version} ${m.name}`);
+
+Deno.test("maragudk: names sharing a numeric prefix are separate migrations, in name order", async () => {
+  const ms = await load("maragudk", {
+    "0001_create_b.up.sql": "create table b ();",
+    "0001_create_a.up.sql": "create table a ();",
+    "0001_create_a.down.sql": "drop table a;",
+    "0002_add_index_up.sql": "create index b_idx on b ((1));",
+    "0002_add_index_down.sql": "drop index b_idx;",
+  });
+  assert.deepEqual(names(ms), ["1 0001_create_a", "2 0001_create_b", "3 0002_add_index"]);
+  assert.equal(ms[0].down?.sql, "drop table a;");
+  assert.equal(ms[1].down, undefined);
+  assert.equal(ms[2].down?.sql, "drop index b_idx;");
+});
+
+Deno.test("maragudk: an up written both as x.up.sql and x_up.sql is refused", async () => {
+  const error = await refusal(load("maragudk", {
+    "0001_a.up.sql": "select 1;",
+    "0001_a_up.sql": "select 2;",
+  }));
+  assert.equal(error.code, "DUPLICATE_VERSION");
+  assert.match(error.message, /db\/0001_a_up\.sql: another up file is also named "0001_a"/);
+});
+
+Deno.test("maragudk: a down no up shares a name with is named as unread, not run", async () => {
+  const unread: string[] = [];
+  const ms = await load("maragudk", {
+    "0001_drop_job_id.up.sql": "select 1;",
+    "0001_drop_jobs_id.down.sql": "select 2;",
+  }, { onUnread: (file: { path: string }) => unread.push(file.path) });
+  assert.deepEqual(names(ms), ["1 0001_drop_job_id"]);
+  assert.equal(ms[0].down, undefined);
+  assert.deepEqual(unread, ["db/0001_drop_jobs_id.down.sql"]);
+});
+
+Deno.test("tide: two ups of one version with different names point at --format maragudk", async () => {
+  const error = await refusal(load("tide", {
+    "0001_a.up.sql": "select 1;",
+    "0001_b.up.sql": "select 2;",
+  }));
+  assert.equal(error.code, "DUPLICATE_VERSION");
+  assert.match(error.message, /pass --format maragudk if maragudk\/migrate runs them/);
+});
+
+Deno.test("maragudk: tide new writes the next numbered name, sorting last", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/0009_a.up.sql`, "select 1;");
+    const created = await createMigration(dir, "add x", { format: "maragudk", now: new Date() });
+    assert.deepEqual(created.files, [`${dir}/0010_add_x.up.sql`, `${dir}/0010_add_x.down.sql`]);
+    const after = await loadMigrations(dir, { format: "maragudk" });
+    assert.deepEqual(names(after), ["1 0009_a", "2 0010_add_x"]);
+    assert.equal(created.version, "2");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
