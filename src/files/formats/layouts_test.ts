@@ -64,6 +64,36 @@ Deno.test("tide: two ups of one version with different names point at --format m
   assert.match(error.message, /pass --format maragudk if maragudk\/migrate runs them/);
 });
 
+Deno.test("pattern: postgrator's do/undo name the directions", async () => {
+  const pattern = String.raw`(?<version>\d+)\.(?<direction>do|undo)\.(?<name>.+)\.sql`;
+  const ms = await load("pattern", {
+    "0001.do.users.sql": "create table users ();",
+    "0001.undo.users.sql": "drop table users;",
+    "0002.do.seed.sql": "select 1;",
+  }, { pattern });
+  assert.deepEqual(names(ms), ["0001 users", "0002 seed"]);
+  assert.equal(ms[0].down?.sql, "drop table users;");
+  assert.equal(ms[1].down, undefined);
+});
+
+Deno.test("pattern: a direction that is not up or down is refused, not read as an up", async () => {
+  const pattern = String.raw`(?<version>\d+)\.(?<direction>\w+)\.sql`;
+  const error = await refusal(load("pattern", {
+    "1.up.sql": "select 1;",
+    "1.back.sql": "select 2;",
+  }, { pattern }));
+  assert.equal(error.code, "INVALID_FILE_NAME");
+  assert.match(error.message, /db\/1\.back\.sql: its direction "back" is neither up/);
+});
+
+Deno.test("pattern: two ups of one version are reported, not reduced to one", async () => {
+  const pattern = String.raw`(?<version>\d+)_(?<name>[a-z]+)\.sql`;
+  const error = await refusal(load("pattern", { "1_a.sql": "select 1;", "1_b.sql": "select 2;" }, {
+    pattern,
+  }));
+  assert.equal(error.code, "DUPLICATE_VERSION");
+});
+
 Deno.test("maragudk: tide new writes the next numbered name, sorting last", async () => {
   const dir = await Deno.makeTempDir();
   try {
