@@ -94,6 +94,30 @@ Deno.test("pattern: two ups of one version are reported, not reduced to one", as
   assert.equal(error.code, "DUPLICATE_VERSION");
 });
 
+Deno.test("goose and node-pg-migrate: code migrations are left out where the caller asks", async () => {
+  for (
+    const [format, code, sql] of [
+      ["goose", "00002_backfill.go", "00001_a.sql"],
+      ["node-pg-migrate", "1700000000002_backfill.js", "1700000000001_a.sql"],
+    ]
+  ) {
+    const skipped: string[] = [];
+    const text = format === "goose"
+      ? "-- +goose Up\ncreate table a ();\n-- +goose Down\ndrop table a;\n"
+      : "-- Up Migration\ncreate table a ();\n-- Down Migration\ndrop table a;\n";
+    const unread: string[] = [];
+    const ms = await load(format, { [code]: "code", [sql]: text }, {
+      onCodeMigration: (path: string) => skipped.push(path),
+      onUnread: (file: { path: string }) => unread.push(file.path),
+    });
+    assert.equal(ms.length, 1, format);
+    assert.deepEqual(skipped, [`db/${code}`], format);
+    assert.deepEqual(unread, [], format);
+    const refused = await refusal(load(format, { [code]: "code", [sql]: text }));
+    assert.equal(refused.code, "INVALID_FILE_NAME", format);
+  }
+});
+
 Deno.test("maragudk: tide new writes the next numbered name, sorting last", async () => {
   const dir = await Deno.makeTempDir();
   try {
