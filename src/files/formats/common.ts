@@ -9,6 +9,7 @@ import { MigrationError, type MigrationErrorCode, MigrationSourceError } from ".
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql } from "../parse.ts";
 import { refusePsqlCommands } from "../psql.ts";
+import { withOwnTransactions } from "./own_transaction.ts";
 import { positionAt } from "../../sql/position.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 
@@ -49,9 +50,14 @@ export interface MigrationParts {
 
 /**
  * A migration from its parts: a down with no statement counts as none, an up with none is
- * marked `empty`.
+ * marked `empty`; the scripts' own transaction statements are taken as `own_transaction.ts`
+ * says.
  */
 export function toMigration(parts: MigrationParts): Migration {
+  return withOwnTransactions(migrationOf(parts));
+}
+
+function migrationOf(parts: MigrationParts): Migration {
   const down = parts.down !== undefined && !isBlankSql(parts.down.sql) ? parts.down : undefined;
   refusePsqlCommands(parts.up);
   if (down !== undefined) refusePsqlCommands(down);

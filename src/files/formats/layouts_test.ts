@@ -118,6 +118,39 @@ Deno.test("goose and node-pg-migrate: code migrations are left out where the cal
   }
 });
 
+Deno.test("golang-migrate: a file wrapped in BEGIN ... COMMIT runs in tide's transaction", async () => {
+  const [m] = await load("golang-migrate", {
+    "000001_a.up.sql": "BEGIN;\ncreate table a (id int);\nCOMMIT;\n",
+    "000001_a.down.sql": "-- undo\nbegin;\ndrop table a;\nend;\n",
+  });
+  assert.equal(m.noTransaction, false);
+  assert.equal(m.downNoTransaction, false);
+  assert.equal(m.up.sql, "      \ncreate table a (id int);\n       \n");
+  assert.equal(m.down?.sql, "-- undo\n      \ndrop table a;\n    \n");
+});
+
+Deno.test("golang-migrate, dbmate, pattern: other transaction statements run as written, outside one", async () => {
+  const halfway = "create table a (id int);\nCOMMIT;\ncreate index concurrently a_i on a (id);\n";
+  const [gm] = await load("golang-migrate", {
+    "1_a.up.sql": halfway,
+    "1_a.down.sql": "drop table a;",
+  });
+  assert.deepEqual([gm.noTransaction, gm.downNoTransaction], [true, false]);
+  assert.equal(gm.up.sql, halfway);
+  const [db] = await load("dbmate", {
+    "1_a.sql": `-- migrate:up\n${halfway}-- migrate:down\nBEGIN;\ndrop table a;\nCOMMIT;\n`,
+  });
+  assert.deepEqual([db.noTransaction, db.downNoTransaction], [true, false]);
+  const pattern = String.raw`(?<version>\d+)\.(?<direction>do|undo)\.(?<name>.+)\.sql`;
+  const [pg] = await load("pattern", { "1.do.a.sql": "BEGIN;\nselect 1;\nCOMMIT;\n" }, { pattern });
+  assert.equal(pg.noTransaction, false);
+});
+
+Deno.test("tide: its own files' transaction statements are still refused", async () => {
+  const error = await refusal(load("tide", { "1_a.up.sql": "BEGIN;\nselect 1;\nCOMMIT;\n" }));
+  assert.equal(error.code, "TRANSACTION_CONTROL");
+});
+
 Deno.test("maragudk: tide new writes the next numbered name, sorting last", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -11,10 +11,10 @@
  * @module
  */
 import { MigrationError } from "../../errors.ts";
-import type { Migration, MigrationScript } from "../migration.ts";
-import { splitStatements } from "../../sql/split.ts";
+import type { Migration } from "../migration.ts";
 import { foreignScript, Problems, toMigration } from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
+import { unwrapTransaction as unwrap } from "./own_transaction.ts";
 import { parseSqitchPlan, type PlannedChange } from "./sqitch_plan.ts";
 import type { SourceTree } from "./tree.ts";
 
@@ -140,42 +140,4 @@ function scriptFile(tree: SourceTree, dir: string, change: PlannedChange): strin
   if (change.reworkTags.length === 0) return path("");
   const existing = change.reworkTags.find((tag) => tree.get(path(`@${tag}`)) !== undefined);
   return path(`@${existing ?? change.reworkTags[0]}`);
-}
-
-const BEGIN = /^(?:BEGIN|START\s+TRANSACTION)\b/i;
-const END = /^(?:COMMIT|END)\b/i;
-const TRANSACTION = /^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT)\b/i;
-
-/**
- * The script with an outer `BEGIN; ... COMMIT;` blanked, when it has exactly that shape.
- * `bare`: it has no transaction statement at all.
- */
-function unwrap(
-  script: MigrationScript,
-): { script: MigrationScript; wrapped: boolean; bare: boolean } {
-  const statements = splitStatements(script.sql).map((s) => ({
-    ...s,
-    code: withoutComments(s.text),
-  }));
-  const control = statements.filter((s) => TRANSACTION.test(s.code.text));
-  const first = statements[0];
-  const last = statements.at(-1);
-  const wrapped = control.length === 2 && first !== undefined && last !== undefined &&
-    BEGIN.test(first.code.text) && END.test(last.code.text) && first !== last;
-  if (!wrapped) return { script, wrapped: false, bare: control.length === 0 };
-  let sql = script.sql;
-  for (const s of [first, last]) {
-    const start = s.offset + s.code.offset;
-    const semicolon = sql.indexOf(";", s.offset + s.text.length);
-    const end = semicolon === -1 ? s.offset + s.text.length : semicolon + 1;
-    sql = sql.slice(0, start) + sql.slice(start, end).replace(/[^\n]/g, " ") + sql.slice(end);
-  }
-  return { script: { ...script, sql }, wrapped: true, bare: false };
-}
-
-/** A statement's text from its first code character on, and that character's offset. */
-function withoutComments(text: string): { text: string; offset: number } {
-  const match = /^(?:\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/.exec(text);
-  const offset = match ? match[0].length : 0;
-  return { text: text.slice(offset), offset };
 }

@@ -14,6 +14,7 @@ import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 import { Problems } from "./common.ts";
+import { withOwnTransactions } from "./own_transaction.ts";
 import type { MigrationFormat, ScaffoldFile, ScaffoldInput } from "./format.ts";
 import { nextVersion } from "../scaffold.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
@@ -46,7 +47,9 @@ export const golangMigrateFormat: MigrationFormat = {
   name: "golang-migrate",
   reads: ["pair", "tide-directive"],
   files: "<version>_<name>.up.sql + <version>_<name>.down.sql",
-  read: (tree) => readTide(tree.topLevel().filter((f) => PAIR_ONLY.test(f.rel)), tree),
+  // golang-migrate sends each file as one script: its BEGIN ... COMMIT is the file's own.
+  read: (tree) =>
+    readTide(tree.topLevel().filter((f) => PAIR_ONLY.test(f.rel)), tree).map(withOwnTransactions),
   scaffold: (input) => pairScaffold(input),
 };
 
