@@ -31,7 +31,7 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
     type: "string",
     arg: "NAME",
     description: "Format of the migrations: tide, golang-migrate, dbmate, goose, flyway, sqlx,\n" +
-      "diesel, node-pg-migrate, popx, prisma, plain, sqitch, pattern (default: auto).",
+      "diesel, node-pg-migrate, popx, prisma, plain, sqitch, maragudk, pattern (default: auto).",
   },
   pattern: {
     type: "string",

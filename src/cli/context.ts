@@ -122,11 +122,15 @@ export function relativeFile(ctx: CommandContext, path: string): string {
  * await Deno.remove(cwd, { recursive: true });
  * ```
  */
-export async function loadCliMigrations(ctx: CommandContext): Promise<Migration[]> {
+export async function loadCliMigrations(
+  ctx: CommandContext,
+  extra: Pick<LoadOptions, "onCodeMigration"> = {},
+): Promise<Migration[]> {
   const { loadMigrations } = await import("../files/load.ts");
   return await loadMigrations(migrationsDir(ctx), {
     ...loadOptions(ctx.settings),
     onUnread: (file) => ctx.out.warn(unreadMessage(file)),
+    ...extra,
   });
 }
 

@@ -74,3 +74,27 @@ Deno.test("tide up --format X applies a fixture in place, and status names its f
     });
   }
 });
+
+Deno.test("tide verify --format goose leaves a Go migration out, naming it, and checks the SQL ones", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      join(dir, "00001_a.sql"),
+      "-- +goose Up\ncreate table a (id int);\n-- +goose Down\ndrop table a;\n",
+    );
+    await Deno.writeTextFile(join(dir, "00002_backfill.go"), "package migrations\n");
+    const run = await runCli(["verify", "--dir", dir, "--format", "goose", "--json"], {
+      cwd: Deno.cwd(),
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout).migrations.map((v: VerdictJson) => v.version), [
+      "00001",
+    ]);
+    assert.match(run.stderr, /00002_backfill\.go is a code migration, which tide cannot run/);
+    const status = await runCli(["status", "--dir", dir, "--format", "goose"], { cwd: Deno.cwd() });
+    assert.equal(status.code, 1);
+    assert.match(status.stderr, /goose Go migrations are Go code/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -3,7 +3,9 @@
  * often wrap themselves in `BEGIN; ... COMMIT;`. tide runs such a migration in its own
  * transaction, together with its tracking row, so that outer pair is tide's: it is blanked out
  * (spaces in place of its text, so every line and column stays where it was). Any other
- * transaction control is left for `checkStatements()` to refuse.
+ * transaction control (a `COMMIT` half-way, several blocks) is refused by `checkStatements()` in
+ * tide's own format; in other tools' formats, whose runners send a file as one script, such a
+ * file runs as written, outside a transaction ({@linkcode withOwnTransactions}).
  *
  * @module
  */
@@ -17,13 +19,16 @@ const END = /^(?:COMMIT|END)(?:\s+(?:WORK|TRANSACTION))?\s*$/i;
 /** Any statement that controls the transaction (savepoints too). */
 const TRANSACTION = /^(?:BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)\b/i;
 
+/** Savepoint statements, which keep the transaction around them. */
+const SAVEPOINT = /^(?:SAVEPOINT|RELEASE|ROLLBACK\s+(?:WORK\s+|TRANSACTION\s+)?TO)\b/i;
+
 /** What {@linkcode unwrapOuterTransaction} found. */
 export interface Unwrapped {
   /** The script, its outer pair blanked when it had one. */
   script: MigrationScript;
   /** It was wrapped in exactly one bare `BEGIN; ... COMMIT;`, now blanked. */
   wrapped: boolean;
-  /** It holds no transaction control at all. */
+  /** It holds no statement that starts or ends a transaction (savepoints keep one). */
   bare: boolean;
 }
 
@@ -56,7 +61,8 @@ export function unwrapOuterTransaction(script: MigrationScript): Unwrapped {
   const wrapped = control.length === 2 && first !== undefined && last !== undefined &&
     first !== last && control[0] === first && control[1] === last &&
     BEGIN.test(first.code.text) && END.test(last.code.text);
-  if (!wrapped) return { script, wrapped: false, bare: control.length === 0 };
+  const bare = control.every((s) => SAVEPOINT.test(s.code.text));
+  if (!wrapped) return { script, wrapped: false, bare };
   let sql = script.sql;
   for (const s of [first, last]) {
     const start = s.offset + s.code.offset;
@@ -92,6 +98,44 @@ export function withoutOuterTransactions(migration: Migration): Migration {
   const down = unwrap(migration.down, "down");
   if (up === migration.up && down === migration.down) return migration;
   return { ...migration, up, ...(down === undefined ? {} : { down }) };
+}
+
+/**
+ * `migration`, read from another tool's format, with each transactional direction that holds
+ * transaction control other than one outer pair marked to run as written, outside tide's
+ * transaction, statement by statement, as that tool's runner would send it.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withOwnTransactions } from "./outer_transaction.ts";
+ *
+ * const script = (sql: string) => ({ path: "1_a.up.sql", sql, line: 1, column: 1 });
+ * const m = withOwnTransactions({
+ *   version: "1",
+ *   name: "a",
+ *   up: script("create table a ();\nCOMMIT;\ncreate index concurrently a_i on a ((1));\n"),
+ *   down: script("BEGIN;\ndrop table a;\nCOMMIT;\n"),
+ *   noTransaction: false,
+ *   checksum: "c",
+ * });
+ * assert.deepEqual([m.noTransaction, m.downNoTransaction], [true, false]);
+ * ```
+ */
+export function withOwnTransactions(migration: Migration): Migration {
+  const runsAsWritten = (script: MigrationScript | undefined, direction: "up" | "down") => {
+    if (script === undefined || noTransactionOf(migration, direction)) return false;
+    const { wrapped, bare } = unwrapOuterTransaction(script);
+    return !wrapped && !bare;
+  };
+  const up = runsAsWritten(migration.up, "up");
+  const down = runsAsWritten(migration.down, "down");
+  if (!up && !down) return migration;
+  return {
+    ...migration,
+    noTransaction: up || migration.noTransaction,
+    downNoTransaction: down || noTransactionOf(migration, "down"),
+  };
 }
 
 /** A statement's text from its first code character on, and that character's offset. */

@@ -56,7 +56,14 @@ export const command: Command = {
     const { values, out } = ctx;
     const databaseUrl = serverUrl(values["database-url"]);
     const ignoreColumnOrder = ignoreOption(values.ignore);
-    const migrations = await loadCliMigrations(ctx);
+    // A goose .go migration cannot run here; the SQL ones around it are still worth checking.
+    const migrations = await loadCliMigrations(ctx, {
+      onCodeMigration: (path) =>
+        out.warn(
+          `${relativeFile(ctx, path)} is a code migration, which tide cannot run: not verified, ` +
+            "and the migrations after it are verified without its changes.",
+        ),
+    });
     const from = values.from as string | undefined;
     if (from !== undefined && !migrations.some((m) => m.version === from)) {
       throw new MigrationError(

@@ -8,6 +8,7 @@ import { checksumText } from "../checksum.ts";
 import { MigrationError, type MigrationErrorCode, MigrationSourceError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql } from "../parse.ts";
+import { withOwnTransactions } from "../outer_transaction.ts";
 import { positionAt } from "../../sql/position.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 
@@ -48,9 +49,14 @@ export interface MigrationParts {
 
 /**
  * A migration from its parts: a down with no statement counts as none, an up with none is
- * marked `empty`.
+ * marked `empty`; the scripts' own transaction statements are taken as
+ * `withOwnTransactions()` says.
  */
 export function toMigration(parts: MigrationParts): Migration {
+  return withOwnTransactions(migrationOf(parts));
+}
+
+function migrationOf(parts: MigrationParts): Migration {
   const down = parts.down !== undefined && !isBlankSql(parts.down.sql) ? parts.down : undefined;
   return {
     version: parts.version,

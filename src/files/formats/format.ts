@@ -23,6 +23,7 @@ export const FORMAT_NAMES = [
   "prisma",
   "plain",
   "sqitch",
+  "maragudk",
   "pattern",
 ] as const;
 
@@ -67,6 +68,12 @@ export interface FormatOptions {
   env?: (name: string) => string | undefined;
   /** The time of loading: Flyway's `${flyway:timestamp}`. */
   now?: Date;
+  /**
+   * Told of each code migration (goose `.go`, node-pg-migrate `.js`/`.ts`), which tide cannot
+   * run. Set, such files are left out and named to it (verify checks the SQL ones); unset, the
+   * directory is refused, so nothing that applies migrations skips one.
+   */
+  onCodeMigration?: (path: string) => void;
 }
 
 /** A file `tide new` writes: its path relative to the migrations directory, and its text. */

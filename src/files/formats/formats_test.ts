@@ -139,6 +139,14 @@ const EXPECTED: Record<string, string[]> = {
     "4 order_total - deploy/order_total@v1.0.sql revert/order_total@v1.0.sql",
     "5 order_total - deploy/order_total.sql revert/order_total.sql",
   ],
+  maragudk: [
+    "1 0001_create_accounts - 0001_create_accounts.up.sql 0001_create_accounts.down.sql",
+    "2 0001_create_orders - 0001_create_orders.up.sql 0001_create_orders.down.sql",
+    "3 0002_index_orders_account - 0002_index_orders_account_up.sql " +
+    "0002_index_orders_account_down.sql",
+    "4 0003_add_accounts_plan - 0003_add_accounts_plan.up.sql 0003_add_accounts_plan.down.sql",
+    "5 0004_noop empty 0004_noop.up.sql -",
+  ],
   pattern: [
     "1 create_accounts - V1.create_accounts.up.sql V1.create_accounts.down.sql",
     "2 create_orders - V2.create_orders.up.sql V2.create_orders.down.sql",

@@ -6,7 +6,8 @@
  * of what they enclose; other statements end at a line ending in `;`. `-- +goose NO
  * TRANSACTION` anywhere runs the migration outside a transaction. `-- +goose ENVSUB ON` / `OFF`
  * substitute environment variables (`$VAR`, `${VAR}`, `${VAR:-default}`) in the lines between.
- * Go migrations (`<version>_<name>.go`) cannot run here: they are refused by name.
+ * Go migrations (`<version>_<name>.go`) cannot run here: they are refused by name, or left out
+ * and named where the caller asks (`onCodeMigration`: verify checks the SQL ones).
  *
  * @module
  */
@@ -33,6 +34,7 @@ export const gooseFormat: MigrationFormat = {
   name: "goose",
   reads: ["goose"],
   files: "<version>_<name>.sql with -- +goose Up / -- +goose Down",
+  ignores: (rel) => GO_FILE.test(rel) && !rel.endsWith("_test.go"),
   read(tree, options) {
     const problems = new Problems();
     const migrations: Migration[] = [];
@@ -43,7 +45,8 @@ export const gooseFormat: MigrationFormat = {
       const migration = problems.attempt(() => readFile(tree, file, options));
       if (migration) migrations.push(migration);
     }
-    if (go.length > 0) problems.add(goMigrations(go));
+    if (go.length > 0 && options.onCodeMigration) go.forEach(options.onCodeMigration);
+    else if (go.length > 0) problems.add(goMigrations(go));
     const sorted = sortedUnique(migrations, problems);
     problems.throwIfAny();
     return sorted;

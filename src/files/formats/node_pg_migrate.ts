@@ -31,7 +31,8 @@ export const nodePgMigrateFormat: MigrationFormat = {
   name: "node-pg-migrate",
   reads: ["node-pg-migrate", "bare"],
   files: "<timestamp>_<name>.sql with -- Up Migration / -- Down Migration",
-  read(tree) {
+  ignores: (rel) => !rel.includes("/") && CODE.test(rel) && !rel.endsWith(".d.ts"),
+  read(tree, options) {
     const problems = new Problems();
     const migrations: Migration[] = [];
     const code: string[] = [];
@@ -41,7 +42,8 @@ export const nodePgMigrateFormat: MigrationFormat = {
       const m = problems.attempt(() => readFile(tree, file));
       if (m) migrations.push(m);
     }
-    if (code.length > 0) problems.add(codeMigrations(code));
+    if (code.length > 0 && options.onCodeMigration) code.forEach(options.onCodeMigration);
+    else if (code.length > 0) problems.add(codeMigrations(code));
     const sorted = sortedUnique(migrations, problems);
     problems.throwIfAny();
     return sorted;

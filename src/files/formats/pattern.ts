@@ -2,8 +2,9 @@
  * The `pattern` format, for an in-house runner: a regular expression (`--pattern`, config
  * `pattern`) matched against each file's path relative to the directory (`/`-separated, the
  * whole path must match), with named groups `version` (required), `name` and `direction`
- * (`up` or `down`; without it every matching file is an up-only migration). Files that do not
- * match are not migrations. The SQL is run as written, in a transaction.
+ * (`up` or `down`, or the words other runners use for them: `do`/`undo` (postgrator),
+ * `apply`/`revert`, `rollback`; without it every matching file is an up-only migration). Files
+ * that do not match are not migrations. The SQL is run as written, in a transaction.
  *
  * @module
  */
@@ -63,31 +64,33 @@ export function compilePattern(pattern: string | undefined): RegExp {
   return re;
 }
 
+/** What runners call the two directions in their file names. */
+const UP_WORDS = ["up", "do", "apply"];
+const DOWN_WORDS = ["down", "undo", "revert", "rollback"];
+
+function directionOf(word: string): "up" | "down" | undefined {
+  const lower = word.toLowerCase();
+  if (UP_WORDS.includes(lower)) return "up";
+  if (DOWN_WORDS.includes(lower)) return "down";
+  return undefined;
+}
+
+interface Matched {
+  file: SourceFile;
+  version: string;
+  name: string;
+  direction: "up" | "down";
+}
+
 function readPattern(tree: SourceTree, options: FormatOptions): Migration[] {
   const re = compilePattern(options.pattern);
   const problems = new Problems();
-  const ups = new Map<string, { file: SourceFile; version: string; name: string }>();
+  const matched = tree.files.map((file) => problems.attempt(() => matchFile(re, file)))
+    .filter((m): m is Matched => m !== undefined && m !== null);
   const downs = new Map<string, SourceFile>();
-  for (const file of tree.files) {
-    const groups = re.exec(file.rel)?.groups;
-    if (groups === undefined) continue;
-    const version = groups.version ?? "";
-    if (!isValidVersion(version)) {
-      problems.add(
-        fileProblem(
-          "INVALID_FILE_NAME",
-          file.path,
-          `its version "${version}" is not digits (optionally split by "." or "_").`,
-        ),
-      );
-      continue;
-    }
-    const direction = (groups.direction ?? "up").toLowerCase();
-    if (direction === "down") downs.set(version, file);
-    else ups.set(version, { file, version, name: groups.name ?? "" });
-  }
+  for (const m of matched) if (m.direction === "down") downs.set(m.version, m.file);
   const migrations: Migration[] = [];
-  for (const up of ups.values()) {
+  for (const up of matched.filter((m) => m.direction === "up")) {
     const down = downs.get(up.version);
     downs.delete(up.version);
     const m = problems.attempt(() => {
@@ -112,7 +115,32 @@ function readPattern(tree: SourceTree, options: FormatOptions): Migration[] {
       ),
     );
   }
+  // Two ups of one version are reported here, not silently reduced to one.
   const sorted = sortedUnique(migrations, problems);
   problems.throwIfAny();
   return sorted;
+}
+
+/** What `re` reads in `file`'s path: `null` when it does not match; throws when it is wrong. */
+function matchFile(re: RegExp, file: SourceFile): Matched | null {
+  const groups = re.exec(file.rel)?.groups;
+  if (groups === undefined) return null;
+  const version = groups.version ?? "";
+  if (!isValidVersion(version)) {
+    throw fileProblem(
+      "INVALID_FILE_NAME",
+      file.path,
+      `its version "${version}" is not digits (optionally split by "." or "_").`,
+    );
+  }
+  const direction = directionOf(groups.direction ?? "up");
+  if (direction === undefined) {
+    throw fileProblem(
+      "INVALID_FILE_NAME",
+      file.path,
+      `its direction "${groups.direction}" is neither up (${UP_WORDS.join(", ")}) nor ` +
+        `down (${DOWN_WORDS.join(", ")}). Make the pattern's direction group match only those.`,
+    );
+  }
+  return { file, version, name: groups.name ?? "", direction };
 }

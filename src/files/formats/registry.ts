@@ -11,6 +11,7 @@ import { dieselFormat } from "./diesel.ts";
 import { flywayFormat } from "./flyway.ts";
 import { FORMAT_NAMES, type FormatName, type MigrationFormat } from "./format.ts";
 import { gooseFormat } from "./goose.ts";
+import { maragudkFormat } from "./maragudk.ts";
 import { nodePgMigrateFormat } from "./node_pg_migrate.ts";
 import { patternFormat } from "./pattern.ts";
 import { plainFormat } from "./plain.ts";
@@ -34,6 +35,7 @@ export const FORMATS: readonly MigrationFormat[] = [
   sqlxFormat,
   popxFormat,
   golangMigrateFormat,
+  maragudkFormat,
   patternFormat,
 ];
 

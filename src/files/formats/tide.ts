@@ -14,6 +14,7 @@ import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 import { Problems } from "./common.ts";
+import { withOwnTransactions } from "../outer_transaction.ts";
 import type { MigrationFormat, ScaffoldFile, ScaffoldInput } from "./format.ts";
 import { nextVersion } from "../scaffold.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
@@ -46,7 +47,9 @@ export const golangMigrateFormat: MigrationFormat = {
   name: "golang-migrate",
   reads: ["pair", "tide-directive"],
   files: "<version>_<name>.up.sql + <version>_<name>.down.sql",
-  read: (tree) => readTide(tree.topLevel().filter((f) => PAIR_ONLY.test(f.rel)), tree),
+  // golang-migrate sends each file as one script: its BEGIN ... COMMIT is the file's own.
+  read: (tree) =>
+    readTide(tree.topLevel().filter((f) => PAIR_ONLY.test(f.rel)), tree).map(withOwnTransactions),
   scaffold: (input) => pairScaffold(input),
 };
 
@@ -81,7 +84,7 @@ function pairUp(files: readonly ReadFile[], brokenUps: ReadonlySet<string>, prob
     const key = canonicalVersion(file.fileName.version);
     const earlier = ups.get(key);
     if (earlier === undefined) ups.set(key, file);
-    else problems.add(duplicateVersion(earlier, file, "Give one of them another version."));
+    else problems.add(duplicateVersion(earlier, file, duplicateFix(earlier, file)));
   }
   const downs = new Map<string, ReadFile>();
   for (const file of files.filter((file) => file.fileName.kind === "down")) {
@@ -122,6 +125,13 @@ function downProblem(
     file: down.path,
     version,
   });
+}
+
+/** Two ups of one version; differently named ones may be maragudk/migrate's (whole names). */
+function duplicateFix(first: ReadFile, second: ReadFile): string {
+  if (first.fileName.name === second.fileName.name) return "Give one of them another version.";
+  return "Give one of them another version, or pass --format maragudk if maragudk/migrate " +
+    "runs them (it orders migrations by their whole names).";
 }
 
 function duplicateVersion(first: ReadFile, second: ReadFile, fix: string): MigrationError {

@@ -1,0 +1,1 @@
+-- Kept for the SQLite variant of this change; nothing to do on PostgreSQL.
