@@ -25,6 +25,13 @@ export interface StatusEntry {
   repeatable?: true;
   /** For a failed one: the error recorded, which says how far it got. */
   error?: string;
+  /** What it does, from its file, else as recorded when it was applied. */
+  description?: string;
+  /**
+   * An applied migration whose down is code (TypeScript): the file holding it, as recorded. When
+   * that file is gone (a `missing` entry), it cannot be rolled back until the file is restored.
+   */
+  codeFile?: string;
 }
 
 /** Where the database stands against the files. */
@@ -68,12 +75,17 @@ export function migrationStatus(
 ): MigrationStatus {
   const byVersion = new Map(migrations.map((m) => [m.version, m]));
   const rows = new Map(applied.map((row) => [row.version, row]));
-  const entry = (row: AppliedMigration): StatusEntry => ({
-    version: row.version,
-    name: row.name,
-    appliedAt: row.appliedAt,
-    ...filesOf(byVersion.get(row.version)),
-  });
+  const entry = (row: AppliedMigration): StatusEntry => {
+    const description = byVersion.get(row.version)?.description ?? row.description ?? undefined;
+    return {
+      version: row.version,
+      name: row.name,
+      appliedAt: row.appliedAt,
+      ...filesOf(byVersion.get(row.version)),
+      ...(description === undefined ? {} : { description }),
+      ...(row.downFile ? { codeFile: row.downFile } : {}),
+    };
+  };
   const changed = (m: Migration) => rows.get(m.version)?.checksum !== m.checksum;
   return {
     applied: applied.filter((row) => row.status === "applied").map(entry),
@@ -98,5 +110,6 @@ function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name"
     ...(m.down ? { downFile: m.down.path } : {}),
     ...(m.empty ? { empty: true as const } : {}),
     ...(m.repeatable ? { repeatable: true as const } : {}),
+    ...(m.description === undefined ? {} : { description: m.description }),
   };
 }

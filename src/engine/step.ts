@@ -206,9 +206,12 @@ export function appliedFields(migration: Migration, actor: string): AppliedField
     checksumAlgorithm: CHECKSUM_ALGORITHM,
     status: "applied",
     appliedBy: actor,
-    downSql: migration.down?.sql ?? null,
+    downSql: migration.code === undefined ? migration.down?.sql ?? null : null,
     downNoTransaction: migration.noTransaction,
     error: null,
+    description: migration.description ?? null,
+    requires: (migration.requires ?? []).map((r) => `${r.module}:${r.version}`),
+    downFile: migration.code !== undefined && migration.down ? migration.down.path : null,
   };
 }
 
@@ -231,7 +234,7 @@ export function appliedFields(migration: Migration, actor: string): AppliedField
  * ```
  */
 export function logFields(
-  migration: Pick<Migration, "version" | "name">,
+  migration: Pick<Migration, "version" | "name" | "description">,
   action: LogFields["action"],
   actor: string,
 ): LogFields {
@@ -242,6 +245,7 @@ export function logFields(
     outcome: "success",
     error: null,
     performedBy: actor,
+    ...(migration.description === undefined ? {} : { description: migration.description }),
   };
 }
 

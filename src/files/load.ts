@@ -8,6 +8,7 @@
  */
 import { MigrationSourceError } from "../errors.ts";
 import { checkStatements } from "./checks.ts";
+import { describeSql } from "./description.ts";
 import type { Migration } from "./migration.ts";
 import { detectFormat } from "./formats/detect.ts";
 import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
@@ -111,5 +112,12 @@ function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
   // Whatever the format, statements tide cannot run are refused before a database is touched.
   const problems = checkStatements(migrations);
   if (problems.length > 0) throw new MigrationSourceError(problems);
-  return migrations;
+  return migrations.map(withDescription);
+}
+
+/** Every format's migrations get a description from the comments at the top of their up. */
+function withDescription(migration: Migration): Migration {
+  if (migration.description !== undefined || migration.code !== undefined) return migration;
+  const description = describeSql(migration.up.sql);
+  return description === undefined ? migration : { ...migration, description };
 }

@@ -36,6 +36,7 @@ export function statusJson(
     ...(e.file === undefined ? {} : { file: file(e.file) }),
     ...(e.downFile === undefined ? {} : { downFile: file(e.downFile) }),
     ...(e.repeatable ? { repeatable: true } : {}),
+    ...(e.description === undefined ? {} : { description: e.description }),
   });
   const applied = (e: StatusEntry) => ({
     version: e.version,
@@ -80,14 +81,24 @@ function printStatus(out: Output, status: MigrationStatus): void {
   const sorted = [...rows.values()].sort((a, b) =>
     compareVersions(a.entry.version, b.entry.version)
   );
+  // The description column only when a migration has one, so plain directories read as before.
+  const described = sorted.some(({ entry }) => entry.description !== undefined);
   const table = formatTable([
-    ["VERSION", "NAME", "STATE"],
-    ...sorted.map(({ entry, state }) => [entry.version, entry.name, state]),
+    ["VERSION", "NAME", "STATE", ...(described ? ["DESCRIPTION"] : [])],
+    ...sorted.map(({ entry, state }) => [
+      entry.version,
+      entry.name,
+      state,
+      ...(described ? [entry.description ?? ""] : []),
+    ]),
   ]);
-  out.line(table[0]);
+  const at = table[0].indexOf("STATE"); // where the state column starts, in every row
+  out.line(table[0].trimEnd());
   sorted.forEach(({ state, tone }, i) => {
-    const line = table[i + 1];
-    out.line(tone ? line.slice(0, line.length - state.length) + out.paint(tone, state) : line);
+    const line = table[i + 1].trimEnd();
+    const painted = line.slice(0, at) + out.paint(tone ?? "bold", state) +
+      line.slice(at + state.length);
+    out.line(tone ? painted : line);
   });
   out.line("");
   out.line(summary(status));

@@ -9,6 +9,7 @@
  */
 import { basename } from "node:path";
 import { checksumText } from "../checksum.ts";
+import { describeSql } from "../description.ts";
 import { MigrationError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
@@ -145,7 +146,13 @@ function toTideMigration(up: ReadFile, down: ReadFile | undefined): Migration {
     noTransaction: up.noTransaction || (down?.noTransaction ?? false),
     checksum: checksumText(up.text),
     ...(isBlankSql(upScript.sql) ? { empty: true as const } : {}),
+    ...described(describeSql(up.text)),
   };
+}
+
+/** `{ description }`, or nothing when there is none. */
+function described(description: string | undefined): { description?: string } {
+  return description === undefined ? {} : { description };
 }
 
 /** The layouts of tide's scaffold: as most existing migrations are named. */
