@@ -38,6 +38,7 @@ export * from "./src/errors.ts";
 export * from "./src/files/migration.ts";
 export type * from "./src/drivers/driver.ts";
 export { connect, type ConnectOptions, resolveDatabaseUrl } from "./src/drivers/connect.ts";
+export { ping, type PingOptions, type PingResult } from "./src/drivers/ping.ts";
 export {
   DEFAULT_FORMAT,
   DEFAULT_MIGRATIONS_DIR,

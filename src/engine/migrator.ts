@@ -12,7 +12,7 @@ import { planDown, type PlanInput, type PlanStep, planUp } from "./plan.ts";
 import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
-import { compareVersions } from "../files/version.ts";
+import { compareVersions, isRepeatableVersion } from "../files/version.ts";
 import type {
   DownOptions,
   MigratorOptions,
@@ -22,7 +22,7 @@ import type {
   StepResult,
   UpOptions,
 } from "./migrator_options.ts";
-import { type MigrationStatus, migrationStatus } from "./status.ts";
+import { type MigrationStatus, migrationStatus, type StatusEntry } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
 export type * from "./migrator_options.ts";
@@ -71,6 +71,46 @@ export class Migrator {
   /** Applied, pending, missing, edited and failed migrations. Read-only. */
   async status(): Promise<MigrationStatus> {
     return migrationStatus(this.#options.migrations, await this.#ledger.list());
+  }
+
+  /**
+   * Whether `version` is applied (compared as a version: `1` is `001`); a failed one is not.
+   * Read-only.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "../drivers/connect.ts";
+   * import { parseMigrationFiles } from "../files/load.ts";
+   * import { Migrator } from "./migrator.ts";
+   *
+   * const bytes = new TextEncoder().encode("create table users (id int);");
+   * const migrations = await parseMigrationFiles([{ path: "001_users.up.sql", bytes }]);
+   * await using driver = await connect("memory://");
+   * const migrator = new Migrator({ driver, migrations });
+   * assert.equal(await migrator.isApplied("001"), false);
+   * await migrator.up();
+   * assert.equal(await migrator.isApplied("1"), true);
+   * assert.equal((await migrator.current())?.version, "001");
+   * assert.deepEqual(await migrator.pending(), []);
+   * ```
+   */
+  async isApplied(version: string): Promise<boolean> {
+    const rows = await this.#ledger.list();
+    return rows.some((row) =>
+      row.status === "applied" && compareVersions(row.version, version) === 0
+    );
+  }
+
+  /** The newest applied migration (repeatables aside), or `undefined` when none is. Read-only. */
+  async current(): Promise<StatusEntry | undefined> {
+    const { applied } = await this.status();
+    return applied.filter((entry) => !isRepeatableVersion(entry.version)).at(-1);
+  }
+
+  /** The migrations `up` would apply, in order. Read-only. */
+  async pending(): Promise<StatusEntry[]> {
+    return (await this.status()).pending;
   }
 
   /** The log of every up, down, baseline, adopt and repair, oldest first. Read-only. */

@@ -89,6 +89,16 @@ export interface ScaffoldInput {
   name: string;
   /** Now, for timestamps. */
   now: Date;
+  /** SQL to write in place of the templates (`createMigration(dir, name, { up, down })`). */
+  content?: MigrationContent;
+}
+
+/** The SQL of a new migration, given instead of the scaffold's comments. */
+export interface MigrationContent {
+  /** The up SQL. */
+  up?: string;
+  /** The down SQL; refused by formats that have no down (Prisma, plain). */
+  down?: string;
 }
 
 /** A migration format. */

@@ -14,7 +14,7 @@ import { MigrationError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
-import { Problems } from "./common.ts";
+import { Problems, scaffoldSql } from "./common.ts";
 import type { MigrationFormat, ScaffoldFile, ScaffoldInput } from "./format.ts";
 import { nextVersion } from "../scaffold.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
@@ -172,11 +172,15 @@ function scaffoldTide(input: ScaffoldInput): ScaffoldFile[] {
     .reduce((best, l) => (counts[l] > counts[best] ? l : best), "pair");
   const version = nextVersion([...versions], input.now);
   const label = `${version}_${input.name}`;
-  if (layout === "single") return [{ path: `${label}.sql`, text: SINGLE_TEMPLATE }];
+  const up = scaffoldSql(input, "up", UP_TEMPLATE);
+  const down = scaffoldSql(input, "down", DOWN_TEMPLATE);
+  if (layout === "single") {
+    return [{ path: `${label}.sql`, text: `-- migrate:up\n${up}-- migrate:down\n${down}` }];
+  }
   if (layout === "pair") return pairScaffold(input, version);
   return [
-    { path: `V${version}__${input.name}.sql`, text: UP_TEMPLATE },
-    { path: `U${version}__${input.name}.sql`, text: DOWN_TEMPLATE },
+    { path: `V${version}__${input.name}.sql`, text: up },
+    { path: `U${version}__${input.name}.sql`, text: down },
   ];
 }
 
@@ -192,8 +196,8 @@ function safeParse(fileName: string): MigrationFileName | undefined {
 function pairScaffold(input: ScaffoldInput, version?: string): ScaffoldFile[] {
   const v = version ?? nextVersion(input.migrations.map((m) => m.version), input.now);
   return [
-    { path: `${v}_${input.name}.up.sql`, text: UP_TEMPLATE },
-    { path: `${v}_${input.name}.down.sql`, text: DOWN_TEMPLATE },
+    { path: `${v}_${input.name}.up.sql`, text: scaffoldSql(input, "up", UP_TEMPLATE) },
+    { path: `${v}_${input.name}.down.sql`, text: scaffoldSql(input, "down", DOWN_TEMPLATE) },
   ];
 }
 
@@ -201,4 +205,3 @@ const UP_TEMPLATE =
   "-- Write the change here. It runs in a transaction unless the first line is\n" +
   "-- `-- tide:no-transaction`.\n\n";
 const DOWN_TEMPLATE = "-- Undo exactly what the up did, so `tide down` restores the schema.\n\n";
-const SINGLE_TEMPLATE = "-- migrate:up\n" + UP_TEMPLATE + "-- migrate:down\n" + DOWN_TEMPLATE;
