@@ -26,6 +26,12 @@ export interface RunSettings {
   pattern: string;
   /** Flyway `${name}` placeholders, by name. */
   placeholders: Record<string, string>;
+  /**
+   * Other modules of the same tracking table, by name, each with its migrations directory.
+   * `tide up` without `--module` applies them with this one, in an order that meets every
+   * `-- tide:requires`; `--module NAME` picks one of them, in its directory.
+   */
+  modules: Record<string, string>;
 }
 
 /** Settings that a config file, an environment in it, or flags can give; all optional. */
@@ -41,6 +47,7 @@ export const DEFAULT_SETTINGS: Readonly<Required<Omit<Settings, "databaseUrl">>>
   format: DEFAULT_FORMAT,
   pattern: "",
   placeholders: Object.freeze({}) as Record<string, string>,
+  modules: Object.freeze({}) as Record<string, string>,
 });
 
 /** A config file's content. */
@@ -69,6 +76,7 @@ const SETTING_TYPES: Readonly<
   format: "string",
   pattern: "string",
   placeholders: "object",
+  modules: "object",
 };
 
 /**

@@ -245,15 +245,16 @@ export class Ledger {
     return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
 
-  /** The rows of module `module` of the same tracking table, in version order. */
-  async listModule(module: string): Promise<AppliedMigration[]> {
+  /** The rows of the other modules of the same tracking table, by module and version. */
+  async otherRows(): Promise<(AppliedMigration & { module: string })[]> {
     const columns = await this.#readColumns();
     if (columns.table.size === 0) return [];
-    const rows = await runQuery<AppliedMigration & Row>(
+    const rows = await runQuery<AppliedMigration & { module: string } & Row>(
       this.#db,
-      sql`SELECT ${this.#selected(columns)} FROM ${this.#names.table} WHERE module = ${module}`,
+      sql`SELECT module, ${this.#selected(columns)} FROM ${this.#names.table}
+        WHERE module <> ${this.#module}`,
     );
-    return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
+    return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
 
   /**

@@ -8,7 +8,8 @@ import { MigrationError } from "../errors.ts";
 import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { planDown, type PlanInput, type PlanStep, planUp } from "./plan.ts";
+import { planDown, type PlanInput, type PlanStep, planUp, type UpStep } from "./plan.ts";
+import { orderModules, planModulesUp, refuseRequired } from "./plan_modules.ts";
 import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
@@ -16,6 +17,7 @@ import { compareVersions, isRepeatableVersion } from "../files/version.ts";
 import type {
   DownOptions,
   MigratorOptions,
+  ModuleMigrations,
   RepairOptions,
   RepairResult,
   RunResult,
@@ -118,18 +120,85 @@ export class Migrator {
     return this.#ledger.history(options);
   }
 
-  /** Applies pending migrations (up to `to`). */
+  /**
+   * Applies pending migrations (up to `to`), each only once the other modules' migrations it
+   * requires are applied; with `modules`, theirs too, in an order that meets every requirement.
+   */
   up(options: UpOptions = {}): Promise<RunResult> {
-    return this.#planAndRun((input) => planUp(input, options), options.dryRun);
+    if (options.modules !== undefined && options.modules.length > 0) {
+      return this.#upModules(options, options.modules);
+    }
+    return this.#planAndRun(
+      (input) => this.#withRequirements(planUp(input, options), input),
+      options.dryRun,
+    );
   }
 
-  /** Rolls back the last migration, or `count`, down `to` a version, or `all`. */
+  /**
+   * Rolls back the last migration, or `count`, down `to` a version, or `all`; never what an
+   * applied migration of another module requires.
+   */
   down(options: DownOptions = {}): Promise<RunResult> {
-    return this.#planAndRun((input) => planDown(input, options), options.dryRun);
+    return this.#planAndRun((input) => this.#unrequired(planDown(input, options)), options.dryRun);
+  }
+
+  /** `steps` ordered and checked against the requirements they hold on other modules. */
+  async #withRequirements(steps: UpStep[], input: PlanInput): Promise<PlanStep[]> {
+    if (!steps.some((step) => step.migration.requires?.length)) return steps;
+    const module = this.#options.module;
+    const own = input.applied.map((row) => ({ ...row, module }));
+    const queue = steps.map((step) => ({ ...step, module }));
+    // One module keeps its order: this only checks that each requirement is met in time.
+    orderModules([queue], [...own, ...(await this.#ledger.otherRows())]);
+    return steps;
+  }
+
+  /** `steps`, once no other module's applied migration requires one of them. */
+  async #unrequired<T extends PlanStep>(steps: T[]): Promise<T[]> {
+    if (steps.length === 0) return steps;
+    const requiring = await this.#ledger.requiringRows();
+    refuseRequired(this.#options.module, steps.map((step) => step.version), requiring);
+    return steps;
+  }
+
+  /** `up` of this module and `others` in one run, under one lock. */
+  async #upModules(options: UpOptions, others: readonly ModuleMigrations[]): Promise<RunResult> {
+    const { driver, module } = this.#options;
+    const runs = [
+      { module, migrations: this.#options.migrations, ledger: this.#ledger },
+      ...others.map((m) => ({
+        module: m.module,
+        migrations: m.migrations,
+        ledger: new Ledger(driver, { ...this.#options, module: m.module }),
+      })),
+    ];
+    const names = new Set(runs.map((run) => run.module));
+    const ledgers = new Map(runs.map((run) => [run.module, run.ledger]));
+    const plan = async () => {
+      const inputs = await Promise.all(runs.map(async (run) => ({
+        module: run.module,
+        migrations: run.migrations,
+        applied: await run.ledger.list(),
+      })));
+      const elsewhere = (await this.#ledger.otherRows()).filter((row) => !names.has(row.module));
+      return planModulesUp(inputs, elsewhere, options);
+    };
+    if (options.dryRun) return { dryRun: true, steps: (await plan()).map((s) => this.#dryStep(s)) };
+    return await this.#locked(async (lock) => ({
+      dryRun: false,
+      steps: await this.#runSteps(
+        await plan(),
+        lock,
+        (step) => ledgers.get((step.direction === "up" ? step.module : undefined) ?? module)!,
+      ),
+    }));
   }
 
   /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
-  async #planAndRun(plan: (input: PlanInput) => PlanStep[], dryRun?: boolean): Promise<RunResult> {
+  async #planAndRun(
+    plan: (input: PlanInput) => PlanStep[] | Promise<PlanStep[]>,
+    dryRun?: boolean,
+  ): Promise<RunResult> {
     const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
     return await this.#locked(async (lock) => ({
@@ -142,7 +211,7 @@ export class Migrator {
   async redo(): Promise<RunResult> {
     return await this.#locked(async (lock) => {
       const input = { ...this.#input(), applied: await this.#ledger.list() };
-      const [down] = planDown(input, { count: 1 });
+      const [down] = await this.#unrequired(planDown(input, { count: 1 }));
       if (!down) return { dryRun: false, steps: [] };
       const done = await this.#runSteps([down], lock);
       const up = planUp({ ...input, applied: await this.#ledger.list() }, { to: down.version });
@@ -154,7 +223,10 @@ export class Migrator {
   async reset(): Promise<RunResult> {
     return await this.#locked(async (lock) => {
       const input = { ...this.#input(), applied: await this.#ledger.list() };
-      const done = await this.#runSteps(planDown(input, { all: true }), lock);
+      const done = await this.#runSteps(
+        await this.#unrequired(planDown(input, { all: true })),
+        lock,
+      );
       const up = planUp({ ...input, applied: await this.#ledger.list() });
       return { dryRun: false, steps: [...done, ...(await this.#runSteps(up, lock))] };
     });
@@ -305,7 +377,11 @@ export class Migrator {
     }
   }
 
-  async #runSteps(steps: readonly PlanStep[], lock: HeldLock): Promise<StepResult[]> {
+  async #runSteps(
+    steps: readonly PlanStep[],
+    lock: HeldLock,
+    ledgerOf: (step: PlanStep) => Ledger = () => this.#ledger,
+  ): Promise<StepResult[]> {
     const results: StepResult[] = [];
     const actor = await this.#whoAmI();
     for (const step of steps) {
@@ -315,10 +391,14 @@ export class Migrator {
       const started = performance.now();
       await runStep({
         ...this.#options,
-        ledger: this.#ledger,
+        ledger: ledgerOf(step),
         actor,
         onRetry: (attempt, delayMs) =>
           this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+        log: (line) =>
+          this.#options.onProgress
+            ? this.#options.onProgress({ type: "log", step, line })
+            : console.log(`${step.version}_${step.name}: ${line}`),
       }, step);
       const durationMs = performance.now() - started;
       this.#options.onProgress?.({ type: "done", step, durationMs });
@@ -337,6 +417,8 @@ export class Migrator {
       durationMs: 0,
       sql: script?.sql ?? "",
       ...filesOf(step.migration),
+      ...(migration.code === undefined ? {} : { code: migration.code }),
+      ...(step.direction === "up" && step.module !== undefined ? { module: step.module } : {}),
     };
   }
 

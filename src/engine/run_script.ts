@@ -34,7 +34,8 @@ export interface RunScriptOptions {
 }
 
 /**
- * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`.
+ * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`;
+ * for a TypeScript migration, its `up` or `down` function (see `runCode()`).
  * A script is sent whole with one `exec`; a `noTransaction` script is split into statements
  * sent one by one (several statements sent at once would run as one implicit transaction).
  * Throws `MigrationError` `NO_DOWN` for a missing down, template errors from rendering, and a
@@ -69,6 +70,11 @@ export async function runScript(
   direction: "up" | "down",
   options: RunScriptOptions,
 ): Promise<void> {
+  if (migration.code === "typescript") {
+    const { runCode } = await import("./run_code.ts");
+    await runCode(db, migration, direction, { schema: options.schema });
+    return;
+  }
   const script = direction === "up" ? migration.up : migration.down;
   if (script === undefined) {
     throw new MigrationError(
@@ -139,7 +145,8 @@ function failure(
   const { line, column } = positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
   const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
   const which = split ? ` (statement ${index + 1} of ${count})` : "";
-  const message = `${verb} ${script.path}:${line}:${column}${which}: ${describe(error)}` +
+  const message =
+    `${verb} ${script.path}:${line}:${column}${which}: ${describeServerError(error)}` +
     (split ? ` ${progress(index, error instanceof SqlError)}` : "");
   const code = error instanceof MigrationError ? error.code : "SQL_ERROR";
   return new ScriptError(code, message, {
@@ -149,8 +156,21 @@ function failure(
   });
 }
 
-/** The server's message with its DETAIL, HINT and CONTEXT. */
-function describe(error: unknown): string {
+/**
+ * The server's message with its DETAIL, HINT and CONTEXT (or any error's message), ending in a
+ * full stop.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SqlError } from "../errors.ts";
+ * import { describeServerError } from "./run_script.ts";
+ *
+ * const error = new SqlError("relation \"t\" does not exist", { hint: "Create it first." });
+ * assert.equal(describeServerError(error), 'relation "t" does not exist. HINT: Create it first.');
+ * ```
+ */
+export function describeServerError(error: unknown): string {
   const message = errorMessage(error);
   if (!(error instanceof SqlError)) return /[.!?]$/.test(message) ? message : `${message}.`;
   const parts = [/[.!?]$/.test(message) ? message : `${message}.`];

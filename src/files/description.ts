@@ -16,7 +16,7 @@ const MACHINERY =
 
 /** The first lines of the scaffolds tide writes: not descriptions until someone edits them. */
 const SCAFFOLD =
-  /^(?:Write the change here\b|Undo exactly what\b|Add (?:up |down )?migration script here\b|Your SQL goes here\b|This file should undo anything\b|`-- tide:no-transaction`\.$)/;
+  /^(?:Write the change\b|Both run in a transaction\b|Undo exactly what\b|Add (?:up |down )?migration script here\b|Your SQL goes here\b|This file should undo anything\b|`-- tide:no-transaction`\.$)/;
 
 /** Longest description kept: a line for `status`, not a document. */
 const MAX_LENGTH = 200;

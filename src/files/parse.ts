@@ -262,18 +262,20 @@ function readDirectives(script: MigrationScript): boolean {
         { file: script.path, ...at },
       );
     };
-    if (match[1] !== "no-transaction") {
+    if (match[1] !== "no-transaction" && match[1] !== "requires") {
       throw fail(
-        `unknown directive "-- tide:${match[1]}". The only directive is "-- tide:no-transaction".`,
+        `unknown directive "-- tide:${match[1]}". The directives are "-- tide:no-transaction" ` +
+          `and "-- tide:requires module:version".`,
       );
     }
     if (match.index > code) {
       throw fail(
-        `"-- tide:no-transaction" comes after SQL, where it has no effect. ` +
+        `"-- tide:${match[1]}" comes after SQL, where it has no effect. ` +
           `Move it to the comments at the top of the ${script.line === 1 ? "file" : "section"}.`,
       );
     }
-    noTransaction = true;
+    // `requires` is read by requires.ts, from the file as a whole.
+    if (match[1] === "no-transaction") noTransaction = true;
   }
   return noTransaction;
 }

@@ -73,6 +73,11 @@ export interface CreateOptions extends LoadOptions {
   up?: string;
   /** The down SQL to write; refused by formats without downs (Prisma, plain). */
   down?: string;
+  /**
+   * Write a TypeScript migration, `<version>_<name>.ts` (tide's format only): `up` and `down`
+   * are then code for the bodies of its functions.
+   */
+  typescript?: boolean;
 }
 
 /**
@@ -117,7 +122,7 @@ export async function createMigration(
   rawName: string,
   options: CreateOptions | Date = {},
 ): Promise<CreatedMigration> {
-  const { now = new Date(), up, down, ...load } = options instanceof Date
+  const { now = new Date(), up, down, typescript, ...load } = options instanceof Date
     ? { now: options }
     : options;
   const name = sanitizeName(rawName);
@@ -138,7 +143,16 @@ export async function createMigration(
     if (!(error instanceof MigrationError)) throw error;
   }
   const content = up === undefined && down === undefined ? undefined : { up, down };
-  const written = format.scaffold({ tree, migrations, name, now, content });
+  if (typescript && format.name !== "tide") {
+    throw new MigrationError(
+      "CONFIG_ERROR",
+      `Cannot create a TypeScript migration in ${dir}: its migrations are in ${format.name}'s ` +
+        "format, and TypeScript migrations are tide's own. Use --format tide (a tide directory " +
+        "may mix .sql and .ts migrations), or write SQL.",
+    );
+  }
+  const code = typescript ? "typescript" as const : undefined;
+  const written = format.scaffold({ tree, migrations, name, now, content, code });
   await Deno.mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const file of written) {

@@ -177,7 +177,9 @@ async function verifyOne(
     findings.fail(
       "no-down",
       `no down: ${migration.up.path} has no down script, so it cannot be rolled back. ` +
-        `Write one (a .down.sql file or a -- migrate:down section).`,
+        (migration.code === undefined
+          ? `Write one (a .down.sql file or a -- migrate:down section).`
+          : "Export a down(ctx) function that undoes up()."),
     );
     return done(after, changes);
   }

@@ -8,21 +8,25 @@ import { loadOptions, migrationsDir } from "../context.ts";
 
 /** The `new` command. */
 export const command: Command = {
-  usage: "new <name>",
+  usage: "new <name> [--ts]",
   description: "Creates a migration with the next version, in the directory's format and naming\n" +
     "(--format; goose, dbmate, Flyway, sqlx, Diesel, ... as each tool names them). In tide's\n" +
     "own format: a UTC timestamp (YYYYMMDDHHMMSS) when the existing versions are timestamps,\n" +
     "else the next number padded like the others (001 in an empty directory); it writes\n" +
     "<version>_<name>.up.sql and .down.sql, or one file with -- migrate:up / -- migrate:down\n" +
     "when most migrations are single files. The name is lowercased and reduced to letters,\n" +
-    "digits and underscores.",
+    "digits and underscores. With --ts it writes <version>_<name>.ts, a TypeScript migration\n" +
+    "exporting up(ctx) and down(ctx), in tide's format (which may mix .sql and .ts files).",
+  options: {
+    ts: { type: "boolean", description: "Write a TypeScript migration (<version>_<name>.ts)." },
+  },
   positionals: ["<name>"],
   async run(ctx) {
     const { createMigration } = await import("../../files/scaffold.ts");
     const created = await createMigration(
       migrationsDir(ctx),
       ctx.positionals[0],
-      loadOptions(ctx.settings),
+      { ...loadOptions(ctx.settings), typescript: ctx.values.ts === true },
     );
     ctx.out.result(created);
     for (const file of created.files) ctx.out.line(`Created: ${file}`);

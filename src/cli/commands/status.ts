@@ -20,6 +20,7 @@ export const command: Command = {
     ctx.out.result(statusJson(status, (path) => relativeFile(ctx, path)));
     printStatus(ctx.out, status);
     warnEmpty(ctx.out, status.pending);
+    warnCodeGone(ctx.out, status.missing);
     return 0;
   },
 };
@@ -59,6 +60,17 @@ export function warnEmpty(out: Output, pending: readonly StatusEntry[]): void {
     out.warn(
       `${entry.file} holds no statement yet: applying it runs nothing and records it as ` +
         "applied. Write the change there first if it is a scaffold from `tide new`.",
+    );
+  }
+}
+
+/** Warns of applied TypeScript migrations whose file is gone: they cannot be rolled back. */
+export function warnCodeGone(out: Output, missing: readonly StatusEntry[]): void {
+  for (const entry of missing.filter((e) => e.codeFile !== undefined)) {
+    out.warn(
+      `${entry.version}_${entry.name} was applied from ${entry.codeFile}, which is gone: its ` +
+        "down is TypeScript, which cannot be stored in the tracking table, so it cannot be " +
+        "rolled back until the file is restored.",
     );
   }
 }

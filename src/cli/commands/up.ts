@@ -5,14 +5,16 @@
  */
 import type { Command } from "../command.ts";
 import { DRY_RUN_OPTION } from "../command.ts";
-import { relativeFile, withMigrator } from "../context.ts";
+import { otherModules, relativeFile, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `up` command. */
 export const command: Command = {
   usage: "up [--to V] [--dry-run] [--allow-out-of-order] [--allow-missing]",
   description: "Applies pending migrations in version order, each in its own transaction\n" +
-    "(unless it is marked -- tide:no-transaction), under tide's migration lock.",
+    '(unless it is marked -- tide:no-transaction), under tide\'s migration lock. With "modules"\n' +
+    "in the config file and no --module, it applies theirs too, in an order that meets every\n" +
+    "-- tide:requires.",
   options: {
     to: { type: "string", arg: "V", description: "Apply up to and including version V." },
     ...DRY_RUN_OPTION,
@@ -28,6 +30,7 @@ export const command: Command = {
   async run(ctx) {
     const { values, out } = ctx;
     const dryRun = values["dry-run"] === true;
+    const modules = await otherModules(ctx);
     const result = await withMigrator(
       ctx,
       (migrator) =>
@@ -36,6 +39,7 @@ export const command: Command = {
           dryRun,
           allowOutOfOrder: ctx.settings.allowOutOfOrder,
           allowMissing: values["allow-missing"] === true,
+          modules,
         }),
       progressPrinter(out),
     );

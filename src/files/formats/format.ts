@@ -38,6 +38,7 @@ export type FormatChoice = FormatName | "auto";
  */
 export type Layout =
   | "pair"
+  | "tide-code"
   | "dbmate"
   | "tide-directive"
   | "flyway"
@@ -91,6 +92,8 @@ export interface ScaffoldInput {
   now: Date;
   /** SQL to write in place of the templates (`createMigration(dir, name, { up, down })`). */
   content?: MigrationContent;
+  /** `typescript`: a TypeScript migration (`tide new --ts`), in tide's format only. */
+  code?: "typescript";
 }
 
 /** The SQL of a new migration, given instead of the scaffold's comments. */

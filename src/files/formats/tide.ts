@@ -9,7 +9,9 @@
  */
 import { basename } from "node:path";
 import { checksumText } from "../checksum.ts";
+import { codeFileName, codeScaffold, readCodeMigration } from "../code_file.ts";
 import { describeSql } from "../description.ts";
+import { sqlRequirements } from "../requires.ts";
 import { MigrationError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
@@ -27,13 +29,16 @@ interface ReadFile {
   up?: MigrationScript;
   down?: MigrationScript;
   noTransaction: boolean;
+  /** A TypeScript migration, read whole. */
+  code?: Migration;
 }
 
 /** tide's format. */
 export const tideFormat: MigrationFormat = {
   name: "tide",
-  reads: ["pair", "dbmate", "tide-directive", "flyway"],
-  files: "<version>_<name>.up.sql + .down.sql, or <version>_<name>.sql with -- migrate:up",
+  reads: ["pair", "dbmate", "tide-directive", "flyway", "tide-code"],
+  files: "<version>_<name>.up.sql + .down.sql, <version>_<name>.sql with -- migrate:up, or " +
+    "<version>_<name>.ts",
   read: (tree) => readTide(tree.topLevel(), tree),
   scaffold: scaffoldTide,
 };
@@ -57,6 +62,13 @@ function readTide(files: readonly SourceFile[], tree: SourceTree): Migration[] {
   for (const file of files) {
     let fileName: MigrationFileName | undefined;
     const ok = problems.attempt(() => {
+      const code = codeFileName(basename(file.rel));
+      if (code !== undefined) {
+        fileName = { ...code, kind: "up" };
+        const migration = readCodeMigration(file.path, tree.text(file));
+        read.push({ path: file.path, fileName, text: "", noTransaction: false, code: migration });
+        return true;
+      }
       fileName = parseFileName(basename(file.rel), file.path);
       if (fileName === undefined) return true;
       const text = tree.text(file);
@@ -104,6 +116,14 @@ function downProblem(
   if (earlierDown !== undefined) {
     return duplicateVersion(earlierDown, down, "Keep one down file per migration.");
   }
+  if (up?.code !== undefined) {
+    return duplicateVersion(
+      up,
+      down,
+      `${up.path} is a TypeScript migration: its down is the function down() it exports. ` +
+        "Move this SQL there (await ctx.sql`...`), and delete this file.",
+    );
+  }
   if (up?.fileName.kind === "single") {
     return duplicateVersion(
       up,
@@ -136,6 +156,8 @@ function duplicateVersion(first: ReadFile, second: ReadFile, fix: string): Migra
 }
 
 function toTideMigration(up: ReadFile, down: ReadFile | undefined): Migration {
+  if (up.code !== undefined) return up.code;
+  const requires = sqlRequirements(up.text, up.path);
   const downScript = up.down ?? down?.down;
   const upScript = up.up as MigrationScript;
   return {
@@ -147,6 +169,7 @@ function toTideMigration(up: ReadFile, down: ReadFile | undefined): Migration {
     checksum: checksumText(up.text),
     ...(isBlankSql(upScript.sql) ? { empty: true as const } : {}),
     ...described(describeSql(up.text)),
+    ...(requires.length > 0 ? { requires } : {}),
   };
 }
 
@@ -163,6 +186,8 @@ function scaffoldTide(input: ScaffoldInput): ScaffoldFile[] {
   const counts: Record<TideLayout, number> = { pair: 0, single: 0, flyway: 0 };
   const versions = new Set<string>();
   for (const file of input.tree.topLevel()) {
+    const code = codeFileName(file.rel);
+    if (code !== undefined) versions.add(code.version);
     const parsed = safeParse(file.rel);
     if (!parsed || parsed.kind === "down") continue;
     versions.add(parsed.version);
@@ -172,6 +197,7 @@ function scaffoldTide(input: ScaffoldInput): ScaffoldFile[] {
     .reduce((best, l) => (counts[l] > counts[best] ? l : best), "pair");
   const version = nextVersion([...versions], input.now);
   const label = `${version}_${input.name}`;
+  if (input.code === "typescript") return [{ path: `${label}.ts`, text: codeScaffold(input) }];
   const up = scaffoldSql(input, "up", UP_TEMPLATE);
   const down = scaffoldSql(input, "down", DOWN_TEMPLATE);
   if (layout === "single") {
