@@ -38,6 +38,7 @@ export * from "./src/errors.ts";
 export * from "./src/files/migration.ts";
 export type * from "./src/drivers/driver.ts";
 export { connect, type ConnectOptions, resolveDatabaseUrl } from "./src/drivers/connect.ts";
+export { ping, type PingOptions, type PingResult } from "./src/drivers/ping.ts";
 export {
   DEFAULT_FORMAT,
   DEFAULT_MIGRATIONS_DIR,
@@ -55,6 +56,7 @@ export {
 export { compareVersions } from "./src/files/version.ts";
 export { type RenderedSql, renderScript, type TemplateOptions } from "./src/engine/run_script.ts";
 export * from "./src/engine/migrator.ts";
+export type { MigrationContext, SqlName, SqlTag } from "./src/engine/run_code.ts";
 export { ADOPT_TOOLS } from "./src/engine/adopt/adopt.ts";
 export {
   type AppliedMigration,

@@ -12,7 +12,7 @@ import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { LoadOptions } from "../files/load.ts";
 import { unreadMessage } from "../files/unread.ts";
-import type { Migrator, ProgressEvent } from "../engine/migrator.ts";
+import type { Migrator, ModuleMigrations, ProgressEvent } from "../engine/migrator.ts";
 import type { Ledger } from "../engine/ledger.ts";
 import type { FlagValues } from "./args.ts";
 import type { CliIo, Output } from "./output.ts";
@@ -56,7 +56,8 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
 }
 
 /**
- * The migrations directory as a path usable from this process (tests run with another cwd).
+ * The migrations directory as a path usable from this process (tests run with another cwd): of
+ * `module` (default: the one in force), from the config's `modules` when it is listed there.
  *
  * @example
  * ```ts
@@ -72,8 +73,14 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
  * assert.equal(resolve(migrationsDir(ctx)), "/srv/app/db"); // relative to this process's cwd
  * ```
  */
-export function migrationsDir(ctx: CommandContext): string {
-  const absolute = resolve(ctx.io.cwd, ctx.settings.dir);
+export function migrationsDir(ctx: CommandContext, module?: string): string {
+  const { settings } = ctx;
+  const name = module ?? settings.module;
+  // A module of the config's "modules" has its own directory, unless --dir says otherwise.
+  const own = module !== undefined || ctx.values.dir === undefined
+    ? settings.modules[name]
+    : undefined;
+  const absolute = resolve(ctx.io.cwd, own ?? settings.dir);
   // Relative to the process keeps file names short in messages when cwd is the project.
   return relative(Deno.cwd(), absolute) || ".";
 }
@@ -132,6 +139,20 @@ export async function loadCliMigrations(
     onUnread: (file) => ctx.out.warn(unreadMessage(file)),
     ...extra,
   });
+}
+
+/**
+ * The other modules a run applies with the one in force: every module of the config's
+ * `modules`, unless `--module` picked one; each loaded from its directory.
+ */
+export async function otherModules(ctx: CommandContext): Promise<ModuleMigrations[]> {
+  if (ctx.values.module !== undefined) return [];
+  const { loadMigrations } = await import("../files/load.ts");
+  const names = Object.keys(ctx.settings.modules).filter((name) => name !== ctx.settings.module);
+  return await Promise.all(names.map(async (module) => ({
+    module,
+    migrations: await loadMigrations(migrationsDir(ctx, module), loadOptions(ctx.settings)),
+  })));
 }
 
 /**

@@ -40,9 +40,11 @@ const WORDS = {
 export function progressPrinter(out: Output): (event: ProgressEvent) => void {
   return (event) => {
     if (event.type === "lock-wait") return printLockWait(out, event);
-    const label = `${event.step.version}_${event.step.name}`;
+    const module = event.step.direction === "up" ? event.step.module : undefined;
+    const label = `${module ? `${module}:` : ""}${event.step.version}_${event.step.name}`;
     const words = WORDS[event.step.direction];
     if (event.type === "start") out.line(`${words.start}: ${label}`);
+    else if (event.type === "log") out.line(`  ${label}: ${event.line}`);
     else if (event.type === "done") {
       out.line(`${out.paint("green", words.done)}: ${label} in ${formatMs(event.durationMs)}`);
     } else {
@@ -133,6 +135,10 @@ export interface StepJson {
   file?: string;
   /** The file holding the down, relative to the migrations directory. */
   downFile?: string;
+  /** `typescript` for a TypeScript migration (whose `sql` is empty). */
+  code?: "typescript";
+  /** Its module, in a run of several modules. */
+  module?: string;
 }
 
 function stepJson(
@@ -149,6 +155,8 @@ function stepJson(
     ...(dryRun ? { sql: step.sql } : {}),
     ...(step.file === undefined ? {} : { file: file(step.file) }),
     ...(step.downFile === undefined ? {} : { downFile: file(step.downFile) }),
+    ...(step.code === undefined ? {} : { code: step.code }),
+    ...(step.module === undefined ? {} : { module: step.module }),
   };
 }
 
@@ -188,7 +196,7 @@ export function printRun(
     migrations: result.steps.map((step) => stepJson(step, result.dryRun, both, file)),
   });
   for (const step of result.steps) {
-    if (step.direction !== "up" || !isBlankSql(step.sql)) continue;
+    if (step.direction !== "up" || step.code !== undefined || !isBlankSql(step.sql)) continue;
     out.warn(
       `${step.file ?? `${step.version}_${step.name}`} holds no statement: it ` +
         `${result.dryRun ? "would run" : "ran"} nothing and ${
@@ -213,10 +221,17 @@ export function printRun(
   for (const step of result.steps) {
     out.line("");
     out.line(
-      `-- ${
-        step.direction === "down" ? "Would roll back" : "Would apply"
-      }: ${step.version}_${step.name}`,
+      `-- ${step.direction === "down" ? "Would roll back" : "Would apply"}: ${
+        step.module ? `${step.module}:` : ""
+      }${step.version}_${step.name}`,
     );
-    out.line(step.sql.trimEnd());
+    out.line(step.code === undefined ? step.sql.trimEnd() : codeLine(step, file));
   }
+}
+
+/** What a dry run says of a TypeScript migration: its code would run; it is not run now. */
+function codeLine(step: StepResult, file: (path: string) => string): string {
+  const where = step.file === undefined ? `${step.version}_${step.name}` : file(step.file);
+  return `-- TypeScript: would run ${step.direction}(ctx) of ${where}; a dry run does not run ` +
+    "it (nor import it), so its SQL is not shown.";
 }

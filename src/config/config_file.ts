@@ -27,6 +27,12 @@ export interface RunSettings {
   pattern: string;
   /** Flyway `${name}` placeholders, by name. */
   placeholders: Record<string, string>;
+  /**
+   * Other modules of the same tracking table, by name, each with its migrations directory.
+   * `tide up` without `--module` applies them with this one, in an order that meets every
+   * `-- tide:requires`; `--module NAME` picks one of them, in its directory.
+   */
+  modules: Record<string, string>;
 }
 
 /** Settings of `tide verify`: the config file's `verify` object. */
@@ -60,6 +66,7 @@ export const DEFAULT_SETTINGS: Readonly<FullSettings> = Object.freeze({
   pattern: "",
   placeholders: Object.freeze({}) as Record<string, string>,
   verify: Object.freeze({ strictData: false, setup: "" }),
+  modules: Object.freeze({}) as Record<string, string>,
 });
 
 /** `tide lint`'s part of the config: `"lint": { "rules": { "<rule id>": "off" } }`. */
@@ -100,10 +107,16 @@ const SETTING_TYPES: Readonly<
   pattern: "string",
   placeholders: "record",
   verify: { strictData: "boolean", setup: "string" },
+  modules: "record",
 };
 
 /** The longest timeout PostgreSQL takes (`INT_MAX` milliseconds), and the longest tide waits. */
 export const MAX_DURATION_MS = 2_147_483_647;
+
+/** Whether setting `key` holds an object of strings (not a group of settings). */
+export function isRecordSetting(key: string): boolean {
+  return SETTING_TYPES[key as keyof Settings] === "record";
+}
 
 /** PostgreSQL truncates longer identifiers, so a longer name would silently become another. */
 const MAX_IDENTIFIER_BYTES = 63;

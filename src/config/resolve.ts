@@ -10,6 +10,7 @@ import { UsageError } from "../errors.ts";
 import {
   DEFAULT_SETTINGS,
   type FullSettings,
+  isRecordSetting,
   loadConfig,
   resolveSettings,
   settingProblem,
@@ -150,11 +151,6 @@ function resolveGroup(
       : givenValue(values, key, typeof fallback, label) ?? given[key] ?? fallback;
   }
   return settings;
-}
-
-/** Settings whose value is an object of their own (not a group of settings). */
-function isRecordSetting(key: string): boolean {
-  return key === "placeholders";
 }
 
 /** A setting's given value: durations parsed from text, booleans only when given. */

@@ -6,6 +6,8 @@
  */
 import type { Queryable, Row } from "../drivers/driver.ts";
 import {
+  addColumns,
+  ADDED_COLUMNS,
   type AppliedFields,
   type AppliedMigration,
   asOneStatement,
@@ -24,11 +26,20 @@ import {
   logRow,
   type NewLogEntry,
   replaceCheck,
+  type Timing,
   type TrackingRow,
   trackingRow,
   update,
 } from "./ledger_sql.ts";
-import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
+import {
+  identifier,
+  inlined,
+  rawSql,
+  runQuery,
+  type Sql,
+  sql,
+  type SqlValue,
+} from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
 import { privilegeError, readLedgerAccess } from "./ledger_access.ts";
 import { MigrationError } from "../errors.ts";
@@ -103,10 +114,23 @@ export function ledgerTables(location: Partial<LedgerLocation>): LedgerTables {
 }
 
 /** Columns in both tables' SELECTs, mapped to camelCase by the query. */
-const APPLIED_COLUMNS = rawSql(`version, name, checksum, checksum_algorithm AS "checksumAlgorithm",
+const APPLIED_COLUMNS = `version, name, checksum, checksum_algorithm AS "checksumAlgorithm",
   status, applied_at AS "appliedAt", execution_time_ms AS "executionTimeMs",
   applied_by AS "appliedBy", down_sql AS "downSql", down_no_transaction AS "downNoTransaction",
-  error`);
+  error`;
+
+/** The camelCase name each column of {@linkcode ADDED_COLUMNS} is read as. */
+const ADDED_AS: Readonly<Record<string, string>> = {
+  description: "description",
+  requires: "requires",
+  down_file: "downFile",
+};
+
+/** The columns each table has; tables made by tide 0.1 lack {@linkcode ADDED_COLUMNS}. */
+interface Columns {
+  table: ReadonlySet<string>;
+  log: ReadonlySet<string>;
+}
 
 /**
  * Reads and writes the tracking and log tables of one module.
@@ -138,6 +162,8 @@ export class Ledger {
   readonly #module: string;
   readonly #names: LedgerNames;
   readonly #tables: LedgerTables;
+  /** The tables' columns, once read (tables made by tide 0.1 may lack the newer ones). */
+  #columns?: Columns;
 
   /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
   constructor(db: Queryable, location: LedgerLocation) {
@@ -168,8 +194,23 @@ export class Ledger {
       table: !access.table.exists,
       log: !access.log.exists,
     };
-    if (!missing.schema && !missing.table && !missing.log) return;
-    await this.#db.exec(inlined(ledgerDdl(this.#names, missing)));
+    if (missing.schema || missing.table || missing.log) {
+      await this.#db.exec(inlined(ledgerDdl(this.#names, missing)));
+    }
+    const columns = { table: new Set(access.columns.table), log: new Set(access.columns.log) };
+    for (const kind of ["table", "log"] as const) {
+      if (missing[kind]) {
+        columns[kind] = new Set([...columns[kind], ...ADDED_COLUMNS[kind]]);
+        continue;
+      }
+      const lacking = ADDED_COLUMNS[kind].filter((column) => !columns[kind].has(column));
+      // A role that does not own a 0.1 table keeps working without the newer columns.
+      if (lacking.length === 0 || !access.owns[kind]) continue;
+      const table = kind === "table" ? this.#names.table : this.#names.log;
+      await this.#db.exec(inlined(addColumns(table, kind, lacking)));
+      for (const column of lacking) columns[kind].add(column);
+    }
+    this.#columns = columns;
   }
 
   /**
@@ -198,12 +239,41 @@ export class Ledger {
 
   /** The module's rows in version order; empty when the table does not exist yet. */
   async list(): Promise<AppliedMigration[]> {
-    if (!(await this.exists())) return [];
+    const columns = await this.#readColumns();
+    if (columns.table.size === 0) return [];
     const rows = await runQuery<AppliedMigration & Row>(
       this.#db,
-      sql`SELECT ${APPLIED_COLUMNS} FROM ${this.#names.table} WHERE module = ${this.#module}`,
+      sql`SELECT ${this.#selected(columns)} FROM ${this.#names.table}
+        WHERE module = ${this.#module}`,
     );
     return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
+  }
+
+  /**
+   * The rows of the other modules in the same tracking table that require a migration of some
+   * module (`requires` recorded): what `down` must not take away from under them.
+   */
+  async requiringRows(): Promise<(AppliedMigration & { module: string })[]> {
+    const columns = await this.#readColumns();
+    if (!columns.table.has("requires")) return [];
+    const rows = await runQuery<AppliedMigration & { module: string } & Row>(
+      this.#db,
+      sql`SELECT module, ${this.#selected(columns)} FROM ${this.#names.table}
+        WHERE module <> ${this.#module} AND requires IS NOT NULL`,
+    );
+    return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
+  }
+
+  /** The rows of the other modules of the same tracking table, by module and version. */
+  async otherRows(): Promise<(AppliedMigration & { module: string })[]> {
+    const columns = await this.#readColumns();
+    if (columns.table.size === 0) return [];
+    const rows = await runQuery<AppliedMigration & { module: string } & Row>(
+      this.#db,
+      sql`SELECT module, ${this.#selected(columns)} FROM ${this.#names.table}
+        WHERE module <> ${this.#module}`,
+    );
+    return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
 
   /**
@@ -219,13 +289,13 @@ export class Ledger {
     // No ON CONFLICT: `up` never meets an existing row (a failed one stops the plan), except a
     // repeatable's, which it replaces, and its own under-way row, which it completes.
     return bookkeeping((timing) => {
-      const tracked = trackingRow(this.#module, row, timing);
+      const tracked = this.#trackingRow(row, timing);
       return [
         ...(how === "replace" ? [deleteFrom(this.#names.table, this.#key(row.version))] : []),
         how === "complete"
           ? update(this.#names.table, tracked, this.#key(row.version))
           : insertInto(this.#names.table, tracked),
-        insertInto(this.#names.log, logRow(this.#module, entry, timing)),
+        insertInto(this.#names.log, this.#logRow(entry, timing)),
       ];
     });
   }
@@ -250,7 +320,7 @@ export class Ledger {
         ? sql`${
           insertInto(
             this.#names.table,
-            trackingRow(this.#module, { ...row, ...failed }, clientTiming(0)),
+            this.#trackingRow({ ...row, ...failed }, clientTiming(0)),
           )
         } ON CONFLICT (module, version) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error`
         : this.#update(row.version, failed),
@@ -276,7 +346,7 @@ export class Ledger {
   rolledBackBookkeeping(version: string, entry: LogFields): Bookkeeping {
     return bookkeeping((timing) => [
       deleteFrom(this.#names.table, this.#key(version)),
-      insertInto(this.#names.log, logRow(this.#module, entry, timing)),
+      insertInto(this.#names.log, this.#logRow(entry, timing)),
     ]);
   }
 
@@ -289,13 +359,13 @@ export class Ledger {
     const { row, error } = failure;
     const entry: LogFields = { ...failure.entry, outcome: "failure", error };
     return bookkeeping((timing) => {
-      const log = insertInto(this.#names.log, logRow(this.#module, entry, timing));
+      const log = insertInto(this.#names.log, this.#logRow(entry, timing));
       if (!failure.dirty) return [log];
       const failed = { status: "failed", error } as const;
       const marked = entry.action === "down"
         ? this.#update(row.version, failed)
         : sql`${
-          insertInto(this.#names.table, trackingRow(this.#module, { ...row, ...failed }, timing))
+          insertInto(this.#names.table, this.#trackingRow({ ...row, ...failed }, timing))
         } ON CONFLICT (module, version) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error`;
       return [marked, log];
     });
@@ -315,7 +385,7 @@ export class Ledger {
       asOneStatement([
         insertInto(
           this.#names.table,
-          trackingRow(this.#module, row, clientTiming(row.executionTimeMs)),
+          this.#trackingRow(row, clientTiming(row.executionTimeMs)),
         ),
         insertInto(this.#names.log, this.#logged(entry)),
       ]),
@@ -345,7 +415,7 @@ export class Ledger {
     version: string,
     fields: Pick<
       AppliedMigration,
-      "checksum" | "checksumAlgorithm" | "downSql" | "downNoTransaction"
+      "checksum" | "checksumAlgorithm" | "downSql" | "downNoTransaction" | "downFile"
     >,
   ): Promise<void> {
     await runQuery(
@@ -355,6 +425,7 @@ export class Ledger {
         checksum_algorithm: fields.checksumAlgorithm,
         down_sql: fields.downSql,
         down_no_transaction: fields.downNoTransaction,
+        down_file: fields.downFile ?? null,
       }),
     );
   }
@@ -376,18 +447,66 @@ export class Ledger {
 
   /** The module's log, oldest first; empty when the table does not exist yet. */
   async history(options: { limit?: number } = {}): Promise<LogEntry[]> {
-    if (!(await this.exists())) return [];
+    const columns = await this.#readColumns();
+    if (columns.table.size === 0) return [];
     const limit = options.limit === undefined
       ? ""
       : ` LIMIT ${Math.max(0, Math.floor(options.limit))}`;
+    const description = columns.log.has("description") ? "description" : "NULL::text";
     const rows = await runQuery<LogEntry & Row>(
       this.#db,
       sql`SELECT * FROM (SELECT id::integer AS id, version, name, action, outcome, error,
-         started_at AS "startedAt", duration_ms AS "durationMs", performed_by AS "performedBy"
+         started_at AS "startedAt", duration_ms AS "durationMs", performed_by AS "performedBy",
+         ${rawSql(description)} AS description
        FROM ${this.#names.log} WHERE module = ${this.#module}
        ORDER BY id DESC${rawSql(limit)}) recent ORDER BY id`,
     );
     return rows.map((row) => ({ ...row, startedAt: toDate(row.startedAt) }));
+  }
+
+  /** The columns of both tables: read once they exist (none while the tracking table is missing). */
+  async #readColumns(): Promise<Columns> {
+    if (this.#columns !== undefined) return this.#columns;
+    const [row] = await runQuery<{ table: string | null; log: string | null }>(
+      this.#db,
+      sql`SELECT (${columnList(inlined(this.#names.table))}) AS table,
+        (${columnList(inlined(this.#names.log))}) AS log`,
+    );
+    const columns = {
+      table: new Set((row?.table ?? "").split(",").filter(Boolean)),
+      log: new Set((row?.log ?? "").split(",").filter(Boolean)),
+    };
+    if (columns.table.size > 0) this.#columns = columns;
+    return columns;
+  }
+
+  /** The SELECT list of a tracking row; a column the table lacks reads as `NULL`. */
+  #selected(columns: Columns): Sql {
+    const added = ADDED_COLUMNS.table.map((column) =>
+      `${columns.table.has(column) ? column : "NULL::text"} AS "${ADDED_AS[column]}"`
+    );
+    return rawSql([APPLIED_COLUMNS, ...added].join(", "));
+  }
+
+  /** `row` without the columns `kind`'s table lacks (a table made by tide 0.1). */
+  #fit<T extends Readonly<Record<string, SqlValue>>>(kind: keyof Columns, row: T): T {
+    const columns = this.#columns?.[kind];
+    if (columns === undefined) return row;
+    return Object.fromEntries(
+      Object.entries(row).filter(([column]) =>
+        columns.has(column) || !ADDED_COLUMNS[kind].includes(column)
+      ),
+    ) as T;
+  }
+
+  /** The tracking row of `row` in this module, in the columns the table has. */
+  #trackingRow(row: AppliedFields & { appliedAt?: Date }, timing: Timing): TrackingRow {
+    return this.#fit("table", trackingRow(this.#module, row, timing));
+  }
+
+  /** The log row of `entry` in this module, in the columns the table has. */
+  #logRow(entry: LogFields, timing: Timing): LogRow {
+    return this.#fit("log", logRow(this.#module, entry, timing));
   }
 
   /** The columns that pick the row of `version`. */
@@ -397,21 +516,31 @@ export class Ledger {
 
   /** Sets `columns` of the row of `version`. */
   #update(version: string, columns: Partial<TrackingRow>): Sql {
-    return update(this.#names.table, columns, this.#key(version));
+    return update(this.#names.table, this.#fit("table", columns), this.#key(version));
   }
 
   /** The log row of `entry`, timed by its own fields. */
   #logged(entry: NewLogEntry): LogRow {
-    return logRow(this.#module, entry, clientTiming(entry.durationMs, entry.startedAt));
+    return this.#logRow(entry, clientTiming(entry.durationMs, entry.startedAt));
   }
 }
 
+/** The columns of the table named `table` (quoted text), comma-separated; `NULL` when missing. */
+function columnList(table: string): Sql {
+  return sql`SELECT string_agg(attname::text, ',') FROM pg_attribute
+    WHERE attrelid = to_regclass(${table}) AND attnum > 0 AND NOT attisdropped`;
+}
+
 function normalizeApplied(row: AppliedMigration): AppliedMigration {
+  const requires = row.requires as unknown;
   return {
     ...row,
     appliedAt: toDate(row.appliedAt),
     executionTimeMs: Number(row.executionTimeMs),
     downNoTransaction: row.downNoTransaction === true,
+    description: row.description ?? null,
+    requires: typeof requires === "string" ? JSON.parse(requires) as string[] : [],
+    downFile: row.downFile ?? null,
   };
 }
 

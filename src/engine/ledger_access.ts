@@ -36,6 +36,10 @@ export interface LedgerAccess {
   table: TableAccess;
   /** The log table. */
   log: TableAccess;
+  /** The columns each table has (none when it is missing): older tables lack newer columns. */
+  columns: { table: string[]; log: string[] };
+  /** Whether the role owns each table (when it exists), and so may add the columns it lacks. */
+  owns: { table: boolean; log: boolean };
 }
 
 /** The privileges tide needs on each table: it reads, adds, updates and deletes tracking rows. */
@@ -80,11 +84,13 @@ SELECT current_user::text AS role, current_database()::text AS database,
     coalesce((SELECT has_schema_privilege(oid, 'CREATE') FROM s), true) AS "createOnSchema",
     EXISTS (SELECT FROM t) AS "tableExists", EXISTS (SELECT FROM l) AS "logExists",
     ${privileges("t", NEEDED.table)},
-    ${privileges("l", NEEDED.log)}`,
+    ${privileges("l", NEEDED.log)},
+    ${columns("t")}, ${columns("l")}`,
     [tables.schema, tables.table, tables.logTable],
   );
   const lacking = (alias: string, names: readonly string[]) =>
     names.filter((p) => row[`${alias}_${p}`] !== true);
+  const list = (alias: string) => String(row[`${alias}_columns`] ?? "").split(",").filter(Boolean);
   return {
     role: String(row.role),
     database: String(row.database),
@@ -94,7 +100,18 @@ SELECT current_user::text AS role, current_database()::text AS database,
     createOnSchema: row.createOnSchema === true,
     table: { exists: row.tableExists === true, lacking: lacking("t", NEEDED.table) },
     log: { exists: row.logExists === true, lacking: lacking("l", NEEDED.log) },
+    columns: { table: list("t"), log: list("l") },
+    owns: { table: row.t_owned === true, log: row.l_owned === true },
   };
+}
+
+/** The columns of the table of `alias` and whether the role owns it, as two SELECT items. */
+function columns(alias: string): string {
+  return `(SELECT string_agg(attname::text, ',' ORDER BY attnum) FROM pg_attribute
+      WHERE attrelid = (SELECT oid FROM ${alias}) AND attnum > 0 AND NOT attisdropped)
+      AS "${alias}_columns",
+    coalesce((SELECT pg_has_role(relowner, 'USAGE') FROM pg_class
+      WHERE oid = (SELECT oid FROM ${alias})), false) AS "${alias}_owned"`;
 }
 
 /**
@@ -116,7 +133,7 @@ SELECT current_user::text AS role, current_database()::text AS database,
  * ```
  */
 export function privilegeError(
-  access: LedgerAccess,
+  access: Omit<LedgerAccess, "columns" | "owns">,
   tables: LedgerTables,
 ): MigrationError | undefined {
   const role = quoteIdentifier(access.role);

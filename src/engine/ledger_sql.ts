@@ -48,6 +48,15 @@ export interface AppliedMigration {
   downNoTransaction: boolean;
   /** For a failed row: the error and how far it got. */
   error: string | null;
+  /** What the migration says it does (see `Migration.description`); `null` when unknown. */
+  description?: string | null;
+  /** The migrations of other modules it requires, as `module:version` (see `Requirement`). */
+  requires?: readonly string[];
+  /**
+   * For a migration whose down is code (TypeScript), which cannot be stored as SQL: the file
+   * holding it, as it was named when applied. Rolling back needs that file.
+   */
+  downFile?: string | null;
 }
 
 /**
@@ -92,6 +101,8 @@ export interface LogEntry {
   durationMs: number;
   /** Who did it. */
   performedBy: string;
+  /** The migration's description when it was logged; `null` when unknown. */
+  description?: string | null;
 }
 
 /** A log entry before it is written. */
@@ -140,6 +151,9 @@ const TRACKING_COLUMNS = {
   down_sql: "text",
   down_no_transaction: "boolean NOT NULL DEFAULT false",
   error: "text",
+  description: "text",
+  requires: "text",
+  down_file: "text",
 } as const;
 
 /** The log table's columns and their definitions, in table order. */
@@ -154,7 +168,18 @@ const LOG_COLUMNS = {
   started_at: "timestamptz NOT NULL",
   duration_ms: "integer NOT NULL",
   performed_by: "text NOT NULL",
+  description: "text",
 } as const;
+
+/**
+ * The columns added after tide 0.1, in each table: all nullable, so tables created by 0.1 take
+ * them with `ALTER TABLE ... ADD COLUMN` (see {@linkcode addColumns}) and work without them until
+ * then.
+ */
+export const ADDED_COLUMNS: Readonly<{ table: readonly string[]; log: readonly string[] }> = {
+  table: ["description", "requires", "down_file"],
+  log: ["description"],
+};
 
 /** A tracking-table row as written: every column has a value. */
 export type TrackingRow = { readonly [C in keyof typeof TRACKING_COLUMNS]: SqlValue };
@@ -201,6 +226,26 @@ export function ledgerDdl(
     parts.log ? createTable(names.log, LOG_COLUMNS) : undefined,
   ].filter((statement) => statement !== undefined);
   return sql`${joinSql(statements, ";\n")};`;
+}
+
+/**
+ * Adds the `columns` of {@linkcode ADDED_COLUMNS} that `table` (the tracking table when `kind` is
+ * `table`, else the log) lacks, with their definitions; `IF NOT EXISTS` keeps it idempotent.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { addColumns } from "./ledger_sql.ts";
+ * import { identifier, inlined } from "../sql/render.ts";
+ *
+ * const text = inlined(addColumns(identifier("public", "t"), "table", ["description"]));
+ * assert.equal(text, 'ALTER TABLE "public"."t" ADD COLUMN IF NOT EXISTS description text');
+ * ```
+ */
+export function addColumns(table: Sql, kind: "table" | "log", columns: readonly string[]): Sql {
+  const types: Record<string, string> = kind === "table" ? TRACKING_COLUMNS : LOG_COLUMNS;
+  const each = columns.map((c) => rawSql(`ADD COLUMN IF NOT EXISTS ${c} ${types[c]}`));
+  return sql`ALTER TABLE ${table} ${joinSql(each, ", ")}`;
 }
 
 /**
@@ -271,6 +316,9 @@ export function trackingRow(
     down_sql: row.downSql,
     down_no_transaction: row.downNoTransaction,
     error: row.error,
+    description: row.description ?? null,
+    requires: row.requires?.length ? JSON.stringify(row.requires) : null,
+    down_file: row.downFile ?? null,
   };
 }
 
@@ -286,6 +334,7 @@ export function logRow(module: string, entry: LogFields, timing: Timing): LogRow
     started_at: timing.startedAt,
     duration_ms: timing.durationMs,
     performed_by: entry.performedBy,
+    description: entry.description ?? null,
   };
 }
 

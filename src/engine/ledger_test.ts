@@ -18,8 +18,19 @@ const ROW_A: AppliedFields = {
   downSql: `drop table "t";\n-- ${ODD}`,
   downNoTransaction: true,
   error: null,
+  description: `d ${ODD}`,
+  requires: ["auth:003", `${ODD}:1`],
+  downFile: `f ${ODD}.ts`,
 };
-const ROW_B: AppliedFields = { ...ROW_A, version: "002", name: "b", downSql: null };
+const ROW_B: AppliedFields = {
+  ...ROW_A,
+  version: "002",
+  name: "b",
+  downSql: null,
+  description: null,
+  requires: [],
+  downFile: null,
+};
 
 function entry(row: AppliedFields, action: LogFields["action"]): LogFields {
   return {
@@ -29,10 +40,23 @@ function entry(row: AppliedFields, action: LogFields["action"]): LogFields {
     outcome: "success",
     error: null,
     performedBy: row.appliedBy,
+    description: row.description,
   };
 }
 
 const MODULE = `m'1 $1`;
+
+/** The columns of ROW_B's tracking row that differ from ROW_A's. */
+const B_COLUMNS = {
+  version: "002",
+  name: "b",
+  down_sql: null,
+  description: null,
+  requires: null,
+  down_file: null,
+};
+/** The columns of ROW_B's log rows that differ from ROW_A's. */
+const B_LOGGED = { version: "002", name: "b", description: null };
 
 /** The two ways bookkeeping is written, each into its own ledger (schemas with odd names). */
 const PATHS = {
@@ -99,6 +123,9 @@ Deno.test("bookkeeping writes the same rows inline in a transaction and paramete
       down_sql: ROW_A.downSql,
       down_no_transaction: true,
       error: null,
+      description: ROW_A.description,
+      requires: JSON.stringify(ROW_A.requires),
+      down_file: ROW_A.downFile,
     };
     const logged = {
       module: MODULE,
@@ -108,6 +135,7 @@ Deno.test("bookkeeping writes the same rows inline in a transaction and paramete
       outcome: "success",
       error: null,
       performed_by: ROW_A.appliedBy,
+      description: ROW_A.description,
     };
     assert.deepEqual(applied, { tracking: [tracked], log: [logged] });
 
@@ -120,11 +148,11 @@ Deno.test("bookkeeping writes the same rows inline in a transaction and paramete
     const failedLog = { outcome: "failure", error };
     assert.deepEqual(halfDown.tracking, [
       { ...tracked, status: "failed", error },
-      { ...tracked, version: "002", name: "b", down_sql: null, status: "failed", error },
+      { ...tracked, ...B_COLUMNS, status: "failed", error },
     ]);
     assert.deepEqual(halfDown.log.slice(1), [
-      { ...logged, version: "002", name: "b", ...failedLog },
-      { ...logged, version: "002", name: "b", ...failedLog },
+      { ...logged, ...B_LOGGED, ...failedLog },
+      { ...logged, ...B_LOGGED, ...failedLog },
       { ...logged, action: "down", ...failedLog },
     ]);
 
@@ -133,12 +161,7 @@ Deno.test("bookkeeping writes the same rows inline in a transaction and paramete
       (l) => l.rolledBackBookkeeping("002", entry(ROW_B, "down")),
     );
     assert.deepEqual(rolledBack.tracking.map((row) => row.version), ["001"]);
-    assert.deepEqual(rolledBack.log.at(-1), {
-      ...logged,
-      version: "002",
-      name: "b",
-      action: "down",
-    });
+    assert.deepEqual(rolledBack.log.at(-1), { ...logged, ...B_LOGGED, action: "down" });
   });
 });
 

@@ -8,15 +8,29 @@ import { MigrationError } from "../errors.ts";
 import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { planDown, type PlanInput, type PlanStep, planUp, requireCount } from "./plan.ts";
+import {
+  planDown,
+  type PlanInput,
+  type PlanStep,
+  planUp,
+  requireCount,
+  type UpStep,
+} from "./plan.ts";
+import { orderModules, planModulesUp, refuseRequired } from "./plan_modules.ts";
 import { appliedBy } from "./actor.ts";
 import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
-import { canonicalVersion, compareVersions, isValidVersion } from "../files/version.ts";
+import {
+  canonicalVersion,
+  compareVersions,
+  isRepeatableVersion,
+  isValidVersion,
+} from "../files/version.ts";
 import { renderScript } from "../files/templates.ts";
 import type {
   DownOptions,
   MigratorOptions,
+  ModuleMigrations,
   RepairOptions,
   RepairResult,
   RunResult,
@@ -28,6 +42,7 @@ import {
   downChanged,
   type MigrationStatus,
   migrationStatus,
+  type StatusEntry,
 } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 
@@ -82,26 +97,133 @@ export class Migrator {
     return migrationStatus(this.#options.migrations, await this.#ledger.list());
   }
 
+  /**
+   * Whether `version` is applied (compared as a version: `1` is `001`); a failed one is not.
+   * Read-only.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "../drivers/connect.ts";
+   * import { parseMigrationFiles } from "../files/load.ts";
+   * import { Migrator } from "./migrator.ts";
+   *
+   * const bytes = new TextEncoder().encode("create table users (id int);");
+   * const migrations = await parseMigrationFiles([{ path: "001_users.up.sql", bytes }]);
+   * await using driver = await connect("memory://");
+   * const migrator = new Migrator({ driver, migrations });
+   * assert.equal(await migrator.isApplied("001"), false);
+   * await migrator.up();
+   * assert.equal(await migrator.isApplied("1"), true);
+   * assert.equal((await migrator.current())?.version, "001");
+   * assert.deepEqual(await migrator.pending(), []);
+   * ```
+   */
+  async isApplied(version: string): Promise<boolean> {
+    const rows = await this.#ledger.list();
+    return rows.some((row) =>
+      row.status === "applied" && compareVersions(row.version, version) === 0
+    );
+  }
+
+  /** The newest applied migration (repeatables aside), or `undefined` when none is. Read-only. */
+  async current(): Promise<StatusEntry | undefined> {
+    const { applied } = await this.status();
+    return applied.filter((entry) => !isRepeatableVersion(entry.version)).at(-1);
+  }
+
+  /** The migrations `up` would apply, in order. Read-only. */
+  async pending(): Promise<StatusEntry[]> {
+    return (await this.status()).pending;
+  }
+
   /** The log of every up, down, baseline, adopt and repair, oldest first. Read-only. */
   history(options: { limit?: number } = {}): Promise<LogEntry[]> {
     return this.#ledger.history(options);
   }
 
-  /** Applies pending migrations (up to `to`). */
+  /**
+   * Applies pending migrations (up to `to`), each only once the other modules' migrations it
+   * requires are applied; with `modules`, theirs too, in an order that meets every requirement.
+   */
   up(options: UpOptions = {}): Promise<RunResult> {
-    return this.#planAndRun((input) => planUp(input, options), options.dryRun);
-  }
-
-  /** Rolls back the last migration, or `count`, down `to` a version, or `all`. */
-  down(options: DownOptions = {}): Promise<RunResult> {
+    if (options.modules !== undefined && options.modules.length > 0) {
+      return this.#upModules(options, options.modules);
+    }
     return this.#planAndRun(
-      (input) => requireCount(planDown(input, options), options.count),
+      (input) => this.#withRequirements(planUp(input, options), input),
       options.dryRun,
     );
   }
 
+  /**
+   * Rolls back the last migration, or `count`, down `to` a version, or `all`; never what an
+   * applied migration of another module requires.
+   */
+  down(options: DownOptions = {}): Promise<RunResult> {
+    return this.#planAndRun(
+      (input) => this.#unrequired(requireCount(planDown(input, options), options.count)),
+      options.dryRun,
+    );
+  }
+
+  /** `steps` ordered and checked against the requirements they hold on other modules. */
+  async #withRequirements(steps: UpStep[], input: PlanInput): Promise<PlanStep[]> {
+    if (!steps.some((step) => step.migration.requires?.length)) return steps;
+    const module = this.#options.module;
+    const own = input.applied.map((row) => ({ ...row, module }));
+    const queue = steps.map((step) => ({ ...step, module }));
+    // One module keeps its order: this only checks that each requirement is met in time.
+    orderModules([queue], [...own, ...(await this.#ledger.otherRows())]);
+    return steps;
+  }
+
+  /** `steps`, once no other module's applied migration requires one of them. */
+  async #unrequired<T extends PlanStep>(steps: T[]): Promise<T[]> {
+    if (steps.length === 0) return steps;
+    const requiring = await this.#ledger.requiringRows();
+    refuseRequired(this.#options.module, steps.map((step) => step.version), requiring);
+    return steps;
+  }
+
+  /** `up` of this module and `others` in one run, under one lock. */
+  async #upModules(options: UpOptions, others: readonly ModuleMigrations[]): Promise<RunResult> {
+    const { driver, module } = this.#options;
+    const runs = [
+      { module, migrations: this.#options.migrations, ledger: this.#ledger },
+      ...others.map((m) => ({
+        module: m.module,
+        migrations: m.migrations,
+        ledger: new Ledger(driver, { ...this.#options, module: m.module }),
+      })),
+    ];
+    const names = new Set(runs.map((run) => run.module));
+    const ledgers = new Map(runs.map((run) => [run.module, run.ledger]));
+    const plan = async () => {
+      const inputs = await Promise.all(runs.map(async (run) => ({
+        module: run.module,
+        migrations: run.migrations,
+        applied: await run.ledger.list(),
+      })));
+      const elsewhere = (await this.#ledger.otherRows()).filter((row) => !names.has(row.module));
+      return planModulesUp(inputs, elsewhere, options);
+    };
+    if (options.dryRun) return { dryRun: true, steps: (await plan()).map((s) => this.#dryStep(s)) };
+    return await this.#locked(async (lock, steps) => ({
+      dryRun: false,
+      steps: await this.#runSteps(
+        steps,
+        lock,
+        (step) => ledgers.get((step.direction === "up" ? step.module : undefined) ?? module)!,
+      ),
+    }), plan);
+  }
+
   /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
-  async #planAndRun(plan: (input: PlanInput) => PlanStep[], dryRun?: boolean): Promise<RunResult> {
+  async #planAndRun(
+    plan: (input: PlanInput) => PlanStep[] | Promise<PlanStep[]>,
+    dryRun?: boolean,
+  ): Promise<RunResult> {
     const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
     // Planned before the tracking tables are created: a refused plan leaves nothing behind.
@@ -115,7 +237,7 @@ export class Migrator {
   async redo(): Promise<RunResult> {
     return await this.#locked(async (lock) => {
       const input = { ...this.#input(), applied: await this.#ledger.list() };
-      const [down] = planDown(input, { count: 1 });
+      const [down] = await this.#unrequired(planDown(input, { count: 1 }));
       if (!down) return { dryRun: false, steps: [] };
       const done = await this.#runSteps([down], lock);
       const up = planUp({ ...input, applied: await this.#ledger.list() }, { to: down.version });
@@ -127,7 +249,10 @@ export class Migrator {
   async reset(): Promise<RunResult> {
     return await this.#locked(async (lock) => {
       const input = { ...this.#input(), applied: await this.#ledger.list() };
-      const done = await this.#runSteps(planDown(input, { all: true }), lock);
+      const done = await this.#runSteps(
+        await this.#unrequired(planDown(input, { all: true })),
+        lock,
+      );
       const up = planUp({ ...input, applied: await this.#ledger.list() });
       return { dryRun: false, steps: [...done, ...(await this.#runSteps(up, lock))] };
     });
@@ -292,7 +417,11 @@ export class Migrator {
     }
   }
 
-  async #runSteps(steps: readonly PlanStep[], lock: HeldLock): Promise<StepResult[]> {
+  async #runSteps(
+    steps: readonly PlanStep[],
+    lock: HeldLock,
+    ledgerOf: (step: PlanStep) => Ledger = () => this.#ledger,
+  ): Promise<StepResult[]> {
     const results: StepResult[] = [];
     const actor = await this.#whoAmI();
     for (const step of steps) {
@@ -303,10 +432,14 @@ export class Migrator {
       await runStep({
         ...this.#options,
         templateSchema: this.#templateSchema,
-        ledger: this.#ledger,
+        ledger: ledgerOf(step),
         actor,
         onRetry: (attempt, delayMs) =>
           this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+        log: (line) =>
+          this.#options.onProgress
+            ? this.#options.onProgress({ type: "log", step, line })
+            : console.log(`${step.version}_${step.name}: ${line}`),
       }, step);
       const durationMs = performance.now() - started;
       this.#options.onProgress?.({ type: "done", step, durationMs });
@@ -325,6 +458,8 @@ export class Migrator {
       durationMs: 0,
       sql: script === undefined ? "" : renderScript(script, { schema: this.#templateSchema }).text,
       ...filesOf(step.migration),
+      ...(migration.code === undefined ? {} : { code: migration.code }),
+      ...(step.direction === "up" && step.module !== undefined ? { module: step.module } : {}),
     };
   }
 

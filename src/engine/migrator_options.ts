@@ -32,7 +32,10 @@ export interface MigratorOptions extends Partial<LedgerLocation>, Partial<Timeou
   lockRetries?: number;
   /** Who runs it, for the tracking table. Default: `$GITHUB_ACTOR` or `$USER`. */
   actor?: string;
-  /** Progress callback. */
+  /**
+   * Progress callback; it also gets the lines a TypeScript migration logs with `ctx.log`
+   * (printed with `console.log` when there is no callback).
+   */
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -44,7 +47,8 @@ export type ProgressEvent =
   | { type: "start"; step: PlanStep }
   | { type: "done"; step: PlanStep; durationMs: number }
   | { type: "retry"; step: PlanStep; attempt: number; delayMs: number }
-  | ({ type: "lock-wait" } & LockWait);
+  | ({ type: "lock-wait" } & LockWait)
+  | { type: "log"; step: PlanStep; line: string };
 
 /** A migration acted on. */
 export interface StepResult {
@@ -62,6 +66,10 @@ export interface StepResult {
   file?: string;
   /** The file holding its down, when it has one. */
   downFile?: string;
+  /** `typescript`: its up and down are code in `file`, run (not shown) by a dry run. */
+  code?: "typescript";
+  /** Its module, in a run of several modules. */
+  module?: string;
 }
 
 /** What `up`, `down`, `redo`, `reset` did. */
@@ -76,6 +84,19 @@ export interface RunResult {
 export interface UpOptions extends PlanUpOptions {
   /** Plan only; run nothing. */
   dryRun?: boolean;
+  /**
+   * Other modules of the same tracking table to apply in the same run, under the same lock, in
+   * an order that meets every `requires` (`to` stays this module's).
+   */
+  modules?: readonly ModuleMigrations[];
+}
+
+/** A module's migrations, for a run of several modules. */
+export interface ModuleMigrations {
+  /** The module, as `--module` names it. */
+  module: string;
+  /** Its migrations, in version order (from `loadMigrations`). */
+  migrations: readonly Migration[];
 }
 
 /** Options of `down`. */

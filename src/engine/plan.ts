@@ -23,6 +23,8 @@ export interface UpStep {
   migration: Migration;
   /** A repeatable migration applied before, whose row this run replaces. */
   reapply?: boolean;
+  /** Its module, in a plan that spans modules (see `plan_modules.ts`). */
+  module?: string;
 }
 
 /** A migration to roll back, from its file or, when the file is gone, from the stored SQL. */
@@ -39,6 +41,8 @@ export interface DownStep {
   storedDownSql: string | null;
   /** Whether the stored down runs outside a transaction. */
   storedNoTransaction: boolean;
+  /** A TypeScript migration's file, as recorded: its down runs only from there. */
+  storedDownFile?: string | null;
 }
 
 /** One step of a plan. */
@@ -183,10 +187,21 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
     migration: byVersion.get(canonicalVersion(row.version)),
     storedDownSql: row.downSql,
     storedNoTransaction: row.downNoTransaction,
+    ...(row.downFile ? { storedDownFile: row.downFile } : {}),
   }));
   const irreversible = steps.filter((step) =>
     !step.migration?.down && !step.migration?.empty && !(step.storedDownSql ?? "").trim()
   );
+  const code = irreversible.find((step) => step.storedDownFile && !step.migration);
+  if (code !== undefined) {
+    throw new MigrationError(
+      "NO_DOWN",
+      `Cannot roll back ${code.version}_${code.name}: its down is the function down() of ` +
+        `${code.storedDownFile}, which is gone, and a TypeScript down cannot be stored in the ` +
+        "tracking table. Restore the file (from version control), then run the command again.",
+      { version: code.version, file: code.storedDownFile ?? undefined },
+    );
+  }
   if (irreversible.length > 0) {
     const names = irreversible.map((s) => s.migration?.up.path ?? `${s.version}_${s.name}`);
     throw new MigrationError(

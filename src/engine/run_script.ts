@@ -59,7 +59,8 @@ export type StatementHook = (
 ) => Promise<void>;
 
 /**
- * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`.
+ * Runs the up or down script of `migration` on `db`, templates rendered with `options.schema`;
+ * for a TypeScript migration, its `up` or `down` function (see `runCode()`).
  * A script is sent whole with one `exec`; a `noTransaction` script is split into statements
  * sent one by one (several statements sent at once would run as one implicit transaction), and so
  * is any script run with `options.eachStatement`.
@@ -80,6 +81,11 @@ export async function runScript(
   direction: "up" | "down",
   options: RunScriptOptions,
 ): Promise<void> {
+  if (migration.code === "typescript") {
+    const { runCode } = await import("./run_code.ts");
+    await runCode(db, migration, direction, { schema: options.schema });
+    return;
+  }
   const script = direction === "up" ? migration.up : migration.down;
   if (script === undefined) {
     throw new MigrationError(
@@ -250,7 +256,7 @@ function scriptError(
     : positionAt(script.sql, rendered.sourceOffset(renderedOffset), script);
   const verb = run.direction === "up" ? "Cannot apply" : "Cannot roll back";
   const place = where === undefined ? script.path : `${script.path}:${where.line}:${where.column}`;
-  const message = `${verb} ${place}${which}: ${describe(error)}${tail}`;
+  const message = `${verb} ${place}${which}: ${describeServerError(error)}${tail}`;
   const code = error instanceof MigrationError ? error.code : "SQL_ERROR";
   return new ScriptError(code, message, {
     error: { version: run.migration.version, file: script.path, ...where, cause: error },
@@ -287,7 +293,9 @@ function bookkeepingFailure(cause: unknown, run: Run): ScriptError {
   return new ScriptError(
     "SQL_ERROR",
     `tide's own SQL failed while ${verb} ${run.script.path} (its transaction control or ` +
-      `bookkeeping, not a statement of the file): ${describe(cause)} Nothing of it was ` +
+      `bookkeeping, not a statement of the file): ${
+        describeServerError(cause)
+      } Nothing of it was ` +
       "applied. Check the tracking tables (--schema, --table) and the role's privileges on them.",
     {
       error: { version: run.migration.version, file: run.script.path, cause },
@@ -309,8 +317,21 @@ const OUTSIDE_A_TRANSACTION = "tide runs each migration in a transaction; to run
   "outside of one, statement by statement (as CREATE INDEX CONCURRENTLY, VACUUM and the like " +
   "need), put -- tide:no-transaction on the first line of its file (or section).";
 
-/** The server's message with its DETAIL, HINT and CONTEXT. */
-function describe(error: unknown): string {
+/**
+ * The server's message with its DETAIL, HINT and CONTEXT (or any error's message), ending in a
+ * full stop.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SqlError } from "../errors.ts";
+ * import { describeServerError } from "./run_script.ts";
+ *
+ * const error = new SqlError("relation \"t\" does not exist", { hint: "Create it first." });
+ * assert.equal(describeServerError(error), 'relation "t" does not exist. HINT: Create it first.');
+ * ```
+ */
+export function describeServerError(error: unknown): string {
   const message = errorMessage(error);
   if (!(error instanceof SqlError)) return /[.!?]$/.test(message) ? message : `${message}.`;
   const parts = [/[.!?]$/.test(message) ? message : `${message}.`];

@@ -26,6 +26,13 @@ export interface StatusEntry {
   repeatable?: true;
   /** For a failed one: the error recorded, which says how far it got. */
   error?: string;
+  /** What it does, from its file, else as recorded when it was applied. */
+  description?: string;
+  /**
+   * An applied migration whose down is code (TypeScript): the file holding it, as recorded. When
+   * that file is gone (a `missing` entry), it cannot be rolled back until the file is restored.
+   */
+  codeFile?: string;
 }
 
 /** Where the database stands against the files. */
@@ -75,12 +82,18 @@ export function migrationStatus(
   // Keyed by canonical version: `001_a` renamed `1_a` is the same migration (README).
   const byVersion = byCanonicalVersion(migrations);
   const rows = byCanonicalVersion(applied);
-  const entry = (row: AppliedMigration): StatusEntry => ({
-    version: row.version,
-    name: row.name,
-    appliedAt: row.appliedAt,
-    ...filesOf(byVersion.get(canonicalVersion(row.version))),
-  });
+  const entry = (row: AppliedMigration): StatusEntry => {
+    const file = byVersion.get(canonicalVersion(row.version));
+    const description = file?.description ?? row.description ?? undefined;
+    return {
+      version: row.version,
+      name: row.name,
+      appliedAt: row.appliedAt,
+      ...filesOf(file),
+      ...(description === undefined ? {} : { description }),
+      ...(row.downFile ? { codeFile: row.downFile } : {}),
+    };
+  };
   const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
   const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
   const changed = (m: Migration) => rowOf(m)?.checksum !== m.checksum;
@@ -154,5 +167,6 @@ function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name"
     ...(m.down ? { downFile: m.down.path } : {}),
     ...(m.empty ? { empty: true as const } : {}),
     ...(m.repeatable ? { repeatable: true as const } : {}),
+    ...(m.description === undefined ? {} : { description: m.description }),
   };
 }

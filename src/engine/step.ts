@@ -15,6 +15,7 @@ import type { DownStep, PlanStep } from "./plan.ts";
 import { locateFailure, runScript } from "./run_script.ts";
 import { retryLockTimeouts, type Timeouts, timeoutsSql } from "./timeouts.ts";
 import { transactionEnvelope } from "./transaction_envelope.ts";
+import { runCodeStep } from "./code_step.ts";
 
 /** What running a step needs from the migrator. */
 export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statementTimeoutMs"> {
@@ -30,6 +31,8 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
   actor: string;
   /** Called before each retry. */
   onRetry?: (attempt: number, delayMs: number) => void;
+  /** Where a TypeScript migration's `ctx.log` lines go. */
+  log?: (line: string) => void;
 }
 
 /**
@@ -89,6 +92,12 @@ async function execute(
   const timeouts = timed ? timeoutsSql(context, !noTransaction) : "";
   const underWay: UnderWay = { open: false };
   const attempt = async () => {
+    if (migration.code !== undefined) {
+      const open = { driver, ledger: context.ledger, bookkeeping, timeouts, started, underWay };
+      const row = appliedFields(migration, context.actor);
+      const options = { schema, log: context.log };
+      return await runCodeStep({ ...open, row }, migration, direction, options);
+    }
     if (noTransaction) {
       if (timed) await driver.exec(timeouts);
       await statementByStatement(context, migration, direction, underWay);
@@ -211,9 +220,12 @@ export function appliedFields(migration: Migration, actor: string): AppliedField
     checksumAlgorithm: CHECKSUM_ALGORITHM,
     status: "applied",
     appliedBy: actor,
-    downSql: migration.down?.sql ?? null,
+    downSql: migration.code === undefined ? migration.down?.sql ?? null : null,
     downNoTransaction: noTransactionOf(migration, "down"),
     error: null,
+    description: migration.description ?? null,
+    requires: (migration.requires ?? []).map((r) => `${r.module}:${r.version}`),
+    downFile: migration.code !== undefined && migration.down ? migration.down.path : null,
   };
 }
 
@@ -236,7 +248,7 @@ export function appliedFields(migration: Migration, actor: string): AppliedField
  * ```
  */
 export function logFields(
-  migration: Pick<Migration, "version" | "name">,
+  migration: Pick<Migration, "version" | "name" | "description">,
   action: LogFields["action"],
   actor: string,
 ): LogFields {
@@ -247,6 +259,7 @@ export function logFields(
     outcome: "success",
     error: null,
     performedBy: actor,
+    ...(migration.description === undefined ? {} : { description: migration.description }),
   };
 }
 

@@ -9,6 +9,7 @@
 import { MigrationSourceError } from "../errors.ts";
 import { checkStatements } from "./checks.ts";
 import { withoutOuterTransactions } from "./outer_transaction.ts";
+import { describeSql } from "./description.ts";
 import type { Migration } from "./migration.ts";
 import { detectFormat } from "./formats/detect.ts";
 import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
@@ -121,5 +122,12 @@ function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
   if (options.onUnread) {
     for (const file of unreadFiles(tree, format, migrations)) options.onUnread(file);
   }
-  return migrations;
+  return migrations.map(withDescription);
+}
+
+/** Every format's migrations get a description from the comments at the top of their up. */
+function withDescription(migration: Migration): Migration {
+  if (migration.description !== undefined || migration.code !== undefined) return migration;
+  const description = describeSql(migration.up.sql);
+  return description === undefined ? migration : { ...migration, description };
 }

@@ -28,6 +28,17 @@ export interface MigrationScript {
   readonly statements?: readonly (readonly [number, number])[];
 }
 
+/**
+ * A migration of another module that must be applied before this one (a library's table):
+ * `-- tide:requires auth:003`, or `export const requires = ["auth:003"]` in TypeScript.
+ */
+export interface Requirement {
+  /** The module, as `--module` names it. */
+  readonly module: string;
+  /** Its version, as written in that module's file name (compared as a version). */
+  readonly version: string;
+}
+
 /** A migration read from disk. */
 export interface Migration {
   /** Version exactly as written in the file name: `"002"`, `"20260121093000"`, `"1.2"`. */
@@ -55,6 +66,20 @@ export interface Migration {
    * whenever its checksum changes; never rolled back.
    */
   readonly repeatable?: true;
+  /**
+   * What it does, in a line: from a leading `-- Description:` comment (`// Description:` in
+   * TypeScript), else its first comment line. Recorded in the ledger, shown by `status` and
+   * `history`.
+   */
+  readonly description?: string;
+  /** Migrations of other modules that must be applied first. */
+  readonly requires?: readonly Requirement[];
+  /**
+   * `typescript`: a TypeScript migration. Its up and down are the functions `up(ctx)` and
+   * `down(ctx)` exported by the file at `up.path` (both scripts' `sql` is empty), imported only
+   * when they run; its checksum is the file's text's. Its down cannot be stored in the ledger.
+   */
+  readonly code?: "typescript";
 }
 
 /** Checksum algorithm recorded beside every checksum, so a future change is never silent. */

@@ -332,20 +332,22 @@ function readDirectives(script: MigrationScript): boolean {
       );
     };
     // `tide lint` reads and checks `-- tide:allow` before each statement.
-    if (match[1].toLowerCase() === "allow") continue;
-    if (match[1].toLowerCase() !== "no-transaction") {
+    const directive = match[1].toLowerCase();
+    if (directive === "allow" || directive === "requires") continue;
+    if (directive !== "no-transaction") {
       throw fail(
-        `unknown directive "-- tide:${match[1]}". The directives are "-- tide:no-transaction" ` +
-          'and "-- tide:allow <rule> <reason>".',
+        `unknown directive "-- tide:${match[1]}". The directives are "-- tide:no-transaction", ` +
+          '"-- tide:requires module:version" and "-- tide:allow <rule> <reason>".',
       );
     }
     if (match.index > code) {
       throw fail(
-        `"-- tide:no-transaction" comes after SQL, where it has no effect. ` +
+        `"-- tide:${match[1]}" comes after SQL, where it has no effect. ` +
           `Move it to the comments at the top of the ${script.line === 1 ? "file" : "section"}.`,
       );
     }
-    noTransaction = true;
+    // `requires` is read by requires.ts, from the file as a whole.
+    if (match[1] === "no-transaction") noTransaction = true;
   }
   return noTransaction;
 }

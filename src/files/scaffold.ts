@@ -69,13 +69,23 @@ export function nextVersion(versions: readonly string[], now: Date = new Date())
 export interface CreateOptions extends LoadOptions {
   /** Now, for timestamp versions. */
   now?: Date;
+  /** The up SQL to write, instead of the scaffold's comments. */
+  up?: string;
+  /** The down SQL to write; refused by formats without downs (Prisma, plain). */
+  down?: string;
+  /**
+   * Write a TypeScript migration, `<version>_<name>.ts` (tide's format only): `up` and `down`
+   * are then code for the bodies of its functions.
+   */
+  typescript?: boolean;
 }
 
 /**
  * Writes a new migration in `dir` (created when missing) with the next version, in the
  * directory's format and naming (`options.format`, detected when `auto`); for tide's own, as
  * most existing migrations are named: `.up.sql` + `.down.sql`, one file with `-- migrate:up`
- * and `-- migrate:down`, or Flyway's `V`/`U` files.
+ * and `-- migrate:down`, or Flyway's `V`/`U` files. With `options.up` and `options.down`, their
+ * SQL is written where the format keeps each direction, instead of the scaffold's comments.
  *
  * @example
  * ```ts
@@ -93,13 +103,28 @@ export interface CreateOptions extends LoadOptions {
  * ]);
  * await Deno.remove(dir, { recursive: true });
  * ```
+ *
+ * @example With content
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createMigration } from "./scaffold.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const up = "CREATE TABLE users (id int);";
+ * const { files } = await createMigration(dir, "users", { up, down: "DROP TABLE users;" });
+ * assert.equal(await Deno.readTextFile(files[0]), "CREATE TABLE users (id int);\n");
+ * assert.equal(await Deno.readTextFile(files[1]), "DROP TABLE users;\n");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function createMigration(
   dir: string,
   rawName: string,
   options: CreateOptions | Date = {},
 ): Promise<CreatedMigration> {
-  const { now = new Date(), ...load } = options instanceof Date ? { now: options } : options;
+  const { now = new Date(), up, down, typescript, ...load } = options instanceof Date
+    ? { now: options }
+    : options;
   const name = sanitizeName(rawName);
   if (name === "") {
     throw new MigrationError(
@@ -117,7 +142,17 @@ export async function createMigration(
     // A directory that does not load still gets its next migration; `validate` reports it.
     if (!(error instanceof MigrationError)) throw error;
   }
-  const written = format.scaffold({ tree, migrations, name, now });
+  const content = up === undefined && down === undefined ? undefined : { up, down };
+  if (typescript && format.name !== "tide") {
+    throw new MigrationError(
+      "CONFIG_ERROR",
+      `Cannot create a TypeScript migration in ${dir}: its migrations are in ${format.name}'s ` +
+        "format, and TypeScript migrations are tide's own. Use --format tide (a tide directory " +
+        "may mix .sql and .ts migrations), or write SQL.",
+    );
+  }
+  const code = typescript ? "typescript" as const : undefined;
+  const written = format.scaffold({ tree, migrations, name, now, content, code });
   await Deno.mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const file of written) {

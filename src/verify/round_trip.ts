@@ -239,7 +239,9 @@ function noDownProblem(
       "or verify without --strict-data.";
   }
   return `no down: ${path} has no down script, so it cannot be rolled back. ` +
-    `Write one (a .down.sql file or a -- migrate:down section).`;
+    (migration.code === undefined
+      ? "Write one (a .down.sql file or a -- migrate:down section)."
+      : "Export a down(ctx) function that undoes up().");
 }
 
 /**

@@ -36,6 +36,8 @@ export const command: Command = {
       );
       return 0;
     }
+    // The description column only when an entry has one, so older logs read as before.
+    const described = entries.some((e) => e.description);
     const rows = entries.map((e) => [
       formatDate(e.startedAt),
       e.action,
@@ -43,21 +45,12 @@ export const command: Command = {
       e.outcome,
       formatMs(e.durationMs),
       e.performedBy,
+      ...(described ? [e.description ?? ""] : []),
       e.error ?? "",
     ]);
-    for (
-      const line of formatTable([[
-        "STARTED",
-        "ACTION",
-        "MIGRATION",
-        "OUTCOME",
-        "TIME",
-        "BY",
-        "ERROR",
-      ], ...rows])
-    ) {
-      ctx.out.line(line.trimEnd());
-    }
+    const head = ["STARTED", "ACTION", "MIGRATION", "OUTCOME", "TIME", "BY"];
+    const heads = [...head, ...(described ? ["DESCRIPTION"] : []), "ERROR"];
+    for (const line of formatTable([heads, ...rows])) ctx.out.line(line.trimEnd());
     return 0;
   },
 };

@@ -41,6 +41,7 @@ export const command: Command = {
     }
     printStatus(ctx.out, status);
     warnEmpty(ctx.out, status.pending);
+    warnCodeGone(ctx.out, status.missing);
     const unsettled = status.pending.length + status.missing.length + status.edited.length +
       status.failed.length;
     return ctx.values["exit-code"] === true && unsettled > 0 ? 1 : 0;
@@ -59,6 +60,7 @@ export function statusJson(
     ...(e.file === undefined ? {} : { file: file(e.file) }),
     ...(e.downFile === undefined ? {} : { downFile: file(e.downFile) }),
     ...(e.repeatable ? { repeatable: true } : {}),
+    ...(e.description === undefined ? {} : { description: e.description }),
   });
   const applied = (e: StatusEntry) => ({
     version: e.version,
@@ -86,6 +88,17 @@ export function warnEmpty(out: Output, pending: readonly StatusEntry[]): void {
   }
 }
 
+/** Warns of applied TypeScript migrations whose file is gone: they cannot be rolled back. */
+export function warnCodeGone(out: Output, missing: readonly StatusEntry[]): void {
+  for (const entry of missing.filter((e) => e.codeFile !== undefined)) {
+    out.warn(
+      `${entry.version}_${entry.name} was applied from ${entry.codeFile}, which is gone: its ` +
+        "down is TypeScript, which cannot be stored in the tracking table, so it cannot be " +
+        "rolled back until the file is restored.",
+    );
+  }
+}
+
 function printStatus(out: Output, status: MigrationStatus): void {
   const rows = new Map<string, { entry: StatusEntry; state: string; tone?: Tone }>();
   const put = (entries: StatusEntry[], state: (e: StatusEntry) => string, tone?: Tone) => {
@@ -107,14 +120,24 @@ function printStatus(out: Output, status: MigrationStatus): void {
   const sorted = [...rows.values()].sort((a, b) =>
     compareVersions(a.entry.version, b.entry.version)
   );
+  // The description column only when a migration has one, so plain directories read as before.
+  const described = sorted.some(({ entry }) => entry.description !== undefined);
   const table = formatTable([
-    ["VERSION", "NAME", "STATE"],
-    ...sorted.map(({ entry, state }) => [entry.version, entry.name, state]),
+    ["VERSION", "NAME", "STATE", ...(described ? ["DESCRIPTION"] : [])],
+    ...sorted.map(({ entry, state }) => [
+      entry.version,
+      entry.name,
+      state,
+      ...(described ? [entry.description ?? ""] : []),
+    ]),
   ]);
-  out.line(table[0]);
+  const at = table[0].indexOf("STATE"); // where the state column starts, in every row
+  out.line(table[0].trimEnd());
   sorted.forEach(({ state, tone }, i) => {
-    const line = table[i + 1];
-    out.line(tone ? line.slice(0, line.length - state.length) + out.paint(tone, state) : line);
+    const line = table[i + 1].trimEnd();
+    const painted = line.slice(0, at) + out.paint(tone ?? "bold", state) +
+      line.slice(at + state.length);
+    out.line(tone ? painted : line);
   });
   out.line("");
   out.line(summary(status));

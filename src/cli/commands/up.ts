@@ -6,7 +6,7 @@
 import { parsePositiveInt } from "../args.ts";
 import type { Command } from "../command.ts";
 import { DRY_RUN_OPTION } from "../command.ts";
-import { relativeFile, withMigrator } from "../context.ts";
+import { otherModules, relativeFile, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `up` command. */
@@ -14,7 +14,9 @@ export const command: Command = {
   usage: "up [--to V] [--count N] [--dry-run] [--allow-out-of-order] [--allow-missing]",
   writes: true,
   description: "Applies pending migrations in version order, each in its own transaction\n" +
-    "(unless it is marked -- tide:no-transaction), under tide's migration lock.",
+    '(unless it is marked -- tide:no-transaction), under tide\'s migration lock. With "modules"\n' +
+    "in the config file and no --module, it applies theirs too, in an order that meets every\n" +
+    "-- tide:requires.",
   options: {
     to: { type: "string", arg: "V", description: "Apply up to and including version V." },
     count: { type: "string", arg: "N", description: "Apply at most the N next migrations." },
@@ -34,6 +36,7 @@ export const command: Command = {
     const count = typeof values.count === "string"
       ? parsePositiveInt(values.count, "--count")
       : undefined;
+    const modules = await otherModules(ctx);
     const result = await withMigrator(
       ctx,
       (migrator) =>
@@ -43,6 +46,7 @@ export const command: Command = {
           dryRun,
           allowOutOfOrder: ctx.settings.allowOutOfOrder,
           allowMissing: values["allow-missing"] === true,
+          modules,
         }),
       progressPrinter(out),
       { runsMigrations: true },

@@ -86,7 +86,11 @@ export const command: Command = {
       strictData: ctx.settings.verify.strictData,
       setup: await readSetup(ctx.io.cwd, ctx.settings.verify.setup),
       databaseUrl,
-      onVerdict: (verdict) => printVerdict(out, verdict),
+      onVerdict: (verdict) => {
+        printVerdict(out, verdict);
+        const code = migrations.find((m) => m.version === verdict.version && m.code);
+        if (code) out.line(`  note: ${codeNote(relativeFile(ctx, code.up.path))}`);
+      },
     });
     out.result(reportJson(report, migrations, (path) => relativeFile(ctx, path)));
     out.line(totalsLine(report));
@@ -228,18 +232,29 @@ export function reportJson(
     if (m === undefined) return {};
     return { file: file(m.up.path), ...(m.down ? { downFile: file(m.down.path) } : {}) };
   };
+  const note = (version: string) => {
+    const m = byVersion.get(version);
+    return m?.code === undefined ? {} : { note: codeNote(file(m.up.path)) };
+  };
   return {
     ...report,
     migrations: report.migrations.map((m) => ({
       ...m,
       durationMs: Math.round(m.durationMs),
       ...files(m.version),
+      ...note(m.version),
     })),
     timings: {
       totalMs: Math.round(report.timings.totalMs),
       bootMs: Math.round(report.timings.bootMs),
     },
   };
+}
+
+/** What verify says of a TypeScript migration: only what it does to PostgreSQL is checked. */
+function codeNote(file: string): string {
+  return `${file} is TypeScript: verify checks the PostgreSQL schema it leaves, not what it ` +
+    "does elsewhere (another database, files, services).";
 }
 
 function totalsLine(report: VerifyReport): string {

@@ -10,6 +10,7 @@ import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql } from "../parse.ts";
 import { withOwnTransactions } from "../outer_transaction.ts";
 import { positionAt } from "../../sql/position.ts";
+import type { ScaffoldInput } from "./format.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 
 /**
@@ -71,6 +72,40 @@ function migrationOf(parts: MigrationParts): Migration {
     ...(isBlankSql(parts.up.sql) ? { empty: true as const } : {}),
     ...(parts.repeatable ? { repeatable: true as const } : {}),
   };
+}
+
+/**
+ * What a scaffold writes where the `direction` SQL goes: the content given (ending in a newline),
+ * else `template`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scaffoldSql } from "./common.ts";
+ *
+ * const input = { content: { up: "create table t ()" } };
+ * assert.equal(scaffoldSql(input, "up", "-- Write it here\n"), "create table t ()\n");
+ * assert.equal(scaffoldSql(input, "down", "-- Undo it\n"), "-- Undo it\n");
+ * ```
+ */
+export function scaffoldSql(
+  input: Pick<ScaffoldInput, "content">,
+  direction: "up" | "down",
+  template: string,
+): string {
+  const given = input.content?.[direction];
+  if (given === undefined) return template;
+  return given === "" || given.endsWith("\n") ? given : `${given}\n`;
+}
+
+/** Refuses a down given for a format with no place for one; `why` says what it has instead. */
+export function refuseDown(input: Pick<ScaffoldInput, "content">, why: string): void {
+  if (input.content?.down === undefined) return;
+  throw new MigrationError(
+    "NO_DOWN",
+    `Cannot write the down of a new migration: ${why}. Leave out \`down\`, or use a format with ` +
+      "downs (--format).",
+  );
 }
 
 /** Gathers the problems of a directory, so all are reported at once. */

@@ -14,6 +14,7 @@ import {
   nextLine,
   problemAt,
   Problems,
+  scaffoldSql,
   sortedUnique,
   timestampAfter,
   toMigration,
@@ -45,7 +46,9 @@ export const dbmateFormat: MigrationFormat = {
   },
   scaffold: (input: ScaffoldInput) => [{
     path: `${timestampAfter(input.migrations.map((m) => m.version), input.now)}_${input.name}.sql`,
-    text: "-- migrate:up\n\n\n-- migrate:down\n\n",
+    text: `-- migrate:up\n${scaffoldSql(input, "up", "\n")}\n-- migrate:down\n${
+      scaffoldSql(input, "down", "\n")
+    }`,
   }],
 };
 

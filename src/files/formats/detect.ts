@@ -11,6 +11,7 @@ import { MigrationError } from "../../errors.ts";
 import type { Layout, MigrationFormat } from "./format.ts";
 import { FORMATS } from "./registry.ts";
 import { tideFormat } from "./tide.ts";
+import { codeFileName } from "../code_file.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
 
 const FLYWAY_NAME = /^(?:[VU]\d+(?:[._]\d+)*__.*|R__.+)\.sql$/;
@@ -66,8 +67,9 @@ function observeTopLevel(
   if (name === "migration_lock.toml") see("prisma", file);
   if (name === "flyway.conf") see("flyway-conf", file);
   if (/^\d+_.*\.go$/.test(name) && !name.endsWith("_test.go")) see("goose", file);
-  if (/^\d+_.*\.(?:js|cjs|mjs|ts)$/.test(name) && !name.endsWith(".d.ts")) {
-    see("node-pg-migrate", file);
+  const test = /[._]test\.[cm]?[jt]s$/.test(name); // a test beside the code is no migration
+  if (/^\d+_.*\.(?:js|cjs|mjs|ts)$/.test(name) && !name.endsWith(".d.ts") && !test) {
+    see(isTideCode(tree, file) ? "tide-code" : "node-pg-migrate", file);
   }
   if (!name.endsWith(".sql") || FLYWAY_NAME.test(name)) return;
   if (POPX_SPECIFIC.test(name)) return see("popx", file);
@@ -83,6 +85,19 @@ function observeTopLevel(
   if (PAIR.test(name) && POPX.test(name)) return see("pair", file);
   const marker = MARKERS.find(([pattern]) => pattern.test(text));
   see(marker ? marker[1] : "bare", file);
+}
+
+/** node-pg-migrate's TypeScript migrations take a `MigrationBuilder`, usually named `pgm`. */
+const NODE_PG_MIGRATE_CODE = /node-pg-migrate|MigrationBuilder|\bpgm\b/;
+
+/** Whether a top-level `.ts` file is a tide TypeScript migration (not node-pg-migrate's). */
+function isTideCode(tree: SourceTree, file: SourceFile): boolean {
+  if (codeFileName(file.rel) === undefined) return false;
+  try {
+    return !NODE_PG_MIGRATE_CODE.test(tree.text(file));
+  } catch {
+    return true; // the reader reports it
+  }
 }
 
 /**

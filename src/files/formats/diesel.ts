@@ -8,7 +8,14 @@
  * @module
  */
 import type { Migration } from "../migration.ts";
-import { fileProblem, foreignScript, Problems, sortedUnique, toMigration } from "./common.ts";
+import {
+  fileProblem,
+  foreignScript,
+  Problems,
+  scaffoldSql,
+  sortedUnique,
+  toMigration,
+} from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceTree } from "./tree.ts";
 
@@ -35,10 +42,10 @@ export const dieselFormat: MigrationFormat = {
   scaffold: (input: ScaffoldInput) => {
     const folder = `${dieselStamp(input)}_${input.name}`;
     return [
-      { path: `${folder}/up.sql`, text: "-- Your SQL goes here\n" },
+      { path: `${folder}/up.sql`, text: scaffoldSql(input, "up", "-- Your SQL goes here\n") },
       {
         path: `${folder}/down.sql`,
-        text: "-- This file should undo anything in `up.sql`\n",
+        text: scaffoldSql(input, "down", "-- This file should undo anything in `up.sql`\n"),
       },
     ];
   },

@@ -18,7 +18,14 @@ import { basename } from "node:path";
 import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../migration.ts";
 import { canonicalVersion, isValidVersion, REPEATABLE_PREFIX } from "../version.ts";
-import { fileProblem, foreignScript, Problems, sortedUnique, toMigration } from "./common.ts";
+import {
+  fileProblem,
+  foreignScript,
+  Problems,
+  scaffoldSql,
+  sortedUnique,
+  toMigration,
+} from "./common.ts";
 import { type FlywayConfig, readFlywayConfig, replacePlaceholders } from "./flyway_config.ts";
 import type { FormatOptions, MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
@@ -41,8 +48,14 @@ export const flywayFormat: MigrationFormat = {
     const versions = input.migrations.filter((m) => !m.repeatable).map((m) => m.version);
     const version = nextVersion(versions, input.now).replace(/^0+(?=\d)/, "");
     return [
-      { path: `V${version}__${input.name}.sql`, text: "-- Write the change here.\n\n" },
-      { path: `U${version}__${input.name}.sql`, text: "-- Undo exactly what V did.\n\n" },
+      {
+        path: `V${version}__${input.name}.sql`,
+        text: scaffoldSql(input, "up", "-- Write the change here.\n\n"),
+      },
+      {
+        path: `U${version}__${input.name}.sql`,
+        text: scaffoldSql(input, "down", "-- Undo exactly what V did.\n\n"),
+      },
     ];
   },
 };

@@ -39,6 +39,7 @@ export type FormatChoice = FormatName | "auto";
  */
 export type Layout =
   | "pair"
+  | "tide-code"
   | "dbmate"
   | "tide-directive"
   | "flyway"
@@ -96,6 +97,18 @@ export interface ScaffoldInput {
   name: string;
   /** Now, for timestamps. */
   now: Date;
+  /** SQL to write in place of the templates (`createMigration(dir, name, { up, down })`). */
+  content?: MigrationContent;
+  /** `typescript`: a TypeScript migration (`tide new --ts`), in tide's format only. */
+  code?: "typescript";
+}
+
+/** The SQL of a new migration, given instead of the scaffold's comments. */
+export interface MigrationContent {
+  /** The up SQL. */
+  up?: string;
+  /** The down SQL; refused by formats that have no down (Prisma, plain). */
+  down?: string;
 }
 
 /** A migration format. */

@@ -18,6 +18,7 @@ import {
   foreignScript,
   problemAt,
   Problems,
+  scaffoldSql,
   sortedUnique,
   toMigration,
 } from "./common.ts";
@@ -59,8 +60,10 @@ export const gooseFormat: MigrationFormat = {
       : input.now.toISOString().replace(/\D/g, "").slice(0, 14);
     return [{
       path: `${version}_${input.name}.sql`,
-      text: "-- +goose Up\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n\n" +
-        "-- +goose Down\n-- +goose StatementBegin\n\n-- +goose StatementEnd\n",
+      text: `-- +goose Up\n-- +goose StatementBegin\n${scaffoldSql(input, "up", "\n")}` +
+        "-- +goose StatementEnd\n\n" +
+        `-- +goose Down\n-- +goose StatementBegin\n${scaffoldSql(input, "down", "\n")}` +
+        "-- +goose StatementEnd\n",
     }];
   },
 };

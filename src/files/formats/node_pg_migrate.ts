@@ -16,6 +16,7 @@ import {
   foreignScript,
   nextLine,
   Problems,
+  scaffoldSql,
   sortedUnique,
   toMigration,
 } from "./common.ts";
@@ -54,7 +55,9 @@ export const nodePgMigrateFormat: MigrationFormat = {
     const version = utc ? iso.slice(0, 17) : String(input.now.getTime());
     return [{
       path: `${version}_${input.name}.sql`,
-      text: "-- Up Migration\n\n-- Down Migration\n",
+      text: `-- Up Migration\n${scaffoldSql(input, "up", "")}\n-- Down Migration\n${
+        scaffoldSql(input, "down", "")
+      }`,
     }];
   },
 };

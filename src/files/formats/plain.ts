@@ -5,7 +5,14 @@
  * @module
  */
 import type { Migration } from "../migration.ts";
-import { foreignScript, Problems, sortedUnique, toMigration } from "./common.ts";
+import {
+  foreignScript,
+  Problems,
+  refuseDown,
+  scaffoldSql,
+  sortedUnique,
+  toMigration,
+} from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 import { nextVersion } from "../scaffold.ts";
 
@@ -38,8 +45,11 @@ export const plainFormat: MigrationFormat = {
     problems.throwIfAny();
     return sorted;
   },
-  scaffold: (input: ScaffoldInput) => [{
-    path: `${nextVersion(input.migrations.map((m) => m.version), input.now)}_${input.name}.sql`,
-    text: "-- Write the change here.\n\n",
-  }],
+  scaffold: (input: ScaffoldInput) => {
+    refuseDown(input, "plain migrations are up only");
+    return [{
+      path: `${nextVersion(input.migrations.map((m) => m.version), input.now)}_${input.name}.sql`,
+      text: scaffoldSql(input, "up", "-- Write the change here.\n\n"),
+    }];
+  },
 };

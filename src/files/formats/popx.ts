@@ -11,7 +11,14 @@
  */
 import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../migration.ts";
-import { fileProblem, foreignScript, Problems, sortedUnique, toMigration } from "./common.ts";
+import {
+  fileProblem,
+  foreignScript,
+  Problems,
+  scaffoldSql,
+  sortedUnique,
+  toMigration,
+} from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceFile } from "./tree.ts";
 import { nextVersion } from "../scaffold.ts";
@@ -96,8 +103,8 @@ export const popxFormat: MigrationFormat = {
   scaffold: (input: ScaffoldInput) => {
     const version = nextVersion(input.migrations.map((m) => m.version), input.now);
     return [
-      { path: `${version}_${input.name}.up.sql`, text: "" },
-      { path: `${version}_${input.name}.down.sql`, text: "" },
+      { path: `${version}_${input.name}.up.sql`, text: scaffoldSql(input, "up", "") },
+      { path: `${version}_${input.name}.down.sql`, text: scaffoldSql(input, "down", "") },
     ];
   },
 };

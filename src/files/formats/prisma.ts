@@ -6,7 +6,15 @@
  * @module
  */
 import type { Migration } from "../migration.ts";
-import { foreignScript, Problems, sortedUnique, timestampAfter, toMigration } from "./common.ts";
+import {
+  foreignScript,
+  Problems,
+  refuseDown,
+  scaffoldSql,
+  sortedUnique,
+  timestampAfter,
+  toMigration,
+} from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 
 const FOLDER = /^(\d+)_?([^/]*)\/migration\.sql$/;
@@ -38,9 +46,12 @@ export const prismaFormat: MigrationFormat = {
     problems.throwIfAny();
     return sorted;
   },
-  scaffold: (input: ScaffoldInput) => [{
-    path: `${timestampAfter(input.migrations.map((m) => m.version), input.now)}_${input.name}` +
-      "/migration.sql",
-    text: "-- Write the change here.\n\n",
-  }],
+  scaffold: (input: ScaffoldInput) => {
+    refuseDown(input, "Prisma migrations have no down (migration.sql is the up)");
+    return [{
+      path: `${timestampAfter(input.migrations.map((m) => m.version), input.now)}_${input.name}` +
+        "/migration.sql",
+      text: scaffoldSql(input, "up", "-- Write the change here.\n\n"),
+    }];
+  },
 };

@@ -12,7 +12,7 @@
  */
 import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../migration.ts";
-import { foreignScript, Problems, toMigration } from "./common.ts";
+import { foreignScript, Problems, scaffoldSql, toMigration } from "./common.ts";
 import { unwrapOuterTransaction as unwrap } from "../outer_transaction.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 import { parseSqitchPlan, type PlannedChange } from "./sqitch_plan.ts";
@@ -61,11 +61,11 @@ export const sqitchFormat: MigrationFormat = {
       },
       {
         path: `${dirs.deploy}/${input.name}.sql`,
-        text: `-- Deploy ${input.name}\n\nBEGIN;\n\nCOMMIT;\n`,
+        text: `-- Deploy ${input.name}\n\nBEGIN;\n${scaffoldSql(input, "up", "\n")}COMMIT;\n`,
       },
       {
         path: `${dirs.revert}/${input.name}.sql`,
-        text: `-- Revert ${input.name}\n\nBEGIN;\n\nCOMMIT;\n`,
+        text: `-- Revert ${input.name}\n\nBEGIN;\n${scaffoldSql(input, "down", "\n")}COMMIT;\n`,
       },
       {
         path: `${dirs.verify}/${input.name}.sql`,

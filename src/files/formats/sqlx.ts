@@ -13,6 +13,8 @@ import {
   fileProblem,
   foreignScript,
   Problems,
+  refuseDown,
+  scaffoldSql,
   sortedUnique,
   timestampAfter,
   toMigration,
@@ -72,13 +74,19 @@ export const sqlxFormat: MigrationFormat = {
   },
   scaffold: (input: ScaffoldInput) => {
     const version = timestampAfter(input.migrations.map((m) => m.version), input.now);
-    const reversible = input.migrations.some((m) => m.up.path.endsWith(".up.sql"));
+    // A down asked for in a new directory makes it reversible, as `sqlx migrate add -r` does.
+    const reversible = input.migrations.some((m) => m.up.path.endsWith(".up.sql")) ||
+      (input.migrations.length === 0 && input.content?.down !== undefined);
     if (!reversible) {
-      return [{ path: `${version}_${input.name}.sql`, text: "-- Add migration script here\n" }];
+      refuseDown(input, "this sqlx directory holds up-only migrations (<version>_<name>.sql)");
+      const text = scaffoldSql(input, "up", "-- Add migration script here\n");
+      return [{ path: `${version}_${input.name}.sql`, text }];
     }
+    const up = scaffoldSql(input, "up", "-- Add up migration script here\n");
+    const down = scaffoldSql(input, "down", "-- Add down migration script here\n");
     return [
-      { path: `${version}_${input.name}.up.sql`, text: "-- Add up migration script here\n" },
-      { path: `${version}_${input.name}.down.sql`, text: "-- Add down migration script here\n" },
+      { path: `${version}_${input.name}.up.sql`, text: up },
+      { path: `${version}_${input.name}.down.sql`, text: down },
     ];
   },
 };

@@ -9,11 +9,14 @@
  */
 import { basename } from "node:path";
 import { checksumText } from "../checksum.ts";
+import { codeFileName, codeScaffold, readCodeMigration } from "../code_file.ts";
+import { describeSql } from "../description.ts";
+import { sqlRequirements } from "../requires.ts";
 import { MigrationError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
-import { Problems } from "./common.ts";
+import { Problems, scaffoldSql } from "./common.ts";
 import { withOwnTransactions } from "../outer_transaction.ts";
 import type { MigrationFormat, ScaffoldFile, ScaffoldInput } from "./format.ts";
 import { nextVersion } from "../scaffold.ts";
@@ -29,13 +32,16 @@ interface ReadFile {
   upNoTransaction: boolean;
   downNoTransaction: boolean;
   checksummed: string;
+  /** A TypeScript migration, read whole. */
+  code?: Migration;
 }
 
 /** tide's format. */
 export const tideFormat: MigrationFormat = {
   name: "tide",
-  reads: ["pair", "dbmate", "tide-directive", "flyway"],
-  files: "<version>_<name>.up.sql + .down.sql, or <version>_<name>.sql with -- migrate:up",
+  reads: ["pair", "dbmate", "tide-directive", "flyway", "tide-code"],
+  files: "<version>_<name>.up.sql + .down.sql, <version>_<name>.sql with -- migrate:up, or " +
+    "<version>_<name>.ts",
   read: (tree) => readTide(tree.topLevel(), tree),
   scaffold: scaffoldTide,
 };
@@ -61,6 +67,21 @@ function readTide(files: readonly SourceFile[], tree: SourceTree): Migration[] {
   for (const file of files) {
     let fileName: MigrationFileName | undefined;
     const ok = problems.attempt(() => {
+      const code = codeFileName(basename(file.rel));
+      if (code !== undefined) {
+        fileName = { ...code, kind: "up" };
+        const migration = readCodeMigration(file.path, tree.text(file));
+        read.push({
+          path: file.path,
+          fileName,
+          text: "",
+          upNoTransaction: false,
+          downNoTransaction: false,
+          checksummed: "",
+          code: migration,
+        });
+        return true;
+      }
       fileName = parseFileName(basename(file.rel), file.path);
       if (fileName === undefined) return true;
       const text = tree.text(file);
@@ -108,6 +129,14 @@ function downProblem(
   if (earlierDown !== undefined) {
     return duplicateVersion(earlierDown, down, "Keep one down file per migration.");
   }
+  if (up?.code !== undefined) {
+    return duplicateVersion(
+      up,
+      down,
+      `${up.path} is a TypeScript migration: its down is the function down() it exports. ` +
+        "Move this SQL there (await ctx.sql`...`), and delete this file.",
+    );
+  }
   if (up?.fileName.kind === "single") {
     return duplicateVersion(
       up,
@@ -147,6 +176,8 @@ function duplicateVersion(first: ReadFile, second: ReadFile, fix: string): Migra
 }
 
 function toTideMigration(up: ReadFile, down: ReadFile | undefined): Migration {
+  if (up.code !== undefined) return up.code;
+  const requires = sqlRequirements(up.text, up.path);
   const downScript = up.down ?? down?.down;
   const upScript = up.up as MigrationScript;
   return {
@@ -161,7 +192,14 @@ function toTideMigration(up: ReadFile, down: ReadFile | undefined): Migration {
       : (down?.downNoTransaction ?? false),
     checksum: checksumText(up.checksummed),
     ...(isBlankSql(upScript.sql) ? { empty: true as const } : {}),
+    ...described(describeSql(up.text)),
+    ...(requires.length > 0 ? { requires } : {}),
   };
+}
+
+/** `{ description }`, or nothing when there is none. */
+function described(description: string | undefined): { description?: string } {
+  return description === undefined ? {} : { description };
 }
 
 /** The layouts of tide's scaffold: as most existing migrations are named. */
@@ -172,6 +210,8 @@ function scaffoldTide(input: ScaffoldInput): ScaffoldFile[] {
   const counts: Record<TideLayout, number> = { pair: 0, single: 0, flyway: 0 };
   const versions = new Set<string>();
   for (const file of input.tree.topLevel()) {
+    const code = codeFileName(file.rel);
+    if (code !== undefined) versions.add(code.version);
     const parsed = safeParse(file.rel);
     if (!parsed || parsed.kind === "down") continue;
     versions.add(parsed.version);
@@ -181,11 +221,16 @@ function scaffoldTide(input: ScaffoldInput): ScaffoldFile[] {
     .reduce((best, l) => (counts[l] > counts[best] ? l : best), "pair");
   const version = nextVersion([...versions], input.now);
   const label = `${version}_${input.name}`;
-  if (layout === "single") return [{ path: `${label}.sql`, text: SINGLE_TEMPLATE }];
+  if (input.code === "typescript") return [{ path: `${label}.ts`, text: codeScaffold(input) }];
+  const up = scaffoldSql(input, "up", UP_TEMPLATE);
+  const down = scaffoldSql(input, "down", DOWN_TEMPLATE);
+  if (layout === "single") {
+    return [{ path: `${label}.sql`, text: `-- migrate:up\n${up}-- migrate:down\n${down}` }];
+  }
   if (layout === "pair") return pairScaffold(input, version);
   return [
-    { path: `V${version}__${input.name}.sql`, text: UP_TEMPLATE },
-    { path: `U${version}__${input.name}.sql`, text: DOWN_TEMPLATE },
+    { path: `V${version}__${input.name}.sql`, text: up },
+    { path: `U${version}__${input.name}.sql`, text: down },
   ];
 }
 
@@ -201,8 +246,8 @@ function safeParse(fileName: string): MigrationFileName | undefined {
 function pairScaffold(input: ScaffoldInput, version?: string): ScaffoldFile[] {
   const v = version ?? nextVersion(input.migrations.map((m) => m.version), input.now);
   return [
-    { path: `${v}_${input.name}.up.sql`, text: UP_TEMPLATE },
-    { path: `${v}_${input.name}.down.sql`, text: DOWN_TEMPLATE },
+    { path: `${v}_${input.name}.up.sql`, text: scaffoldSql(input, "up", UP_TEMPLATE) },
+    { path: `${v}_${input.name}.down.sql`, text: scaffoldSql(input, "down", DOWN_TEMPLATE) },
   ];
 }
 
@@ -210,4 +255,3 @@ const UP_TEMPLATE =
   "-- Write the change here. It runs in a transaction unless the first line is\n" +
   "-- `-- tide:no-transaction`.\n\n";
 const DOWN_TEMPLATE = "-- Undo exactly what the up did, so `tide down` restores the schema.\n\n";
-const SINGLE_TEMPLATE = "-- migrate:up\n" + UP_TEMPLATE + "-- migrate:down\n" + DOWN_TEMPLATE;

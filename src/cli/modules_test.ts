@@ -1,0 +1,56 @@
+import { deepEqual, equal, match } from "node:assert/strict";
+import { join } from "node:path";
+import { onEachCliDatabase } from "../_test_support/cli_databases.ts";
+
+const APP = {
+  "001_orders.up.sql": "-- tide:requires auth:002\ncreate table orders (user_id int);\n",
+  "001_orders.down.sql": "drop table orders;\n",
+};
+const AUTH = {
+  "001_users.up.sql": "create table users (id int);\n",
+  "001_users.down.sql": "drop table users;\n",
+  "002_tokens.up.sql": "create table tokens (user_id int);\n",
+  "002_tokens.down.sql": "drop table tokens;\n",
+};
+
+async function addAuth(cwd: string): Promise<void> {
+  await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
+  for (const [name, text] of Object.entries(AUTH)) {
+    await Deno.writeTextFile(join(cwd, "vendor", "auth", name), text);
+  }
+  const config = { module: "app", modules: { auth: "vendor/auth" } };
+  await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
+}
+
+Deno.test("with modules in the config, up applies them with the app's in a valid order; down refuses what is required", async (t) => {
+  await onEachCliDatabase(t, APP, async ({ cwd, tide }) => {
+    await addAuth(cwd);
+    const alone = await tide("up", "--module", "app");
+    equal(alone.code, 1);
+    match(
+      alone.stderr,
+      /001_orders\.up\.sql: it requires auth:002, which is not applied\. Apply module auth first: `tide up --module auth`/,
+    );
+
+    const dry = JSON.parse((await tide("up", "--dry-run", "--json")).stdout);
+    const labels = dry.migrations.map((m: { module: string; version: string }) =>
+      `${m.module}:${m.version}`
+    );
+    deepEqual(labels, ["auth:001", "auth:002", "app:001"]);
+    const up = await tide("up");
+    equal(up.code, 0, up.stderr);
+    match(
+      up.stdout,
+      /^Applied: auth:001_users in .*\n(?:.*\n)*Applied: auth:002_tokens in .*\n(?:.*\n)*Applied: app:001_orders in /m,
+    );
+
+    const status = JSON.parse((await tide("status", "--module", "auth", "--json")).stdout);
+    deepEqual(status.applied.map((e: { version: string }) => e.version), ["001", "002"]);
+    const down = await tide("down", "--module", "auth");
+    equal(down.code, 1);
+    match(down.stderr, /Cannot roll back auth:002: app's applied 001_orders requires it/);
+    equal((await tide("down", "--module", "app")).code, 0);
+    equal((await tide("down", "--module", "auth")).code, 0);
+    match((await tide("up", "--module", "app")).stderr, /requires auth:002, which is not applied/);
+  });
+});
