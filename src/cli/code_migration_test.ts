@@ -1,4 +1,4 @@
-import { deepEqual, equal, match } from "node:assert/strict";
+import { deepEqual, doesNotMatch, equal, match } from "node:assert/strict";
 import { join } from "node:path";
 import { onEachCliDatabase } from "../_test_support/cli_databases.ts";
 
@@ -32,7 +32,7 @@ Deno.test("tide new --ts, up, dry runs, verify and status with a TypeScript migr
       dry.stdout,
       /^-- Would apply: 002_graph_sync\n-- TypeScript: would run up\(ctx\) of 002_graph_sync\.ts; a dry run does not run it/m,
     );
-    equal(dry.stderr, "", "no warning that it holds no statement");
+    doesNotMatch(dry.stderr, /no statement|no-op/, "no warning that it holds no statement");
     const dryJson = JSON.parse((await tide("up", "--dry-run", "--json")).stdout);
     deepEqual(dryJson.migrations[1], {
       version: "002",

@@ -347,7 +347,7 @@ function readDirectives(script: MigrationScript): boolean {
       );
     }
     // `requires` is read by requires.ts, from the file as a whole.
-    if (match[1] === "no-transaction") noTransaction = true;
+    if (directive === "no-transaction") noTransaction = true;
   }
   return noTransaction;
 }

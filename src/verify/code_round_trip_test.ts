@@ -12,7 +12,10 @@ const FILES = {
   "003_lossy.ts": "export async function up(ctx) {\n" +
     "  await ctx.sql`ALTER TABLE users ADD COLUMN note text`;\n}\n" +
     "export async function down(ctx) {\n  await ctx.sql`SELECT ${1}::int`;\n}\n",
-  "004_no_down.ts": "export async function up(ctx) {\n  await ctx.sql`SELECT 1`;\n}\n",
+  "004_no_down.ts": "export async function up(ctx) {\n" +
+    "  await ctx.sql`ALTER TABLE users ADD COLUMN extra int`;\n}\n",
+  // Changes no schema: data only, which passes without a down, as a SQL one does.
+  "005_backfill.ts": "export async function up(ctx) {\n  await ctx.sql`SELECT 1`;\n}\n",
 };
 
 Deno.test("verify runs TypeScript ups and downs in its workspace, like SQL ones", async (t) => {
@@ -29,6 +32,7 @@ Deno.test("verify runs TypeScript ups and downs in its workspace, like SQL ones"
         ["002", true, undefined],
         ["003", false, "down-differs"],
         ["004", false, "no-down"],
+        ["005", true, undefined],
       ]);
       assert.match(report.migrations[2].problems[0], /column public\.users\.note/);
       assert.match(report.migrations[3].problems[0], /Export a down\(ctx\) function/);
