@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { type ServerErrorLike, sqlErrorFrom } from "../errors.ts";
+import { MigrationError, type ServerErrorLike, sqlErrorFrom } from "../errors.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactUrl } from "../sql/redact.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 import {
@@ -170,9 +171,9 @@ function wireDriver(wire: Wire, target: string): Driver {
     return run;
   };
   const queryable: Queryable = {
-    exec: (sql) => serial(() => simpleQuery(wire, sql)),
+    exec: (sql) => serial(() => simpleQuery(wire, sql, target)),
     query: <T extends Row = Row>(sql: string, params: readonly unknown[] = []) =>
-      serial(() => extendedQuery<T>(wire, sql, params)),
+      serial(() => extendedQuery<T>(wire, sql, params, target)),
   };
   let closing: Promise<void> | undefined;
   const driver: Driver = {
@@ -203,15 +204,52 @@ function wireDriver(wire: Wire, target: string): Driver {
 }
 
 /** `Q`: any number of statements, results dropped; the first error is thrown after `Z`. */
-async function simpleQuery(wire: Wire, sql: string): Promise<void> {
+async function simpleQuery(wire: Wire, sql: string, target: string): Promise<void> {
   wire.send("Q", cString(sql));
+  const copy = new CopyRefusal(wire, target);
   let error: ServerErrorLike | undefined;
   while (true) {
     const { type, body } = wire.poll() ?? await wire.next();
+    copy.see(type);
     if (type === "E") error ??= errorFields(body);
     if (type === "Z") break;
   }
+  copy.throwIfSeen();
   if (error) throw sqlErrorFrom(error);
+}
+
+/**
+ * A COPY the server starts for the client: tide has no data stream, so a COPY FROM STDIN is
+ * failed at once (CopyFail: the server rolls the statement back) and a COPY TO STDOUT's rows are
+ * read and dropped; either way the request ends in `UNSUPPORTED_COPY`, never a success, and the
+ * session goes on.
+ */
+class CopyRefusal {
+  #kind?: "copy-from-stdin" | "copy-to-stdout";
+  /** `extended`: the request was Parse/Bind/Execute, whose Sync copy-in mode ignored. */
+  constructor(readonly wire: Wire, readonly target: string, readonly extended = false) {}
+
+  /** Takes message `type`; answers a CopyInResponse (`G`) or CopyBothResponse (`W`). */
+  see(type: string): void {
+    if (type === "G" || type === "W") {
+      this.#kind ??= "copy-from-stdin";
+      this.wire.send("f", cString("tide sends no COPY data"));
+      if (this.extended) this.wire.send("S", new Uint8Array(0));
+    } else if (type === "H") this.#kind ??= "copy-to-stdout";
+  }
+
+  throwIfSeen(): void {
+    if (this.#kind === undefined) return;
+    const outcome = this.#kind === "copy-from-stdin"
+      ? "tide failed the COPY, so nothing of that statement was applied."
+      : "tide dropped the rows it sent.";
+    throw new MigrationError(
+      "UNSUPPORTED_COPY",
+      `The server on ${this.target} started a COPY for the client: ${outcome} ${
+        CLIENT_COPY_ADVICE[this.#kind]
+      }`,
+    );
+  }
 }
 
 /** Parse, Bind (text parameters typed like postgres.js types them), Describe, Execute, Sync. */
@@ -219,6 +257,7 @@ async function extendedQuery<T extends Row>(
   wire: Wire,
   sql: string,
   params: readonly unknown[],
+  target: string,
 ): Promise<T[]> {
   const types = params.map(parameterType);
   const values = params.map(serialize);
@@ -238,15 +277,18 @@ async function extendedQuery<T extends Row>(
   wire.send("E", concat(cString(""), int32(0)));
   wire.send("S", new Uint8Array(0));
   const rows: T[] = [];
+  const copy = new CopyRefusal(wire, target, true);
   let columns: { name: string; type: number }[] = [];
   let error: ServerErrorLike | undefined;
   while (true) {
     const { type, body } = wire.poll() ?? await wire.next();
+    copy.see(type);
     if (type === "T") columns = rowDescription(body);
     else if (type === "D") rows.push(dataRow(body, columns) as T);
     else if (type === "E") error ??= errorFields(body);
     else if (type === "Z") break;
   }
+  copy.throwIfSeen();
   if (error) throw sqlErrorFrom(error);
   return rows;
 }
