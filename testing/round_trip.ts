@@ -14,6 +14,7 @@ import {
   type VerifyReport,
 } from "../mod.ts";
 import { type MigrationsInput, resolveMigrations } from "./migrations_input.ts";
+import { migrationLabel } from "../src/files/version.ts";
 
 /** Options of {@linkcode verifyRoundTrip} and {@linkcode assertRoundTrip}. */
 export interface RoundTripOptions extends MigrationsInput {
@@ -181,7 +182,7 @@ export async function runRoundTripSteps(
   for (const [i, migration] of verified.entries()) {
     let broken = false;
     await t.step({
-      name: `${migration.version}_${migration.name}`,
+      name: migrationLabel(migration),
       // The verification's connections outlive each step; the test checks they all end.
       sanitizeOps: false,
       sanitizeResources: false,
@@ -270,7 +271,7 @@ export function assertVerdict(
  * ```
  */
 export function describeVerdict(verdict: MigrationVerdict): string {
-  const head = `${verdict.version}_${verdict.name} does not round-trip` +
+  const head = `${migrationLabel(verdict)} does not round-trip` +
     (verdict.failure ? ` (${verdict.failure}):` : ":");
   const lines = [head, ...verdict.problems.map((problem) => `  - ${problem}`)];
   if (verdict.error) {

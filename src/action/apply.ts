@@ -12,6 +12,7 @@ import type { ActionIo } from "./io.ts";
 import { repoPath } from "./pr_diff.ts";
 import { codeBlock, codeSpan, escapeMarkdown } from "./render.ts";
 import { urlSecrets } from "./secrets.ts";
+import { migrationLabel } from "../files/version.ts";
 
 /**
  * The job summary of an apply run.
@@ -212,7 +213,7 @@ export function renderPending(steps: readonly PendingStep[], target: string): st
     lines.push(
       "",
       "<details>",
-      `<summary>${escapeMarkdown(`${step.version}_${step.name}`)}</summary>`,
+      `<summary>${escapeMarkdown(migrationLabel(step))}</summary>`,
     );
     lines.push("", codeBlock("sql", step.sql), "</details>");
   }

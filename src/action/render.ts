@@ -108,6 +108,8 @@ function table(entries: readonly PlanEntry[]): string[] {
       ? "➖ not run"
       : verdict.status === "data-only"
       ? "✅ data only"
+      : verdict.status === "re-applies"
+      ? "✅ re-applies"
       : verdict.ok
       ? "✅"
       : "❌";

@@ -7,6 +7,7 @@
 import type { ProgressEvent, RunResult, StepResult } from "../engine/migrator.ts";
 import { isBlankSql } from "../files/parse.ts";
 import { formatMs, type Output } from "./output.ts";
+import { migrationLabel } from "../files/version.ts";
 
 const WORDS = {
   up: { start: "Applying", done: "Applied" },
@@ -41,7 +42,7 @@ export function progressPrinter(out: Output): (event: ProgressEvent) => void {
   return (event) => {
     if (event.type === "lock-wait") return printLockWait(out, event);
     const module = event.step.direction === "up" ? event.step.module : undefined;
-    const label = `${module ? `${module}:` : ""}${event.step.version}_${event.step.name}`;
+    const label = `${module ? `${module}:` : ""}${migrationLabel(event.step)}`;
     const words = WORDS[event.step.direction];
     if (event.type === "start") out.line(`${words.start}: ${label}`);
     else if (event.type === "log") out.line(`  ${label}: ${event.line}`);
@@ -198,7 +199,7 @@ export function printRun(
   for (const step of result.steps) {
     if (step.direction !== "up" || step.code !== undefined || !isBlankSql(step.sql)) continue;
     out.warn(
-      `${step.file ?? `${step.version}_${step.name}`} holds no statement: it ` +
+      `${step.file ?? migrationLabel(step)} holds no statement: it ` +
         `${result.dryRun ? "would run" : "ran"} nothing and ${
           result.dryRun ? "would be" : "was"
         } recorded as applied. Write the change there first if it is a scaffold from \`tide new\`.`,
@@ -223,7 +224,7 @@ export function printRun(
     out.line(
       `-- ${step.direction === "down" ? "Would roll back" : "Would apply"}: ${
         step.module ? `${step.module}:` : ""
-      }${step.version}_${step.name}`,
+      }${migrationLabel(step)}`,
     );
     out.line(step.code === undefined ? step.sql.trimEnd() : codeLine(step, file));
   }
@@ -231,7 +232,7 @@ export function printRun(
 
 /** What a dry run says of a TypeScript migration: its code would run; it is not run now. */
 function codeLine(step: StepResult, file: (path: string) => string): string {
-  const where = step.file === undefined ? `${step.version}_${step.name}` : file(step.file);
+  const where = step.file === undefined ? migrationLabel(step) : file(step.file);
   return `-- TypeScript: would run ${step.direction}(ctx) of ${where}; a dry run does not run ` +
     "it (nor import it), so its SQL is not shown.";
 }

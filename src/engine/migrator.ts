@@ -25,6 +25,7 @@ import {
   compareVersions,
   isRepeatableVersion,
   isValidVersion,
+  migrationLabel,
 } from "../files/version.ts";
 import { renderScript } from "../files/templates.ts";
 import type {
@@ -274,7 +275,7 @@ export class Migrator {
       );
       const actor = await this.#whoAmI();
       for (const migration of chosen) {
-        await lock.assertHeld(`recording ${migration.version}_${migration.name}`);
+        await lock.assertHeld(`recording ${migrationLabel(migration)}`);
         await this.#options.driver.transaction(async (tx) => {
           await this.#ledger.recordApplied(
             tx,
@@ -426,7 +427,7 @@ export class Migrator {
     const actor = await this.#whoAmI();
     for (const step of steps) {
       const verb = step.direction === "up" ? "applying" : "rolling back";
-      await lock.assertHeld(`${verb} ${step.version}_${step.name}`);
+      await lock.assertHeld(`${verb} ${migrationLabel(step)}`);
       this.#options.onProgress?.({ type: "start", step });
       const started = performance.now();
       await runStep({
@@ -439,7 +440,7 @@ export class Migrator {
         log: (line) =>
           this.#options.onProgress
             ? this.#options.onProgress({ type: "log", step, line })
-            : console.log(`${step.version}_${step.name}: ${line}`),
+            : console.log(`${migrationLabel(step)}: ${line}`),
       }, step);
       const durationMs = performance.now() - started;
       this.#options.onProgress?.({ type: "done", step, durationMs });

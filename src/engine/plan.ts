@@ -8,7 +8,12 @@
 import type { AppliedMigration } from "./ledger.ts";
 import { ArgumentError, MigrationError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
-import { canonicalVersion, compareVersions, isRepeatableVersion } from "../files/version.ts";
+import {
+  canonicalVersion,
+  compareVersions,
+  isRepeatableVersion,
+  migrationLabel,
+} from "../files/version.ts";
 import { byCanonicalVersion } from "./status.ts";
 
 /** A migration to apply. */
@@ -196,14 +201,14 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
   if (code !== undefined) {
     throw new MigrationError(
       "NO_DOWN",
-      `Cannot roll back ${code.version}_${code.name}: its down is the function down() of ` +
+      `Cannot roll back ${migrationLabel(code)}: its down is the function down() of ` +
         `${code.storedDownFile}, which is gone, and a TypeScript down cannot be stored in the ` +
         "tracking table. Restore the file (from version control), then run the command again.",
       { version: code.version, file: code.storedDownFile ?? undefined },
     );
   }
   if (irreversible.length > 0) {
-    const names = irreversible.map((s) => s.migration?.up.path ?? `${s.version}_${s.name}`);
+    const names = irreversible.map((s) => s.migration?.up.path ?? migrationLabel(s));
     throw new MigrationError(
       "NO_DOWN",
       `Cannot roll back ${names.join(", ")}: no down SQL, neither in a file nor stored when it ` +
@@ -256,7 +261,7 @@ function refuseFailed(applied: readonly AppliedMigration[]): void {
   if (!failed) return;
   throw new MigrationError(
     "FAILED_MIGRATION",
-    `Migration ${failed.version}_${failed.name} failed halfway outside a transaction ` +
+    `Migration ${migrationLabel(failed)} failed halfway outside a transaction ` +
       `(${failed.error ?? "no error recorded"}), so part of it may be in effect. ` +
       `Inspect the database and finish or undo its statements by hand, then run ` +
       `\`tide repair --yes --mark-applied ${failed.version}\` if all of it is now in place, or ` +
@@ -276,7 +281,7 @@ function checkApplied(
     throw new MigrationError(
       "MISSING_FILE",
       `Applied migrations have no file any more: ${
-        missing.map((r) => `${r.version}_${r.name}`).join(", ")
+        missing.map((r) => migrationLabel(r)).join(", ")
       }. Restore the files, or pass --allow-missing if they were removed on purpose ` +
         `(their stored down SQL still allows a rollback).`,
       { version: missing[0].version },
@@ -286,7 +291,7 @@ function checkApplied(
   if (foreign) {
     throw new MigrationError(
       "CHECKSUM_MISMATCH",
-      `Migration ${foreign.version}_${foreign.name} was recorded with checksum algorithm ` +
+      `Migration ${migrationLabel(foreign)} was recorded with checksum algorithm ` +
         `"${foreign.checksumAlgorithm}", but this tide computes "${CHECKSUM_ALGORITHM}", so its file ` +
         `cannot be compared. If the files are unchanged, run \`tide repair --yes\` to re-record the checksums.`,
       { version: foreign.version },

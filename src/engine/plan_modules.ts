@@ -9,7 +9,7 @@
 import { MigrationError } from "../errors.ts";
 import type { Migration, Requirement } from "../files/migration.ts";
 import { requirementText } from "../files/requires.ts";
-import { canonicalVersion } from "../files/version.ts";
+import { canonicalVersion, migrationLabel } from "../files/version.ts";
 import type { AppliedMigration } from "./ledger.ts";
 import { planUp, type PlanUpOptions, type UpStep } from "./plan.ts";
 
@@ -201,10 +201,10 @@ export function refuseRequired(
       const owner = row.module === "" ? "the default module" : row.module;
       throw new MigrationError(
         "STILL_REQUIRED",
-        `Cannot roll back ${text}: ${owner}'s applied ${row.version}_${row.name} requires ` +
+        `Cannot roll back ${text}: ${owner}'s applied ${migrationLabel(row)} requires ` +
           `it. Roll that one back first (\`tide down${
             row.module === "" ? "" : ` --module ${row.module}`
-          }\` until ${row.version}_${row.name} is rolled back), then run this again.`,
+          }\` until ${migrationLabel(row)} is rolled back), then run this again.`,
         { version: needed.version },
       );
     }

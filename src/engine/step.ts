@@ -16,6 +16,7 @@ import { locateFailure, runScript } from "./run_script.ts";
 import { retryLockTimeouts, type Timeouts, timeoutsSql } from "./timeouts.ts";
 import { transactionEnvelope } from "./transaction_envelope.ts";
 import { runCodeStep } from "./code_step.ts";
+import { migrationLabel } from "../files/version.ts";
 
 /** What running a step needs from the migrator. */
 export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statementTimeoutMs"> {
@@ -314,7 +315,7 @@ export function downMigration(step: DownStep): Migration {
   if (step.migration?.down) return step.migration;
   // An up that ran nothing is undone by running nothing.
   if (step.migration?.empty) return { ...step.migration, down: { ...step.migration.up, sql: "" } };
-  const path = `${step.version}_${step.name} (down SQL stored in the tracking table)`;
+  const path = `${migrationLabel(step)} (down SQL stored in the tracking table)`;
   return {
     version: step.version,
     name: step.name,

@@ -11,6 +11,7 @@ import type { Migration } from "../files/migration.ts";
 import { loadMigrations, type LoadOptions, type UnreadFile } from "../files/load.ts";
 import { unreadMessage } from "../files/unread.ts";
 import { type MigrationStatus, Migrator, type StatusEntry } from "./migrator.ts";
+import { migrationLabel } from "../files/version.ts";
 
 /** What is wrong. */
 export type ValidationProblemKind =
@@ -133,7 +134,7 @@ function noDownProblem(migration: Migration): ValidationProblem {
     kind: "no-down",
     code: "NO_DOWN",
     message: `${migration.up.path} has no down, so it cannot be rolled back or verified. Add ` +
-      `${migration.version}_${migration.name}.down.sql (or a -- migrate:down section) that undoes it.`,
+      `${migrationLabel(migration)}.down.sql (or a -- migrate:down section) that undoes it.`,
     version: migration.version,
     file: migration.up.path,
   };
@@ -166,7 +167,7 @@ function downChangedNote(entry: StatusEntry): ValidationProblem {
 }
 
 function databaseProblems(status: MigrationStatus, options: ValidateOptions): ValidationProblem[] {
-  const label = (e: { version: string; name: string }) => `${e.version}_${e.name}`;
+  const label = (e: { version: string; name: string }) => migrationLabel(e);
   return [
     ...status.edited.map((e): ValidationProblem => ({
       kind: "edited",

@@ -25,6 +25,24 @@ export function isRepeatableVersion(version: string): boolean {
   return version.startsWith(REPEATABLE_PREFIX);
 }
 
+/**
+ * How output names a migration: `<version>_<name>`, or a repeatable's key alone (it holds the
+ * description already).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { migrationLabel } from "./version.ts";
+ *
+ * assert.equal(migrationLabel({ version: "001", name: "users" }), "001_users");
+ * assert.equal(migrationLabel({ version: "R__views", name: "views" }), "R__views");
+ * ```
+ */
+export function migrationLabel(migration: { version: string; name: string }): string {
+  const { version, name } = migration;
+  return isRepeatableVersion(version) ? version : `${version}_${name}`;
+}
+
 const VERSION_PATTERN = /^\d+(?:[._]\d+)*$/;
 
 /**

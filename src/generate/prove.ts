@@ -11,6 +11,7 @@ import { runScript } from "../engine/run_script.ts";
 import type { Migration } from "../files/migration.ts";
 import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import type { Workspace } from "../verify/workspace.ts";
+import { migrationLabel } from "../files/version.ts";
 
 /** What a proof found. */
 export interface Proof {
@@ -44,7 +45,7 @@ export async function proveDown(
   const generated: Migration = {
     ...migration,
     down: {
-      path: `${migration.version}_${migration.name} (generated down)`,
+      path: `${migrationLabel(migration)} (generated down)`,
       sql: down,
       line: 1,
       column: 1,

@@ -16,9 +16,10 @@ export type RoundTripFailure =
 /**
  * How a migration came out: `round-trips` (up, down and re-up ran and both schemas matched),
  * `data-only` (the up changes no schema and there is no down: nothing to roll back, see
- * {@linkcode MigrationVerdict.note}) or `failed`.
+ * {@linkcode MigrationVerdict.note}), `re-applies` (a Flyway repeatable, which has no down:
+ * applied a second time, it left the same schema) or `failed`.
  */
-export type VerdictStatus = "round-trips" | "data-only" | "failed";
+export type VerdictStatus = "round-trips" | "data-only" | "re-applies" | "failed";
 
 /** Where a SQL error happened in a migration file. */
 export interface SqlErrorLocation {

@@ -60,6 +60,10 @@ export interface VerifyOptions {
 export const DATA_ONLY_NOTE = "data only, no down: the up changes no schema and has no down, " +
   "so there is nothing to roll back (its data changes stay; --strict-data fails it)";
 
+/** The note of a Flyway repeatable that passed. */
+export const REPEATABLE_NOTE = "repeatable: applied again, it left the same schema (Flyway " +
+  "re-applies it whenever it changes and never rolls it back, so it has no down to check)";
+
 /**
  * Verifies that every migration round-trips: up, down, up again, with identical schemas. Runs on
  * an in-memory PGlite unless `databaseUrl` is given. A failure never stops the others (unless
@@ -169,6 +173,7 @@ async function verifyOne(
   const started = performance.now();
   const findings = new Findings();
   let note: string | undefined;
+  let status: "data-only" | "re-applies" = "data-only";
   const done = (
     after: IncrementalSnapshot,
     changes: MigrationVerdict["changes"] = [],
@@ -180,7 +185,7 @@ async function verifyOne(
         version: migration.version,
         name: migration.name,
         ok,
-        status: !ok ? "failed" : note === undefined ? "round-trips" : "data-only",
+        status: !ok ? "failed" : note === undefined ? "round-trips" : status,
         note,
         problems: findings.problems,
         failure: findings.failure,
@@ -208,6 +213,11 @@ async function verifyOne(
     change,
     description,
   }));
+  if (migration.repeatable && !migration.down) {
+    await reapply(run, migration, after, findings);
+    if (findings.problems.length === 0) [note, status] = [REPEATABLE_NOTE, "re-applies"];
+    return done(after, changes);
+  }
   if (!migration.down) {
     // Without tracking the commands are unknown, and the snapshot alone decides.
     const commands = workspace.commands();
@@ -289,6 +299,39 @@ async function roundTrip(
 }
 
 const ROLLBACK = Symbol("rollback");
+
+/**
+ * A repeatable applied a second time, as Flyway does when its file changes: the schema must be
+ * the one its first run left (`CREATE OR REPLACE`, not a bare `CREATE`). Rolled back after.
+ */
+async function reapply(
+  run: Run,
+  migration: Migration,
+  after: IncrementalSnapshot,
+  findings: Findings,
+): Promise<void> {
+  const { workspace, options } = run;
+  const again = async (db: Queryable) => {
+    if (!(await runStep(db, migration, "up", findings, options))) return;
+    const reUp = await workspace.snapshot(db, after);
+    compareSnapshots(after, reUp, "re-up-differs", findings, {
+      ignoreColumnOrder: options.ignoreColumnOrder,
+      timeWindow: run.clock.window(),
+    });
+  };
+  if (noTransactionOf(migration, "up")) {
+    const checkpoint = await workspace.checkpoint();
+    await again(workspace.driver);
+    await workspace.restore(checkpoint);
+    return;
+  }
+  await workspace.driver.transaction(async (tx) => {
+    await again(tx);
+    throw ROLLBACK;
+  }).catch((error) => {
+    if (error !== ROLLBACK) throw error;
+  });
+}
 
 async function runStep(
   db: Queryable,

@@ -11,6 +11,7 @@ import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, migrationsDir, withMigrator } from "../context.ts";
 import type { Output } from "../output.ts";
+import { migrationLabel } from "../../files/version.ts";
 
 /** The `adopt` command. */
 export const command: Command = {
@@ -82,7 +83,7 @@ function adoptJson(ctx: CommandContext, result: AdoptResult): Record<string, unk
 }
 
 function label(m: { version: string; name: string }): string {
-  return m.name ? `${m.version}_${m.name}` : m.version;
+  return m.name ? migrationLabel(m) : m.version;
 }
 
 function printAdoption(out: Output, result: AdoptResult): void {

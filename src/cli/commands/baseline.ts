@@ -5,6 +5,7 @@
  */
 import type { Command } from "../command.ts";
 import { withMigrator } from "../context.ts";
+import { migrationLabel } from "../../files/version.ts";
 
 /** The `baseline` command. */
 export const command: Command = {
@@ -18,7 +19,7 @@ export const command: Command = {
     const [version] = ctx.positionals;
     const steps = await withMigrator(ctx, (migrator) => migrator.baseline(version));
     ctx.out.result({ baselined: steps.map((s) => ({ version: s.version, name: s.name })) });
-    for (const step of steps) ctx.out.line(`Baselined: ${step.version}_${step.name}`);
+    for (const step of steps) ctx.out.line(`Baselined: ${migrationLabel(step)}`);
     if (steps.length === 0) {
       ctx.out.line(`Nothing to baseline: everything up to ${version} is applied.`);
     }

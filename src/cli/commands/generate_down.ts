@@ -11,6 +11,7 @@ import type { Command } from "../command.ts";
 import { type CommandContext, loadCliMigrations } from "../context.ts";
 import type { Output } from "../output.ts";
 import { serverUrl } from "./verify.ts";
+import { migrationLabel } from "../../files/version.ts";
 
 /** One migration in `--json`. */
 interface DownJson {
@@ -124,7 +125,7 @@ async function settle(
 }
 
 function print(out: Output, result: GeneratedDown, row: DownJson): void {
-  const label = `${result.version}_${result.name}`;
+  const label = migrationLabel(result);
   const color = result.status === "proven" ? "green" : "red";
   const where = row.written ? ` -> wrote ${row.file}` : "";
   out.line(`${out.paint(color, result.status.padEnd(12))} ${label}${where}`);

@@ -9,6 +9,7 @@ import { withLedger } from "../context.ts";
 import { databaseLabel, noDatabaseYet } from "../database.ts";
 import { formatMs, formatTable } from "../output.ts";
 import { formatDate } from "./status.ts";
+import { migrationLabel } from "../../files/version.ts";
 
 /** The `history` command. */
 export const command: Command = {
@@ -41,7 +42,7 @@ export const command: Command = {
     const rows = entries.map((e) => [
       formatDate(e.startedAt),
       e.action,
-      `${e.version}_${e.name}`,
+      migrationLabel(e),
       e.outcome,
       formatMs(e.durationMs),
       e.performedBy,

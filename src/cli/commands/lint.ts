@@ -11,7 +11,7 @@ import { resolve } from "node:path";
 import { DEFAULT_PGLITE_DIR } from "../../drivers/connect.ts";
 import { MigrationError, UsageError } from "../../errors.ts";
 import type { Migration } from "../../files/migration.ts";
-import { compareVersions } from "../../files/version.ts";
+import { compareVersions, migrationLabel } from "../../files/version.ts";
 import type { LintReport, MigrationLint } from "../../lint/report.ts";
 import type { Command } from "../command.ts";
 import { type CommandContext, loadCliMigrations, withMigrator } from "../context.ts";
@@ -119,7 +119,7 @@ const TONES: Readonly<Record<string, Tone>> = { error: "red", warning: "yellow",
  * ```
  */
 export function printLint(out: Output, lint: MigrationLint): void {
-  const label = `${lint.version}_${lint.name}`;
+  const label = migrationLabel(lint);
   const worst = lint.findings.find((f) => f.severity === "error") ??
     lint.findings.find((f) => f.severity === "warning");
   const head = worst

@@ -5,7 +5,7 @@
  */
 import type { MigrationStatus, StatusEntry } from "../../engine/migrator.ts";
 import { migrationStatus } from "../../engine/status.ts";
-import { compareVersions } from "../../files/version.ts";
+import { compareVersions, migrationLabel } from "../../files/version.ts";
 import type { Command } from "../command.ts";
 import { loadCliMigrations, relativeFile, withLedger } from "../context.ts";
 import { databaseLabel, noDatabaseYet } from "../database.ts";
@@ -92,7 +92,7 @@ export function warnEmpty(out: Output, pending: readonly StatusEntry[]): void {
 export function warnCodeGone(out: Output, missing: readonly StatusEntry[]): void {
   for (const entry of missing.filter((e) => e.codeFile !== undefined)) {
     out.warn(
-      `${entry.version}_${entry.name} was applied from ${entry.codeFile}, which is gone: its ` +
+      `${migrationLabel(entry)} was applied from ${entry.codeFile}, which is gone: its ` +
         "down is TypeScript, which cannot be stored in the tracking table, so it cannot be " +
         "rolled back until the file is restored.",
     );
@@ -142,7 +142,7 @@ function printStatus(out: Output, status: MigrationStatus): void {
   out.line("");
   out.line(summary(status));
   for (const failed of status.failed) {
-    out.line(`${failed.version}_${failed.name} FAILED: ${failed.error ?? "no error recorded"}`);
+    out.line(`${migrationLabel(failed)} FAILED: ${failed.error ?? "no error recorded"}`);
   }
 }
 

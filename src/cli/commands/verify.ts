@@ -6,12 +6,18 @@
  */
 import { resolve } from "node:path";
 import { errorMessage, MigrationError, UsageError } from "../../errors.ts";
-import type { MigrationVerdict, RoundTripFailure, VerifyReport } from "../../verify/report.ts";
+import type {
+  MigrationVerdict,
+  RoundTripFailure,
+  VerdictStatus,
+  VerifyReport,
+} from "../../verify/report.ts";
 import type { VerifySetup } from "../../verify/round_trip.ts";
 import type { Command } from "../command.ts";
 import { loadCliMigrations, relativeFile } from "../context.ts";
 import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
+import { migrationLabel } from "../../files/version.ts";
 
 /**
  * The `verify` command.
@@ -156,6 +162,12 @@ const FAILURE_WORDS: Record<RoundTripFailure, string> = {
   "re-up-differs": "schema after re-up differs",
 };
 
+/** How a verdict that passed without a round trip is labelled. */
+const PASS_WORDS: Partial<Record<VerdictStatus, string>> = {
+  "data-only": "data only",
+  "re-applies": "repeatable, re-applied",
+};
+
 /**
  * Prints one verdict: `ok  002_add_email in 12ms`, `ok` with the note of a data-only one, or
  * `FAIL` with the problems, where the SQL error was and the text diff of the schemas.
@@ -184,11 +196,12 @@ const FAILURE_WORDS: Record<RoundTripFailure, string> = {
  * ```
  */
 export function printVerdict(out: Output, verdict: MigrationVerdict): void {
-  const label = `${verdict.version}_${verdict.name}`;
+  const label = migrationLabel(verdict);
   const took = formatMs(verdict.durationMs);
   if (verdict.ok) {
-    const dataOnly = verdict.status === "data-only" ? `: ${out.paint("yellow", "data only")}` : "";
-    out.line(`${out.paint("green", "ok")}    ${label} in ${took}${dataOnly}`);
+    const kind = verdict.status && PASS_WORDS[verdict.status];
+    const shown = kind === undefined ? "" : `: ${out.paint("yellow", kind)}`;
+    out.line(`${out.paint("green", "ok")}    ${label} in ${took}${shown}`);
     if (verdict.note) out.line(`  - ${verdict.note}`);
     return;
   }

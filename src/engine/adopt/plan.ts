@@ -8,7 +8,12 @@
 import { basename, dirname } from "node:path";
 import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../../files/migration.ts";
-import { canonicalVersion, compareVersions, isValidVersion } from "../../files/version.ts";
+import {
+  canonicalVersion,
+  compareVersions,
+  isValidVersion,
+  migrationLabel,
+} from "../../files/version.ts";
 import type { AppliedMigration } from "../ledger.ts";
 import type { AdoptTool, AppliedRef } from "./source.ts";
 
@@ -122,7 +127,7 @@ function lacksFile(ref: AppliedRef, matched: readonly Migration[]): boolean {
  */
 function nameKeys(migration: Migration): string[] {
   const file = basename(migration.up.path);
-  const keys = [migration.name, `${migration.version}_${migration.name}`];
+  const keys = [migration.name, migrationLabel(migration)];
   keys.push(file.replace(/(\.up)?\.sql$/i, ""));
   if (/^(migration|up)\.sql$/i.test(file)) keys.push(basename(dirname(migration.up.path)));
   return keys.map(nameKey);
@@ -199,13 +204,13 @@ function sortAgainstLedger(
 }
 
 function failedConflict(row: AppliedMigration): string {
-  return `${row.version}_${row.name} is recorded there as failed: resolve it first with ` +
+  return `${migrationLabel(row)} is recorded there as failed: resolve it first with ` +
     `\`tide repair --yes --mark-applied ${row.version}\` (all of it is in place) or ` +
     `\`--mark-rolled-back ${row.version}\` (none of it is).`;
 }
 
 function spellingConflict(row: AppliedMigration, candidate: AdoptedMigration): string {
-  const file = candidate.migration?.up.path ?? `${candidate.version}_${candidate.name}`;
+  const file = candidate.migration?.up.path ?? migrationLabel(candidate);
   return `${file} is recorded there as version ${row.version} (${row.name}): rename the file ` +
     `to version ${row.version}, as tide recorded it.`;
 }

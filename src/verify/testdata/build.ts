@@ -7,6 +7,7 @@
 import type { Migration } from "../../files/migration.ts";
 import { splitStatements } from "../../sql/split.ts";
 import { withoutOuterTransactions } from "../../files/outer_transaction.ts";
+import { migrationLabel } from "../../files/version.ts";
 
 /** One migration as a test writes it. */
 export interface MigrationCase {
@@ -40,7 +41,7 @@ export interface MigrationCase {
 export function buildMigrations(cases: readonly MigrationCase[]): Migration[] {
   return cases.map((c) => {
     const script = (sql: string, direction: string) => ({
-      path: `${c.version}_${c.name}.${direction}.sql`,
+      path: `${migrationLabel(c)}.${direction}.sql`,
       sql,
       line: 1,
       column: 1,
