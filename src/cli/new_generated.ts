@@ -115,7 +115,7 @@ async function fromTemplate(ctx: CommandContext, name: string): Promise<number> 
     (table) =>
       !templated ? table : table.startsWith('"') ? `{{schema}}.${table}` : `{{tables.${table}}}`,
   );
-  const { nextVersion } = await import("../files/scaffold.ts");
+  const { nextVersion } = await import("../files/version.ts");
   const draft: Migration = {
     version: nextVersion(migrations.map((m) => m.version)),
     name: ctx.positionals[0],

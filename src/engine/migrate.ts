@@ -7,7 +7,6 @@ import { connect, resolveDatabaseUrl } from "../drivers/connect.ts";
 import { extensionsOfMigrations } from "../drivers/pglite_extensions.ts";
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type LoadOptions } from "../files/load.ts";
 import { Migrator, type MigratorOptions, type RunResult } from "./migrator.ts";
-import { migrationLabel } from "../files/version.ts";
 
 /** Options of {@linkcode migrate}. */
 export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrations"> {

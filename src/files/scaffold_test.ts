@@ -1,6 +1,7 @@
 import { deepEqual, equal, rejects } from "node:assert/strict";
 import { MigrationError } from "../errors.ts";
-import { createMigration, nextVersion, sanitizeName } from "./scaffold.ts";
+import { createMigration, sanitizeName } from "./scaffold.ts";
+import { nextVersion } from "./version.ts";
 
 Deno.test("nextVersion() pads the next integer to the width in use, 001 by default", () => {
   equal(nextVersion([]), "001");

@@ -139,3 +139,31 @@ export function canonicalVersion(version: string): string {
   if (isRepeatableVersion(version)) return version;
   return versionParts(version).join(".");
 }
+
+/**
+ * The version after `versions`: a UTC timestamp `YYYYMMDDHHMMSS` when every existing version is
+ * one (always later than the newest), else the next integer, zero-padded to the width in use
+ * (3 digits, `001`, in an empty directory).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nextVersion } from "./version.ts";
+ *
+ * assert.equal(nextVersion(["001", "002"]), "003");
+ * const now = new Date("2026-02-03T04:05:06Z");
+ * assert.equal(nextVersion(["20260101120000"], now), "20260203040506");
+ * ```
+ */
+export function nextVersion(versions: readonly string[], now: Date = new Date()): string {
+  if (versions.length === 0) return "001";
+  const newest = [...versions].sort(compareVersions).at(-1)!;
+  if (versions.every((v) => /^\d{14}$/.test(v))) {
+    const stamp = now.toISOString().replace(/\D/g, "").slice(0, 14);
+    return BigInt(stamp) > BigInt(newest) ? stamp : (BigInt(newest) + 1n).toString();
+  }
+  const major = newest.split(/[._]/)[0];
+  const next = (BigInt(major) + 1n).toString();
+  const width = versions.every((v) => /^\d+$/.test(v)) ? newest.length : major.length;
+  return next.padStart(width, "0");
+}

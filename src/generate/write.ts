@@ -7,7 +7,8 @@
 import { basename, dirname, join } from "node:path";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
-import { nextVersion, sanitizeName } from "../files/scaffold.ts";
+import { sanitizeName } from "../files/scaffold.ts";
+import { nextVersion } from "../files/version.ts";
 
 /**
  * Where the down of `migration` goes: `<version>_<name>.down.sql` beside its `.up.sql`.

@@ -17,7 +17,7 @@
 import { basename } from "node:path";
 import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../migration.ts";
-import { canonicalVersion, isValidVersion, REPEATABLE_PREFIX } from "../version.ts";
+import { canonicalVersion, isValidVersion, nextVersion, REPEATABLE_PREFIX } from "../version.ts";
 import {
   fileProblem,
   foreignScript,
@@ -29,7 +29,6 @@ import {
 import { type FlywayConfig, readFlywayConfig, replacePlaceholders } from "./flyway_config.ts";
 import type { FormatOptions, MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
-import { nextVersion } from "../scaffold.ts";
 
 /** What a script name says. */
 interface ScriptName {

@@ -25,7 +25,7 @@ import {
 import { substituteEnv } from "./envsub.ts";
 import type { FormatOptions, MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
-import { nextVersion } from "../scaffold.ts";
+import { nextVersion } from "../version.ts";
 
 const SQL_FILE = /^([^_]*)_(.*)\.sql$/;
 const GO_FILE = /^(\d+)_.*\.go$/;

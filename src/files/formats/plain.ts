@@ -14,7 +14,7 @@ import {
   toMigration,
 } from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
-import { nextVersion } from "../scaffold.ts";
+import { nextVersion } from "../version.ts";
 
 const FILE = /^(\d+)_(.+)\.sql$/;
 

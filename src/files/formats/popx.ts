@@ -21,7 +21,7 @@ import {
 } from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceFile } from "./tree.ts";
-import { nextVersion } from "../scaffold.ts";
+import { nextVersion } from "../version.ts";
 
 const FILE = /^(\d+)_([^.]+)(\.[a-z0-9]+)?(\.autocommit)?\.(up|down)\.sql$/;
 const POSTGRES = new Set(["postgres", "postgresql", "pg"]);

@@ -15,11 +15,10 @@ import { sqlRequirements } from "../requires.ts";
 import { MigrationError } from "../../errors.ts";
 import type { Migration, MigrationScript } from "../migration.ts";
 import { isBlankSql, type MigrationFileName, parseFileName, parseMigration } from "../parse.ts";
-import { canonicalVersion, compareVersions } from "../version.ts";
+import { canonicalVersion, compareVersions, nextVersion } from "../version.ts";
 import { Problems, scaffoldSql } from "./common.ts";
 import { withOwnTransactions } from "../outer_transaction.ts";
 import type { MigrationFormat, ScaffoldFile, ScaffoldInput } from "./format.ts";
-import { nextVersion } from "../scaffold.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
 
 /** One file read and parsed. */
