@@ -44,3 +44,34 @@ export interface Driver extends Queryable, AsyncDisposable {
   /** Ends the session and releases everything. Safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * `fn` inside plain `BEGIN ... COMMIT` on `session`, rolled back (and rethrown) when it rejects:
+ * {@linkcode Driver.transaction} for drivers on one session, where every round trip goes
+ * through the same checks.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { transactionOn } from "./driver.ts";
+ *
+ * const sent: string[] = [];
+ * const session = { exec: async (sql: string) => void sent.push(sql), query: async () => [] };
+ * await assert.rejects(transactionOn(session, () => Promise.reject(new Error("no"))), /no/);
+ * assert.deepEqual(sent, ["BEGIN", "ROLLBACK"]);
+ * ```
+ */
+export async function transactionOn<T>(
+  session: Queryable,
+  fn: (tx: Queryable) => Promise<T>,
+): Promise<T> {
+  await session.exec("BEGIN");
+  try {
+    const result = await fn(session);
+    await session.exec("COMMIT");
+    return result;
+  } catch (error) {
+    await session.exec("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}

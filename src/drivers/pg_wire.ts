@@ -13,7 +13,7 @@
 import { MigrationError, type ServerErrorLike, sqlErrorFrom } from "../errors.ts";
 import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactUrl } from "../sql/redact.ts";
-import type { Driver, Queryable, Row } from "./driver.ts";
+import { type Driver, type Queryable, type Row, transactionOn } from "./driver.ts";
 import {
   concat,
   cString,
@@ -180,17 +180,7 @@ function wireDriver(wire: Wire, target: string): Driver {
     kind: "postgres",
     target,
     ...queryable,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      await queryable.exec("BEGIN");
-      try {
-        const result = await fn(queryable);
-        await queryable.exec("COMMIT");
-        return result;
-      } catch (error) {
-        await queryable.exec("ROLLBACK").catch(() => {});
-        throw error;
-      }
-    },
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => transactionOn(queryable, fn),
     close(): Promise<void> {
       closing ??= queue.then(() => wire.terminate());
       return closing;

@@ -11,7 +11,7 @@ import postgres from "postgres";
 import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
 import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactSecrets, redactUrl } from "../sql/redact.ts";
-import type { Driver, Queryable, Row } from "./driver.ts";
+import { type Driver, type Queryable, type Row, transactionOn } from "./driver.ts";
 
 /** Options of {@linkcode createPostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -225,18 +225,7 @@ function postgresDriver(session: Session): Driver {
     kind: "postgres",
     target: session.target,
     ...queryable,
-    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
-      // Plain BEGIN/COMMIT on the one session: every round trip goes through the same checks.
-      await queryable.exec("BEGIN");
-      try {
-        const result = await fn(queryable);
-        await queryable.exec("COMMIT");
-        return result;
-      } catch (error) {
-        await queryable.exec("ROLLBACK").catch(() => {});
-        throw error;
-      }
-    },
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => transactionOn(queryable, fn),
     close(): Promise<void> {
       return session.close();
     },
