@@ -48,6 +48,8 @@ Deno.test("tide new --ts, up, dry runs, verify and status with a TypeScript migr
     equal(up.code, 0, up.stderr);
     match(up.stdout, /^ {2}002_graph_sync: mirroring users$/m);
     match(up.stdout, /^Applied: 002_graph_sync in /m);
+    // Its down is code in the checksummed file: it cannot change on its own.
+    doesNotMatch((await tide("status")).stdout, /down changed/);
 
     const verify = await tide("verify");
     equal(verify.code, 0, verify.stdout);

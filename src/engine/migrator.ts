@@ -127,13 +127,55 @@ export class Migrator {
     );
   }
 
-  /** The newest applied migration (repeatables aside), or `undefined` when none is. Read-only. */
+  /**
+   * The newest applied migration (repeatables aside), or `undefined` when none is. Read-only.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "../drivers/connect.ts";
+   * import { parseMigrationFiles } from "../files/load.ts";
+   * import { Migrator } from "./migrator.ts";
+   *
+   * const file = (path: string, sql: string) => ({ path, bytes: new TextEncoder().encode(sql) });
+   * const migrations = await parseMigrationFiles([
+   *   file("001_users.up.sql", "-- Adds users\ncreate table users (id int);"),
+   *   file("002_posts.up.sql", "create table posts (id int);"),
+   * ]);
+   * await using driver = await connect("memory://");
+   * const migrator = new Migrator({ driver, migrations });
+   * assert.equal(await migrator.current(), undefined);
+   * await migrator.up({ to: "001" });
+   * const current = await migrator.current();
+   * assert.deepEqual([current?.version, current?.description], ["001", "Adds users"]);
+   * ```
+   */
   async current(): Promise<StatusEntry | undefined> {
     const { applied } = await this.status();
     return applied.filter((entry) => !isRepeatableVersion(entry.version)).at(-1);
   }
 
-  /** The migrations `up` would apply, in order. Read-only. */
+  /**
+   * The migrations `up` would apply, in order. Read-only.
+   *
+   * @example
+   * ```ts
+   * import assert from "node:assert/strict";
+   * import { connect } from "../drivers/connect.ts";
+   * import { parseMigrationFiles } from "../files/load.ts";
+   * import { Migrator } from "./migrator.ts";
+   *
+   * const file = (path: string, sql: string) => ({ path, bytes: new TextEncoder().encode(sql) });
+   * const migrations = await parseMigrationFiles([
+   *   file("001_users.up.sql", "create table users (id int);"),
+   *   file("002_posts.up.sql", "create table posts (id int);"),
+   * ]);
+   * await using driver = await connect("memory://");
+   * const migrator = new Migrator({ driver, migrations });
+   * await migrator.up({ to: "001" });
+   * assert.deepEqual((await migrator.pending()).map((m) => m.version), ["002"]);
+   * ```
+   */
   async pending(): Promise<StatusEntry[]> {
     return (await this.status()).pending;
   }

@@ -139,6 +139,7 @@ export function downChanged(
   migration: Migration,
   stored: Pick<AppliedMigration, "downSql" | "downNoTransaction">,
 ): boolean {
+  if (migration.code !== undefined) return false; // code in the checksummed file, stored as null
   return (migration.down?.sql ?? null) !== stored.downSql ||
     noTransactionOf(migration, "down") !== stored.downNoTransaction;
 }
