@@ -155,16 +155,19 @@ export function planModulesUp(
   elsewhere: readonly ModuleRow[],
   options: PlanUpOptions = {},
 ): ModuleStep[] {
-  // `to` is the first module's: the others apply all they have.
+  // `to` is the first module's: the others apply all they have. `count` counts the whole run,
+  // so it is taken from the ordered steps, not from each module's.
+  const { count, ...rest } = options;
+  const partial = count === undefined ? undefined : Number.MAX_SAFE_INTEGER; // no repeatables
   const queues = modules.map((m, i) =>
-    planUp(m, i === 0 ? options : { ...options, to: undefined })
+    planUp(m, { ...rest, to: i === 0 ? rest.to : undefined, count: partial })
       .map((step) => ({ ...step, module: m.module }))
   );
   const applied = [
     ...elsewhere,
     ...modules.flatMap((m) => m.applied.map((row) => ({ ...row, module: m.module }))),
   ];
-  return orderModules(queues, applied);
+  return orderModules(queues, applied).slice(0, count);
 }
 
 /**

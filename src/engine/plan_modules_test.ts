@@ -141,6 +141,15 @@ Deno.test("planModulesUp() gives --to to the first module only, and keeps each m
   assert.throws(() => planModulesUp(modules(specs, edited), []), { code: "CHECKSUM_MISMATCH" });
 });
 
+Deno.test("planModulesUp() counts --count over the whole run, not per module", () => {
+  const specs = ["app:001<auth:001", "app:002", "auth:001", "auth:002"];
+  assert.deepEqual(order(planModulesUp(modules(specs, []), [], { count: 2 })), [
+    "auth:001",
+    "app:001",
+  ]);
+  assert.deepEqual(order(planModulesUp(modules(specs, []), [], { count: 1 })), ["auth:001"]);
+});
+
 Deno.test("refuseRequired() refuses to roll back what another module's applied migration requires", () => {
   const requiring = [row("billing:002<auth:003,auth:004"), row(":005<auth:001")];
   const cases: [string, string, string[], RegExp | undefined][] = [
