@@ -61,13 +61,15 @@ export { ADOPT_TOOLS } from "./src/engine/adopt/adopt.ts";
 export {
   type AppliedMigration,
   type AppliedStatus,
+  type LogAction,
+  type LogEntry,
+} from "./src/engine/ledger.ts";
+export {
   DEFAULT_LEDGER_LOCATION,
   type LedgerLocation,
   type LedgerTables,
   ledgerTables,
-  type LogAction,
-  type LogEntry,
-} from "./src/engine/ledger.ts";
+} from "./src/engine/ledger_location.ts";
 export { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS, type Timeouts } from "./src/engine/timeouts.ts";
 export type {
   DownStep,

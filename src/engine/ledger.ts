@@ -55,63 +55,7 @@ export type {
   LogFields,
   NewLogEntry,
 } from "./ledger_sql.ts";
-
-/**
- * Where the ledger lives and whose rows it holds: the one declaration of these settings, which
- * the migrator, the CLI, the config file, the Action and the testing module all derive from.
- */
-export interface LedgerLocation {
-  /**
-   * Schema of the tracking and log tables, and of `{{schema}}` templates when given (unset,
-   * `{{tables.x}}` stays unqualified and `{{schema}}` is `"public"`).
-   */
-  schema: string;
-  /** Tracking table; the log table's name derives from it (see {@linkcode ledgerTables}). */
-  table: string;
-  /** Module whose rows the ledger reads and writes; `""` for the default module. */
-  module: string;
-}
-
-/** The defaults of {@linkcode LedgerLocation}. */
-export const DEFAULT_LEDGER_LOCATION: Readonly<LedgerLocation> = Object.freeze({
-  schema: "public",
-  table: "tide_migrations",
-  module: "",
-});
-
-/** The two tables of a ledger, unquoted. */
-export interface LedgerTables {
-  /** Schema of both. */
-  schema: string;
-  /** The tracking table. */
-  table: string;
-  /** The log table. */
-  logTable: string;
-}
-
-/**
- * The tables of a ledger: the tracking table and its log, `tide_migration_log` beside the default
- * `tide_migrations`, else `<table>_log`. Unset fields take the defaults.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { ledgerTables } from "./ledger.ts";
- *
- * assert.deepEqual(ledgerTables({}), {
- *   schema: "public",
- *   table: "tide_migrations",
- *   logTable: "tide_migration_log",
- * });
- * assert.equal(ledgerTables({ table: "schema_migrations" }).logTable, "schema_migrations_log");
- * ```
- */
-export function ledgerTables(location: Partial<LedgerLocation>): LedgerTables {
-  const schema = location.schema ?? DEFAULT_LEDGER_LOCATION.schema;
-  const table = location.table ?? DEFAULT_LEDGER_LOCATION.table;
-  const logTable = table === DEFAULT_LEDGER_LOCATION.table ? "tide_migration_log" : `${table}_log`;
-  return { schema, table, logTable };
-}
+import { type LedgerLocation, type LedgerTables, ledgerTables } from "./ledger_location.ts";
 
 /** Columns in both tables' SELECTs, mapped to camelCase by the query. */
 const APPLIED_COLUMNS = `version, name, checksum, checksum_algorithm AS "checksumAlgorithm",
@@ -139,7 +83,8 @@ interface Columns {
  * ```ts
  * import assert from "node:assert/strict";
  * import { connect } from "../drivers/connect.ts";
- * import { DEFAULT_LEDGER_LOCATION, Ledger } from "./ledger.ts";
+ * import { Ledger } from "./ledger.ts";
+ * import { DEFAULT_LEDGER_LOCATION } from "./ledger_location.ts";
  * import { appliedFields, logFields } from "./step.ts";
  *
  * const up = { path: "001_init.up.sql", sql: "CREATE TABLE a ();", line: 1, column: 1 };

@@ -8,7 +8,7 @@
 import type { Queryable } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
-import type { LedgerTables } from "./ledger.ts";
+import type { LedgerTables } from "./ledger_location.ts";
 
 /** Whether a table exists and which of the privileges tide needs on it the role lacks. */
 export interface TableAccess {

@@ -7,7 +7,7 @@
 import type { Queryable, Row } from "../drivers/driver.ts";
 import { sha256Hex } from "../files/checksum.ts";
 import { MigrationError } from "../errors.ts";
-import type { LedgerLocation } from "./ledger.ts";
+import type { LedgerLocation } from "./ledger_location.ts";
 
 /** Options of {@linkcode acquireLock}. */
 export interface AcquireLockOptions {

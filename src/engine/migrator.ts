@@ -5,7 +5,8 @@
  * @module
  */
 import { MigrationError } from "../errors.ts";
-import { type AppliedMigration, DEFAULT_LEDGER_LOCATION, Ledger, type LogEntry } from "./ledger.ts";
+import { type AppliedMigration, Ledger, type LogEntry } from "./ledger.ts";
+import { DEFAULT_LEDGER_LOCATION } from "./ledger_location.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
 import {

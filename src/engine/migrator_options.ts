@@ -4,7 +4,7 @@
  * @module
  */
 import type { Driver } from "../drivers/driver.ts";
-import type { LedgerLocation } from "./ledger.ts";
+import type { LedgerLocation } from "./ledger_location.ts";
 import type { LockWait } from "./lock.ts";
 import type { Migration } from "../files/migration.ts";
 import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";

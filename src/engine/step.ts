@@ -44,7 +44,8 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
  * import assert from "node:assert/strict";
  * import { connect } from "../drivers/connect.ts";
  * import { parseMigrationFiles } from "../files/load.ts";
- * import { DEFAULT_LEDGER_LOCATION, Ledger } from "./ledger.ts";
+ * import { Ledger } from "./ledger.ts";
+ * import { DEFAULT_LEDGER_LOCATION } from "./ledger_location.ts";
  * import { planUp } from "./plan.ts";
  * import { runStep } from "./step.ts";
  *

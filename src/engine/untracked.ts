@@ -5,7 +5,7 @@
  * @module
  */
 import type { Queryable } from "../drivers/driver.ts";
-import { type LedgerLocation, ledgerTables } from "./ledger.ts";
+import { type LedgerLocation, ledgerTables } from "./ledger_location.ts";
 
 /**
  * The tables of the ledger's schema when its tracking table does not exist: empty when the

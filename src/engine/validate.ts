@@ -6,7 +6,7 @@
  */
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError, problemsOf } from "../errors.ts";
-import type { LedgerLocation } from "./ledger.ts";
+import type { LedgerLocation } from "./ledger_location.ts";
 import type { Migration } from "../files/migration.ts";
 import { loadMigrations, type LoadOptions, type UnreadFile } from "../files/load.ts";
 import { unreadMessage } from "../files/unread.ts";

@@ -9,7 +9,7 @@ import { connect } from "../drivers/connect.ts";
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { extensionsIn } from "../drivers/pglite_extensions.ts";
 import { errorMessage, MigrationError, SqlError } from "../errors.ts";
-import { type LedgerLocation, ledgerTables } from "../engine/ledger.ts";
+import { type LedgerLocation, ledgerTables } from "../engine/ledger_location.ts";
 import { Migrator } from "../engine/migrator.ts";
 import type { Migration } from "../files/migration.ts";
 import type { SchemaSnapshot } from "../schema/objects.ts";

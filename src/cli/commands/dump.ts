@@ -104,7 +104,7 @@ export async function dumpText(ctx: CommandContext): Promise<string> {
 /** The schema behind `driver` as dump text, tide's tracking tables left out. */
 async function snapshotText(ctx: CommandContext, driver: Driver): Promise<string> {
   const { takeSnapshot } = await import("../../schema/snapshot.ts");
-  const { ledgerTables } = await import("../../engine/ledger.ts");
+  const { ledgerTables } = await import("../../engine/ledger_location.ts");
   const { schema, table, logTable } = ledgerTables(ctx.settings);
   const exclude = [{ schema, table }, { schema, table: logTable }];
   return (await takeSnapshot(driver, { exclude })).text;
