@@ -92,7 +92,7 @@ export async function makeProject(files: Record<string, string> = FIXTURE): Prom
 }
 
 /**
- * Replaces what changes from run to run: durations and dates.
+ * Replaces what changes from run to run: durations, dates and test database URLs.
  *
  * @example
  * ```ts
@@ -101,12 +101,29 @@ export async function makeProject(files: Record<string, string> = FIXTURE): Prom
  *
  * assert.equal(normalize("Applied: 001_a in 12ms"), "Applied: 001_a in <duration>");
  * assert.equal(normalize("001  applied 2026-01-21 09:30:00 UTC"), "001  applied <date>");
+ * assert.equal(normalize('"database": "postgres://pg@127.0.0.1:5/t_1"'), '"database": "<database>"');
  * ```
  */
 export function normalize(text: string): string {
   return text
     .replace(/\b\d+(?:\.\d+)?(?:ms|s)\b/g, "<duration>")
-    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g, "<date>");
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g, "<date>")
+    .replace(/postgres:\/\/[^\s"]+/g, "<database>");
+}
+
+/**
+ * `stderr` without the `Database: ...` line every command that touches a database starts with.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { withoutDatabaseLine } from "./cli_harness.ts";
+ *
+ * assert.equal(withoutDatabaseLine("Database: memory://\nwarning: x"), "warning: x");
+ * ```
+ */
+export function withoutDatabaseLine(stderr: string): string {
+  return stderr.replace(/^Database: .*(?:\n|$)/, "");
 }
 
 /**

@@ -42,9 +42,10 @@ export const command: Command = {
   },
   async run(ctx) {
     const { values } = ctx;
+    const from = tool(values.from); // a usage error comes before any database is opened
     const result = await withMigrator(ctx, (migrator) =>
       migrator.adopt({
-        from: tool(values.from),
+        from,
         table: values["from-table"] as string | undefined,
         project: values["from-project"] as string | undefined,
         allowMissing: values["allow-missing"] === true,
