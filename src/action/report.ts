@@ -120,6 +120,7 @@ export const COMMENT_MARKER = "<!-- tide:plan -->";
  *   status: "new",
  *   roundTrip: "skipped", // no verdict: verification did not run
  *   failure: null,
+ *   note: null,
  *   durationMs: null,
  * }]);
  * ```

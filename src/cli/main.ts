@@ -31,8 +31,9 @@ export const VERSION: string = denoJson.version;
  * const lines: string[] = [];
  * const io = { stdout: (line: string) => lines.push(line), stderr: () => {}, isTerminal: false };
  * assert.equal(await main(["new", "add users"], { ...io, env: new Map(), cwd }), 0);
- * assert.match(lines[0], /^Created: .*\/migrations\/001_add_users\.up\.sql$/);
- * assert.match(lines[1], /^Created: .*\/migrations\/001_add_users\.down\.sql$/);
+ * // Paths as the user sees them from the project directory.
+ * assert.equal(lines[0], "Created: migrations/001_add_users.up.sql");
+ * assert.equal(lines[1], "Created: migrations/001_add_users.down.sql");
  * assert.equal(await main(["nope"], { ...io, env: new Map(), cwd }), 2); // bad usage
  * await Deno.remove(cwd, { recursive: true });
  * ```

@@ -164,7 +164,9 @@ function givenValue(
   const value = values[flag];
   if (type === "boolean") return typeof value === "boolean" ? value : undefined;
   if (type === "object") return undefined; // an object setting has no flag
-  const text = nonEmpty(str(value));
+  // An empty value given is checked like any other (`--schema ""` is refused); front ends
+  // leave out what was not given (the Action drops empty inputs).
+  const text = str(value);
   if (text === undefined) return undefined;
   const parsed = type === "number" ? parseDuration(text, label(flag)) : text;
   // The setting's own rule, as for the config file: a bad value is bad usage of its flag.

@@ -54,16 +54,20 @@ Deno.test("resolveRunSettings() reads the tide key of deno.json like tide.json",
   }, "deno.json");
 });
 
-Deno.test("resolveRunSettings() treats empty values as not given and takes an explicit false", async () => {
+Deno.test("resolveRunSettings() refuses an empty value given, and takes an explicit false", async () => {
   await inProject({ schema: "app", allowOutOfOrder: true }, async (cwd) => {
     const settings = await resolveRunSettings({
-      values: { schema: "", "allow-out-of-order": false, "lock-timeout": "" },
+      values: { "allow-out-of-order": false },
       cwd,
       env: env(),
     });
     assert.equal(settings.schema, "app");
     assert.equal(settings.allowOutOfOrder, false);
-    assert.equal(settings.lockTimeoutMs, DEFAULT_SETTINGS.lockTimeoutMs);
+    // `--schema ""` is a mistake, not "use the default": front ends leave out what was not given.
+    await assert.rejects(
+      resolveRunSettings({ values: { schema: "" }, cwd, env: env() }),
+      (error) => error instanceof UsageError && /--schema must not be empty/.test(error.message),
+    );
   });
 });
 

@@ -36,6 +36,8 @@ Deno.test("lockDataDir() waits at most waitMs, says once that it waits, and name
 
 Deno.test("ping and status on a PGlite directory in use stop after --lock-wait and name the holder", async () => {
   const cwd = await makeProject();
+  // An existing database another process is using (one being created reads as none yet).
+  assert.equal((await runCli(["up"], { cwd })).code, 0);
   const held = await lockDataDir(join(cwd, ".tide/pglite"));
   try {
     for (const command of ["ping", "status"]) {

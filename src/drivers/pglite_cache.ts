@@ -121,10 +121,13 @@ export interface CacheCleanResult {
  * import { pruneCache } from "./pglite_cache.ts";
  *
  * const cacheDir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${cacheDir}/pglite-0.0.1-initdb.tar`, "from an old PGlite");
+ * const old = `${cacheDir}/pglite-0.0.1-initdb.tar`;
+ * await Deno.writeTextFile(old, "from an old PGlite");
+ * const eightDaysAgo = new Date(Date.now() - 8 * 24 * 3600 * 1000);
+ * await Deno.utime(old, eightDaysAgo, eightDaysAgo); // unused for more than a week
  * await Deno.writeTextFile(`${cacheDir}/notes.txt`, "not tide's");
  * const { removed } = await pruneCache({ cacheDir });
- * assert.deepEqual(removed, [`${cacheDir}/pglite-0.0.1-initdb.tar`]);
+ * assert.deepEqual(removed, [old]);
  * await Deno.remove(cacheDir, { recursive: true });
  * ```
  */

@@ -171,14 +171,7 @@ export class Ledger {
         WHERE attrelid = to_regclass(${table}) AND attname = 'checksum_algorithm') AS ours`,
     );
     const found = rows[0]?.found === true;
-    if (found && rows[0]?.ours !== true) {
-      throw new MigrationError(
-        "CONFIG_ERROR",
-        `Cannot keep tide's ledger in ${inlined(this.#names.table)}, which exists and is not a ` +
-          "tide tracking table (it has no checksum_algorithm column). Check --table (config " +
-          '"table") and --schema: name a table tide can create, or leave the default.',
-      );
-    }
+    if (found && rows[0]?.ours !== true) throw this.#notOurs();
     return found;
   }
 
@@ -421,8 +414,19 @@ export class Ledger {
       table: new Set((row?.table ?? "").split(",").filter(Boolean)),
       log: new Set((row?.log ?? "").split(",").filter(Boolean)),
     };
+    // Before anything reads or writes it: `--table` naming an application table.
+    if (columns.table.size > 0 && !columns.table.has("checksum_algorithm")) throw this.#notOurs();
     if (columns.table.size > 0) this.#columns = columns;
     return columns;
+  }
+
+  #notOurs(): MigrationError {
+    return new MigrationError(
+      "CONFIG_ERROR",
+      `Cannot keep tide's ledger in ${inlined(this.#names.table)}, which exists and is not a ` +
+        "tide tracking table (it has no checksum_algorithm column). Check --table (config " +
+        '"table") and --schema: name a table tide can create, or leave the default.',
+    );
   }
 
   /** The SELECT list of a tracking row; a column the table lacks reads as `NULL`. */

@@ -224,9 +224,9 @@ export const RULES: readonly RuleInfo[] = [
     id: "transaction-control",
     severity: "warning",
     source: "static",
-    title: "BEGIN, COMMIT or ROLLBACK inside a migration tide runs in its own transaction",
-    fix: "Remove it: tide wraps each migration in a transaction (or none, with " +
-      "-- tide:no-transaction).",
+    title: "BEGIN, COMMIT or ROLLBACK in a -- tide:no-transaction migration",
+    fix: "Split it: the statements that belong together in a migration of their own, which " +
+      "tide runs in one transaction, the rest in a -- tide:no-transaction one.",
     squawk: ["transaction-nesting"],
     eugene: [],
   },

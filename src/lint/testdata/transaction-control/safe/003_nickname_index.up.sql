@@ -1,0 +1,2 @@
+-- tide:no-transaction
+CREATE INDEX CONCURRENTLY users_nickname ON users (nickname);
