@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { UsageError } from "../errors.ts";
-import { DEFAULT_SETTINGS } from "./config_file.ts";
 import { resolveRunSettings, type SettingValues } from "./resolve.ts";
 
 async function inProject(

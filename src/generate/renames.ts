@@ -119,13 +119,23 @@ function topLevelTwin(was: SnapshotObject, now: SnapshotObject, from: Side, to: 
   if (was.kind !== "table") return same(was, now);
   // A table's columns must match; its constraints by what they are, whatever their names.
   const columns = (side: Side, name: string) =>
-    side.childrenOf(name, "column").map((c) => renameIn(c.definition, was.name, now.name));
+    side.childrenOf(name, "column").map((c) =>
+      withoutNotNullName(renameIn(c.definition, was.name, now.name))
+    );
   const constraints = (side: Side, name: string) =>
     side.childrenOf(name, "constraint")
       .map((c) => renameIn(c.attributes.definition ?? "", was.name, now.name)).sort();
   const equal = (a: string[], b: string[]) => a.join("\n") === b.join("\n");
   return equal(columns(from, was.name), columns(to, now.name)) &&
     equal(constraints(from, was.name), constraints(to, now.name));
+}
+
+/**
+ * A column's definition without its NOT NULL constraint's name (PostgreSQL 18 names it after
+ * the table and keeps that name through a rename, so a renamed table's columns show one).
+ */
+function withoutNotNullName(definition: string): string {
+  return definition.replace(/CONSTRAINT (?:"(?:[^"]|"")+"|\S+) NOT NULL\b/g, "NOT NULL");
 }
 
 /**
