@@ -45,6 +45,7 @@ export function progressPrinter(out: Output): (event: ProgressEvent) => void {
     const words = WORDS[event.step.direction];
     if (event.type === "start") out.line(`${words.start}: ${label}`);
     else if (event.type === "log") out.line(`  ${label}: ${event.line}`);
+    else if (event.type === "statement") out.line(echo(event.sql, event.durationMs));
     else if (event.type === "done") {
       out.line(`${out.paint("green", words.done)}: ${label} in ${formatMs(event.durationMs)}`);
     } else {
@@ -54,6 +55,17 @@ export function progressPrinter(out: Output): (event: ProgressEvent) => void {
       );
     }
   };
+}
+
+/**
+ * A statement as `--verbose` echoes it: indented, blank lines and trailing spaces dropped, its
+ * time after its last line.
+ */
+function echo(sql: string, durationMs: number): string {
+  const lines = sql.trim().split(/\r?\n/).filter((line) => line.trim() !== "");
+  const indented = lines.map((line) => `    ${line.trimEnd()}`);
+  indented[indented.length - 1] += `  -- ${formatMs(durationMs)}`;
+  return indented.join("\n");
 }
 
 /** A wait for a lock, as the server advisory lock and the PGlite data directory lock report it. */
@@ -139,6 +151,8 @@ export interface StepJson {
   code?: "typescript";
   /** Its module, in a run of several modules. */
   module?: string;
+  /** With `--verbose`: each statement it ran, as sent, with its time in whole milliseconds. */
+  statements?: { sql: string; durationMs: number }[];
 }
 
 function stepJson(
@@ -157,6 +171,12 @@ function stepJson(
     ...(step.downFile === undefined ? {} : { downFile: file(step.downFile) }),
     ...(step.code === undefined ? {} : { code: step.code }),
     ...(step.module === undefined ? {} : { module: step.module }),
+    ...(step.statements === undefined ? {} : {
+      statements: step.statements.map((s) => ({
+        sql: s.sql,
+        durationMs: Math.round(s.durationMs),
+      })),
+    }),
   };
 }
 

@@ -45,6 +45,7 @@ import {
   type StatusEntry,
 } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
+import type { StatementEvent } from "./run_code.ts";
 
 export type * from "./migrator_options.ts";
 
@@ -74,7 +75,9 @@ export type * from "./migrator_options.ts";
  * ```
  */
 export class Migrator {
-  readonly #options: Required<Omit<MigratorOptions, "onProgress" | "actor">> & MigratorOptions;
+  readonly #options:
+    & Required<Omit<MigratorOptions, "onProgress" | "actor" | "verbose">>
+    & MigratorOptions;
   readonly #ledger: Ledger;
   /** The schema as given: templates are unqualified when none was (as the README says). */
   readonly #templateSchema?: string;
@@ -429,13 +432,22 @@ export class Migrator {
       await lock.assertHeld(`${verb} ${step.version}_${step.name}`);
       this.#options.onProgress?.({ type: "start", step });
       const started = performance.now();
+      const statements: StatementEvent[] = [];
       await runStep({
         ...this.#options,
         templateSchema: this.#templateSchema,
         ledger: ledgerOf(step),
         actor,
-        onRetry: (attempt, delayMs) =>
-          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+        onRetry: (attempt, delayMs) => {
+          statements.length = 0; // the attempt was rolled back: its statements did not stay
+          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs });
+        },
+        onStatement: this.#options.verbose
+          ? (event) => {
+            statements.push(event);
+            this.#options.onProgress?.({ type: "statement", step, ...event });
+          }
+          : undefined,
         log: (line) =>
           this.#options.onProgress
             ? this.#options.onProgress({ type: "log", step, line })
@@ -443,7 +455,8 @@ export class Migrator {
       }, step);
       const durationMs = performance.now() - started;
       this.#options.onProgress?.({ type: "done", step, durationMs });
-      results.push({ ...this.#dryStep(step), durationMs });
+      const verbose = this.#options.verbose ? { statements } : {};
+      results.push({ ...this.#dryStep(step), durationMs, ...verbose });
     }
     return results;
   }

@@ -6,13 +6,13 @@
 import { parsePositiveInt } from "../args.ts";
 import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
-import { DRY_RUN_OPTION, YES_OPTION } from "../command.ts";
+import { DRY_RUN_OPTION, VERBOSE_OPTION, YES_OPTION } from "../command.ts";
 import { relativeFile, requireConfirmation, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `down` command. */
 export const command: Command = {
-  usage: "down [--count N | --to V | --all] [--dry-run] [--yes]",
+  usage: "down [--count N | --to V | --all] [--dry-run] [--verbose] [--yes]",
   writes: true,
   description:
     "Rolls back the newest applied migration (or several), newest first, running each\n" +
@@ -23,6 +23,7 @@ export const command: Command = {
     to: { type: "string", arg: "V", description: "Roll back every migration newer than V." },
     all: { type: "boolean", description: "Roll back everything." },
     ...DRY_RUN_OPTION,
+    ...VERBOSE_OPTION,
     ...YES_OPTION,
   },
   async run(ctx) {
