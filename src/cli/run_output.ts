@@ -1,5 +1,5 @@
 /**
- * Printing of runs (`up`, `down`, `redo`, `reset`): dbmate-style progress lines, dry-run plans
+ * Printing of runs (`up`, `down`, `redo`, `reset`, `fresh`): dbmate-style progress lines, dry-run plans
  * with their SQL, and the JSON result.
  *
  * @module
@@ -205,14 +205,16 @@ function stepJson(
  */
 export function printRun(
   out: Output,
-  direction: "up" | "down" | "redo" | "reset",
+  direction: "up" | "down" | "redo" | "reset" | "fresh",
   result: RunResult,
   file: (path: string) => string = (path) => path,
+  extra: Record<string, unknown> = {},
 ): void {
   const both = direction === "redo" || direction === "reset";
   out.result({
     direction,
     dryRun: result.dryRun,
+    ...extra,
     migrations: result.steps.map((step) => stepJson(step, result.dryRun, both, file)),
   });
   for (const step of result.steps) {
@@ -230,6 +232,8 @@ export function printRun(
         ? "Nothing to roll back: no migration is applied."
         : direction === "up"
         ? "Nothing to apply: the database is up to date."
+        : direction === "fresh"
+        ? "Nothing to apply: there is no migration."
         : "Nothing to do: no migration is applied.",
     );
     return;

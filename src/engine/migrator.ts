@@ -29,6 +29,8 @@ import {
 import { renderScript } from "../files/templates.ts";
 import type {
   DownOptions,
+  FreshOptions,
+  FreshResult,
   MigratorOptions,
   ModuleMigrations,
   RepairOptions,
@@ -190,7 +192,11 @@ export class Migrator {
   }
 
   /** `up` of this module and `others` in one run, under one lock. */
-  async #upModules(options: UpOptions, others: readonly ModuleMigrations[]): Promise<RunResult> {
+  async #upModules(
+    options: UpOptions,
+    others: readonly ModuleMigrations[],
+    clear?: Clear,
+  ): Promise<RunResult> {
     const { driver, module } = this.#options;
     const runs = [
       { module, migrations: this.#options.migrations, ledger: this.#ledger },
@@ -206,10 +212,13 @@ export class Migrator {
       const inputs = await Promise.all(runs.map(async (run) => ({
         module: run.module,
         migrations: run.migrations,
-        applied: await run.ledger.list(),
+        applied: clear ? [] : await run.ledger.list(),
       })));
-      const elsewhere = (await this.#ledger.otherRows()).filter((row) => !names.has(row.module));
-      return planModulesUp(inputs, elsewhere, options);
+      const others = clear ? [] : await this.#ledger.otherRows();
+      const elsewhere = others.filter((row) => !names.has(row.module));
+      const steps = planModulesUp(inputs, elsewhere, options);
+      await clear?.(options.dryRun === true);
+      return steps;
     };
     if (options.dryRun) return { dryRun: true, steps: (await plan()).map((s) => this.#dryStep(s)) };
     return await this.#locked(async (lock, steps) => ({
@@ -222,12 +231,21 @@ export class Migrator {
     }), plan);
   }
 
-  /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
+  /**
+   * Plans against the tracking table and runs the steps under the lock (or only lists them).
+   * With `clear` (`fresh`), it plans as if nothing were applied, then runs `clear`.
+   */
   async #planAndRun(
     plan: (input: PlanInput) => PlanStep[] | Promise<PlanStep[]>,
     dryRun?: boolean,
+    clear?: Clear,
   ): Promise<RunResult> {
-    const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
+    const planned = async () => {
+      const applied = clear ? [] : await this.#ledger.list();
+      const steps = await plan({ ...this.#input(), applied });
+      await clear?.(dryRun === true);
+      return steps;
+    };
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
     // Planned before the tracking tables are created: a refused plan leaves nothing behind.
     return await this.#locked(async (lock, steps) => ({
@@ -259,6 +277,35 @@ export class Migrator {
       const up = planUp({ ...input, applied: await this.#ledger.list() });
       return { dryRun: false, steps: [...done, ...(await this.#runSteps(up, lock))] };
     });
+  }
+
+  /**
+   * Drops the managed schemas with everything in them (see `managedSchemas`: the tracking
+   * tables' schema, created again as it was, and the schemas the ups create), then applies every
+   * migration, with `modules` theirs too. For development; needs no down. Refuses
+   * (`MISSING_FILE`) when the tracking table holds rows of a module not in the run.
+   */
+  async fresh(options: FreshOptions = {}): Promise<FreshResult> {
+    const { dropSchemas, managedSchemas, refuseOtherModules } = await import("./fresh.ts");
+    const modules = options.modules ?? [];
+    const all = [this.#options.migrations, ...modules.map((m) => m.migrations)].flat();
+    const schemas = managedSchemas(this.#options.schema, all, this.#templateSchema);
+    const names = new Set([this.#options.module, ...modules.map((m) => m.module)]);
+    const clear: Clear = async (dryRun) => {
+      refuseOtherModules(await this.#ledger.otherRows(), names);
+      if (dryRun) return;
+      await dropSchemas(this.#options.driver, schemas, this.#options.schema);
+      await this.#ledger.ensure(); // the tables again, and the ledger forgets the old ones
+    };
+    const up = { dryRun: options.dryRun, allowOutOfOrder: true };
+    const result = modules.length > 0
+      ? await this.#upModules({ ...up, modules }, modules, clear)
+      : await this.#planAndRun(
+        (input) => this.#withRequirements(planUp(input, up), input),
+        options.dryRun,
+        clear,
+      );
+    return { ...result, schemas };
   }
 
   /** Records every migration up to `version` as applied without running it. */
@@ -481,6 +528,9 @@ export class Migrator {
     return this.#actor;
   }
 }
+
+/** Run after planning, under the lock (with `dryRun` in a dry run, not locked): `fresh`'s drop. */
+type Clear = (dryRun: boolean) => Promise<void>;
 
 /** The files of `migration` as a step result names them. */
 function filesOf(migration: Migration | undefined): Pick<StepResult, "file" | "downFile"> {

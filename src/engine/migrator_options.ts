@@ -116,6 +116,20 @@ export interface DownOptions extends PlanDownOptions {
   dryRun?: boolean;
 }
 
+/** Options of `fresh`. */
+export interface FreshOptions {
+  /** Plan only: drop and run nothing. */
+  dryRun?: boolean;
+  /** Other modules of the same tracking table, applied again in the same run (as `up`'s). */
+  modules?: readonly ModuleMigrations[];
+}
+
+/** What `fresh` did (or would do). */
+export interface FreshResult extends RunResult {
+  /** The schemas dropped (or that would be), the tracking tables' first. */
+  schemas: string[];
+}
+
 /** Options of `repair`. */
 export interface RepairOptions {
   /** A failed migration whose changes are all in place: mark it applied. */
