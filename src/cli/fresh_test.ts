@@ -52,7 +52,11 @@ Deno.test("tide fresh is refused on a protected environment without --yes, as do
     match(refused.stderr, /Refusing `tide fresh`: the environment "shared" is marked "protected"/);
     match(refused.stderr, /run it again with --yes/);
     deepEqual(await sql(url, SCRATCH), [{ found: true }]);
-    equal((await tide("fresh", "--env", "shared", "--dry-run")).code, 0, "a dry run needs no --yes");
+    equal(
+      (await tide("fresh", "--env", "shared", "--dry-run")).code,
+      0,
+      "a dry run needs no --yes",
+    );
     equal((await tide("fresh", "--env", "shared", "--yes")).code, 0);
     deepEqual(await sql(url, SCRATCH), [{ found: false }]);
   }, ["pglite"]);

@@ -163,13 +163,39 @@ export class Migrator {
 
   /**
    * Rolls back the last migration, or `count`, down `to` a version, or `all`; never what an
-   * applied migration of another module requires.
+   * applied migration of another module requires. `only` rolls back one older migration, once
+   * a PGlite copy shows it safe (see `rollback_check.ts`) or with `force`.
    */
   down(options: DownOptions = {}): Promise<RunResult> {
-    return this.#planAndRun(
-      (input) => this.#unrequired(requireCount(planDown(input, options), options.count)),
-      options.dryRun,
-    );
+    return this.#planAndRun(async (input) => {
+      const steps = await this.#unrequired(requireCount(planDown(input, options), options.count));
+      if (options.only !== undefined && !options.force) await this.#checkOnly(steps[0], input);
+      return steps;
+    }, options.dryRun);
+  }
+
+  /** Refuses `down --only` with `UNSAFE_ROLLBACK` when the copy shows it unsafe. */
+  async #checkOnly(step: PlanStep, input: PlanInput): Promise<void> {
+    const { checkRollback } = await import("./rollback_check.ts");
+    const files = byCanonicalVersion(input.migrations);
+    const rows = input.applied.filter((row) => row.status === "applied");
+    const fileOf = (version: string) => files.get(canonicalVersion(version));
+    await checkRollback({
+      version: step.version,
+      applied: rows.flatMap((row) => fileOf(row.version) ?? []),
+      missing: rows.filter((row) => !fileOf(row.version)).map((row) => row.version),
+      schema: this.#options.schema,
+      table: this.#options.table,
+      migrator: (driver, migrations) =>
+        new Migrator({
+          ...this.#options,
+          schema: this.#templateSchema, // unset stays unset: templates render as in this run
+          driver,
+          migrations,
+          verbose: false,
+          onProgress() {},
+        }),
+    });
   }
 
   /** `steps` ordered and checked against the requirements they hold on other modules. */

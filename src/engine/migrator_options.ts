@@ -114,6 +114,11 @@ export interface ModuleMigrations {
 export interface DownOptions extends PlanDownOptions {
   /** Plan only; run nothing. */
   dryRun?: boolean;
+  /**
+   * With `only`: skip the check that, on a PGlite copy of the applied migrations, the down still
+   * runs and leaves what later migrations made alone (`UNSAFE_ROLLBACK` otherwise).
+   */
+  force?: boolean;
 }
 
 /** Options of `fresh`. */
