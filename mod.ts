@@ -56,7 +56,7 @@ export {
 export { compareVersions } from "./src/files/version.ts";
 export { type RenderedSql, renderScript, type TemplateOptions } from "./src/engine/run_script.ts";
 export * from "./src/engine/migrator.ts";
-export type { MigrationContext, SqlName, SqlTag } from "./src/engine/run_code.ts";
+export type { MigrationContext, SqlName, SqlTag, StatementEvent } from "./src/engine/run_code.ts";
 export { ADOPT_TOOLS } from "./src/engine/adopt/adopt.ts";
 export {
   type AppliedMigration,

@@ -31,6 +31,14 @@ export const YES_OPTION: Record<string, OptionSpec> = {
   yes: { type: "boolean", short: "y", description: "Confirm on a protected environment." },
 };
 
+/** Flag shared by the commands that run migrations. */
+export const VERBOSE_OPTION: Record<string, OptionSpec> = {
+  verbose: {
+    type: "boolean",
+    description: "Echo each statement with its time as it runs (one round trip each).",
+  },
+};
+
 /** Flag shared by `up` and `down`. */
 export const DRY_RUN_OPTION: Record<string, OptionSpec> = {
   "dry-run": { type: "boolean", description: "Print the plan and its SQL; run nothing." },

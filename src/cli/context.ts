@@ -280,8 +280,9 @@ export async function withMigrator<T>(
     const progress = (event: ProgressEvent) =>
       event.type === "lock-wait" ? printLockWait(ctx.out, event) : onProgress?.(event);
     const { templateSchema: schema } = ctx.settings;
+    const verbose = ctx.values.verbose === true;
     return await fn(
-      new Migrator({ ...ctx.settings, schema, driver, migrations, onProgress: progress }),
+      new Migrator({ ...ctx.settings, schema, driver, migrations, onProgress: progress, verbose }),
     );
   } finally {
     await driver.close();

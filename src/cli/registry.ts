@@ -70,6 +70,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import("./commands/reset.ts"),
   },
   {
+    name: "fresh",
+    summary: "Drop the managed schemas' objects, then apply everything (development)",
+    load: () => import("./commands/fresh.ts"),
+  },
+  {
     name: "verify",
     summary: "Check every migration round-trips (up, down, up) on an in-memory PGlite",
     load: () => import("./commands/verify.ts"),

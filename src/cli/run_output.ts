@@ -1,5 +1,5 @@
 /**
- * Printing of runs (`up`, `down`, `redo`, `reset`): dbmate-style progress lines, dry-run plans
+ * Printing of runs (`up`, `down`, `redo`, `reset`, `fresh`): dbmate-style progress lines, dry-run plans
  * with their SQL, and the JSON result.
  *
  * @module
@@ -46,6 +46,7 @@ export function progressPrinter(out: Output): (event: ProgressEvent) => void {
     const words = WORDS[event.step.direction];
     if (event.type === "start") out.line(`${words.start}: ${label}`);
     else if (event.type === "log") out.line(`  ${label}: ${event.line}`);
+    else if (event.type === "statement") out.line(echo(event.sql, event.durationMs));
     else if (event.type === "done") {
       out.line(`${out.paint("green", words.done)}: ${label} in ${formatMs(event.durationMs)}`);
     } else {
@@ -55,6 +56,17 @@ export function progressPrinter(out: Output): (event: ProgressEvent) => void {
       );
     }
   };
+}
+
+/**
+ * A statement as `--verbose` echoes it: indented, blank lines and trailing spaces dropped, its
+ * time after its last line.
+ */
+function echo(sql: string, durationMs: number): string {
+  const lines = sql.trim().split(/\r?\n/).filter((line) => line.trim() !== "");
+  const indented = lines.map((line) => `    ${line.trimEnd()}`);
+  indented[indented.length - 1] += `  -- ${formatMs(durationMs)}`;
+  return indented.join("\n");
 }
 
 /** A wait for a lock, as the server advisory lock and the PGlite data directory lock report it. */
@@ -140,6 +152,8 @@ export interface StepJson {
   code?: "typescript";
   /** Its module, in a run of several modules. */
   module?: string;
+  /** With `--verbose`: each statement it ran, as sent, with its time in whole milliseconds. */
+  statements?: { sql: string; durationMs: number }[];
 }
 
 function stepJson(
@@ -158,6 +172,12 @@ function stepJson(
     ...(step.downFile === undefined ? {} : { downFile: file(step.downFile) }),
     ...(step.code === undefined ? {} : { code: step.code }),
     ...(step.module === undefined ? {} : { module: step.module }),
+    ...(step.statements === undefined ? {} : {
+      statements: step.statements.map((s) => ({
+        sql: s.sql,
+        durationMs: Math.round(s.durationMs),
+      })),
+    }),
   };
 }
 
@@ -186,14 +206,16 @@ function stepJson(
  */
 export function printRun(
   out: Output,
-  direction: "up" | "down" | "redo" | "reset",
+  direction: "up" | "down" | "redo" | "reset" | "fresh",
   result: RunResult,
   file: (path: string) => string = (path) => path,
+  extra: Record<string, unknown> = {},
 ): void {
   const both = direction === "redo" || direction === "reset";
   out.result({
     direction,
     dryRun: result.dryRun,
+    ...extra,
     migrations: result.steps.map((step) => stepJson(step, result.dryRun, both, file)),
   });
   for (const step of result.steps) {
@@ -211,6 +233,8 @@ export function printRun(
         ? "Nothing to roll back: no migration is applied."
         : direction === "up"
         ? "Nothing to apply: the database is up to date."
+        : direction === "fresh"
+        ? "Nothing to apply: there is no migration."
         : "Nothing to do: no migration is applied.",
     );
     return;

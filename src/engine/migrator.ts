@@ -31,6 +31,8 @@ import {
 import { renderScript } from "../files/templates.ts";
 import type {
   DownOptions,
+  FreshOptions,
+  FreshResult,
   MigratorOptions,
   ModuleMigrations,
   RepairOptions,
@@ -47,6 +49,7 @@ import {
   type StatusEntry,
 } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
+import type { StatementEvent } from "./run_code.ts";
 
 export type * from "./migrator_options.ts";
 
@@ -76,7 +79,9 @@ export type * from "./migrator_options.ts";
  * ```
  */
 export class Migrator {
-  readonly #options: Required<Omit<MigratorOptions, "onProgress" | "actor">> & MigratorOptions;
+  readonly #options:
+    & Required<Omit<MigratorOptions, "onProgress" | "actor" | "verbose">>
+    & MigratorOptions;
   readonly #ledger: Ledger;
   /** The schema as given: templates are unqualified when none was (as the README says). */
   readonly #templateSchema?: string;
@@ -202,13 +207,39 @@ export class Migrator {
 
   /**
    * Rolls back the last migration, or `count`, down `to` a version, or `all`; never what an
-   * applied migration of another module requires.
+   * applied migration of another module requires. `only` rolls back one older migration, once
+   * a PGlite copy shows it safe (see `rollback_check.ts`) or with `force`.
    */
   down(options: DownOptions = {}): Promise<RunResult> {
-    return this.#planAndRun(
-      (input) => this.#unrequired(requireCount(planDown(input, options), options.count)),
-      options.dryRun,
-    );
+    return this.#planAndRun(async (input) => {
+      const steps = await this.#unrequired(requireCount(planDown(input, options), options.count));
+      if (options.only !== undefined && !options.force) await this.#checkOnly(steps[0], input);
+      return steps;
+    }, options.dryRun);
+  }
+
+  /** Refuses `down --only` with `UNSAFE_ROLLBACK` when the copy shows it unsafe. */
+  async #checkOnly(step: PlanStep, input: PlanInput): Promise<void> {
+    const { checkRollback } = await import("./rollback_check.ts");
+    const files = byCanonicalVersion(input.migrations);
+    const rows = input.applied.filter((row) => row.status === "applied");
+    const fileOf = (version: string) => files.get(canonicalVersion(version));
+    await checkRollback({
+      version: step.version,
+      applied: rows.flatMap((row) => fileOf(row.version) ?? []),
+      missing: rows.filter((row) => !fileOf(row.version)).map((row) => row.version),
+      schema: this.#options.schema,
+      table: this.#options.table,
+      migrator: (driver, migrations) =>
+        new Migrator({
+          ...this.#options,
+          schema: this.#templateSchema, // unset stays unset: templates render as in this run
+          driver,
+          migrations,
+          verbose: false,
+          onProgress() {},
+        }),
+    });
   }
 
   /** `steps` ordered and checked against the requirements they hold on other modules. */
@@ -231,7 +262,11 @@ export class Migrator {
   }
 
   /** `up` of this module and `others` in one run, under one lock. */
-  async #upModules(options: UpOptions, others: readonly ModuleMigrations[]): Promise<RunResult> {
+  async #upModules(
+    options: UpOptions,
+    others: readonly ModuleMigrations[],
+    clear?: Clear,
+  ): Promise<RunResult> {
     const { driver, module } = this.#options;
     const runs = [
       { module, migrations: this.#options.migrations, ledger: this.#ledger },
@@ -247,10 +282,13 @@ export class Migrator {
       const inputs = await Promise.all(runs.map(async (run) => ({
         module: run.module,
         migrations: run.migrations,
-        applied: await run.ledger.list(),
+        applied: clear ? [] : await run.ledger.list(),
       })));
-      const elsewhere = (await this.#ledger.otherRows()).filter((row) => !names.has(row.module));
-      return planModulesUp(inputs, elsewhere, options);
+      const others = clear ? [] : await this.#ledger.otherRows();
+      const elsewhere = others.filter((row) => !names.has(row.module));
+      const steps = planModulesUp(inputs, elsewhere, options);
+      await clear?.(options.dryRun === true);
+      return steps;
     };
     if (options.dryRun) return { dryRun: true, steps: (await plan()).map((s) => this.#dryStep(s)) };
     return await this.#locked(async (lock, steps) => ({
@@ -263,12 +301,21 @@ export class Migrator {
     }), plan);
   }
 
-  /** Plans against the tracking table and runs the steps under the lock (or only lists them). */
+  /**
+   * Plans against the tracking table and runs the steps under the lock (or only lists them).
+   * With `clear` (`fresh`), it plans as if nothing were applied, then runs `clear`.
+   */
   async #planAndRun(
     plan: (input: PlanInput) => PlanStep[] | Promise<PlanStep[]>,
     dryRun?: boolean,
+    clear?: Clear,
   ): Promise<RunResult> {
-    const planned = async () => plan({ ...this.#input(), applied: await this.#ledger.list() });
+    const planned = async () => {
+      const applied = clear ? [] : await this.#ledger.list();
+      const steps = await plan({ ...this.#input(), applied });
+      await clear?.(dryRun === true);
+      return steps;
+    };
     if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
     // Planned before the tracking tables are created: a refused plan leaves nothing behind.
     return await this.#locked(async (lock, steps) => ({
@@ -300,6 +347,35 @@ export class Migrator {
       const up = planUp({ ...input, applied: await this.#ledger.list() });
       return { dryRun: false, steps: [...done, ...(await this.#runSteps(up, lock))] };
     });
+  }
+
+  /**
+   * Drops the managed schemas with everything in them (see `managedSchemas`: the tracking
+   * tables' schema, created again as it was, and the schemas the ups create), then applies every
+   * migration, with `modules` theirs too. For development; needs no down. Refuses
+   * (`MISSING_FILE`) when the tracking table holds rows of a module not in the run.
+   */
+  async fresh(options: FreshOptions = {}): Promise<FreshResult> {
+    const { dropSchemas, managedSchemas, refuseOtherModules } = await import("./fresh.ts");
+    const modules = options.modules ?? [];
+    const all = [this.#options.migrations, ...modules.map((m) => m.migrations)].flat();
+    const schemas = managedSchemas(this.#options.schema, all, this.#templateSchema);
+    const names = new Set([this.#options.module, ...modules.map((m) => m.module)]);
+    const clear: Clear = async (dryRun) => {
+      refuseOtherModules(await this.#ledger.otherRows(), names);
+      if (dryRun) return;
+      await dropSchemas(this.#options.driver, schemas, this.#options.schema);
+      await this.#ledger.ensure(); // the tables again, and the ledger forgets the old ones
+    };
+    const up = { dryRun: options.dryRun, allowOutOfOrder: true };
+    const result = modules.length > 0
+      ? await this.#upModules({ ...up, modules }, modules, clear)
+      : await this.#planAndRun(
+        (input) => this.#withRequirements(planUp(input, up), input),
+        options.dryRun,
+        clear,
+      );
+    return { ...result, schemas };
   }
 
   /** Records every migration up to `version` as applied without running it. */
@@ -473,13 +549,22 @@ export class Migrator {
       await lock.assertHeld(`${verb} ${migrationLabel(step)}`);
       this.#options.onProgress?.({ type: "start", step });
       const started = performance.now();
+      const statements: StatementEvent[] = [];
       await runStep({
         ...this.#options,
         templateSchema: this.#templateSchema,
         ledger: ledgerOf(step),
         actor,
-        onRetry: (attempt, delayMs) =>
-          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs }),
+        onRetry: (attempt, delayMs) => {
+          statements.length = 0; // the attempt was rolled back: its statements did not stay
+          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs });
+        },
+        onStatement: this.#options.verbose
+          ? (event) => {
+            statements.push(event);
+            this.#options.onProgress?.({ type: "statement", step, ...event });
+          }
+          : undefined,
         log: (line) =>
           this.#options.onProgress
             ? this.#options.onProgress({ type: "log", step, line })
@@ -487,7 +572,8 @@ export class Migrator {
       }, step);
       const durationMs = performance.now() - started;
       this.#options.onProgress?.({ type: "done", step, durationMs });
-      results.push({ ...this.#dryStep(step), durationMs });
+      const verbose = this.#options.verbose ? { statements } : {};
+      results.push({ ...this.#dryStep(step), durationMs, ...verbose });
     }
     return results;
   }
@@ -512,6 +598,9 @@ export class Migrator {
     return this.#actor;
   }
 }
+
+/** Run after planning, under the lock (with `dryRun` in a dry run, not locked): `fresh`'s drop. */
+type Clear = (dryRun: boolean) => Promise<void>;
 
 /** The files of `migration` as a step result names them. */
 function filesOf(migration: Migration | undefined): Pick<StepResult, "file" | "downFile"> {

@@ -9,6 +9,7 @@ import type { LockWait } from "./lock.ts";
 import type { Migration } from "../files/migration.ts";
 import type { PlanDownOptions, PlanStep, PlanUpOptions } from "./plan.ts";
 import type { Timeouts } from "./timeouts.ts";
+import type { StatementEvent } from "./run_code.ts";
 
 export type { MigrationStatus, StatusEntry } from "./status.ts";
 export type {
@@ -33,6 +34,12 @@ export interface MigratorOptions extends Partial<LedgerLocation>, Partial<Timeou
   /** Who runs it, for the tracking table. Default: `$GITHUB_ACTOR` or `$USER`. */
   actor?: string;
   /**
+   * Report each statement to `onProgress` as it completes, with its time (`--verbose`). A
+   * transactional SQL migration then runs statement by statement inside its transaction (same
+   * transaction and outcome, one round trip per statement) instead of as one message.
+   */
+  verbose?: boolean;
+  /**
    * Progress callback; it also gets the lines a TypeScript migration logs with `ctx.log`
    * (printed with `console.log` when there is no callback).
    */
@@ -41,14 +48,16 @@ export interface MigratorOptions extends Partial<LedgerLocation>, Partial<Timeou
 
 /**
  * Progress of a run: a step starts, finishes with its duration, or is retried; or the run waits
- * for another run's lock (every few seconds, with who holds it).
+ * for another run's lock (every few seconds, with who holds it); a TypeScript migration logs a
+ * line; with `verbose`, a statement of a step completed (its text as sent, and its time).
  */
 export type ProgressEvent =
   | { type: "start"; step: PlanStep }
   | { type: "done"; step: PlanStep; durationMs: number }
   | { type: "retry"; step: PlanStep; attempt: number; delayMs: number }
   | ({ type: "lock-wait" } & LockWait)
-  | { type: "log"; step: PlanStep; line: string };
+  | { type: "log"; step: PlanStep; line: string }
+  | { type: "statement"; step: PlanStep; sql: string; durationMs: number };
 
 /** A migration acted on. */
 export interface StepResult {
@@ -70,6 +79,8 @@ export interface StepResult {
   code?: "typescript";
   /** Its module, in a run of several modules. */
   module?: string;
+  /** With `verbose`: the statements it ran, in order, each with its time. */
+  statements?: StatementEvent[];
 }
 
 /** What `up`, `down`, `redo`, `reset` did. */
@@ -103,6 +114,25 @@ export interface ModuleMigrations {
 export interface DownOptions extends PlanDownOptions {
   /** Plan only; run nothing. */
   dryRun?: boolean;
+  /**
+   * With `only`: skip the check that, on a PGlite copy of the applied migrations, the down still
+   * runs and leaves what later migrations made alone (`UNSAFE_ROLLBACK` otherwise).
+   */
+  force?: boolean;
+}
+
+/** Options of `fresh`. */
+export interface FreshOptions {
+  /** Plan only: drop and run nothing. */
+  dryRun?: boolean;
+  /** Other modules of the same tracking table, applied again in the same run (as `up`'s). */
+  modules?: readonly ModuleMigrations[];
+}
+
+/** What `fresh` did (or would do). */
+export interface FreshResult extends RunResult {
+  /** The schemas dropped (or that would be), the tracking tables' first. */
+  schemas: string[];
 }
 
 /** Options of `repair`. */

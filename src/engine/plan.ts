@@ -73,7 +73,10 @@ export interface PlanUpOptions {
   allowMissing?: boolean;
 }
 
-/** Options of {@linkcode planDown}: at most one of `count`, `to`, `all`; default: the last one. */
+/**
+ * Options of {@linkcode planDown}: at most one of `count`, `to`, `all`, `only`; default: the
+ * last one.
+ */
 export interface PlanDownOptions {
   /** Roll back this many of the newest applied migrations. */
   count?: number;
@@ -81,6 +84,8 @@ export interface PlanDownOptions {
   to?: string;
   /** Roll back everything. */
   all?: boolean;
+  /** Roll back this applied migration alone, however old; the later ones stay applied. */
+  only?: string;
 }
 
 /**
@@ -175,15 +180,12 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
   if (options.all) chosen = newestFirst;
   else if (options.to !== undefined) {
     const target = options.to;
-    if (!newestFirst.some((row) => compareVersions(row.version, target) === 0)) {
-      throw new ArgumentError(
-        "UNKNOWN_VERSION",
-        `Cannot roll back to ${target}: no applied migration has that version. ` +
-          `Run \`tide status\` to see the applied versions, or use --all to roll back everything.`,
-        { version: target },
-      );
-    }
+    requireApplied(newestFirst, target, "to");
     chosen = newestFirst.filter((row) => compareVersions(row.version, target) > 0);
+  } else if (options.only !== undefined) {
+    const target = options.only;
+    requireApplied(newestFirst, target, "only");
+    chosen = newestFirst.filter((row) => compareVersions(row.version, target) === 0);
   } else chosen = newestFirst.slice(0, options.count ?? 1);
   const steps = chosen.map((row): DownStep => ({
     direction: "down",
@@ -243,6 +245,21 @@ export function requireCount<T>(steps: T[], count: number | undefined): T[] {
       applied === 1 ? " is" : "s are"
     } applied, so nothing was rolled back. Run \`tide status\` to see them, then give ` +
       `--count ${applied} or less, or --all.`,
+  );
+}
+
+function requireApplied(
+  rows: readonly AppliedMigration[],
+  version: string,
+  how: "to" | "only",
+): void {
+  if (rows.some((row) => compareVersions(row.version, version) === 0)) return;
+  throw new ArgumentError(
+    "UNKNOWN_VERSION",
+    `Cannot roll back ${how === "to" ? "to " : ""}${version}: no applied migration has that ` +
+      `version. Run \`tide status\` to see the applied versions` +
+      (how === "to" ? ", or use --all to roll back everything." : "."),
+    { version },
   );
 }
 

@@ -12,6 +12,7 @@ import { offsetOfServerPosition, positionAt, type TextPosition } from "../sql/po
 import { splitStatements } from "../sql/split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "../files/templates.ts";
 import { BARE, type Envelope, type SentSql } from "./transaction_envelope.ts";
+import type { StatementEvent } from "./run_code.ts";
 
 export { type RenderedSql, renderScript, type TemplateOptions };
 
@@ -36,6 +37,12 @@ export interface RunScriptOptions {
    * hook (a linter measures locks between statements). Not with `envelope`.
    */
   eachStatement?: StatementHook;
+  /**
+   * Called after each statement with its text and time (`--verbose`). A script that would be
+   * sent whole is then sent statement by statement instead, in whatever transaction the caller
+   * opened (same statements, same session, one round trip each); a failure names its statement.
+   */
+  onStatement?: (event: StatementEvent) => void;
 }
 
 /** One statement of a script, as {@linkcode StatementHook} gets it. */
@@ -63,7 +70,7 @@ export type StatementHook = (
  * for a TypeScript migration, its `up` or `down` function (see `runCode()`).
  * A script is sent whole with one `exec`; a `noTransaction` script is split into statements
  * sent one by one (several statements sent at once would run as one implicit transaction), and so
- * is any script run with `options.eachStatement`.
+ * is any script run with `options.eachStatement` or `options.onStatement`.
  * Throws `MigrationError` `NO_DOWN` for a missing down, template errors from rendering, and a
  * {@linkcode ScriptError} when the database fails, located in the file. Opens no transaction:
  * that is the caller's job.
@@ -83,7 +90,8 @@ export async function runScript(
 ): Promise<void> {
   if (migration.code === "typescript") {
     const { runCode } = await import("./run_code.ts");
-    await runCode(db, migration, direction, { schema: options.schema });
+    const { schema, onStatement } = options;
+    await runCode(db, migration, direction, { schema, onStatement });
     return;
   }
   const script = direction === "up" ? migration.up : migration.down;
@@ -96,8 +104,9 @@ export async function runScript(
     );
   }
   const rendered = renderScript(script, options);
-  const run = { migration, script, rendered, direction };
-  if (!noTransactionOf(migration, direction) && options.eachStatement === undefined) {
+  const numbered = noTransactionOf(migration, direction) || options.onStatement !== undefined;
+  const run = { migration, script, rendered, direction, numbered };
+  if (!numbered && options.eachStatement === undefined) {
     const sent = (options.envelope ?? BARE)(rendered.text);
     try {
       await db.exec(sent.text);
@@ -122,11 +131,13 @@ export async function runScript(
       await options.beforeStatement(index, count, at);
     }
     const send = async () => {
+      const started = performance.now();
       try {
         await db.exec(text);
       } catch (error) {
         throw failure(error, run, statementSent(text, offset), index, count, true);
       }
+      options.onStatement?.({ sql: text, durationMs: performance.now() - started });
     };
     await (options.eachStatement
       ? options.eachStatement(db, { index, count, text }, send)
@@ -202,6 +213,8 @@ interface Run {
   script: MigrationScript;
   rendered: RenderedSql;
   direction: "up" | "down";
+  /** Sent statement by statement (no transaction, or `--verbose`): errors name the statement. */
+  numbered: boolean;
 }
 
 /**
@@ -235,7 +248,7 @@ function failure(
   }
   // Without a position, a statement sent alone failed as a whole: name its first line.
   const offset = at ?? skipComments(sent.text);
-  const which = split ? ` (statement ${index + 1} of ${count})` : "";
+  const which = run.numbered ? ` (statement ${index + 1} of ${count})` : "";
   const tail = split ? ` ${progress(index, error instanceof SqlError)}` : "";
   return scriptError(error, run, sent.scriptOffset(offset), which, index, count, tail);
 }

@@ -6,7 +6,7 @@
  */
 import type { AppliedMigration } from "./ledger.ts";
 import { type Migration, noTransactionOf } from "../files/migration.ts";
-import { canonicalVersion } from "../files/version.ts";
+import { canonicalVersion, compareVersions, isRepeatableVersion } from "../files/version.ts";
 
 /** A migration in `status`. */
 export interface StatusEntry {
@@ -33,6 +33,11 @@ export interface StatusEntry {
    * that file is gone (a `missing` entry), it cannot be rolled back until the file is restored.
    */
   codeFile?: string;
+  /**
+   * A pending migration older than the newest applied one (one `down --only` rolled back, or a
+   * branch merged late): `up` applies it only with `--allow-out-of-order`.
+   */
+  outOfOrder?: boolean;
 }
 
 /** Where the database stands against the files. */
@@ -97,10 +102,18 @@ export function migrationStatus(
   const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
   const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
   const changed = (m: Migration) => rowOf(m)?.checksum !== m.checksum;
+  const newest = applied.filter((row) => !isRepeatableVersion(row.version)).at(-1);
+  const early = (m: Migration) =>
+    !m.repeatable && newest !== undefined && compareVersions(m.version, newest.version) < 0;
   return {
     applied: applied.filter((row) => row.status === "applied").map(entry),
     pending: migrations.filter((m) => !rowOf(m) || (m.repeatable && changed(m)))
-      .map((m) => ({ version: m.version, name: m.name, ...filesOf(m) })),
+      .map((m) => ({
+        version: m.version,
+        name: m.name,
+        ...filesOf(m),
+        ...(early(m) ? { outOfOrder: true } : {}),
+      })),
     missing: applied.filter((row) => !fileOf(row)).map(entry),
     edited: applied.filter((row) => {
       const file = fileOf(row);

@@ -1,7 +1,7 @@
 /**
  * Running one step of a plan: one migration's up or down script and its bookkeeping. In a
- * transaction, both go in one message (see `transactionEnvelope`); outside one, statement by
- * statement, then the bookkeeping. `lock_timeout` failures are retried; any failure is logged,
+ * transaction, both go in one message (see `transactionEnvelope`), or, with `--verbose`,
+ * statement by statement inside it; outside one, statement by statement, then the bookkeeping. `lock_timeout` failures are retried; any failure is logged,
  * and a no-transaction script that stopped halfway is recorded as failed.
  *
  * @module
@@ -15,7 +15,8 @@ import type { DownStep, PlanStep } from "./plan.ts";
 import { locateFailure, runScript } from "./run_script.ts";
 import { retryLockTimeouts, type Timeouts, timeoutsSql } from "./timeouts.ts";
 import { transactionEnvelope } from "./transaction_envelope.ts";
-import { runCodeStep } from "./code_step.ts";
+import { inTransaction, runCodeStep } from "./code_step.ts";
+import type { StatementEvent } from "./run_code.ts";
 import { migrationLabel } from "../files/version.ts";
 
 /** What running a step needs from the migrator. */
@@ -34,6 +35,11 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
   onRetry?: (attempt: number, delayMs: number) => void;
   /** Where a TypeScript migration's `ctx.log` lines go. */
   log?: (line: string) => void;
+  /**
+   * `--verbose`: called after each statement with its text and time. A transactional SQL
+   * migration then runs statement by statement inside its transaction, not as one message.
+   */
+  onStatement?: (event: StatementEvent) => void;
 }
 
 /**
@@ -97,7 +103,7 @@ async function execute(
     if (migration.code !== undefined) {
       const open = { driver, ledger: context.ledger, bookkeeping, timeouts, started, underWay };
       const row = appliedFields(migration, context.actor);
-      const options = { schema, log: context.log };
+      const options = { schema, log: context.log, onStatement: context.onStatement };
       return await runCodeStep({ ...open, row }, migration, direction, options);
     }
     if (noTransaction) {
@@ -105,6 +111,13 @@ async function execute(
       await statementByStatement(context, migration, direction, underWay);
       await bookkeeping.run(driver, performance.now() - started);
       return;
+    }
+    const { onStatement } = context;
+    if (onStatement !== undefined) {
+      const open = { driver, ledger: context.ledger, bookkeeping, timeouts, started };
+      return await inTransaction(open, async () => {
+        await runScript(driver, migration, direction, { schema, onStatement });
+      });
     }
     const envelope = transactionEnvelope({ timeouts, bookkeeping: bookkeeping.sql });
     try {
@@ -167,6 +180,7 @@ async function statementByStatement(
     await runScript(driver, migration, direction, {
       schema: context.templateSchema,
       beforeStatement,
+      onStatement: context.onStatement,
     });
   } catch (error) {
     const refusedFirst = error instanceof ScriptError && error.statementsDone === 0 &&

@@ -4,18 +4,18 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { YES_OPTION } from "../command.ts";
+import { VERBOSE_OPTION, YES_OPTION } from "../command.ts";
 import { relativeFile, requireConfirmation, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `redo` command. */
 export const command: Command = {
-  usage: "redo [--yes]",
+  usage: "redo [--verbose] [--yes]",
   writes: true,
   description:
     "Rolls back the newest applied migration and applies it again: handy while writing\n" +
     "a migration. On a protected environment it needs --yes, as it runs a down.",
-  options: { ...YES_OPTION },
+  options: { ...VERBOSE_OPTION, ...YES_OPTION },
   async run(ctx) {
     requireConfirmation(ctx, "redo", "rolls back a migration before applying it again");
     const result = await withMigrator(

@@ -4,17 +4,17 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { YES_OPTION } from "../command.ts";
+import { VERBOSE_OPTION, YES_OPTION } from "../command.ts";
 import { relativeFile, requireConfirmation, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `reset` command. */
 export const command: Command = {
-  usage: "reset [--yes]",
+  usage: "reset [--verbose] [--yes]",
   writes: true,
   description: "Rolls back every applied migration, then applies every migration: a clean\n" +
     "database for development. On a protected environment it needs --yes.",
-  options: { ...YES_OPTION },
+  options: { ...VERBOSE_OPTION, ...YES_OPTION },
   async run(ctx) {
     requireConfirmation(ctx, "reset", "rolls back every migration, dropping their data");
     const result = await withMigrator(

@@ -61,6 +61,7 @@ export function statusJson(
     ...(e.downFile === undefined ? {} : { downFile: file(e.downFile) }),
     ...(e.repeatable ? { repeatable: true } : {}),
     ...(e.description === undefined ? {} : { description: e.description }),
+    ...(e.outOfOrder ? { outOfOrder: true } : {}),
   });
   const applied = (e: StatusEntry) => ({
     version: e.version,
@@ -109,7 +110,7 @@ function printStatus(out: Output, status: MigrationStatus): void {
   put(status.applied, (e) =>
     `applied ${formatDate(e.appliedAt)}` +
     (downChanged.has(e.version) ? " (down changed since apply)" : ""), "green");
-  put(status.pending, () => "pending", "yellow");
+  put(status.pending, (e) => e.outOfOrder ? "pending (out of order)" : "pending", "yellow");
   put(status.missing, () => "missing file", "red");
   put(status.edited, () => "edited", "red");
   put(status.failed, () => "FAILED", "red");

@@ -5,13 +5,13 @@
  */
 import { parsePositiveInt } from "../args.ts";
 import type { Command } from "../command.ts";
-import { DRY_RUN_OPTION } from "../command.ts";
+import { DRY_RUN_OPTION, VERBOSE_OPTION } from "../command.ts";
 import { otherModules, relativeFile, withMigrator } from "../context.ts";
 import { printRun, progressPrinter } from "../run_output.ts";
 
 /** The `up` command. */
 export const command: Command = {
-  usage: "up [--to V] [--count N] [--dry-run] [--allow-out-of-order] [--allow-missing]",
+  usage: "up [--to V] [--count N] [--dry-run] [--verbose] [--allow-out-of-order] [--allow-missing]",
   writes: true,
   description: "Applies pending migrations in version order, each in its own transaction\n" +
     '(unless it is marked -- tide:no-transaction), under tide\'s migration lock. With "modules"\n' +
@@ -21,6 +21,7 @@ export const command: Command = {
     to: { type: "string", arg: "V", description: "Apply up to and including version V." },
     count: { type: "string", arg: "N", description: "Apply at most the N next migrations." },
     ...DRY_RUN_OPTION,
+    ...VERBOSE_OPTION,
     "allow-out-of-order": {
       type: "boolean",
       description: "Apply pending migrations older than the newest applied one.",
