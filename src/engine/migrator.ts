@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { MigrationError } from "../errors.ts";
-import { type AppliedMigration, Ledger, type LogEntry } from "./ledger.ts";
+import { Ledger, type LogEntry } from "./ledger.ts";
 import { DEFAULT_LEDGER_LOCATION } from "./ledger_location.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
-import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
+import { type Migration, migrationFiles } from "../files/migration.ts";
 import {
   planDown,
   type PlanInput,
@@ -19,13 +18,12 @@ import {
 } from "./plan.ts";
 import { orderModules, planModulesUp, refuseRequired } from "./plan_modules.ts";
 import { appliedBy } from "./actor.ts";
-import { appliedFields, downMigration, logFields, runStep } from "./step.ts";
+import { downMigration, runStep } from "./step.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
 import {
   canonicalVersion,
   compareVersions,
   isRepeatableVersion,
-  isValidVersion,
   migrationLabel,
 } from "../files/version.ts";
 import { renderScript } from "../files/templates.ts";
@@ -43,12 +41,12 @@ import type {
 } from "./migrator_options.ts";
 import {
   byCanonicalVersion,
-  downChanged,
   type MigrationStatus,
   migrationStatus,
   type StatusEntry,
 } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
+import { baseline, type RecordContext, repair } from "./records.ts";
 import type { StatementEvent } from "./run_code.ts";
 
 export type * from "./migrator_options.ts";
@@ -379,39 +377,8 @@ export class Migrator {
   }
 
   /** Records every migration up to `version` as applied without running it. */
-  async baseline(version: string): Promise<StepResult[]> {
-    if (!this.#options.migrations.some((m) => compareVersions(m.version, version) === 0)) {
-      throw new MigrationError(
-        "UNKNOWN_VERSION",
-        `Cannot baseline at ${version}: no migration file has that version. Run \`tide status\` to list them.`,
-        { version },
-      );
-    }
-    return await this.#locked(async (lock) => {
-      const applied = byCanonicalVersion(await this.#ledger.list());
-      const chosen = this.#options.migrations.filter((m) =>
-        compareVersions(m.version, version) <= 0 && !applied.has(canonicalVersion(m.version))
-      );
-      const actor = await this.#whoAmI();
-      for (const migration of chosen) {
-        await lock.assertHeld(`recording ${migrationLabel(migration)}`);
-        await this.#options.driver.transaction(async (tx) => {
-          await this.#ledger.recordApplied(
-            tx,
-            { ...appliedFields(migration, actor), executionTimeMs: 0 },
-            { ...logFields(migration, "baseline", actor), durationMs: 0 },
-          );
-        });
-      }
-      return chosen.map((m) => ({
-        version: m.version,
-        name: m.name,
-        direction: "up" as const,
-        durationMs: 0,
-        sql: "",
-        ...filesOf(m),
-      }));
-    });
+  baseline(version: string): Promise<StepResult[]> {
+    return baseline(this.#records(), version);
   }
 
   /**
@@ -441,75 +408,26 @@ export class Migrator {
    * ```
    */
   adopt(options: AdoptOptions): Promise<AdoptResult> {
-    return adopt({
-      driver: this.#options.driver,
-      ledger: this.#ledger,
-      migrations: this.#options.migrations,
-      actor: () => this.#whoAmI(),
-      locked: (fn) => this.#locked(fn),
-    }, options);
+    return adopt(this.#records(), options);
   }
 
   /**
    * Re-records checksums (and stored downs) of edited files, stores downs changed since they
    * were applied, and resolves a failed migration.
    */
-  async repair(options: RepairOptions = {}): Promise<RepairResult> {
-    return await this.#locked(async () => {
-      const actor = await this.#whoAmI();
-      const applied = await this.#ledger.list();
-      const resolved = await this.#resolveFailed(applied, options, actor);
-      const byVersion = byCanonicalVersion(this.#options.migrations);
-      const rechecksummed: string[] = [];
-      const downsStored: string[] = [];
-      for (const row of applied) {
-        const migration = byVersion.get(canonicalVersion(row.version));
-        if (!migration || row.status !== "applied") continue;
-        const stored = appliedFields(migration, row.appliedBy);
-        const checksumRight = row.checksum === stored.checksum &&
-          row.checksumAlgorithm === CHECKSUM_ALGORITHM;
-        if (checksumRight && !downChanged(migration, row)) continue;
-        await this.#options.driver.transaction(async (tx) => {
-          await this.#ledger.rechecksum(tx, row.version, stored);
-          await this.#ledger.log(tx, { ...logFields(migration, "repair", actor), durationMs: 0 });
-        });
-        (checksumRight ? downsStored : rechecksummed).push(row.version);
-      }
-      return { rechecksummed, downsStored, resolved };
-    });
+  repair(options: RepairOptions = {}): Promise<RepairResult> {
+    return repair(this.#records(), options);
   }
 
-  async #resolveFailed(
-    applied: AppliedMigration[],
-    options: RepairOptions,
-    actor: string,
-  ): Promise<string[]> {
-    const version = options.markApplied ?? options.markRolledBack;
-    if (version === undefined) return [];
-    const row = applied.find((r) =>
-      r.status === "failed" && isValidVersion(version) === isValidVersion(r.version) &&
-      (r.version === version || compareVersions(r.version, version) === 0)
-    );
-    if (!row) {
-      throw new MigrationError(
-        "UNKNOWN_VERSION",
-        `Cannot resolve ${version}: it is not a failed migration. Run \`tide status\` to see which one failed.`,
-        { version },
-      );
-    }
-    await this.#options.driver.transaction(async (tx) => {
-      if (options.markApplied !== undefined) await this.#ledger.markApplied(tx, row.version);
-      else await this.#ledger.remove(tx, row.version);
-      await this.#ledger.log(tx, {
-        ...row,
-        action: "repair",
-        outcome: "success",
-        error: null,
-        durationMs: 0,
-        performedBy: actor,
-      });
-    });
-    return [version];
+  /** What the commands that only write the ledger need. */
+  #records(): RecordContext {
+    return {
+      driver: this.#options.driver,
+      ledger: this.#ledger,
+      migrations: this.#options.migrations,
+      actor: () => this.#whoAmI(),
+      locked: (fn) => this.#locked(fn),
+    };
   }
 
   #input(): { migrations: readonly Migration[] } {
@@ -587,7 +505,7 @@ export class Migrator {
       direction: step.direction,
       durationMs: 0,
       sql: script === undefined ? "" : renderScript(script, { schema: this.#templateSchema }).text,
-      ...filesOf(step.migration),
+      ...migrationFiles(step.migration),
       ...(migration.code === undefined ? {} : { code: migration.code }),
       ...(step.direction === "up" && step.module !== undefined ? { module: step.module } : {}),
     };
@@ -601,13 +519,6 @@ export class Migrator {
 
 /** Run after planning, under the lock (with `dryRun` in a dry run, not locked): `fresh`'s drop. */
 type Clear = (dryRun: boolean) => Promise<void>;
-
-/** The files of `migration` as a step result names them. */
-function filesOf(migration: Migration | undefined): Pick<StepResult, "file" | "downFile"> {
-  if (migration === undefined) return {};
-  const down = migration.down?.path;
-  return { file: migration.up.path, ...(down === undefined ? {} : { downFile: down }) };
-}
 
 /** Drops keys whose value is `undefined`, so an explicit `undefined` means "the default". */
 function withoutUndefined<T extends object>(options: T): T {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { AppliedMigration } from "./ledger.ts";
-import { type Migration, noTransactionOf } from "../files/migration.ts";
+import { type Migration, migrationFiles, noTransactionOf } from "../files/migration.ts";
 import { canonicalVersion, compareVersions, isRepeatableVersion } from "../files/version.ts";
 
 /** A migration in `status`. */
@@ -177,8 +177,7 @@ export function byCanonicalVersion<T extends { version: string }>(
 function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name" | "appliedAt"> {
   if (m === undefined) return {};
   return {
-    file: m.up.path,
-    ...(m.down ? { downFile: m.down.path } : {}),
+    ...migrationFiles(m),
     ...(m.empty ? { empty: true as const } : {}),
     ...(m.repeatable ? { repeatable: true as const } : {}),
     ...(m.description === undefined ? {} : { description: m.description }),

@@ -105,3 +105,26 @@ export function noTransactionOf(migration: Migration, direction: "up" | "down"):
     ? migration.downNoTransaction ?? migration.noTransaction
     : migration.noTransaction;
 }
+
+/**
+ * The files of `migration` as results name them: `file` (its up) and `downFile` when its down
+ * is a file of its own or a section of one; nothing for `undefined`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { migrationFiles } from "./migration.ts";
+ *
+ * const up = { path: "001_a.up.sql", sql: "", line: 1, column: 1 };
+ * const migration = { version: "001", name: "a", up, noTransaction: false, checksum: "c" };
+ * assert.deepEqual(migrationFiles(migration), { file: "001_a.up.sql" });
+ * assert.deepEqual(migrationFiles(undefined), {});
+ * ```
+ */
+export function migrationFiles(
+  migration: Migration | undefined,
+): { file?: string; downFile?: string } {
+  if (migration === undefined) return {};
+  const down = migration.down?.path;
+  return { file: migration.up.path, ...(down === undefined ? {} : { downFile: down }) };
+}
