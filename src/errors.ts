@@ -6,6 +6,8 @@
  * a file is involved and the position is known), what went wrong and the way out. Longer than
  * most files on purpose: one home for every error class and code.
  *
+ * Over 300 lines by design: every error class and the list of codes have this one home.
+ *
  * @module
  */
 

@@ -2,6 +2,9 @@
  * The check mode: validate a PR's migrations, round-trip the new and edited ones on PGlite,
  * flag edits to merged migrations and out-of-order versions, then report.
  *
+ * Over 300 lines: the PR check's steps (changed files, validation, round trips, lint, findings) run
+ * as one sequence.
+ *
  * @module
  */
 import { errorMessage, MigrationError, problemsOf } from "../errors.ts";

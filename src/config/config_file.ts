@@ -2,6 +2,9 @@
  * The optional config file: `tide.json`, or a `"tide"` key in `deno.json`, with the same
  * settings as the flags and named environments.
  *
+ * Over 300 lines: the file's schema, the rule of each setting and the environments are one rule
+ * set, which the CLI and the Action both use.
+ *
  * @module
  */
 import { join } from "../files/paths.ts"; // not node:path: see paths.ts

@@ -2,6 +2,9 @@
  * The tracking table (what is applied, keyed by module and version) and the log table (every up,
  * down, baseline, adopt and repair, never rewritten).
  *
+ * Over 300 lines: every read and write of the two tables goes through this class, so their SQL and
+ * the upgrade of tables made by older versions stay in one place.
+ *
  * @module
  */
 import type { Queryable, Row } from "../drivers/driver.ts";

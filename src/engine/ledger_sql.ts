@@ -3,6 +3,9 @@
  * of every write (the one place a column is given its value), and the statements built from
  * those maps.
  *
+ * Over 300 lines: the column map and DDL of both tables are kept together so the parameterised and
+ * the inline form of each write cannot drift apart.
+ *
  * @module
  */
 import type { Queryable } from "../drivers/driver.ts";

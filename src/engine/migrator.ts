@@ -2,6 +2,9 @@
  * Runs plans: takes the lock, applies each migration and its tracking row in one transaction
  * (unless `no-transaction`), retries lock timeouts, logs every outcome.
  *
+ * Over 300 lines: the `Migrator` is the one class every front end calls; each method is a few lines
+ * over plan, step and records, and the lock and step loop they share stay private to it.
+ *
  * @module
  */
 import { Ledger, type LogEntry } from "./ledger.ts";

@@ -4,6 +4,9 @@
  * {@linkcode MigrationContext} bound to the connection it runs on: the migration's transaction,
  * or the session itself for `export const transaction = false`.
  *
+ * Over 300 lines: the `ctx` a TypeScript migration gets (the `sql` template, table names, logging)
+ * and the mapping of its errors belong together.
+ *
  * @module
  */
 import { resolve } from "node:path";

@@ -2,6 +2,9 @@
  * Running one direction of a migration: render templates, send the SQL, and turn a server error
  * into a `MigrationError` pointing at the file, line and column of the fault.
  *
+ * Over 300 lines: locating a server error in the file (positions through templates, re-runs of a
+ * script to find the failing statement) is one piece of logic.
+ *
  * @module
  */
 

@@ -4,6 +4,9 @@
  * statement by statement inside it; outside one, statement by statement, then the bookkeeping. `lock_timeout` failures are retried; any failure is logged,
  * and a no-transaction script that stopped halfway is recorded as failed.
  *
+ * Over 300 lines: the ways to run a step (one message, statement by statement, code) share their
+ * bookkeeping and the recording of a failure.
+ *
  * @module
  */
 import type { Driver } from "../drivers/driver.ts";

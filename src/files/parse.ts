@@ -11,6 +11,9 @@
  * The directive `-- tide:no-transaction` goes in the comments before any SQL of a file or of a
  * section; `-- tide:allow <rule> <reason>` (read by `tide lint`) goes before any statement.
  *
+ * Over 300 lines: names, sections and directives are read by one scanner whose rules depend on each
+ * other (a marker's options, a directive's place).
+ *
  * @module
  */
 

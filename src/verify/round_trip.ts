@@ -2,6 +2,9 @@
  * Round-trip verification: for each migration, up -> down -> up, with schema snapshots proving
  * that the down restored the schema before the up and the re-up the schema after it.
  *
+ * Over 300 lines: the verdict of one migration (up, data only, repeatable, down, re-up) is one
+ * sequence of checks on one workspace.
+ *
  * @module
  */
 import type { Driver, Queryable } from "../drivers/driver.ts";
