@@ -4,8 +4,28 @@
  *
  * @module
  */
-import type { OptionSpec } from "./args.ts";
-import type { CommandContext } from "./context.ts";
+import type { ResolvedSettings } from "../config/resolve.ts";
+import type { FlagValues, OptionSpec } from "./args.ts";
+import type { CliIo, Output } from "./output.ts";
+
+/** The settings a command runs with, every default filled in. */
+export type CliSettings = ResolvedSettings;
+
+/** What a command's `run` gets. */
+export interface CommandContext {
+  /** The command's name, as typed after `tide`. */
+  name: string;
+  /** Where to read and write. */
+  io: CliIo;
+  /** Where to print. */
+  out: Output;
+  /** Flag values (global and the command's). */
+  values: FlagValues;
+  /** Arguments that are not flags. */
+  positionals: string[];
+  /** The settings in force. */
+  settings: CliSettings;
+}
 
 /** One command of `tide`. */
 export interface Command {

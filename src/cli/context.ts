@@ -6,7 +6,7 @@
  * @module
  */
 import { relative, resolve } from "../files/paths.ts"; // not node:path: see paths.ts
-import { type ResolvedSettings, resolveRunSettings } from "../config/resolve.ts";
+import { resolveRunSettings } from "../config/resolve.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
@@ -15,26 +15,8 @@ import { unreadMessage } from "../files/unread.ts";
 import type { Migrator, ModuleMigrations, ProgressEvent } from "../engine/migrator.ts";
 import type { Ledger } from "../engine/ledger.ts";
 import type { FlagValues } from "./args.ts";
-import type { CliIo, Output } from "./output.ts";
-
-/** The settings a command runs with, every default filled in. */
-export type CliSettings = ResolvedSettings;
-
-/** What a command's `run` gets. */
-export interface CommandContext {
-  /** The command's name, as typed after `tide`. */
-  name: string;
-  /** Where to read and write. */
-  io: CliIo;
-  /** Where to print. */
-  out: Output;
-  /** Flag values (global and the command's). */
-  values: FlagValues;
-  /** Arguments that are not flags. */
-  positionals: string[];
-  /** The settings in force. */
-  settings: CliSettings;
-}
+import type { CliSettings, CommandContext } from "./command.ts";
+import type { CliIo } from "./output.ts";
 
 /**
  * Resolves the settings in force from the config file, the environment and the flags, by the

@@ -11,7 +11,7 @@ import type { Driver } from "../drivers/driver.ts";
 import { parseDuration } from "../config/duration.ts";
 import { MigrationError } from "../errors.ts";
 import { redactUrl } from "../sql/redact.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext } from "./command.ts";
 import type { LockWaitNotice } from "./run_output.ts";
 
 /**

@@ -9,7 +9,8 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { ArgumentError, MigrationError, UsageError } from "../errors.ts";
 import { formatOptions, GLOBAL_OPTIONS, parseCommandArgs, splitCommand } from "./args.ts";
 import type { Command } from "./command.ts";
-import { type CommandContext, resolveCliSettings } from "./context.ts";
+import { resolveCliSettings } from "./context.ts";
+import type { CommandContext } from "./command.ts";
 import { type CliIo, Output } from "./output.ts";
 import { COMMANDS, findCommand } from "./registry.ts";
 

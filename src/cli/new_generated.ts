@@ -11,7 +11,8 @@ import { MigrationError, UsageError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { TemplateArgs, TemplateName } from "../generate/catalogue.ts";
 import type { OptionSpec } from "./args.ts";
-import { type CommandContext, loadCliMigrations, migrationsDir } from "./context.ts";
+import { loadCliMigrations, migrationsDir } from "./context.ts";
+import type { CommandContext } from "./command.ts";
 
 /** The help lines of the two flags. */
 export const GENERATED_HELP =

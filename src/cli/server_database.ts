@@ -9,7 +9,7 @@ import { lockDataDir } from "../drivers/data_dir_lock.ts";
 import { pgliteDataDir } from "../drivers/connect.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
-import type { CommandContext } from "./context.ts";
+import type { CommandContext } from "./command.ts";
 import { connectTo, databaseLabel, isServer, waitOption } from "./database.ts";
 
 /** The database of a server URL, and how to create or drop it. */

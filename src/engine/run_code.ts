@@ -18,7 +18,7 @@ import { readCodeExports } from "../files/code_file.ts";
 import type { Migration } from "../files/migration.ts";
 import { requirementText } from "../files/requires.ts";
 import { identifier, ServerValue, Sql } from "../sql/render.ts";
-import { describeServerError } from "./run_script.ts";
+import { describeServerError } from "./server_error.ts";
 
 /** A quoted name for {@linkcode MigrationContext.sql}: spliced in as SQL; its text as a string. */
 export class SqlName extends Sql {

@@ -9,13 +9,14 @@
  */
 
 import type { Queryable } from "../drivers/driver.ts";
-import { errorMessage, MigrationError, ScriptError, SqlError, sqlStateOf } from "../errors.ts";
+import { MigrationError, ScriptError, SqlError, sqlStateOf } from "../errors.ts";
 import { type Migration, type MigrationScript, noTransactionOf } from "../files/migration.ts";
 import { offsetOfServerPosition, positionAt, type TextPosition } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "../files/templates.ts";
 import { BARE, type Envelope, type SentSql } from "./transaction_envelope.ts";
 import type { StatementEvent } from "./run_code.ts";
+import { describeServerError } from "./server_error.ts";
 
 export { type RenderedSql, renderScript, type TemplateOptions };
 
@@ -324,38 +325,6 @@ function bookkeepingFailure(cause: unknown, run: Run): ScriptError {
 /** Offset of the first character after leading whitespace and `--` comments. */
 function skipComments(text: string): number {
   return /^(?:\s+|--[^\n]*(?:\n|$))*/.exec(text)?.[0].length ?? 0;
-}
-
-/** SQLSTATE of a statement that cannot run inside a transaction block. */
-const ACTIVE_SQL_TRANSACTION = "25001";
-
-const OUTSIDE_A_TRANSACTION = "tide runs each migration in a transaction; to run this one " +
-  "outside of one, statement by statement (as CREATE INDEX CONCURRENTLY, VACUUM and the like " +
-  "need), put -- tide:no-transaction on the first line of its file (or section).";
-
-/**
- * The server's message with its DETAIL, HINT and CONTEXT (or any error's message), ending in a
- * full stop.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { SqlError } from "../errors.ts";
- * import { describeServerError } from "./run_script.ts";
- *
- * const error = new SqlError("relation \"t\" does not exist", { hint: "Create it first." });
- * assert.equal(describeServerError(error), 'relation "t" does not exist. HINT: Create it first.');
- * ```
- */
-export function describeServerError(error: unknown): string {
-  const message = errorMessage(error);
-  if (!(error instanceof SqlError)) return /[.!?]$/.test(message) ? message : `${message}.`;
-  const parts = [/[.!?]$/.test(message) ? message : `${message}.`];
-  if (error.detail) parts.push(`DETAIL: ${error.detail}`);
-  if (error.hint) parts.push(`HINT: ${error.hint}`);
-  if (error.where) parts.push(`CONTEXT: ${error.where}`);
-  if (error.sqlState === ACTIVE_SQL_TRANSACTION) parts.push(OUTSIDE_A_TRANSACTION);
-  return parts.join(" ");
 }
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { Migration } from "../files/migration.ts";
 import { blockedBy, LOCK_MODES, type LockMode } from "./lock_modes.ts";
-import type { MigrationMeasurement } from "./measure.ts";
+import type { MigrationMeasurement } from "./measurement.ts";
 import type { LintFinding, MigrationLint, RelationLock, Severity } from "./report.ts";
 import type { Draft, Rule, RuleContext } from "./rule_context.ts";
 import { ruleInfo } from "./rules.ts";

@@ -7,7 +7,22 @@
  */
 import type { Queryable } from "../drivers/driver.ts";
 import { quoteLiteral } from "../sql/quote.ts";
-import type { NewConstraint } from "./measure.ts";
+
+/** A constraint a statement created on an existing table. */
+export interface NewConstraint {
+  /** Its oid. */
+  oid: number;
+  /** Its name. */
+  name: string;
+  /** Oid of its table. */
+  table: number;
+  /** `pg_constraint.contype`: `c`heck, `f`oreign key, `u`nique, `p`rimary key, e`x`clusion, `n`ot null. */
+  type: string;
+  /** Whether it is valid, that is, it was checked against every row. */
+  valid: boolean;
+  /** Oid of its index; 0 when none. */
+  index: number;
+}
 
 /** A relation that existed before an up. */
 export interface Relation {

@@ -10,7 +10,7 @@ import { sqlStateOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import { TRACKER_SCHEMA } from "../verify/change_tracker.ts";
 import { blocksQueries, isLockMode, LOCK_MODES, type LockMode, stronger } from "./lock_modes.ts";
-import type { StatementMeasurement } from "./measure.ts";
+import type { StatementMeasurement } from "./measurement.ts";
 import { parseLockTimeout, readFacts, type Relations } from "./measure_sql.ts";
 import { type ProbeAnswers, probesFor } from "./probes.ts";
 import { nodeOf } from "./sql_parser.ts";

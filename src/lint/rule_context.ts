@@ -6,7 +6,7 @@
  */
 import type { Migration } from "../files/migration.ts";
 import { blockedBy, type LockMode } from "./lock_modes.ts";
-import type { MigrationMeasurement, StatementMeasurement } from "./measure.ts";
+import type { MigrationMeasurement, StatementMeasurement } from "./measurement.ts";
 import type { Evidence } from "./report.ts";
 import type { RuleId } from "./rules.ts";
 import { nodeOf, relationName } from "./sql_parser.ts";

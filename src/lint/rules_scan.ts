@@ -9,7 +9,7 @@
  * @module
  */
 import { describeBlocked, type LockMode } from "./lock_modes.ts";
-import type { StatementMeasurement } from "./measure.ts";
+import type { StatementMeasurement } from "./measurement.ts";
 import {
   type Draft,
   existedBefore,

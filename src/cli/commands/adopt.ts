@@ -9,7 +9,8 @@ import type { AdoptedMigration, AdoptResult, AdoptTool } from "../../engine/migr
 import { ADOPT_TOOLS } from "../../engine/adopt/source.ts";
 import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
-import { type CommandContext, migrationsDir, withMigrator } from "../context.ts";
+import { migrationsDir, withMigrator } from "../context.ts";
+import type { CommandContext } from "../command.ts";
 import type { Output } from "../output.ts";
 import { migrationLabel } from "../../files/version.ts";
 

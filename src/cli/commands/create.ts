@@ -6,7 +6,7 @@
  */
 import { MigrationError, UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
-import type { CommandContext } from "../context.ts";
+import type { CommandContext } from "../command.ts";
 import { databaseLabel, openDatabase, pgliteExists } from "../database.ts";
 
 /** The `create` command. */

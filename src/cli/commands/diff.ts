@@ -8,7 +8,8 @@ import { resolve } from "node:path";
 import { MigrationError, UsageError } from "../../errors.ts";
 import type { SchemaSnapshot } from "../../schema/objects.ts";
 import type { Command } from "../command.ts";
-import { type CommandContext, loadCliMigrations } from "../context.ts";
+import { loadCliMigrations } from "../context.ts";
+import type { CommandContext } from "../command.ts";
 
 /**
  * The `diff` command.

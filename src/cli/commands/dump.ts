@@ -10,7 +10,8 @@ import { redactUrl } from "../../sql/redact.ts";
 import type { Driver } from "../../drivers/driver.ts";
 import type { Migration } from "../../files/migration.ts";
 import type { Command } from "../command.ts";
-import { type CommandContext, loadCliMigrations, withDriver, withMigrator } from "../context.ts";
+import { loadCliMigrations, withDriver, withMigrator } from "../context.ts";
+import type { CommandContext } from "../command.ts";
 
 /**
  * First line of every dump, so nobody edits the file by hand.

@@ -14,7 +14,8 @@ import type { Migration } from "../../files/migration.ts";
 import { compareVersions, migrationLabel } from "../../files/version.ts";
 import type { LintReport, MigrationLint } from "../../lint/report.ts";
 import type { Command } from "../command.ts";
-import { type CommandContext, loadCliMigrations, withMigrator } from "../context.ts";
+import { loadCliMigrations, withMigrator } from "../context.ts";
+import type { CommandContext } from "../command.ts";
 import type { Output, Tone } from "../output.ts";
 
 /** The `lint` command. */
