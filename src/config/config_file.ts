@@ -7,7 +7,7 @@
 import { join } from "../files/paths.ts"; // not node:path: see paths.ts
 import { errorMessage, MigrationError } from "../errors.ts";
 import { DEFAULT_LEDGER_LOCATION, type LedgerLocation, ledgerTables } from "../engine/ledger.ts";
-import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";
+import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/defaults.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../engine/timeouts.ts";
 import { RULES } from "../lint/rules.ts";
 

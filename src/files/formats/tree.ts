@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { join, relative } from "../paths.ts"; // not node:path: see paths.ts
 import { MigrationError } from "../../errors.ts";
 import { positionAt } from "../../sql/position.ts";
 
