@@ -7,14 +7,16 @@
  * loading the formats and `node:crypto`). Any difference is a full load, which rewrites the
  * entry; an unreadable, corrupt or unwritable cache only costs speed.
  *
- * Only settled trees are cached. File times are coarse (Deno gives ctime in whole seconds, and
- * the kernel stamps files from a clock a tick behind), so an edit just after a load may change
- * no stat field; an entry is written only when every file's times are {@linkcode SETTLED_MS}
- * older than the load's start (git's "racily clean" rule), and the times are read before the
- * contents, so an edit during a load is a difference next time, never a stale entry. What else
- * a load depends on is in the key or recorded: tide's version, the working directory and `dir`
- * (the paths), the load options, the environment variables a format read (goose's ENVSUB); a
- * load that read the time (Flyway's `${flyway:timestamp}`) is not cached.
+ * A file's stamp proves nothing while it is fresh. File times are coarse (Deno gives ctime in
+ * whole seconds, the kernel stamps files from a clock a tick behind), so an edit just after a
+ * load may change no stat field: the entry then also holds the text of each file read whose
+ * times are less than {@linkcode SETTLED_MS} older than the load's start (git's "racily clean"
+ * rule), compared on the next run; a later run that finds them settled drops those texts.
+ * Stamps are taken before the contents are read, so an edit during a load is a difference next
+ * time, never a stale entry. What else a load depends on is in the key or recorded: tide's
+ * version, the working directory and `dir` (the paths), the load options, the environment
+ * variables a format read (goose's ENVSUB); a load that read the time (Flyway's
+ * `${flyway:timestamp}`) is not cached.
  *
  * @module
  */
@@ -22,7 +24,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import type { LoadOptions, UnreadFile } from "./load.ts";
 import type { Migration } from "./migration.ts";
 import { processEnv } from "./formats/envsub.ts";
-import { readTree, type SourceTree } from "./formats/tree.ts";
+import { readTree, SourceTree } from "./formats/tree.ts";
 import { join } from "./paths.ts"; // not node:path: see paths.ts
 
 /** Bump when what an entry holds changes shape; tide's version is part of the key too. */
@@ -32,7 +34,7 @@ const KEEP = 50;
 const ENTRY = /^migrations-[0-9a-f]{8}\.json$/;
 const TEMPORARY = /^migrations-[0-9a-f]{8}\.json\..+\.tmp$/;
 
-/** How old every file's mtime and ctime must be for a load to be cached. */
+/** How old a file's mtime and ctime must be for its stamp to stand for its text. */
 export const SETTLED_MS = 3000;
 
 /** Where and when {@linkcode loadMigrationsCached} caches. */
@@ -49,6 +51,8 @@ type Stamp = [string, number, number, number, number, number];
 interface Entry {
   key: string;
   files: string;
+  /** The text of each file read that was not settled, by relative path. */
+  texts: [string, string][];
   env: [string, string | null][];
   unread: UnreadFile[];
   code: string[];
@@ -86,19 +90,20 @@ export async function loadMigrationsCached(
   const start = (cache.now ?? Date.now)();
   const tree = readTree(dir);
   const stamps = cache.cacheDir === undefined ? undefined : stampsOf(tree);
+  if (stamps === undefined) return (await loadRecorded(tree, options)).entry.migrations;
   const key = keyOf(dir, options);
-  const file = stamps && join(cache.cacheDir!, `migrations-${fnv1a(key)}.json`);
-  const files = stamps && JSON.stringify(stamps);
-  const stored = file && readEntry(file, key, files!);
-  if (stored && sameEnv(stored.env, options)) {
+  const file = join(cache.cacheDir!, `migrations-${fnv1a(key)}.json`);
+  const files = JSON.stringify(stamps);
+  const fresh = freshFiles(stamps, start);
+  const stored = readEntry(file, key, files);
+  if (stored && sameEnv(stored.env, options) && sameTexts(tree, stored.texts)) {
+    if (stored.texts.length > 0 && fresh.size === 0) writeEntry(file, { ...stored, texts: [] });
     for (const unread of stored.unread) options.onUnread?.(unread);
     for (const path of stored.code) options.onCodeMigration?.(path);
     return stored.migrations;
   }
-  const { entry, cacheable } = await loadRecorded(tree, options);
-  if (file && cacheable && settled(stamps!, start)) {
-    writeEntry(file, { key, files: files!, ...entry });
-  }
+  const { entry, cacheable } = await loadRecorded(tree, options, fresh);
+  if (cacheable) writeEntry(file, { key, files, ...entry });
   return entry.migrations;
 }
 
@@ -133,16 +138,31 @@ function stampsOf(tree: SourceTree): (Stamp | string)[] | undefined {
   return stamps;
 }
 
-function settled(stamps: (Stamp | string)[], start: number): boolean {
-  return stamps.every((s) => typeof s === "string" || Math.max(s[2], s[3]) <= start - SETTLED_MS);
+/** The files whose times are too recent for their stamps to stand for their texts. */
+function freshFiles(stamps: (Stamp | string)[], start: number): Set<string> {
+  const fresh = new Set<string>();
+  for (const s of stamps) {
+    if (typeof s !== "string" && Math.max(s[2], s[3]) > start - SETTLED_MS) fresh.add(s[0]);
+  }
+  return fresh;
+}
+
+function sameTexts(tree: SourceTree, texts: readonly [string, string][]): boolean {
+  return texts.every(([rel, text]) => {
+    const file = tree.get(rel);
+    try {
+      return file !== undefined && tree.text(file) === text;
+    } catch {
+      return false; // unreadable now: a full load says why
+    }
+  });
 }
 
 function readEntry(file: string, key: string, files: string): Entry | undefined {
   try {
     const entry = JSON.parse(Deno.readTextFileSync(file)) as Entry;
-    return entry.key === key && entry.files === files && Array.isArray(entry.migrations)
-      ? entry
-      : undefined;
+    const complete = Array.isArray(entry.migrations) && Array.isArray(entry.texts);
+    return entry.key === key && entry.files === files && complete ? entry : undefined;
   } catch {
     return undefined; // missing, unreadable or corrupt: a full load rewrites it
   }
@@ -153,18 +173,26 @@ function sameEnv(env: readonly [string, string | null][], options: LoadOptions):
   return env.every(([name, value]) => (read(name) ?? null) === value);
 }
 
-/** A full load, recording what it depended on: the variables read, whether it read the time. */
-async function loadRecorded(tree: SourceTree, options: LoadOptions) {
+/**
+ * A full load, recording what it depended on: the variables read, whether it read the time, and
+ * the texts of the `fresh` files it read.
+ */
+async function loadRecorded(tree: SourceTree, options: LoadOptions, fresh = new Set<string>()) {
   const { readMigrationTree } = await import("./load.ts");
+  const read = new Set<string>();
+  const recorded = new SourceTree(tree.dir, [...tree.files], (file) => {
+    if (fresh.has(file.rel)) read.add(file.rel);
+    return Deno.readFileSync(file.path);
+  }, [...tree.skipped]);
   const env = new Map<string, string | null>();
   const unread: UnreadFile[] = [];
   const code: string[] = [];
   let readTime = false;
-  const read = options.env ?? processEnv;
+  const getEnv = options.env ?? processEnv;
   const recording: LoadOptions = {
     ...options,
     env: (name) => {
-      const value = read(name);
+      const value = getEnv(name);
       env.set(name, value ?? null);
       return value;
     },
@@ -185,8 +213,9 @@ async function loadRecorded(tree: SourceTree, options: LoadOptions) {
       return options.now;
     },
   });
-  const migrations = readMigrationTree(tree, recording);
-  const entry = { env: [...env], unread, code, migrations };
+  const migrations = readMigrationTree(recorded, recording);
+  const texts = [...read].map((rel): [string, string] => [rel, recorded.text(recorded.get(rel)!)]);
+  const entry = { texts, env: [...env], unread, code, migrations };
   return { entry, cacheable: !readTime };
 }
 

@@ -60,18 +60,34 @@ Deno.test("loadMigrationsCached() gives what loadMigrations() gives, from its en
   });
 });
 
-Deno.test("loadMigrationsCached() writes no entry while a file is fresh, so a same-second edit of the same size is seen", async () => {
+Deno.test("loadMigrationsCached() compares the texts of fresh files, so a same-second edit of the same size is seen", async () => {
   await withFixture(async (f) => {
+    const path = join(f.dir, "001_a.up.sql");
+    const old = new Date(2001, 0, 1);
     f.write("001_a.up.sql", "CREATE TABLE a ();\n");
     // An old mtime does not make a file settled: its ctime is now (and cannot be set back).
-    Deno.utimeSync(join(f.dir, "001_a.up.sql"), new Date(2001, 0, 1), new Date(2001, 0, 1));
+    Deno.utimeSync(path, old, old);
     const now = () => Date.now();
     assert.equal((await f.load({}, now))[0].up.sql, "CREATE TABLE a ();\n");
-    assert.deepEqual(f.entries(), []);
-    f.write("001_a.up.sql", "CREATE TABLE b ();\n"); // same size, same second
-    Deno.utimeSync(join(f.dir, "001_a.up.sql"), new Date(2001, 0, 1), new Date(2001, 0, 1));
+    f.write("001_a.up.sql", "CREATE TABLE b ();\n"); // same size, same second, same mtime
+    Deno.utimeSync(path, old, old);
     assert.equal((await f.load({}, now))[0].up.sql, "CREATE TABLE b ();\n");
-    assert.deepEqual(f.entries(), []);
+    assert.equal((await f.load({}, now))[0].up.sql, "CREATE TABLE b ();\n");
+  });
+});
+
+Deno.test("loadMigrationsCached() keeps the texts of fresh files until a run finds them settled", async () => {
+  await withFixture(async (f) => {
+    f.write("001_a.up.sql", "CREATE TABLE a ();\n");
+    f.write("README.md", "not read by any format\n");
+    const texts = () => JSON.parse(Deno.readTextFileSync(join(f.cacheDir, f.entries()[0]))).texts;
+    await f.load({}, () => Date.now());
+    assert.deepEqual(texts(), [["001_a.up.sql", "CREATE TABLE a ();\n"]]);
+    await f.load({}, () => Date.now());
+    assert.equal(texts().length, 1);
+    await f.load(); // the clock says the files are settled now
+    assert.deepEqual(texts(), []);
+    assert.equal((await f.load())[0].up.sql, "CREATE TABLE a ();\n");
   });
 });
 
