@@ -10,8 +10,7 @@ import { resolveRunSettings } from "../config/resolve.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
-import type { LoadOptions } from "../files/load.ts";
-import { unreadMessage } from "../files/unread.ts";
+import type { LoadOptions, UnreadFile } from "../files/load.ts";
 import type { Migrator, ModuleMigrations, ProgressEvent } from "../engine/migrator.ts";
 import type { Ledger } from "../engine/ledger.ts";
 import type { FlagValues } from "./args.ts";
@@ -115,12 +114,22 @@ export async function loadCliMigrations(
   ctx: CommandContext,
   extra: Pick<LoadOptions, "onCodeMigration"> = {},
 ): Promise<Migration[]> {
-  const { loadMigrations } = await import("../files/load.ts");
-  return await loadMigrations(migrationsDir(ctx), {
-    ...loadOptions(ctx.settings),
-    onUnread: (file) => ctx.out.warn(unreadMessage(file)),
-    ...extra,
-  });
+  // The cache (see load_cache.ts) spares a run where nothing changed the loader and formats.
+  const [{ loadMigrationsCached }, { userCacheDirectory }] = await Promise.all([
+    import("../files/load_cache.ts"),
+    import("../config/cache_dir.ts"),
+  ]);
+  const unread: UnreadFile[] = [];
+  const migrations = await loadMigrationsCached(
+    migrationsDir(ctx),
+    { ...loadOptions(ctx.settings), onUnread: (file) => unread.push(file), ...extra },
+    { cacheDir: userCacheDirectory(ctx.io.env) },
+  );
+  if (unread.length > 0) {
+    const { unreadMessage } = await import("../files/unread.ts");
+    for (const file of unread) ctx.out.warn(unreadMessage(file));
+  }
+  return migrations;
 }
 
 /**

@@ -160,6 +160,23 @@ Deno.test("tide cache shows where the cache is and its size; cache clean empties
   }
 });
 
+Deno.test("tide cache clean also removes the cached migration loads", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "tide-cache-cmd-" });
+  try {
+    await Deno.writeFile(join(cacheDir, "pglite-0.0.0-initdb.tar"), new Uint8Array(1500));
+    await Deno.writeFile(join(cacheDir, "migrations-0123abcd.json"), new Uint8Array(500));
+    await Deno.writeTextFile(join(cacheDir, "notes.txt"), "not tide's");
+    const env = { TIDE_CACHE_DIR: cacheDir };
+    const cleaned = JSON.parse(
+      (await runCli(["cache", "clean", "--json"], { cwd: cacheDir, env })).stdout,
+    );
+    deepEqual(cleaned, { dir: cacheDir, removed: 2, bytes: 2000 });
+    deepEqual([...Deno.readDirSync(cacheDir)].map((entry) => entry.name), ["notes.txt"]);
+  } finally {
+    await Deno.remove(cacheDir, { recursive: true });
+  }
+});
+
 Deno.test("while another run holds the server's migration lock, up says who holds it, every few seconds", async () => {
   const { url } = await testServerUrlWithPassword();
   await inProject(async (cwd) => {

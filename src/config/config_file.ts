@@ -14,7 +14,7 @@ import {
   type LedgerLocation,
   ledgerTables,
 } from "../engine/ledger_location.ts";
-import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/load.ts";
+import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/defaults.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../engine/timeouts.ts";
 import { RULES } from "../lint/rules.ts";
 

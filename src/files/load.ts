@@ -10,6 +10,7 @@ import { MigrationSourceError } from "../errors.ts";
 import { checkStatements } from "./checks.ts";
 import { withoutOuterTransactions } from "./outer_transaction.ts";
 import { describeSql } from "./description.ts";
+import { DEFAULT_FORMAT } from "./defaults.ts";
 import type { Migration } from "./migration.ts";
 import { detectFormat } from "./formats/detect.ts";
 import type { FormatChoice, FormatOptions, MigrationFormat } from "./formats/format.ts";
@@ -17,11 +18,7 @@ import { formatByName } from "./formats/registry.ts";
 import { type FileBytes, readTree, type SourceTree, treeFromBytes } from "./formats/tree.ts";
 import { type UnreadFile, unreadFiles } from "./unread.ts";
 
-/** The migrations directory when none is given. */
-export const DEFAULT_MIGRATIONS_DIR = "migrations";
-
-/** The format when none is given: the one the files fit. */
-export const DEFAULT_FORMAT: FormatChoice = "auto";
+export { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "./defaults.ts";
 
 /** A file to read as a migration: its path and its bytes. */
 export type MigrationFileInput = FileBytes;
@@ -111,6 +108,26 @@ export function resolveFormat(tree: SourceTree, options: LoadOptions): Migration
   if (choice !== "auto") return formatByName(choice);
   if (options.pattern !== undefined && options.pattern !== "") return formatByName("pattern");
   return detectFormat(tree);
+}
+
+/**
+ * Reads the migrations of a tree already listed (`readTree`, `treeFromBytes`), like
+ * {@linkcode loadMigrations}: for the CLI's cache, which stats a tree's files before reading
+ * them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readMigrationTree } from "./load.ts";
+ * import { treeFromBytes } from "./formats/tree.ts";
+ *
+ * const bytes = new TextEncoder().encode("CREATE TABLE t ();\n");
+ * const tree = treeFromBytes("db", [{ path: "db/001_t.up.sql", bytes }]);
+ * assert.deepEqual(readMigrationTree(tree).map((m) => m.name), ["t"]);
+ * ```
+ */
+export function readMigrationTree(tree: SourceTree, options: LoadOptions = {}): Migration[] {
+  return readMigrations(tree, options);
 }
 
 function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {

@@ -21,13 +21,16 @@ export const command: Command = {
     if (action !== undefined && action !== "clean") {
       throw new UsageError(`tide cache takes "clean" or nothing, got "${action}".`);
     }
-    const [{ cacheDirectory }, { clearCache }] = await Promise.all([
+    const [{ cacheDirectory }, { clearCache }, { clearLoadCache }] = await Promise.all([
       import("../../config/cache_dir.ts"),
       import("../../drivers/pglite_cache.ts"),
+      import("../../files/load_cache.ts"),
     ]);
     const dir = cacheDirectory(ctx.io.env);
     if (action === "clean") {
-      const { removed, freedBytes } = await clearCache({ cacheDir: dir });
+      const [pglite, loads] = [await clearCache({ cacheDir: dir }), clearLoadCache(dir)];
+      const removed = [...pglite.removed, ...loads.removed];
+      const freedBytes = pglite.freedBytes + loads.freedBytes;
       ctx.out.result({ dir, removed: removed.length, bytes: freedBytes });
       ctx.out.line(`Removed ${entries(removed.length)} (${size(freedBytes)}) from ${dir}.`);
       return 0;

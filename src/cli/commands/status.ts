@@ -33,8 +33,11 @@ export const command: Command = {
       loadCliMigrations(ctx),
     ]);
     const status = migrationStatus(migrations, applied);
-    const json = statusJson(status, (path) => relativeFile(ctx, path));
-    ctx.out.result({ ...json, databaseExists: !missing });
+    if (ctx.out.json) {
+      // Only for --json: naming 1000 files relative to the directory is not free.
+      const json = statusJson(status, (path) => relativeFile(ctx, path));
+      ctx.out.result({ ...json, databaseExists: !missing });
+    }
     if (missing) {
       ctx.out.line(`No database yet (${databaseLabel(ctx)}): every migration is pending.`);
       ctx.out.line("");

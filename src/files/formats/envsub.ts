@@ -8,6 +8,26 @@
  */
 import { MigrationError } from "../../errors.ts";
 
+/**
+ * The process's environment variable `name`; unset when tide may not read it (no
+ * `--allow-env`). What goose's ENVSUB reads when no `env` is given.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { processEnv } from "./envsub.ts";
+ *
+ * assert.equal(processEnv("TIDE_SURELY_UNSET_VARIABLE"), undefined);
+ * ```
+ */
+export function processEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name);
+  } catch {
+    return undefined; // no --allow-env: unset
+  }
+}
+
 const REFERENCE =
   /\$(?:\$|([A-Za-z_][A-Za-z0-9_]*)|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\})/g;
 

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename } from "../paths.ts"; // not node:path: see paths.ts
 import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../migration.ts";
 import { canonicalVersion, isValidVersion, nextVersion, REPEATABLE_PREFIX } from "../version.ts";

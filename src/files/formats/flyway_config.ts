@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename } from "../paths.ts"; // not node:path: see paths.ts
 import { MigrationError } from "../../errors.ts";
 import { positionAt } from "../../sql/position.ts";
 import type { FormatOptions } from "./format.ts";
@@ -108,7 +108,8 @@ export function replacePlaceholders(
     const end = start === -1 ? -1 : text.indexOf(close, start + open.length);
     if (start === -1 || end === -1) break;
     const name = text.slice(start + open.length, end);
-    const value = values[name] ?? lower.get(name.toLowerCase());
+    const value = values[name] ?? lower.get(name.toLowerCase()) ??
+      (name.toLowerCase() === "flyway:timestamp" ? timestampOf(options) : undefined);
     if (value === undefined) throw unknownPlaceholder(text, file, open + name + close, start);
     out += text.slice(from, start) + value;
     from = end + close.length;
@@ -124,15 +125,10 @@ function placeholderValues(
   const p = config.properties;
   const schema = p["flyway.defaultSchema"] ?? p["flyway.schemas"]?.split(",")[0] ??
     options.schema ?? "public";
-  const now = options.now ?? new Date();
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const timestamp = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ` +
-    `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
   return {
     "flyway:defaultSchema": schema,
     "flyway:user": p["flyway.user"] ?? options.user ?? "postgres",
     "flyway:database": options.database ?? databaseOf(p["flyway.url"]) ?? "postgres",
-    "flyway:timestamp": timestamp,
     "flyway:filename": basename(file.rel),
     "flyway:workingDirectory": cwd(),
     "flyway:table": p["flyway.table"] ?? "flyway_schema_history",
@@ -140,6 +136,17 @@ function placeholderValues(
     ...config.placeholders,
     ...options.placeholders,
   };
+}
+
+/**
+ * `${flyway:timestamp}`, read only where a script uses it: the time is the one input of loading
+ * that differs at every run, so a load that never reads it can be cached (`load_cache.ts`).
+ */
+function timestampOf(options: FormatOptions): string {
+  const now = options.now ?? new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())} ` +
+    `${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
 }
 
 function databaseOf(url: string | undefined): string | undefined {

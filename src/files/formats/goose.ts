@@ -22,7 +22,7 @@ import {
   sortedUnique,
   toMigration,
 } from "./common.ts";
-import { substituteEnv } from "./envsub.ts";
+import { processEnv, substituteEnv } from "./envsub.ts";
 import type { FormatOptions, MigrationFormat, ScaffoldInput } from "./format.ts";
 import type { SourceFile, SourceTree } from "./tree.ts";
 import { nextVersion } from "../version.ts";
@@ -89,7 +89,7 @@ function readFile(tree: SourceTree, file: SourceFile, options: FormatOptions): M
     );
   }
   const text = tree.text(file);
-  const parsed = parseGoose(text, file.path, options.env ?? envOf);
+  const parsed = parseGoose(text, file.path, options.env ?? processEnv);
   const script = (section: Section) => ({
     ...foreignScript(file.path, text, section.start, section.end, section.sql),
     statements: section.statements,
@@ -102,14 +102,6 @@ function readFile(tree: SourceTree, file: SourceFile, options: FormatOptions): M
     noTransaction: parsed.noTransaction,
     checksumOf: text,
   });
-}
-
-function envOf(name: string): string | undefined {
-  try {
-    return Deno.env.get(name);
-  } catch {
-    return undefined; // no --allow-env: unset
-  }
 }
 
 /** One direction of a goose file: where it is, its SQL and goose's statements in it. */

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { basename } from "node:path";
+import { basename } from "../paths.ts"; // not node:path: see paths.ts
 import { checksumText } from "../checksum.ts";
 import { codeFileName, codeScaffold, readCodeMigration } from "../code_file.ts";
 import { describeSql } from "../description.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { join, relative } from "node:path";
+import { join, relative } from "../paths.ts"; // not node:path: see paths.ts
 import { MigrationError } from "../../errors.ts";
 import { positionAt } from "../../sql/position.ts";
 
@@ -148,11 +148,13 @@ function listInto(
     if (depth > 0) return; // an unreadable subfolder is not the user's migrations
     throw missingDirectory(dir, error);
   }
+  // join(dir, rel) for every entry, the folder normalized once: names hold no separator.
+  const base = join(dir, prefix, "x").slice(0, -1);
   try {
     for (const entry of entries) {
       if (entry.name.startsWith(".") || entry.name === "node_modules") continue;
       const rel = prefix === "" ? entry.name : `${prefix}/${entry.name}`;
-      const path = join(dir, rel);
+      const path = base + entry.name;
       const kind = entry.isSymlink ? statKind(path) : entry.isDirectory ? "dir" : "file";
       if (kind === "file" && (entry.isFile || entry.isSymlink)) files.push({ rel, path });
       else if (kind === "dir" && depth < MAX_DEPTH) listInto(dir, rel, depth + 1, files, skipped);
