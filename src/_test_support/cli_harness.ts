@@ -102,13 +102,14 @@ export async function makeProject(files: Record<string, string> = FIXTURE): Prom
  * assert.equal(normalize("Applied: 001_a in 12ms"), "Applied: 001_a in <duration>");
  * assert.equal(normalize("001  applied 2026-01-21 09:30:00 UTC"), "001  applied <date>");
  * assert.equal(normalize('"database": "postgres://pg@127.0.0.1:5/t_1"'), '"database": "<database>"');
+ * assert.equal(normalize("--database-url postgres://..."), "--database-url postgres://...");
  * ```
  */
 export function normalize(text: string): string {
   return text
     .replace(/\b\d+(?:\.\d+)?(?:ms|s)\b/g, "<duration>")
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/g, "<date>")
-    .replace(/postgres:\/\/[^\s"]+/g, "<database>");
+    .replace(/postgres(?:ql)?:\/\/[^\s"@]+@[^\s"]+/g, "<database>"); // a URL, not "postgres://..."
 }
 
 /**
