@@ -1,7 +1,8 @@
 /**
  * A migration's description, read from the comments at the top of its up: a
- * `-- Description: ...` line (`// Description: ...` in TypeScript), else the first comment line
- * that is neither a directive nor a section marker nor the text of a scaffold from `tide new`.
+ * `-- Description: ...` line (`// Description: ...` in TypeScript), else the first sentence of
+ * the first comment that is neither a directive nor a section marker nor the text of a scaffold
+ * from `tide new`.
  * Only the leading comments are read, so loading stays fast.
  *
  * @module
@@ -33,6 +34,8 @@ const MAX_LENGTH = 200;
  * const text = "-- tide:no-transaction\n-- Index\n-- Description: Speeds up logins\nselect 1;";
  * assert.equal(describeSql(text), "Speeds up logins");
  * assert.equal(describeSql("create table t (); -- too late"), undefined);
+ * const wrapped = "-- Built concurrently so that writes are not\n-- blocked. Hence the directive.\n";
+ * assert.equal(describeSql(wrapped), "Built concurrently so that writes are not blocked.");
  * ```
  */
 export function describeSql(text: string): string | undefined {
@@ -64,21 +67,39 @@ export function describeCode(text: string): string | undefined {
   return pick(lines);
 }
 
-/** The `Description:` line among `lines`, else the first that is not machinery nor empty. */
+/**
+ * The `Description:` line among `lines`, else the first sentence of the first comment that is
+ * not machinery nor empty: a sentence wrapped onto the next comment lines (each starting in lower
+ * case) is read whole, and only its first sentence is kept.
+ */
 function pick(lines: readonly string[]): string | undefined {
-  let first: string | undefined;
+  let first: string[] | undefined;
+  let open = false; // the first comment's sentence may go on on the next line
   for (const raw of lines) {
     const line = raw.trim();
     if (LABEL.test(line)) {
       const value = line.replace(LABEL, "").trim();
       if (value !== "") return clip(value);
-      continue;
+    } else if (line !== "" && !MACHINERY.test(line) && !SCAFFOLD.test(line)) {
+      const goesOn = open && /^[a-z]/.test(line);
+      if (first === undefined || goesOn) {
+        (first ??= []).push(line);
+        open = !SENTENCE_END.test(line);
+        continue;
+      }
     }
-    if (line === "" || MACHINERY.test(line) || SCAFFOLD.test(line)) continue;
-    first ??= line;
+    open = false;
   }
-  return first === undefined ? undefined : clip(first);
+  if (first === undefined) return undefined;
+  const text = first.join(" ");
+  return clip(FIRST_SENTENCE.exec(text)?.[1] ?? text);
 }
+
+/** A line that ends a sentence. */
+const SENTENCE_END = /[.!?]$/;
+
+/** The first sentence of a text: up to a `.`, `!` or `?` followed by a space or the end. */
+const FIRST_SENTENCE = /^(.+?[.!?])(?:\s|$)/;
 
 function clip(text: string): string {
   return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH - 1)}…` : text;

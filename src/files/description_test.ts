@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describeCode, describeSql } from "./description.ts";
 import { parseMigrationFiles } from "./load.ts";
 
-Deno.test("describeSql() takes a -- Description: line, else the first comment line, only before the SQL", () => {
+Deno.test("describeSql() takes a -- Description: line, else the first comment's first sentence, only before the SQL", () => {
   const cases: [string, string | undefined][] = [
     ["-- Adds users\ncreate table users ();\n", "Adds users"],
     ["-- Index\n-- Description:   Speeds up logins  \nselect 1;", "Speeds up logins"],
@@ -10,7 +10,13 @@ Deno.test("describeSql() takes a -- Description: line, else the first comment li
     ["-- tide:no-transaction\n-- Builds the index\nselect 1;", "Builds the index"],
     ["-- migrate:up\n-- Adds a column\nalter table t add c int;", "Adds a column"],
     ["-- +goose Up\n-- +goose StatementBegin\n-- Seeds\nselect 1;", "Seeds"],
-    ["/* A block\n * comment */\nselect 1;", "A block"],
+    ["/* A block\n * comment */\nselect 1;", "A block comment"],
+    [
+      "-- Built so that writes are not\n-- blocked. Hence this.\nselect 1;",
+      "Built so that writes are not blocked.",
+    ],
+    ["-- Index\n-- Speeds up logins\nselect 1;", "Index"],
+    ["-- First. Second.\nselect 1;", "First."],
     ["\uFEFF--  With a BOM\nselect 1;", "With a BOM"],
     ["--\n-- \n-- Description:\n-- Second\nselect 1;", "Second"],
     ["create table t (); -- after the SQL", undefined],
