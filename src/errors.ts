@@ -86,6 +86,8 @@ export interface MigrationErrorOptions {
   column?: number;
   /** The underlying error (a driver error, a file system error). */
   cause?: unknown;
+  /** Nothing of the request reached the server (a session already lost refuses it). */
+  unsent?: boolean;
 }
 
 /**
@@ -117,6 +119,8 @@ export class MigrationError extends Error {
   readonly line?: number;
   /** 1-based column in `file`. */
   readonly column?: number;
+  /** Nothing of the request reached the server: it cannot have run. */
+  readonly unsent?: boolean;
 
   /** Creates an error with a code, a complete message and where it happened. */
   constructor(code: MigrationErrorCode, message: string, options: MigrationErrorOptions = {}) {
@@ -127,6 +131,7 @@ export class MigrationError extends Error {
     this.file = options.file;
     this.line = options.line;
     this.column = options.column;
+    if (options.unsent) this.unsent = true;
   }
 }
 

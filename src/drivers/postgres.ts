@@ -135,7 +135,7 @@ class Session {
    * does not come within the network timeout is closed.
    */
   async run<T>(send: (sql: Sql) => Promise<T>): Promise<T> {
-    if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError();
+    if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError(true);
     const sql = this.#sql;
     const pending = send(sql);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -209,12 +209,14 @@ class Session {
     return this.#lostError();
   }
 
-  #lostError(): MigrationError {
+  /** `unsent`: refused before sending, so nothing of the request ran. */
+  #lostError(unsent = false): MigrationError {
     const reason = this.#lost ?? "the driver was closed";
     return new MigrationError(
       "CONNECTION_LOST",
       `Lost the connection to ${this.target} (${reason}). tide does not reconnect on its own: ` +
         "tide's migration lock and the session settings ended with that session.",
+      { unsent },
     );
   }
 }

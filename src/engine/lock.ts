@@ -6,7 +6,7 @@
  */
 import type { Queryable, Row } from "../drivers/driver.ts";
 import { sha256Hex } from "../files/checksum.ts";
-import { MigrationError } from "../errors.ts";
+import { MigrationError, SqlError } from "../errors.ts";
 import type { LedgerLocation } from "./ledger_location.ts";
 
 /** Options of {@linkcode acquireLock}. */
@@ -42,6 +42,16 @@ export interface HeldLock extends AsyncDisposable {
    * to run, when it does not.
    */
   assertHeld(next: string): Promise<void>;
+  /**
+   * The same check as SQL to send first in a migration's own message (one round trip, not
+   * two): it raises {@linkcode LOCK_GUARD_SQLSTATE} when the lock is not held.
+   */
+  readonly guardSql: string;
+  /**
+   * The `LOCK_LOST` error for `error`, raised by {@linkcode HeldLock.guardSql} or by a session
+   * already lost before `next` was sent (so nothing of it ran); else `undefined`.
+   */
+  lostBy(error: unknown, next: string): MigrationError | undefined;
   /** Releases the lock. Safe to call twice; a lock whose session is gone counts as released. */
   release(): Promise<void>;
 }
@@ -158,8 +168,24 @@ export async function acquireLock(
     }
     throw lockLostError(next, why);
   };
-  return { assertHeld, release, [Symbol.asyncDispose]: release };
+  const lostBy = (error: unknown, next: string) => {
+    if (error instanceof SqlError && error.sqlState === LOCK_GUARD_SQLSTATE) {
+      return lockLostError(next, "this session no longer holds it");
+    }
+    if (error instanceof MigrationError && error.code === "CONNECTION_LOST" && error.unsent) {
+      return lockLostError(next, error.message.replace(/\.$/, ""));
+    }
+    return undefined;
+  };
+  const guardSql = `DO $tide$ BEGIN IF NOT EXISTS (SELECT FROM pg_locks l WHERE l.pid = ` +
+    `pg_backend_pid() AND ${IS_KEY.replaceAll("$1", `(${BigInt(key)})`)}) THEN RAISE EXCEPTION ` +
+    `'tide''s migration lock is not held' USING ERRCODE = '${LOCK_GUARD_SQLSTATE}'; END IF; ` +
+    "END $tide$;";
+  return { assertHeld, guardSql, lostBy, release, [Symbol.asyncDispose]: release };
 }
+
+/** The SQLSTATE {@linkcode HeldLock.guardSql} raises: a class of its own, no server's. */
+export const LOCK_GUARD_SQLSTATE = "TIDEL";
 
 /**
  * Picks the `pg_locks l` row of the granted advisory lock `$1`: a bigint key is stored as

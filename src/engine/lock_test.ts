@@ -58,5 +58,8 @@ Deno.test("a run whose session lost the migration lock between two migrations st
     const rows = await db.query("select version from tide_migrations order by version");
     assert.deepEqual(rows, [{ version: "001" }], "nothing after the lock loss was applied");
     assert.equal((await db.query("select to_regclass('second_t') as r"))[0].r, null);
+    // Stopped before it: 002 is not logged as a failure either.
+    const log = await db.query("select version, outcome from tide_migration_log order by id");
+    assert.deepEqual(log, [{ version: "001", outcome: "success" }]);
   });
 });

@@ -466,8 +466,6 @@ export class Migrator {
     const results: StepResult[] = [];
     const actor = await this.#whoAmI();
     for (const step of steps) {
-      const verb = step.direction === "up" ? "applying" : "rolling back";
-      await lock.assertHeld(`${verb} ${migrationLabel(step)}`);
       this.#options.onProgress?.({ type: "start", step });
       const started = performance.now();
       const statements: StatementEvent[] = [];
@@ -475,6 +473,7 @@ export class Migrator {
         ...this.#options,
         templateSchema: this.#templateSchema,
         ledger: ledgerOf(step),
+        lock,
         actor,
         onRetry: (attempt, delayMs) => {
           statements.length = 0; // the attempt was rolled back: its statements did not stay

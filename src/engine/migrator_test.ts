@@ -140,9 +140,10 @@ Deno.test("Migrator.up() sends each transactional migration and its bookkeeping 
       "001: exec",
       "002: exec",
       "003: exec",
-      // Outside a transaction: its row marked under way, each statement, the progress noted
-      // between them, then the bookkeeping.
-      "004: query exec query exec query",
+      // Outside a transaction: the lock checked by a query of its own, its row marked under
+      // way, each statement, the progress noted between them, then the bookkeeping. (001-003
+      // check the lock inside their one message.)
+      "004: query query exec query exec query",
     ]);
     // The bookkeeping did happen: in that one exec for 001-003, by the query for 004.
     const status = await migrator.status();

@@ -17,6 +17,7 @@ import { type RenderedSql, renderScript, type TemplateOptions } from "../files/t
 import { BARE, type Envelope, type SentSql } from "./transaction_envelope.ts";
 import type { StatementEvent } from "./run_code.ts";
 import { describeServerError } from "./server_error.ts";
+import { LOCK_GUARD_SQLSTATE } from "./lock.ts";
 
 export { type RenderedSql, renderScript, type TemplateOptions };
 
@@ -235,6 +236,8 @@ function failure(
 ): unknown {
   const split = noTransactionOf(run.migration, run.direction);
   if (!split && !(error instanceof SqlError)) return error;
+  // The lock check sent before the script: the step makes it LOCK_LOST.
+  if (sqlStateOf(error) === LOCK_GUARD_SQLSTATE) return error;
   const position = error instanceof SqlError ? error.position : undefined;
   const at = position === undefined ? undefined : offsetOfServerPosition(sent.text, position);
   if (!split && at !== undefined && sent.inScript?.(at) === false) {

@@ -21,6 +21,7 @@ import { transactionEnvelope } from "./transaction_envelope.ts";
 import { inTransaction, runCodeStep } from "./code_step.ts";
 import type { StatementEvent } from "./run_code.ts";
 import { migrationLabel } from "../files/version.ts";
+import type { HeldLock } from "./lock.ts";
 
 /** What running a step needs from the migrator. */
 export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statementTimeoutMs"> {
@@ -43,6 +44,11 @@ export interface StepContext extends Pick<Timeouts, "lockTimeoutMs" | "statement
    * migration then runs statement by statement inside its transaction, not as one message.
    */
   onStatement?: (event: StatementEvent) => void;
+  /**
+   * The migration lock, checked before the step: inside the step's own message when it is sent
+   * whole (one round trip), else by a query of its own.
+   */
+  lock?: Pick<HeldLock, "assertHeld" | "guardSql" | "lostBy">;
 }
 
 /**
@@ -102,6 +108,11 @@ async function execute(
   const timed = context.lockTimeoutMs > 0 || context.statementTimeoutMs > 0;
   const timeouts = timed ? timeoutsSql(context, !noTransaction) : "";
   const underWay: UnderWay = { open: false };
+  const next = `${direction === "up" ? "applying" : "rolling back"} ${migrationLabel(migration)}`;
+  const { lock } = context;
+  // Sent whole, the step checks the lock first in its own message; else it asks beforehand.
+  const whole = migration.code === undefined && !noTransaction && context.onStatement === undefined;
+  if (lock !== undefined && !whole) await lock.assertHeld(next);
   const attempt = async () => {
     if (migration.code !== undefined) {
       const open = { driver, ledger: context.ledger, bookkeeping, timeouts, started, underWay };
@@ -122,7 +133,8 @@ async function execute(
         await runScript(driver, migration, direction, { schema, onStatement });
       });
     }
-    const envelope = transactionEnvelope({ timeouts, bookkeeping: bookkeeping.sql });
+    const guard = lock?.guardSql ?? "";
+    const envelope = transactionEnvelope({ guard, timeouts, bookkeeping: bookkeeping.sql });
     try {
       await runScript(driver, migration, direction, { schema, envelope });
     } catch (error) {
@@ -138,6 +150,9 @@ async function execute(
       onRetry: context.onRetry,
     });
   } catch (caught) {
+    // The lock was gone before anything of the step ran: nothing to record, nothing to locate.
+    const lost = whole ? lock?.lostBy(caught, next) : undefined;
+    if (lost !== undefined) throw lost;
     // Only after the retries: re-running to find the failing statement costs a second run.
     const error = noTransaction ? caught : await locateFailure(driver, caught, timeouts);
     const failed = context.ledger.failedBookkeeping({

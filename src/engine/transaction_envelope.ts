@@ -31,6 +31,8 @@ export const BARE: Envelope = (script) => ({
 
 /** What a transactional migration sends beside its script. */
 export interface TransactionParts {
+  /** A check to run first (that the migration lock is held), or `""`. */
+  guard?: string;
   /** `SET LOCAL` of its timeouts, or `""`. */
   timeouts: string;
   /** Its bookkeeping, as inline SQL. */
@@ -38,7 +40,7 @@ export interface TransactionParts {
 }
 
 /**
- * The envelope of a transactional migration: `BEGIN; <timeouts>`, the script, `<bookkeeping>;
+ * The envelope of a transactional migration: `BEGIN; <guard> <timeouts>`, the script, `<bookkeeping>;
  * COMMIT;`, one message for one `exec`. When the message fails, the session is left in the
  * failed transaction: send `ROLLBACK`.
  *
@@ -54,7 +56,7 @@ export interface TransactionParts {
  * ```
  */
 export function transactionEnvelope(parts: TransactionParts): Envelope {
-  const before = `BEGIN; ${parts.timeouts}\n`;
+  const before = `BEGIN; ${parts.guard ? `${parts.guard} ` : ""}${parts.timeouts}\n`;
   // The newline ends a `--` comment on the script's last line, the `;` its last statement.
   const after = `\n;\n${parts.bookkeeping};\nCOMMIT;`;
   return (script) => ({
