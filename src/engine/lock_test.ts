@@ -48,7 +48,10 @@ Deno.test("a run whose session lost the migration lock between two migrations st
       migrations,
     });
     await assert.rejects(() => migrator.up(), (error: Error & { code?: string }) => {
-      assert.equal(error.code, "LOCK_LOST", error.message);
+      // A session ended by the server: LOCK_LOST once the client saw it close, or, when 002's
+      // message went out on the dead socket first, CONNECTION_LOST saying it cannot tell.
+      const codes = kind === "pglite" ? ["LOCK_LOST"] : ["LOCK_LOST", "CONNECTION_LOST"];
+      assert.ok(codes.includes(error.code ?? ""), error.message);
       assert.match(error.message, /002_second/);
       assert.match(error.message, /tide status/);
       return true;
