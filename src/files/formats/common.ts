@@ -11,6 +11,7 @@ import { isBlankSql } from "../parse.ts";
 import { withOwnTransactions } from "../outer_transaction.ts";
 import { positionAt } from "../../sql/position.ts";
 import type { ScaffoldInput } from "./format.ts";
+import type { SourceFile, SourceTree } from "./tree.ts";
 import { canonicalVersion, compareVersions } from "../version.ts";
 
 /**
@@ -214,4 +215,46 @@ export function timestampAfter(versions: readonly string[], now: Date): string {
 export function nextLine(text: string, offset: number): number {
   const end = text.indexOf("\n", offset);
   return end === -1 ? text.length : end + 1;
+}
+
+/**
+ * Up-only migrations, one per file of `files` whose path under the tree matches `pattern`
+ * (groups 1 and 2: version and name), each run in a transaction; sorted, duplicates refused.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { readUpOnly } from "./common.ts";
+ * import { treeFromBytes } from "./tree.ts";
+ *
+ * const tree = treeFromBytes("db", [{ path: "db/2_b.sql", bytes: new TextEncoder().encode("select 1;") }]);
+ * const [m] = readUpOnly(tree, tree.topLevel(), /^(\d+)_(.+)\.sql$/);
+ * assert.deepEqual([m.version, m.name, m.down], ["2", "b", undefined]);
+ * ```
+ */
+export function readUpOnly(
+  tree: SourceTree,
+  files: readonly SourceFile[],
+  pattern: RegExp,
+): Migration[] {
+  const problems = new Problems();
+  const migrations: Migration[] = [];
+  for (const file of files) {
+    const match = pattern.exec(file.rel);
+    if (match === null) continue;
+    const m = problems.attempt(() => {
+      const text = tree.text(file);
+      return toMigration({
+        version: match[1],
+        name: match[2],
+        up: foreignScript(file.path, text),
+        noTransaction: false,
+        checksumOf: text,
+      });
+    });
+    if (m) migrations.push(m);
+  }
+  const sorted = sortedUnique(migrations, problems);
+  problems.throwIfAny();
+  return sorted;
 }

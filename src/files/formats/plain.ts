@@ -4,15 +4,7 @@
  *
  * @module
  */
-import type { Migration } from "../migration.ts";
-import {
-  foreignScript,
-  Problems,
-  refuseDown,
-  scaffoldSql,
-  sortedUnique,
-  toMigration,
-} from "./common.ts";
+import { readUpOnly, refuseDown, scaffoldSql } from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 import { nextVersion } from "../version.ts";
 
@@ -23,28 +15,7 @@ export const plainFormat: MigrationFormat = {
   name: "plain",
   reads: ["bare"],
   files: "<version>_<name>.sql (up only, no markers)",
-  read(tree) {
-    const problems = new Problems();
-    const migrations: Migration[] = [];
-    for (const file of tree.topLevel()) {
-      const match = FILE.exec(file.rel);
-      if (match === null) continue;
-      const m = problems.attempt(() => {
-        const text = tree.text(file);
-        return toMigration({
-          version: match[1],
-          name: match[2],
-          up: foreignScript(file.path, text),
-          noTransaction: false,
-          checksumOf: text,
-        });
-      });
-      if (m) migrations.push(m);
-    }
-    const sorted = sortedUnique(migrations, problems);
-    problems.throwIfAny();
-    return sorted;
-  },
+  read: (tree) => readUpOnly(tree, tree.topLevel(), FILE),
   scaffold: (input: ScaffoldInput) => {
     refuseDown(input, "plain migrations are up only");
     return [{

@@ -5,16 +5,7 @@
  *
  * @module
  */
-import type { Migration } from "../migration.ts";
-import {
-  foreignScript,
-  Problems,
-  refuseDown,
-  scaffoldSql,
-  sortedUnique,
-  timestampAfter,
-  toMigration,
-} from "./common.ts";
+import { readUpOnly, refuseDown, scaffoldSql, timestampAfter } from "./common.ts";
 import type { MigrationFormat, ScaffoldInput } from "./format.ts";
 
 const FOLDER = /^(\d+)_?([^/]*)\/migration\.sql$/;
@@ -24,28 +15,7 @@ export const prismaFormat: MigrationFormat = {
   name: "prisma",
   reads: ["prisma"],
   files: "<timestamp>_<name>/migration.sql",
-  read(tree) {
-    const problems = new Problems();
-    const migrations: Migration[] = [];
-    for (const file of tree.files) {
-      const match = FOLDER.exec(file.rel);
-      if (match === null) continue;
-      const m = problems.attempt(() => {
-        const text = tree.text(file);
-        return toMigration({
-          version: match[1],
-          name: match[2],
-          up: foreignScript(file.path, text),
-          noTransaction: false,
-          checksumOf: text,
-        });
-      });
-      if (m) migrations.push(m);
-    }
-    const sorted = sortedUnique(migrations, problems);
-    problems.throwIfAny();
-    return sorted;
-  },
+  read: (tree) => readUpOnly(tree, tree.files, FOLDER),
   scaffold: (input: ScaffoldInput) => {
     refuseDown(input, "Prisma migrations have no down (migration.sql is the up)");
     return [{
