@@ -60,25 +60,18 @@ export function findRenames(
       rename(kind, was.name, now.name, `ALTER ${ALTER[kind]} ${was.name} ${verb};`);
     }
   }
-  for (const [was, now] of pairs(objects, target, "column", columnTwin)) {
-    const table = now.parent!;
-    rename(
-      "column",
-      was.name,
-      now.name,
-      `ALTER TABLE ${table} RENAME COLUMN ` +
-        `${localName(was.name, table)} TO ${localName(now.name, table)};`,
-    );
-  }
-  for (const [was, now] of pairs(objects, target, "constraint", childTwin)) {
-    const table = now.parent!;
-    rename(
-      "constraint",
-      was.name,
-      now.name,
-      `ALTER TABLE ${table} RENAME CONSTRAINT ` +
-        `${localName(was.name, table)} TO ${localName(now.name, table)};`,
-    );
+  // A table's columns and constraints: ALTER TABLE t RENAME COLUMN|CONSTRAINT a TO b.
+  for (const [kind, twin] of [["column", columnTwin], ["constraint", childTwin]] as const) {
+    for (const [was, now] of pairs(objects, target, kind, twin)) {
+      const table = now.parent!;
+      const names = `${localName(was.name, table)} TO ${localName(now.name, table)}`;
+      rename(
+        kind,
+        was.name,
+        now.name,
+        `ALTER TABLE ${table} RENAME ${kind.toUpperCase()} ${names};`,
+      );
+    }
   }
   for (const [was, now] of pairs(objects, target, "index", childTwin)) {
     rename("index", was.name, now.name, `ALTER INDEX ${was.name} RENAME TO ${lastPart(now.name)};`);
