@@ -1,8 +1,9 @@
 /**
  * Running one step of a plan: one migration's up or down script and its bookkeeping. In a
- * transaction, both go in one message (see `transactionEnvelope`), or, with `--verbose`,
- * statement by statement inside it; outside one, statement by statement, then the bookkeeping. `lock_timeout` failures are retried; any failure is logged,
- * and a no-transaction script that stopped halfway is recorded as failed.
+ * transaction, both go in one message with the lock check first (see `transactionEnvelope`),
+ * or, with `--verbose`, statement by statement inside it; outside one, statement by statement,
+ * then the bookkeeping. `lock_timeout` failures are retried; any failure is logged, and a
+ * no-transaction script that stopped halfway is recorded as failed.
  *
  * Over 300 lines: the ways to run a step (one message, statement by statement, code) share their
  * bookkeeping and the recording of a failure.
