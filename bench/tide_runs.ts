@@ -10,10 +10,13 @@
  * @module
  */
 import { fileURLToPath as fromFileUrl } from "node:url";
+import denoJson from "../deno.json" with { type: "json" };
 import type { Driver } from "../src/drivers/driver.ts";
 import { MigrationError } from "../src/errors.ts";
 import type { Migration } from "../src/files/migration.ts";
 import { redactSecrets } from "../src/sql/redact.ts";
+import { SETTLED_MS } from "../src/files/load_cache.ts";
+import { join } from "../src/files/paths.ts";
 import type { StepObserver } from "../src/verify/observer.ts";
 import type { VerifyReport } from "../src/verify/report.ts";
 
@@ -122,21 +125,27 @@ export async function tideApplyRollback(
   return { upMs, downMs };
 }
 
-const CLI = fromFileUrl(new URL("../src/cli/main.ts", import.meta.url));
 const ROOT = fromFileUrl(new URL("..", import.meta.url));
-// The permissions of `deno task tide`, so the subprocess pays what a user pays.
-const CLI_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net",
-  "--allow-sys",
-  "--allow-run=git",
-];
+const [CLI_FLAGS, CLI] = taskCommand(denoJson.tasks.tide);
+
+/**
+ * The flags and script of a `deno run <flags> <script>` task, so the subprocess runs exactly
+ * what `deno task tide` runs and pays what a user pays.
+ */
+function taskCommand(task: string): [string[], string] {
+  const words = task.trim().split(/\s+/);
+  const script = words.findIndex((word, i) => i > 1 && !word.startsWith("-"));
+  if (words[0] !== "deno" || words[1] !== "run" || script < 0) {
+    throw new TypeError(
+      `The "tide" task of deno.json is not \`deno run <flags> <script>\`: ${task}`,
+    );
+  }
+  return [words.slice(2, script), fromFileUrl(new URL(`../${words[script]}`, import.meta.url))];
+}
 
 /** Runs `tide status` once as a subprocess and returns its wall time in milliseconds. */
 async function statusOnce(url: string, dir: string): Promise<number> {
-  const args = ["run", ...CLI_PERMISSIONS, CLI, "status", "--database-url", url, "--dir", dir];
+  const args = ["run", ...CLI_FLAGS, CLI, "status", "--database-url", url, "--dir", dir];
   const start = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
     args,
@@ -166,10 +175,26 @@ async function statusOnce(url: string, dir: string): Promise<number> {
  * ```
  */
 export async function timeStatus(url: string, dir: string, runs: number): Promise<number[]> {
+  await settled(dir);
   await statusOnce(url, dir);
   const times: number[] = [];
   for (let i = 0; i < runs; i++) times.push(await statusOnce(url, dir));
   return times;
+}
+
+/**
+ * Waits until every file of `dir` is older than `SETTLED_MS`: until then the CLI's load cache
+ * rereads the files it cannot yet tell apart by their stamps, which a user's no-op `status`
+ * (files written long before) never does.
+ */
+async function settled(dir: string): Promise<void> {
+  let newest = 0;
+  for await (const entry of Deno.readDir(dir)) {
+    const info = await Deno.stat(join(dir, entry.name));
+    newest = Math.max(newest, info.mtime?.getTime() ?? 0, info.ctime?.getTime() ?? 0);
+  }
+  const wait = newest + SETTLED_MS - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 100));
 }
 
 /** Apply-once versus verification on PGlite, in milliseconds. */

@@ -218,11 +218,12 @@ export async function withLedger<T>(
   ctx: CommandContext,
   fn: (ledger: Ledger) => Promise<T>,
 ): Promise<T> {
-  const [{ openDatabase }, { Ledger }] = await Promise.all([
-    import("./database.ts"),
+  const { openDatabase } = await import("./database.ts");
+  // Connecting first: the server starts the session while the ledger's modules load.
+  const [driver, { Ledger }] = await Promise.all([
+    openDatabase(ctx, undefined, { readOnly: true }),
     import("../engine/ledger.ts"),
   ]);
-  const driver = await openDatabase(ctx, undefined, { readOnly: true });
   try {
     return await fn(new Ledger(driver, ctx.settings));
   } finally {

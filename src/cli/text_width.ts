@@ -68,18 +68,3 @@ function isEmojiPresentation(grapheme: string): boolean {
   const first = grapheme.codePointAt(0) ?? 0;
   return first >= 0x1f000 || /\p{Emoji_Presentation}/u.test(grapheme);
 }
-
-/**
- * `text` padded with spaces to `width` columns (as {@linkcode displayWidth} counts them).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { padToWidth } from "./text_width.ts";
- *
- * assert.equal(padToWidth("用户", 6), "用户  ");
- * ```
- */
-export function padToWidth(text: string, width: number): string {
-  return text + " ".repeat(Math.max(0, width - displayWidth(text)));
-}

@@ -182,11 +182,7 @@ export class Ledger {
   async list(): Promise<AppliedMigration[]> {
     const columns = await this.#readColumns();
     if (columns.table.size === 0) return [];
-    const rows = await runQuery<AppliedMigration & Row>(
-      this.#db,
-      sql`SELECT ${this.#selected(columns)} FROM ${this.#names.table}
-        WHERE module = ${this.#module}`,
-    );
+    const rows = await this.#appliedRows<AppliedMigration>(columns, sql`module = ${this.#module}`);
     return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
   }
 
@@ -197,10 +193,10 @@ export class Ledger {
   async requiringRows(): Promise<(AppliedMigration & { module: string })[]> {
     const columns = await this.#readColumns();
     if (!columns.table.has("requires")) return [];
-    const rows = await runQuery<AppliedMigration & { module: string } & Row>(
-      this.#db,
-      sql`SELECT module, ${this.#selected(columns)} FROM ${this.#names.table}
-        WHERE module <> ${this.#module} AND requires IS NOT NULL`,
+    const rows = await this.#appliedRows<AppliedMigration & { module: string }>(
+      columns,
+      sql`module <> ${this.#module} AND requires IS NOT NULL`,
+      true,
     );
     return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
@@ -209,10 +205,10 @@ export class Ledger {
   async otherRows(): Promise<(AppliedMigration & { module: string })[]> {
     const columns = await this.#readColumns();
     if (columns.table.size === 0) return [];
-    const rows = await runQuery<AppliedMigration & { module: string } & Row>(
-      this.#db,
-      sql`SELECT module, ${this.#selected(columns)} FROM ${this.#names.table}
-        WHERE module <> ${this.#module}`,
+    const rows = await this.#appliedRows<AppliedMigration & { module: string }>(
+      columns,
+      sql`module <> ${this.#module}`,
+      true,
     );
     return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
@@ -432,12 +428,24 @@ export class Ledger {
     );
   }
 
-  /** The SELECT list of a tracking row; a column the table lacks reads as `NULL`. */
-  #selected(columns: Columns): Sql {
+  /**
+   * The tracking rows matching `where` (with their module for `withModule`) as one JSON value:
+   * a driver decodes one value instead of 15 per row (7,500 for `tide status` on 500 migrations).
+   * Timestamps arrive as ISO text (`normalizeApplied` makes them dates), the same on every driver.
+   */
+  async #appliedRows<T>(columns: Columns, where: Sql, withModule = false): Promise<T[]> {
     const added = ADDED_COLUMNS.table.map((column) =>
       `${columns.table.has(column) ? column : "NULL::text"} AS "${ADDED_AS[column]}"`
     );
-    return rawSql([APPLIED_COLUMNS, ...added].join(", "));
+    const selected = rawSql(
+      [...withModule ? ["module"] : [], APPLIED_COLUMNS, ...added].join(", "),
+    );
+    const [row] = await runQuery<{ rows: string | null }>(
+      this.#db,
+      sql`SELECT json_agg(applied)::text AS rows
+        FROM (SELECT ${selected} FROM ${this.#names.table} WHERE ${where}) applied`,
+    );
+    return row?.rows ? JSON.parse(row.rows) as T[] : []; // json_agg of no rows is NULL
   }
 
   /** `row` without the columns `kind`'s table lacks (a table made by tide 0.1). */

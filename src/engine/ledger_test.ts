@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import type { Driver } from "../drivers/driver.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
-import { type AppliedFields, type Bookkeeping, Ledger, type LogFields } from "./ledger.ts";
+import { connect } from "../drivers/connect.ts";
+import {
+  type AppliedFields,
+  type AppliedMigration,
+  type Bookkeeping,
+  Ledger,
+  type LogFields,
+} from "./ledger.ts";
 import { onEachDatabase } from "../_test_support/scenario.ts";
 import { transactionEnvelope } from "./transaction_envelope.ts";
 
@@ -210,5 +217,39 @@ Deno.test("upgradeLogActions() lets a log made before `adopt` record it, keeping
     assert.match(checks[0].definition, /'adopt'/);
     assert.match(checks[1].definition, /'failure'/, "the outcome check is untouched");
     await assert.rejects(() => ledger.log(driver, { ...adopted, action: "x" as "up" }));
+  });
+});
+
+Deno.test("list(), otherRows() and requiringRows() read each row back as written, typed, through every driver", async (t) => {
+  await onEachDatabase(t, async (driver, kind, url) => {
+    const where = { schema: "listed $1", table: "tide_migrations" };
+    const writer = new Ledger(driver, { ...where, module: MODULE });
+    await writer.ensure();
+    const before = Date.now();
+    for (const row of [ROW_A, ROW_B]) {
+      await PATHS.parameterised.write(driver, writer.appliedBookkeeping(row, entry(row, "up")));
+    }
+    const other = new Ledger(driver, { ...where, module: "other" });
+    await PATHS.parameterised.write(driver, other.appliedBookkeeping(ROW_B, entry(ROW_B, "up")));
+    const after = Date.now();
+    // The rows come as one JSON value: timestamps must come back as dates, the rest typed.
+    const typed = (rows: readonly AppliedMigration[]) =>
+      rows.map(({ appliedAt, executionTimeMs, ...rest }) => {
+        assert.ok(appliedAt instanceof Date, `appliedAt ${appliedAt}`);
+        assert.ok(appliedAt.getTime() >= before - 1000 && appliedAt.getTime() <= after + 1000);
+        assert.equal(typeof executionTimeMs, "number");
+        return rest;
+      });
+    const readers = kind === "postgres"
+      ? [driver, await connect(url, { readOnly: true })] // postgres.js, then the light client
+      : [driver];
+    for (const reader of readers) {
+      const ledger = new Ledger(reader, { ...where, module: MODULE });
+      assert.deepEqual(typed(await ledger.list()), [ROW_A, ROW_B], reader.kind);
+      assert.deepEqual(typed(await ledger.otherRows()), [{ ...ROW_B, module: "other" }]);
+      const requiring = new Ledger(reader, { ...where, module: "other" });
+      assert.deepEqual(typed(await requiring.requiringRows()), [{ ...ROW_A, module: MODULE }]);
+    }
+    await readers[1]?.close();
   });
 });

@@ -87,48 +87,48 @@ export function migrationStatus(
   // Keyed by canonical version: `001_a` renamed `1_a` is the same migration (README).
   const byVersion = byCanonicalVersion(migrations);
   const rows = byCanonicalVersion(applied);
-  const entry = (row: AppliedMigration): StatusEntry => {
+  const status: MigrationStatus = {
+    applied: [],
+    pending: [],
+    missing: [],
+    edited: [],
+    failed: [],
+    downChanged: [],
+  };
+  // One pass over the rows, each entry made once: `tide status` does this for every migration.
+  for (const row of applied) {
     const file = byVersion.get(canonicalVersion(row.version));
-    const description = file?.description ?? row.description ?? undefined;
-    return {
-      version: row.version,
-      name: row.name,
-      appliedAt: row.appliedAt,
-      ...filesOf(file),
-      ...(description === undefined ? {} : { description }),
-      ...(row.downFile ? { codeFile: row.downFile } : {}),
-    };
-  };
-  const rowOf = (m: Migration) => rows.get(canonicalVersion(m.version));
-  const fileOf = (row: AppliedMigration) => byVersion.get(canonicalVersion(row.version));
-  const changed = (m: Migration) => rowOf(m)?.checksum !== m.checksum;
-  const newest = applied.filter((row) => !isRepeatableVersion(row.version)).at(-1);
-  const early = (m: Migration) =>
-    !m.repeatable && newest !== undefined && compareVersions(m.version, newest.version) < 0;
-  return {
-    applied: applied.filter((row) => row.status === "applied").map(entry),
-    pending: migrations.filter((m) => !rowOf(m) || (m.repeatable && changed(m)))
-      .map((m) => ({
-        version: m.version,
-        name: m.name,
-        ...filesOf(m),
-        ...(early(m) ? { outOfOrder: true } : {}),
-      })),
-    missing: applied.filter((row) => !fileOf(row)).map(entry),
-    edited: applied.filter((row) => {
-      const file = fileOf(row);
-      return file !== undefined && !file.repeatable && file.checksum !== row.checksum;
-    }).map(entry),
-    failed: applied.filter((row) => row.status === "failed").map((row) => ({
-      ...entry(row),
-      error: row.error ?? undefined,
-    })),
-    downChanged: applied.filter((row) => {
-      const file = fileOf(row);
-      return row.status === "applied" && file !== undefined && !file.repeatable &&
-        file.checksum === row.checksum && downChanged(file, row);
-    }).map(entry),
-  };
+    const entry = appliedEntry(row, file);
+    if (row.status === "applied") status.applied.push(entry);
+    if (row.status === "failed") status.failed.push({ ...entry, error: row.error ?? undefined });
+    if (file === undefined) status.missing.push(entry);
+    else if (file.repeatable) continue; // changed since: pending again, below
+    else if (file.checksum !== row.checksum) status.edited.push(entry);
+    else if (row.status === "applied" && downChanged(file, row)) status.downChanged.push(entry);
+  }
+  const newest = applied.findLast((row) => !isRepeatableVersion(row.version));
+  for (const m of migrations) {
+    const row = rows.get(canonicalVersion(m.version));
+    if (row !== undefined && !(m.repeatable && row.checksum !== m.checksum)) continue;
+    const early = !m.repeatable && newest !== undefined &&
+      compareVersions(m.version, newest.version) < 0;
+    status.pending.push({
+      version: m.version,
+      name: m.name,
+      ...filesOf(m),
+      ...(early ? { outOfOrder: true } : {}),
+    });
+  }
+  return status;
+}
+
+function appliedEntry(row: AppliedMigration, file: Migration | undefined): StatusEntry {
+  const entry: StatusEntry = { version: row.version, name: row.name, appliedAt: row.appliedAt };
+  Object.assign(entry, filesOf(file));
+  const description = file?.description ?? row.description ?? undefined;
+  if (description !== undefined) entry.description = description;
+  if (row.downFile) entry.codeFile = row.downFile;
+  return entry;
 }
 
 /**
@@ -176,10 +176,9 @@ export function byCanonicalVersion<T extends { version: string }>(
 
 function filesOf(m: Migration | undefined): Omit<StatusEntry, "version" | "name" | "appliedAt"> {
   if (m === undefined) return {};
-  return {
-    ...migrationFiles(m),
-    ...(m.empty ? { empty: true as const } : {}),
-    ...(m.repeatable ? { repeatable: true as const } : {}),
-    ...(m.description === undefined ? {} : { description: m.description }),
-  };
+  const files: Omit<StatusEntry, "version" | "name" | "appliedAt"> = migrationFiles(m);
+  if (m.empty) files.empty = true;
+  if (m.repeatable) files.repeatable = true;
+  if (m.description !== undefined) files.description = m.description;
+  return files;
 }

@@ -34,6 +34,9 @@ const KEEP = 50;
 const ENTRY = /^migrations-[0-9a-f]{8}\.json$/;
 const TEMPORARY = /^migrations-[0-9a-f]{8}\.json\..+\.tmp$/;
 
+/** Files stamped per turn of the event loop (see `stampsOf`). */
+const STAMPS_PER_TURN = 100;
+
 /** How old a file's mtime and ctime must be for its stamp to stand for its text. */
 export const SETTLED_MS = 3000;
 
@@ -88,14 +91,18 @@ export async function loadMigrationsCached(
   cache: LoadCacheOptions = {},
 ): Promise<Migration[]> {
   const start = (cache.now ?? Date.now)();
-  const tree = readTree(dir);
-  const stamps = cache.cacheDir === undefined ? undefined : stampsOf(tree);
-  if (stamps === undefined) return (await loadRecorded(tree, options)).entry.migrations;
+  if (cache.cacheDir === undefined) {
+    return (await loadRecorded(readTree(dir), options)).entry.migrations;
+  }
   const key = keyOf(dir, options);
-  const file = join(cache.cacheDir!, `migrations-${fnv1a(key)}.json`);
+  const file = join(cache.cacheDir, `migrations-${fnv1a(key)}.json`);
+  const text = await Deno.readTextFile(file).catch(() => undefined); // async: see `stampsOf`
+  const tree = readTree(dir);
+  const stamps = await stampsOf(tree);
+  if (stamps === undefined) return (await loadRecorded(tree, options)).entry.migrations;
   const files = JSON.stringify(stamps);
   const fresh = freshFiles(stamps, start);
-  const stored = readEntry(file, key, files);
+  const stored = parseEntry(text, key, files);
   if (stored && sameEnv(stored.env, options) && sameTexts(tree, stored.texts)) {
     if (stored.texts.length > 0 && fresh.size === 0) writeEntry(file, { ...stored, texts: [] });
     for (const unread of stored.unread) options.onUnread?.(unread);
@@ -120,13 +127,18 @@ function keyOf(dir: string, options: LoadOptions): string {
   ]);
 }
 
-/** Every file of `tree` with its stat fields, or `undefined` when one cannot be told apart. */
-function stampsOf(tree: SourceTree): (Stamp | string)[] | undefined {
+/**
+ * Every file of `tree` with its stat fields, or `undefined` when one cannot be told apart. One
+ * file in {@linkcode STAMPS_PER_TURN} is stat'ed asynchronously: work started alongside (`tide
+ * status` connects and queries meanwhile) gets its turns while a thousand files are stamped.
+ */
+async function stampsOf(tree: SourceTree): Promise<(Stamp | string)[] | undefined> {
   const stamps: (Stamp | string)[] = tree.skipped.map((skipped) => skipped.path);
-  for (const file of tree.files) {
+  for (const [i, file] of tree.files.entries()) {
     let info: Deno.FileInfo;
     try {
-      info = Deno.statSync(file.path);
+      const turn = i % STAMPS_PER_TURN === 0;
+      info = turn ? await Deno.stat(file.path) : Deno.statSync(file.path);
     } catch {
       return undefined; // gone since it was listed: a plain load says what is wrong
     }
@@ -158,13 +170,14 @@ function sameTexts(tree: SourceTree, texts: readonly [string, string][]): boolea
   });
 }
 
-function readEntry(file: string, key: string, files: string): Entry | undefined {
+function parseEntry(text: string | undefined, key: string, files: string): Entry | undefined {
+  if (text === undefined) return undefined; // missing or unreadable: a full load rewrites it
   try {
-    const entry = JSON.parse(Deno.readTextFileSync(file)) as Entry;
+    const entry = JSON.parse(text) as Entry;
     const complete = Array.isArray(entry.migrations) && Array.isArray(entry.texts);
     return entry.key === key && entry.files === files && complete ? entry : undefined;
   } catch {
-    return undefined; // missing, unreadable or corrupt: a full load rewrites it
+    return undefined; // corrupt: a full load rewrites it
   }
 }
 

@@ -44,6 +44,12 @@ export function migrationLabel(migration: { version: string; name: string }): st
 }
 
 const VERSION_PATTERN = /^\d+(?:[._]\d+)*$/;
+const DIGITS = /^\d+$/;
+
+/** `007` as `7`, `000` as `0`: a one-part version's number, as `versionParts` reads it. */
+function withoutLeadingZeros(digits: string): string {
+  return digits.replace(/^0+(?=\d)/, "");
+}
 
 /**
  * Tells whether `version` is a valid migration version: digits, optionally split into parts by
@@ -107,6 +113,12 @@ function parseParts(version: string): bigint[] {
  * ```
  */
 export function compareVersions(a: string, b: string): number {
+  // Plain digits on both sides, the common case: no parts to split (sorting 500 at each start).
+  if (DIGITS.test(a) && DIGITS.test(b)) {
+    const x = withoutLeadingZeros(a);
+    const y = withoutLeadingZeros(b);
+    return Math.sign(x.length - y.length) || (x < y ? -1 : x > y ? 1 : 0);
+  }
   const repeatable = Number(isRepeatableVersion(a)) - Number(isRepeatableVersion(b));
   if (repeatable !== 0) return repeatable;
   if (isRepeatableVersion(a)) return a < b ? -1 : a > b ? 1 : 0;
@@ -137,6 +149,7 @@ export function compareVersions(a: string, b: string): number {
  */
 export function canonicalVersion(version: string): string {
   if (isRepeatableVersion(version)) return version;
+  if (DIGITS.test(version)) return withoutLeadingZeros(version); // the common case, unsplit
   return versionParts(version).join(".");
 }
 

@@ -55,9 +55,10 @@ export class SourceTree {
   ) {
     this.dir = dir;
     this.skipped = skipped;
-    this.files = files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
     this.#read = read;
     this.#byRel = new Map(files.map((file) => [file.rel, file]));
+    // The default sort is code unit order, without a call per comparison (1000 files at start).
+    this.files = files.map((file) => file.rel).sort().map((rel) => this.#byRel.get(rel)!);
   }
 
   /** The file at `rel`, if any. */
