@@ -23,6 +23,8 @@ export interface SizeResult {
   tideDownMs?: number[];
   /** `tide status` subprocess, nothing to do. */
   statusMs?: number[];
+  /** An empty script run the same way, between the status runs. */
+  denoStartMs?: number[];
   /** Apply once versus verify, on PGlite. */
   pglite?: PgliteTimes;
 }
@@ -85,6 +87,7 @@ const ROWS: readonly Row[] = [
     target: `<= ${STATUS_TARGET_MS} ms`,
     meets: (v) => v <= STATUS_TARGET_MS,
   },
+  { label: "  Deno start (empty script)", unit: "ms", value: (r) => median(r.denoStartMs) },
   { label: "PGlite: apply once", unit: "ms", value: (r) => r.pglite?.applyMs },
   {
     label: "PGlite: verify",

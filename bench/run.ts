@@ -115,7 +115,7 @@ async function postgresRun(
   // `tide status` is timed once per size, while the database is at the head.
   const status = s.parts.has("status") && result.statusMs === undefined
     ? async () => {
-      result.statusMs = await timeStatus(url, dir, s.statusRuns);
+      Object.assign(result, await timeStatus(url, dir, s.statusRuns));
     }
     : undefined;
   const times = await tideApplyRollback(tide, url, dir, status);
@@ -162,6 +162,7 @@ async function writeResults(
       tideUpMs: median(r.tideUpMs),
       tideDownMs: median(r.tideDownMs),
       statusMs: median(r.statusMs),
+      denoStartMs: median(r.denoStartMs),
     },
   }));
   const body = {

@@ -143,12 +143,14 @@ function taskCommand(task: string): [string[], string] {
   return [words.slice(2, script), fromFileUrl(new URL(`../${words[script]}`, import.meta.url))];
 }
 
-/** Runs `tide status` once as a subprocess and returns its wall time in milliseconds. */
-async function statusOnce(url: string, dir: string): Promise<number> {
-  const args = ["run", ...CLI_FLAGS, CLI, "status", "--database-url", url, "--dir", dir];
+/**
+ * Runs `deno run <the task's flags> <script> <args>` once; its wall time in milliseconds. `url`
+ * is only for redacting its password from an error.
+ */
+async function runOnce(url: string, script: string, args: string[]): Promise<number> {
   const start = performance.now();
   const out = await new Deno.Command(Deno.execPath(), {
-    args,
+    args: ["run", ...CLI_FLAGS, script, ...args],
     cwd: ROOT,
     stdout: "null",
     stderr: "piped",
@@ -158,28 +160,49 @@ async function statusOnce(url: string, dir: string): Promise<number> {
   if (!out.success) {
     const password = new URL(url).password;
     const message = redactSecrets(new TextDecoder().decode(out.stderr), password ? [password] : []);
-    throw new MigrationError("CONFIG_ERROR", `Timing \`tide status\` failed: ${message.trim()}`);
+    const what = ["deno run", script, ...args.slice(0, 1)].join(" ");
+    throw new MigrationError("CONFIG_ERROR", `Timing \`${what}\` failed: ${message.trim()}`);
   }
   return ms;
 }
 
+/** Wall times in milliseconds of `tide status` and of Deno starting an empty script. */
+export interface StatusTimes {
+  /** `tide status` with nothing to do. */
+  statusMs: number[];
+  /** An empty script run the same way: what Deno itself costs, before tide does anything. */
+  denoStartMs: number[];
+}
+
 /**
  * Times `tide status` (nothing to do) as a subprocess `runs` times after one warm-up run that
- * fills Deno's compile cache, and returns every time in milliseconds.
+ * fills Deno's compile cache, each run followed by an empty script run the same way, so the
+ * two figures see the same machine.
  *
  * @example
  * ```ts ignore
  * import { timeStatus } from "./tide_runs.ts";
  *
- * const times = await timeStatus("postgres://localhost/bench", "/tmp/bench-100", 7);
+ * const { statusMs, denoStartMs } = await timeStatus("postgres://localhost/bench", "/tmp/b", 7);
  * ```
  */
-export async function timeStatus(url: string, dir: string, runs: number): Promise<number[]> {
+export async function timeStatus(url: string, dir: string, runs: number): Promise<StatusTimes> {
   await settled(dir);
-  await statusOnce(url, dir);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) times.push(await statusOnce(url, dir));
-  return times;
+  const empty = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    const status = () => runOnce(url, CLI, ["status", "--database-url", url, "--dir", dir]);
+    const deno = () => runOnce(url, empty, []);
+    await status();
+    await deno();
+    const times: StatusTimes = { statusMs: [], denoStartMs: [] };
+    for (let i = 0; i < runs; i++) {
+      times.statusMs.push(await status());
+      times.denoStartMs.push(await deno());
+    }
+    return times;
+  } finally {
+    await Deno.remove(empty);
+  }
 }
 
 /**
