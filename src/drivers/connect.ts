@@ -73,7 +73,10 @@ export async function connect(url?: string, options: ConnectOptions = {}): Promi
   const scheme = url === undefined ? undefined : urlScheme(url);
   if (url !== undefined && (scheme === "postgres" || scheme === "postgresql")) {
     if (options.readOnly) {
-      const light = await createWireDriver(url, { applicationName: options.applicationName });
+      const light = await createWireDriver(url, {
+        applicationName: options.applicationName,
+        networkTimeoutMs: options.networkTimeoutMs ?? DEFAULT_TIMEOUTS.networkTimeoutMs,
+      });
       if (light) return light;
     }
     const { createPostgresDriver } = await import("./postgres.ts");

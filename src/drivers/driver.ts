@@ -5,6 +5,8 @@
  * @module
  */
 
+import { MigrationError } from "../errors.ts";
+
 /** A row as returned by {@linkcode Queryable.query}: column name to JavaScript value. */
 export type Row = Record<string, unknown>;
 
@@ -74,4 +76,52 @@ export async function transactionOn<T>(
     await session.exec("ROLLBACK").catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The error of a call on a session that is gone (`unsent`: refused before sending, so nothing of
+ * it ran), worded the same for every server driver.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionLost } from "./driver.ts";
+ *
+ * const error = connectionLost("postgres://app@db/app", "the server closed the connection");
+ * assert.equal(error.code, "CONNECTION_LOST");
+ * assert.match(error.message, /^Lost the connection to postgres:\/\/app@db\/app \(the server/);
+ * ```
+ */
+export function connectionLost(target: string, reason: string, unsent = false): MigrationError {
+  return new MigrationError(
+    "CONNECTION_LOST",
+    `Lost the connection to ${target} (${reason}). tide does not reconnect on its own: ` +
+      "tide's migration lock and the session settings ended with that session.",
+    { unsent },
+  );
+}
+
+/**
+ * The error of a request whose reply did not come within the network timeout; the driver closes
+ * the connection, so later calls fail with {@linkcode connectionLost}.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { networkTimeout } from "./driver.ts";
+ *
+ * assert.equal(networkTimeout("postgres://db/app", 500).code, "NETWORK_TIMEOUT");
+ * ```
+ */
+export function networkTimeout(target: string, ms: number): MigrationError {
+  return new MigrationError(
+    "NETWORK_TIMEOUT",
+    `No reply from ${target} within the network timeout of ${ms} ms (--network-timeout): ` +
+      "the connection or the network stalled, so tide closed the connection.",
+  );
+}
+
+/** Why a session whose reply did not come is given up, as `connectionLost` names it after. */
+export function stalledReason(ms: number): string {
+  return `no reply within the network timeout of ${ms} ms`;
 }

@@ -10,10 +10,24 @@
  *
  * @module
  */
-import { MigrationError, type ServerErrorLike, sqlErrorFrom } from "../errors.ts";
+import {
+  errorMessage,
+  MigrationError,
+  type ServerErrorLike,
+  SqlError,
+  sqlErrorFrom,
+} from "../errors.ts";
 import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactUrl } from "../sql/redact.ts";
-import { type Driver, type Queryable, type Row, transactionOn } from "./driver.ts";
+import {
+  connectionLost,
+  type Driver,
+  networkTimeout,
+  type Queryable,
+  type Row,
+  stalledReason,
+  transactionOn,
+} from "./driver.ts";
 import {
   concat,
   cString,
@@ -37,6 +51,11 @@ export interface WireDriverOptions {
   applicationName?: string;
   /** How long to wait for the server, in milliseconds, before leaving it to postgres.js. */
   connectTimeoutMs?: number;
+  /**
+   * Longest wait for the reply to any one request, in ms; then the connection is closed
+   * (`NETWORK_TIMEOUT`). 0 (the default) means no limit; `connect()` passes tide's setting.
+   */
+  networkTimeoutMs?: number;
 }
 
 interface Target {
@@ -85,7 +104,7 @@ export async function createWireDriver(
       wire.close();
       return undefined;
     }
-    return wireDriver(wire, redactUrl(url));
+    return wireDriver(wire, redactUrl(url), options.networkTimeoutMs ?? 0);
   } catch {
     try {
       conn?.close();
@@ -163,10 +182,35 @@ async function startUp(wire: Wire, target: Target, applicationName: string): Pro
   }
 }
 
-function wireDriver(wire: Wire, target: string): Driver {
+function wireDriver(wire: Wire, target: string, networkTimeoutMs: number): Driver {
   let queue: Promise<unknown> = Promise.resolve();
+  /** Why the session is gone; every later call fails with it, as postgres.js's session does. */
+  let lost: string | undefined;
+  const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (lost !== undefined) throw connectionLost(target, lost, true);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      if (networkTimeoutMs <= 0) return;
+      timer = setTimeout(() => {
+        lost ??= stalledReason(networkTimeoutMs);
+        wire.close();
+        reject(networkTimeout(target, networkTimeoutMs));
+      }, networkTimeoutMs);
+    });
+    try {
+      return await Promise.race([fn(), stalled]);
+    } catch (error) {
+      // The server's errors and tide's own (a refused COPY) leave the session as it was.
+      if (error instanceof SqlError || error instanceof MigrationError) throw error;
+      lost ??= wire.fatal ?? errorMessage(error);
+      wire.close();
+      throw connectionLost(target, lost);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {
-    const run = queue.then(fn, fn);
+    const run = queue.then(() => guarded(fn), () => guarded(fn));
     queue = run.catch(() => {});
     return run;
   };

@@ -14,6 +14,8 @@ export class Wire {
   #buffer: Uint8Array = new Uint8Array(0);
   #writing: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** The message of the FATAL error the server sent before closing, if it sent one. */
+  fatal?: string;
 
   /** Messages over `conn`, written in order. */
   constructor(conn: Deno.TcpConn) {
@@ -39,6 +41,10 @@ export class Wire {
     // A view, not a copy: the buffer is replaced, never written to, when more arrives.
     const body = this.#buffer.subarray(5, length + 1);
     this.#buffer = this.#buffer.subarray(length + 1);
+    if (type === "E") {
+      const { severity, message } = errorFields(body);
+      if (severity === "FATAL" || severity === "PANIC") this.fatal ??= message;
+    }
     return { type, body };
   }
 
@@ -47,10 +53,13 @@ export class Wire {
     while (true) {
       const message = this.poll();
       if (message) return message;
-      await this.#writing;
+      // A failed write is thrown once what the server sent first is read: often why it closed.
+      const writeError = await this.#writing.then(() => undefined, (error: unknown) => error);
       const chunk = new Uint8Array(65536);
-      const read = await this.#conn.read(chunk);
-      if (read === null) throw new Error("the server closed the connection");
+      const read = await this.#conn.read(chunk).catch((error) => {
+        throw writeError ?? error;
+      });
+      if (read === null) throw writeError ?? new Error("the server closed the connection");
       this.#buffer = concat(this.#buffer, chunk.subarray(0, read));
     }
   }

@@ -4,6 +4,7 @@ import { testDatabaseUrl, testServerUrlWithPassword } from "../_test_support/pos
 import { connect } from "./connect.ts";
 import { createWireDriver, isWireDriver } from "./pg_wire.ts";
 import { createPostgresDriver } from "./postgres.ts";
+import { startTcpProxy } from "../_test_support/tcp_proxy.ts";
 
 const TYPES = `SELECT 1::int2 AS i2, 2::int4 AS i4, 9007199254740993::int8 AS i8, 1.5::float4 AS f4,
   2.25::float8 AS f8, 12.345::numeric AS num, true AS yes, false AS no, 'it''s'::text AS t,
@@ -80,4 +81,55 @@ Deno.test("connect() uses the light client only for read-only work on a plain po
   assert.ok(!isWireDriver(full));
   assert.equal(light.kind, full.kind);
   assert.equal(light.target, full.target);
+});
+
+Deno.test("the light client fails every call after its session ended with CONNECTION_LOST, naming why", async () => {
+  const url = await testDatabaseUrl();
+  await using light = (await createWireDriver(url, { applicationName: "tide light lost" }))!;
+  const [{ pid }] = await light.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+  {
+    await using admin = await createPostgresDriver(url);
+    await admin.query("SELECT pg_terminate_backend($1)", [pid]);
+  }
+  for (
+    const call of [
+      () => light.query("SELECT 1"),
+      () => light.exec("SELECT 1"),
+      () => light.query("SELECT 2"),
+    ]
+  ) {
+    const error = await call().then(() => undefined, (e) => e);
+    assert.ok(error instanceof MigrationError, String(error));
+    assert.equal(error.code, "CONNECTION_LOST");
+    // Why: the server's FATAL message when it is read before the write fails, else the failure.
+    assert.match(error.message, /^Lost the connection to postgres:\/\/\S+ \(.+\)\. tide does not/);
+  }
+});
+
+Deno.test("the light client gives up on a stalled connection after its network timeout, with NETWORK_TIMEOUT", async () => {
+  await using proxy = await startTcpProxy(await testDatabaseUrl());
+  await using light = (await createWireDriver(proxy.url, { networkTimeoutMs: 500 }))!;
+  assert.equal((await light.query<{ one: number }>("SELECT 1 AS one"))[0].one, 1);
+  proxy.freeze();
+  const started = performance.now();
+  const error = await Promise.race([
+    light.query("SELECT 1").then(() => new Error("query() succeeded"), (error) => error),
+    new Promise<Error>((resolve) => setTimeout(() => resolve(new Error("still waiting")), 10_000)),
+  ]);
+  const waited = performance.now() - started;
+  assert.ok(error instanceof MigrationError, String(error));
+  assert.equal(error.code, "NETWORK_TIMEOUT");
+  assert.match(error.message, /500 ms/);
+  assert.ok(waited >= 450 && waited < 3_000, `waited ${waited} ms`);
+  const later = await light.query("SELECT 1").then(() => undefined, (e) => e);
+  assert.ok(later instanceof MigrationError && later.code === "CONNECTION_LOST", String(later));
+});
+
+Deno.test("connect() gives the light client tide's network timeout", async () => {
+  await using proxy = await startTcpProxy(await testDatabaseUrl());
+  await using light = await connect(proxy.url, { readOnly: true, networkTimeoutMs: 300 });
+  assert.ok(isWireDriver(light));
+  proxy.freeze();
+  const error = await light.query("SELECT 1").then(() => undefined, (e) => e);
+  assert.ok(error instanceof MigrationError && error.code === "NETWORK_TIMEOUT", String(error));
 });

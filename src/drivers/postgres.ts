@@ -11,7 +11,15 @@ import postgres from "postgres";
 import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
 import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
 import { redactSecrets, redactUrl } from "../sql/redact.ts";
-import { type Driver, type Queryable, type Row, transactionOn } from "./driver.ts";
+import {
+  connectionLost,
+  type Driver,
+  networkTimeout,
+  type Queryable,
+  type Row,
+  stalledReason,
+  transactionOn,
+} from "./driver.ts";
 
 /** Options of {@linkcode createPostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -186,15 +194,10 @@ class Session {
 
   /** Closes a stalled session; `pending`, the request that got no reply, is abandoned. */
   #stalled(sql: Sql, pending: Promise<unknown>): MigrationError {
-    const ms = this.#networkTimeoutMs;
-    this.lose(`no reply within the network timeout of ${ms} ms`);
+    this.lose(stalledReason(this.#networkTimeoutMs));
     pending.catch(() => {});
     sql.end({ timeout: 0 }).catch(() => {});
-    return new MigrationError(
-      "NETWORK_TIMEOUT",
-      `No reply from ${this.target} within the network timeout of ${ms} ms (--network-timeout): ` +
-        "the connection or the network stalled, so tide closed the connection.",
-    );
+    return networkTimeout(this.target, this.#networkTimeoutMs);
   }
 
   close(): Promise<void> {
@@ -211,13 +214,7 @@ class Session {
 
   /** `unsent`: refused before sending, so nothing of the request ran. */
   #lostError(unsent = false): MigrationError {
-    const reason = this.#lost ?? "the driver was closed";
-    return new MigrationError(
-      "CONNECTION_LOST",
-      `Lost the connection to ${this.target} (${reason}). tide does not reconnect on its own: ` +
-        "tide's migration lock and the session settings ended with that session.",
-      { unsent },
-    );
+    return connectionLost(this.target, this.#lost ?? "the driver was closed", unsent);
   }
 }
 
