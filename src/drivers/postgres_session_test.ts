@@ -6,6 +6,8 @@ import { deepEqual, equal, match, ok, rejects } from "node:assert/strict";
 import { MigrationError } from "../errors.ts";
 import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
 import { startTcpProxy } from "../_test_support/tcp_proxy.ts";
+import type { Driver } from "./driver.ts";
+import { createWireDriver } from "./pg_wire.ts";
 import { createPostgresDriver } from "./postgres.ts";
 
 const pidOf = async (db: { query: (sql: string) => Promise<Record<string, unknown>[]> }) =>
@@ -51,9 +53,20 @@ Deno.test("a PostgreSQL driver keeps its one session past the max_lifetime and i
   equal(await pidOf(db), pid);
 });
 
-Deno.test("a PostgreSQL driver gives up on a stalled connection after its network timeout, with NETWORK_TIMEOUT", async () => {
+Deno.test("a PostgreSQL driver gives up on a stalled connection after its network timeout, with NETWORK_TIMEOUT", async (t) => {
+  const drivers = {
+    "postgres.js": (url: string) => createPostgresDriver(url, { networkTimeoutMs: 500 }),
+    "the light client": async (url: string) =>
+      (await createWireDriver(url, { networkTimeoutMs: 500 }))!,
+  };
+  for (const [name, open] of Object.entries(drivers)) {
+    await t.step(name, () => stallsOut(open));
+  }
+});
+
+async function stallsOut(open: (url: string) => Promise<Driver>): Promise<void> {
   await using proxy = await startTcpProxy(await testDatabaseUrl());
-  await using db = await createPostgresDriver(proxy.url, { networkTimeoutMs: 500 });
+  await using db = await open(proxy.url);
   equal((await db.query("select 1 as one"))[0].one, 1);
   proxy.freeze();
   const started = performance.now();
@@ -67,7 +80,7 @@ Deno.test("a PostgreSQL driver gives up on a stalled connection after its networ
   match(error.message, /500 ms/);
   ok(waited >= 450 && waited < 3_000, `waited ${waited} ms`);
   await rejects(() => db.query("select 1"), { code: "CONNECTION_LOST" });
-});
+}
 
 Deno.test("a PostgreSQL driver asks the server to probe an idle connection with TCP keepalives", async () => {
   await using db = await createPostgresDriver(await testDatabaseUrl());
