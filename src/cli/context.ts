@@ -134,10 +134,14 @@ export async function loadCliMigrations(
 
 /**
  * The other modules a run applies with the one in force: every module of the config's
- * `modules`, unless `--module` picked one; each loaded from its directory.
+ * `modules`, unless `--module` picked one (`for: "requirements"`: even then, as `verify` applies
+ * what the module in force requires); each loaded from its directory.
  */
-export async function otherModules(ctx: CommandContext): Promise<ModuleMigrations[]> {
-  if (ctx.values.module !== undefined) return [];
+export async function otherModules(
+  ctx: CommandContext,
+  options: { for?: "run" | "requirements" } = {},
+): Promise<ModuleMigrations[]> {
+  if (ctx.values.module !== undefined && options.for !== "requirements") return [];
   const { loadMigrations } = await import("../files/load.ts");
   const names = Object.keys(ctx.settings.modules).filter((name) => name !== ctx.settings.module);
   return await Promise.all(names.map(async (module) => ({

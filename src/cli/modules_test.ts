@@ -1,6 +1,7 @@
 import { deepEqual, equal, match } from "node:assert/strict";
 import { join } from "node:path";
 import { onEachCliDatabase } from "../_test_support/cli_databases.ts";
+import { makeProject, runCli } from "../_test_support/cli_harness.ts";
 
 const APP = {
   "001_orders.up.sql": "-- tide:requires auth:002\ncreate table orders (user_id int);\n",
@@ -53,4 +54,40 @@ Deno.test("with modules in the config, up applies them with the app's in a valid
     equal((await tide("down", "--module", "auth")).code, 0);
     match((await tide("up", "--module", "app")).stderr, /requires auth:002, which is not applied/);
   });
+});
+
+Deno.test("verify applies, once and unverified, what the verified migrations require of other modules", async () => {
+  const cwd = await makeProject({
+    // Needs auth's tables: alone, its up fails with `relation "users" does not exist`.
+    "001_orders.up.sql": "-- tide:requires auth:002\n" +
+      "create table orders (user_id int references users (id));\n" +
+      "insert into tokens (user_id) values (1);\n",
+    "001_orders.down.sql": "delete from tokens;\ndrop table orders;\n",
+  });
+  try {
+    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
+    const auth = {
+      ...AUTH,
+      "001_users.up.sql": "create table users (id int primary key);\n",
+      "003_broken.up.sql": "this is not sql;\n", // not required: never run
+    };
+    for (const [name, text] of Object.entries(auth)) {
+      await Deno.writeTextFile(join(cwd, "vendor", "auth", name), text);
+    }
+    await Deno.writeTextFile(
+      join(cwd, "tide.json"),
+      JSON.stringify({ module: "app", modules: { auth: "vendor/auth" } }),
+    );
+    for (const args of [[], ["--module", "app"]]) {
+      const run = await runCli(["verify", ...args], { cwd });
+      equal(run.code, 0, run.stdout + run.stderr);
+      match(
+        run.stdout,
+        /^apply auth:001_users \(required; not verified here\)\napply auth:002_tokens \(required; not verified here\)\nok {4}001_orders in /m,
+      );
+      match(run.stdout, /1 verified, 1 passed, 0 failed/);
+    }
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
 });

@@ -22,6 +22,8 @@ import { type RunClock, startRunClock } from "./run_clock.ts";
 import { runSetup, type VerifySetup } from "./setup.ts";
 import type { StepObserver } from "./observer.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
+import { verifyOrder } from "./required.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 
 export type { VerifySetup };
 
@@ -31,6 +33,16 @@ export interface VerifyOptions {
   migrations: readonly Migration[];
   /** Apply the migrations before this version once, then verify only it and later ones. */
   from?: string;
+  /** The module the migrations belong to, as their requirements name it. Default `""`. */
+  module?: string;
+  /**
+   * Other modules (`modules` of the config): the migrations of theirs that the verified ones
+   * require, directly or through each other, are applied once, never verified, where `tide up`
+   * of all the modules would apply them (see `required.ts`).
+   */
+  modules?: readonly ModuleMigrations[];
+  /** Called as each migration of another module is applied (required, not verified). */
+  onRequired?: (migration: Migration, module: string) => void;
   /** Schema for `{{schema}}` templates. */
   schema?: string;
   /** Stop at the first failure; the rest are counted as skipped. */
@@ -98,8 +110,9 @@ export const REPEATABLE_NOTE = "repeatable: applied again, it left the same sche
  */
 export async function verifyMigrations(options: VerifyOptions): Promise<VerifyReport> {
   const started = performance.now();
+  const steps = verifyOrder(options.module ?? "", options.migrations, options.modules ?? []);
   await using workspace = await openWorkspace(
-    options.migrations,
+    steps.map((step) => step.migration),
     options.databaseUrl,
     options.setup?.sql,
   );
@@ -110,16 +123,21 @@ export async function verifyMigrations(options: VerifyOptions): Promise<VerifyRe
   if (options.schema !== undefined) {
     await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
   }
-  const { migrations } = options;
-  const before = migrations.filter((m) =>
-    options.from !== undefined && compareVersions(m.version, options.from) < 0
-  );
-  const verified = migrations.slice(before.length);
-  for (const migration of before) await applyOnce(workspace.driver, migration, options.schema);
+  const early = (m: Migration) =>
+    options.from !== undefined && compareVersions(m.version, options.from) < 0;
+  const verified = steps.filter((step) => step.verified && !early(step.migration));
   const verdicts: MigrationVerdict[] = [];
-  let current = await workspace.snapshot(workspace.driver);
+  let current: IncrementalSnapshot | undefined;
   const run = { workspace, clock, options };
-  for (const migration of verified) {
+  for (const step of steps) {
+    const { migration } = step;
+    if (!step.verified || early(migration)) {
+      await applyOnce(workspace.driver, migration, options.schema);
+      if (!step.verified) options.onRequired?.(migration, step.module);
+      current = undefined; // taken again before the next verified one
+      continue;
+    }
+    current ??= await workspace.snapshot(workspace.driver);
     const { verdict, after } = await verifyOne(run, migration, current);
     current = after;
     verdicts.push(verdict);

@@ -14,7 +14,7 @@ import type {
 } from "../../verify/report.ts";
 import type { VerifySetup } from "../../verify/round_trip.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, relativeFile } from "../context.ts";
+import { loadCliMigrations, otherModules, relativeFile } from "../context.ts";
 import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
 import { migrationLabel } from "../../files/version.ts";
@@ -83,8 +83,14 @@ export const command: Command = {
       migrations.findIndex((m) => m.version === from);
     out.line(`Verifying ${plural(verified, "migration")} on ${where(databaseUrl)}.`);
     const { verifyMigrations } = await import("../../verify/round_trip.ts");
+    // Other modules are read only when a migration requires one: most projects have none.
+    const required = migrations.some((m) => (m.requires?.length ?? 0) > 0);
     const report = await verifyMigrations({
       migrations,
+      module: ctx.settings.module,
+      modules: required ? await otherModules(ctx, { for: "requirements" }) : [],
+      onRequired: (migration, module) =>
+        out.line(`apply ${module}:${migrationLabel(migration)} (required; not verified here)`),
       from,
       schema: ctx.settings.templateSchema,
       failFast: values["fail-fast"] === true,
