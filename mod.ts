@@ -78,7 +78,7 @@ export type {
   PlanUpOptions,
   UpStep,
 } from "./src/engine/plan.ts";
-export { migrate, type MigrateOptions } from "./src/engine/migrate.ts";
+export { migrate, type MigrateOptions, type ModuleDir } from "./src/engine/migrate.ts";
 export {
   DEFAULT_SETTINGS,
   loadConfig,

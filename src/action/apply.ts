@@ -73,6 +73,7 @@ export function engineOptions(inputs: ActionInputs): EngineMigrateOptions {
     statementTimeoutMs: settings.statementTimeoutMs,
     networkTimeoutMs: settings.networkTimeoutMs,
     allowOutOfOrder: settings.allowOutOfOrder,
+    ...(inputs.modules.length > 0 ? { modules: inputs.modules } : {}),
   };
 }
 
@@ -206,14 +207,17 @@ export function renderPending(steps: readonly PendingStep[], target: string): st
     "| Version | Name |",
     "|---|---|",
   ];
+  // In a run of several modules, each version is named with its module, as `tide up` names it.
+  const inModule = (step: PendingStep, text: string) =>
+    step.module === undefined ? text : `${step.module}:${text}`;
   for (const step of steps) {
-    lines.push(`| ${codeSpan(step.version)} | ${escapeMarkdown(step.name)} |`);
+    lines.push(`| ${codeSpan(inModule(step, step.version))} | ${escapeMarkdown(step.name)} |`);
   }
   for (const step of steps) {
     lines.push(
       "",
       "<details>",
-      `<summary>${escapeMarkdown(migrationLabel(step))}</summary>`,
+      `<summary>${escapeMarkdown(inModule(step, migrationLabel(step)))}</summary>`,
     );
     lines.push("", codeBlock("sql", step.sql), "</details>");
   }

@@ -7,6 +7,9 @@
  *
  * @module
  */
+import { resolve } from "node:path";
+import { moduleDir, modulesAlongside } from "../config/resolve.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { LintReport } from "../lint/report.ts";
@@ -183,6 +186,8 @@ async function verify(
     const report = await io.engine.verifyMigrations({
       migrations: head,
       from,
+      module: inputs.settings.module,
+      modules: await requiredModules(io, inputs, head),
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
       observer: lint.observer,
       ...(inputs.verifySetup === undefined
@@ -205,6 +210,27 @@ async function verify(
       findings: validationFindings(error, root).map((f) => ({ ...f, kind: "round-trip" as const })),
     };
   }
+}
+
+/**
+ * Every other module of the config, read at the PR's head, when a migration requires one: verify
+ * applies what is required first (even with the `module` input, as `tide verify --module` does).
+ */
+async function requiredModules(
+  io: ActionIo,
+  inputs: ActionInputs,
+  head: readonly Migration[],
+): Promise<ModuleMigrations[]> {
+  if (!head.some((m) => (m.requires?.length ?? 0) > 0)) return [];
+  return await Promise.all(
+    modulesAlongside(inputs.settings, false).map(async (module) => ({
+      module,
+      migrations: await io.engine.loadMigrations(
+        resolve(inputs.workingDirectory, moduleDir(inputs.settings, module)),
+        inputs.load,
+      ),
+    })),
+  );
 }
 
 /** The `verify-setup` file, named relative to the repository in messages. */

@@ -104,3 +104,80 @@ Deno.test("plan lists what apply would run on the real engine, and apply then ru
   });
   assert.deepEqual(JSON.parse(apply.outputs.versions), ["002"]);
 });
+
+Deno.test("plan reads the migrations as the config says: its format and placeholders (real engine)", async () => {
+  const config = { format: "flyway", placeholders: { table: "orders" } };
+  await using repo = await testRepo({
+    "tide.json": JSON.stringify(config),
+    "migrations/V1__init.sql": "CREATE TABLE ${table} (id int);\n",
+  }, {});
+  const run = await runAction({
+    repo,
+    engine: "real",
+    inputs: { mode: "plan", "database-url": await testDatabaseUrl() },
+  });
+  assert.equal(run.code, 0, run.everything);
+  assert.match(run.summary, /```sql\nCREATE TABLE orders \(id int\);\n```/);
+});
+
+const MODULES = {
+  "tide.json": JSON.stringify({ module: "app", modules: { auth: "vendor/auth" } }),
+  "migrations/001_orders.up.sql": "-- tide:requires auth:001\n" +
+    "CREATE TABLE orders (user_id int REFERENCES users (id));\n",
+  "migrations/001_orders.down.sql": "DROP TABLE orders;\n",
+  "vendor/auth/001_users.up.sql": "CREATE TABLE users (id int PRIMARY KEY);\n",
+  "vendor/auth/001_users.down.sql": "DROP TABLE users;\n",
+};
+
+Deno.test("with modules in the config, apply and plan take every module as tide up does (real engine)", async () => {
+  await using repo = await testRepo(MODULES, {});
+  const url = await testDatabaseUrl();
+  const plan = await runAction({
+    repo,
+    engine: "real",
+    inputs: { mode: "plan", "database-url": url },
+  });
+  assert.equal(plan.code, 0, plan.everything);
+  assert.equal(plan.outputs.pending, "2");
+  assert.match(plan.summary, /\| `auth:001` \| users \|\n\| `app:001` \| orders \|/);
+  const run = await runAction({
+    repo,
+    engine: "real",
+    inputs: { mode: "apply", "database-url": url },
+  });
+  assert.equal(run.code, 0, run.everything);
+  assert.equal(run.outputs.applied, "2");
+  assert.deepEqual(await tables(url), [
+    "orders",
+    "tide_migration_log",
+    "tide_migrations",
+    "users",
+  ]);
+  const status = await runCli(["status", "--json"], { cwd: repo.dir, env: { DATABASE_URL: url } });
+  assert.equal(JSON.parse(status.stdout).pending.length, 0, status.stdout);
+});
+
+Deno.test("with modules in the config, check verifies a migration that needs another module's tables (real engine)", async () => {
+  await using repo = await testRepo({}, MODULES);
+  const run = await runAction({ repo, engine: "real", inputs: { mode: "check" } });
+  assert.equal(run.code, 0, run.everything);
+  assert.doesNotMatch(run.everything, /does not exist/);
+});
+
+Deno.test("drift reads the tracking table and format the config names, as the CLI does (real engine)", async () => {
+  const config = { table: "schema_migrations", format: "flyway", placeholders: { t: "init" } };
+  await using repo = await testRepo({
+    "tide.json": JSON.stringify(config),
+    "migrations/V1__init.sql": "CREATE TABLE ${t} (id int);\n",
+  }, {});
+  const url = await testDatabaseUrl();
+  const cli = await runCli(["up"], { cwd: repo.dir, env: { DATABASE_URL: url } });
+  assert.equal(cli.code, 0, cli.stderr);
+  const run = await runAction({
+    repo,
+    engine: "real",
+    inputs: { mode: "drift", "database-url": url },
+  });
+  assert.equal(run.code, 0, run.everything);
+  assert.equal(run.outputs.drift, "false");
+});

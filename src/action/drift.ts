@@ -57,6 +57,8 @@ export async function checkDrift(io: ActionIo, inputs: ActionInputs): Promise<vo
     const drift = await io.engine.drift({
       databaseUrl,
       dir: inputs.dir,
+      load: inputs.load,
+      table: inputs.settings.table,
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
       ...(inputs.module === undefined ? {} : { module: inputs.module }),
     });

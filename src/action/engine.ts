@@ -4,6 +4,7 @@
  * @module
  */
 import type { MigrateOptions } from "../engine/migrate.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { StepObserver } from "../verify/observer.ts";
@@ -30,6 +31,10 @@ export interface EngineVerifyOptions {
   observer?: StepObserver;
   /** SQL run before the first migration (roles, extensions, a runner's tracking table). */
   setup?: VerifySetup;
+  /** The module the migrations belong to, as requirements name it. */
+  module?: string;
+  /** Other modules: what the verified migrations require of them is applied first, unverified. */
+  modules?: readonly ModuleMigrations[];
 }
 
 /** Options of {@linkcode ActionEngine.migrate}: those of `migrate()`, with URL and dir required. */
@@ -48,6 +53,8 @@ export interface PendingStep {
   name: string;
   /** The SQL `apply` would run, templates rendered. */
   sql: string;
+  /** Its module, in a run of several (the config's `modules`). */
+  module?: string;
 }
 
 /** What `apply` would do: the pending migrations, and whether the database is untracked. */
@@ -74,8 +81,12 @@ export interface EngineDriftOptions {
   databaseUrl: string;
   /** Absolute migrations directory. */
   dir: string;
+  /** How to read it: its format and what the format uses, as the config says. */
+  load?: LoadOptions;
   /** Schema of tide's tracking table. */
   schema?: string;
+  /** tide's tracking table, when the config names another. */
+  table?: string;
   /** Module the migrations belong to. */
   module?: string;
 }
@@ -154,9 +165,10 @@ export interface ActionEngine {
  * ```
  */
 export async function realEngine(): Promise<ActionEngine> {
-  const [tide, { untrackedTables }] = await Promise.all([
+  const [tide, { untrackedTables }, { loadModules }] = await Promise.all([
     import("../../mod.ts"),
     import("../engine/untracked.ts"),
+    import("../engine/migrate.ts"),
   ]);
   return {
     loadMigrations: tide.loadMigrations,
@@ -164,14 +176,28 @@ export async function realEngine(): Promise<ActionEngine> {
     compareVersions: tide.compareVersions,
     verifyMigrations: tide.verifyMigrations,
     async plan(options) {
-      const { databaseUrl, dir, allowOutOfOrder, ...migratorOptions } = options;
-      const migrations = await tide.loadMigrations(dir);
-      await using driver = await tide.connect(databaseUrl);
+      // Read and connected as `migrate` does, so the plan is what apply then runs.
+      const { databaseUrl, dir, load, allowOutOfOrder, modules: dirs = [], ...migratorOptions } =
+        options;
+      const migrations = await tide.loadMigrations(dir, load);
+      const modules = await loadModules(dirs, load);
+      await using driver = await tide.connect(databaseUrl, {
+        networkTimeoutMs: migratorOptions.networkTimeoutMs,
+      });
       const untracked = await untrackedTables(driver, migratorOptions);
       const migrator = new tide.Migrator({ ...migratorOptions, driver, migrations });
-      const { steps } = await migrator.up({ dryRun: true, allowOutOfOrder });
+      const { steps } = await migrator.up({
+        dryRun: true,
+        allowOutOfOrder,
+        ...(modules.length > 0 ? { modules } : {}),
+      });
       return {
-        pending: steps.map(({ version, name, sql }) => ({ version, name, sql })),
+        pending: steps.map(({ version, name, sql, module }) => ({
+          version,
+          name,
+          sql,
+          ...(modules.length > 0 && module !== undefined ? { module } : {}),
+        })),
         untracked,
       };
     },
@@ -179,9 +205,10 @@ export async function realEngine(): Promise<ActionEngine> {
     drift: async (options) => {
       const { findDrift } = await import("../generate/drift.ts");
       await using driver = await tide.connect(options.databaseUrl);
-      const migrations = await tide.loadMigrations(options.dir);
+      const migrations = await tide.loadMigrations(options.dir, options.load);
       const found = await findDrift(driver, migrations, {
         ...(options.schema === undefined ? {} : { schema: options.schema }),
+        ...(options.table === undefined ? {} : { table: options.table }),
         ...(options.module === undefined ? {} : { module: options.module }),
       });
       const changes = found.changes.map((change) => change.description);

@@ -6,6 +6,8 @@
 import { resolve } from "node:path";
 import { DEFAULT_SETTINGS } from "../config/config_file.ts";
 import {
+  moduleDir,
+  modulesAlongside,
   type ResolvedSettings,
   resolveRunSettings,
   settingFlag,
@@ -14,6 +16,7 @@ import {
 import { MigrationError } from "../errors.ts";
 import { formatByName } from "../files/formats/registry.ts";
 import type { LoadOptions } from "../files/load.ts";
+import type { ModuleDir } from "../engine/migrate.ts";
 import type { ActionIo } from "./io.ts";
 import { FAIL_ON_KINDS, FINDING_KINDS, type FindingKind } from "./report.ts";
 
@@ -44,6 +47,8 @@ export interface ActionInputs {
    * `drift` compares a database with its migrations.
    */
   mode: typeof MODES[number];
+  /** The other modules a run takes with the one in force, with absolute directories. */
+  modules: ModuleDir[];
   /** Absolute migrations directory. */
   dir: string;
   /** Absolute working directory (workspace + `working-directory`). */
@@ -155,9 +160,16 @@ export async function readInputs(
     env: io.env,
     label: (name) => `The input ${name}`,
   });
+  // Directories and modules by the CLI's rules: the `dir` and `module` inputs act as the flags.
+  const dir = moduleDir(settings, undefined, io.getInput("dir") !== "");
+  const alongside = modulesAlongside(settings, io.getInput("module") !== "");
   const inputs: ActionInputs = {
     mode: mode as ActionInputs["mode"],
-    dir: resolve(workingDirectory, settings.dir),
+    dir: resolve(workingDirectory, dir),
+    modules: alongside.map((module) => ({
+      module,
+      dir: resolve(workingDirectory, moduleDir(settings, module)),
+    })),
     workingDirectory,
     databaseUrl: settings.databaseUrl,
     // Templates stay unqualified unless a schema was given, as in the CLI.

@@ -6,7 +6,7 @@
  * @module
  */
 import { relative, resolve } from "../files/paths.ts"; // not node:path: see paths.ts
-import { resolveRunSettings } from "../config/resolve.ts";
+import { moduleDir, modulesAlongside, resolveRunSettings } from "../config/resolve.ts";
 import type { Driver } from "../drivers/driver.ts";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
@@ -55,13 +55,8 @@ export async function resolveCliSettings(values: FlagValues, io: CliIo): Promise
  * ```
  */
 export function migrationsDir(ctx: CommandContext, module?: string): string {
-  const { settings } = ctx;
-  const name = module ?? settings.module;
-  // A module of the config's "modules" has its own directory, unless --dir says otherwise.
-  const own = module !== undefined || ctx.values.dir === undefined
-    ? settings.modules[name]
-    : undefined;
-  const absolute = resolve(ctx.io.cwd, own ?? settings.dir);
+  const dir = moduleDir(ctx.settings, module, ctx.values.dir !== undefined);
+  const absolute = resolve(ctx.io.cwd, dir);
   // Relative to the process keeps file names short in messages when cwd is the project.
   return relative(Deno.cwd(), absolute) || ".";
 }
@@ -141,9 +136,10 @@ export async function otherModules(
   ctx: CommandContext,
   options: { for?: "run" | "requirements" } = {},
 ): Promise<ModuleMigrations[]> {
-  if (ctx.values.module !== undefined && options.for !== "requirements") return [];
+  const picked = ctx.values.module !== undefined && options.for !== "requirements";
+  const names = modulesAlongside(ctx.settings, picked);
+  if (names.length === 0) return [];
   const { loadMigrations } = await import("../files/load.ts");
-  const names = Object.keys(ctx.settings.modules).filter((name) => name !== ctx.settings.module);
   return await Promise.all(names.map(async (module) => ({
     module,
     migrations: await loadMigrations(migrationsDir(ctx, module), loadOptions(ctx.settings)),

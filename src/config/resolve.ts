@@ -189,3 +189,51 @@ function str(value: string | boolean | undefined): string | undefined {
 function nonEmpty(value: string | undefined): string | undefined {
   return value === "" ? undefined : value;
 }
+
+/**
+ * The migrations directory of `module` (default: the one in force), as the settings give it: a
+ * module of the config's `modules` has its own, unless a directory was given (`--dir`, the
+ * action's `dir` input) for the module in force. Relative to the project, as in the config.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moduleDir } from "./resolve.ts";
+ *
+ * const settings = { dir: "migrations", module: "app", modules: { auth: "vendor/auth" } };
+ * assert.equal(moduleDir(settings), "migrations");
+ * assert.equal(moduleDir(settings, "auth"), "vendor/auth");
+ * assert.equal(moduleDir({ ...settings, module: "auth" }), "vendor/auth");
+ * assert.equal(moduleDir({ ...settings, module: "auth" }, undefined, true), "migrations");
+ * ```
+ */
+export function moduleDir(
+  settings: Pick<FullSettings, "dir" | "module" | "modules">,
+  module?: string,
+  dirGiven = false,
+): string {
+  const own = module !== undefined || !dirGiven ? settings.modules[module ?? settings.module] : "";
+  return own || settings.dir;
+}
+
+/**
+ * The modules a run applies besides the one in force: every module of the config's `modules`,
+ * unless one was picked (`--module`, the action's `module` input), which then runs alone.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { modulesAlongside } from "./resolve.ts";
+ *
+ * const settings = { module: "app", modules: { auth: "vendor/auth", app: "migrations" } };
+ * assert.deepEqual(modulesAlongside(settings, false), ["auth"]);
+ * assert.deepEqual(modulesAlongside(settings, true), []);
+ * ```
+ */
+export function modulesAlongside(
+  settings: Pick<FullSettings, "module" | "modules">,
+  modulePicked: boolean,
+): string[] {
+  if (modulePicked) return [];
+  return Object.keys(settings.modules).filter((name) => name !== settings.module);
+}

@@ -7,6 +7,7 @@ import { connect, resolveDatabaseUrl } from "../drivers/connect.ts";
 import { extensionsOfMigrations } from "../drivers/pglite_extensions.ts";
 import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type LoadOptions } from "../files/load.ts";
 import { Migrator, type MigratorOptions, type RunResult } from "./migrator.ts";
+import type { ModuleMigrations } from "./migrator_options.ts";
 
 /** Options of {@linkcode migrate}. */
 export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrations"> {
@@ -18,6 +19,19 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
   load?: LoadOptions;
   /** Apply pending migrations older than the newest applied one instead of refusing. */
   allowOutOfOrder?: boolean;
+  /**
+   * Other modules of the same tracking table and their directories (read like `dir`), applied
+   * in the same run as `tide up` with the config's `modules` applies them.
+   */
+  modules?: readonly ModuleDir[];
+}
+
+/** A module and the directory of its migrations. */
+export interface ModuleDir {
+  /** The module, as `--module` names it. */
+  module: string;
+  /** Its migrations directory. */
+  dir: string;
 }
 
 /**
@@ -36,15 +50,43 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, allowOutOfOrder, ...migratorOptions } =
-    options;
+  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, allowOutOfOrder, ...rest } = options;
+  const { modules: dirs = [], ...migratorOptions } = rest;
   const migrations = await loadMigrations(dir, load);
+  const modules = await loadModules(dirs, load);
   const { networkTimeoutMs } = migratorOptions;
   // On PGlite, the extensions the migrations create must be loaded when it starts.
-  const extensions = extensionsOfMigrations(migrations);
+  const extensions = extensionsOfMigrations(
+    [migrations, ...modules.map((m) => m.migrations)].flat(),
+  );
   await using driver = await connect(databaseUrl ?? resolveDatabaseUrl(), {
     networkTimeoutMs,
     extensions,
   });
-  return await new Migrator({ ...migratorOptions, driver, migrations }).up({ allowOutOfOrder });
+  const migrator = new Migrator({ ...migratorOptions, driver, migrations });
+  return await migrator.up({ allowOutOfOrder, ...(modules.length > 0 ? { modules } : {}) });
+}
+
+/**
+ * The migrations of each module in `dirs`, read with `load`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModules } from "./migrate.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * const [auth] = await loadModules([{ module: "auth", dir }]);
+ * assert.deepEqual([auth.module, auth.migrations.length], ["auth", 1]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadModules(
+  dirs: readonly ModuleDir[],
+  load?: LoadOptions,
+): Promise<ModuleMigrations[]> {
+  return await Promise.all(
+    dirs.map(async ({ module, dir }) => ({ module, migrations: await loadMigrations(dir, load) })),
+  );
 }
