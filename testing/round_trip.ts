@@ -11,6 +11,7 @@ import {
   type MigrationVerdict,
   redactSecrets,
   verifyMigrations,
+  type VerifyOptions,
   type VerifyReport,
 } from "../mod.ts";
 import { type MigrationsInput, resolveMigrations } from "./migrations_input.ts";
@@ -29,6 +30,13 @@ export interface RoundTripOptions extends MigrationsInput {
    * created there and dropped afterwards. Its password never appears in failures.
    */
   databaseUrl?: string;
+  /** The module these migrations belong to, as other modules' requirements name it. */
+  module?: string;
+  /**
+   * Other modules' migration directories, by module (the config's `modules`): what these
+   * migrations require of them (`-- tide:requires auth:003`) is applied first, unverified.
+   */
+  modules?: Readonly<Record<string, string | URL>>;
 }
 
 /** Options of {@linkcode roundTripTest}. */
@@ -57,13 +65,29 @@ export interface RoundTripTestOptions extends RoundTripOptions {
  * ```
  */
 export async function verifyRoundTrip(options: RoundTripOptions = {}): Promise<VerifyReport> {
-  return await verifyMigrations({
-    migrations: await resolveMigrations(options),
+  return await verifyMigrations(await verifyOptions(options, await resolveMigrations(options)));
+}
+
+/** What `verifyMigrations` is given for `options`, the other modules read from their folders. */
+async function verifyOptions(
+  options: RoundTripOptions,
+  migrations: readonly Migration[],
+): Promise<VerifyOptions> {
+  const modules = await Promise.all(
+    Object.entries(options.modules ?? {}).map(async ([module, dir]) => ({
+      module,
+      migrations: await resolveMigrations({ dir }),
+    })),
+  );
+  return {
+    migrations,
     from: options.from,
     schema: options.schema,
     ignoreColumnOrder: options.ignoreColumnOrder,
     databaseUrl: options.databaseUrl,
-  });
+    module: options.module,
+    modules,
+  };
 }
 
 /**
@@ -170,14 +194,9 @@ export async function runRoundTripSteps(
   const verdicts = verified.map(() => Promise.withResolvers<MigrationVerdict>());
   for (const { promise } of verdicts) promise.catch(() => {}); // steps after a break never await
   let next = 0;
-  const run = verifyMigrations({
-    migrations,
-    from: options.from,
-    schema: options.schema,
-    ignoreColumnOrder: options.ignoreColumnOrder,
-    databaseUrl: options.databaseUrl,
-    onVerdict: (verdict) => verdicts[next++]?.resolve(verdict),
-  });
+  const run = verifyOptions(options, migrations).then((verify) =>
+    verifyMigrations({ ...verify, onVerdict: (verdict) => verdicts[next++]?.resolve(verdict) })
+  );
   run.catch((error) => verdicts.slice(next).forEach((v) => v.reject(error)));
   for (const [i, migration] of verified.entries()) {
     let broken = false;

@@ -118,3 +118,27 @@ Deno.test("assertVerdict() keeps the database password out of the failure", () =
     return true;
   });
 });
+
+Deno.test("verifyRoundTrip() and runRoundTripSteps() apply first what the migrations require of other modules", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const write = async (path: string, text: string) => {
+      await Deno.mkdir(`${root}/${path.slice(0, path.lastIndexOf("/"))}`, { recursive: true });
+      await Deno.writeTextFile(`${root}/${path}`, text);
+    };
+    await write(
+      "app/001_orders.up.sql",
+      "-- tide:requires auth:001\ncreate table orders (user_id int references users (id));\n",
+    );
+    await write("app/001_orders.down.sql", "drop table orders;\n");
+    await write("auth/001_users.up.sql", "create table users (id int primary key);\n");
+    const options = { dir: `${root}/app`, module: "app", modules: { auth: `${root}/auth` } };
+    const report = await verifyRoundTrip(options);
+    assert.deepEqual(report.totals, { verified: 1, passed: 1, failed: 0, skipped: 0 });
+    const { t, steps } = recordingRunner();
+    await runRoundTripSteps(t, options);
+    assert.deepEqual(steps.map((s) => [s.name, s.error]), [["001_orders", undefined]]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
