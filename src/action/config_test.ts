@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { connect } from "../drivers/connect.ts";
-import { runAction, testRepo } from "../_test_support/action_harness.ts";
+import { runAction, type TestRepo, testRepo } from "../_test_support/action_harness.ts";
 import { runCli } from "../_test_support/cli_harness.ts";
 import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
 
@@ -13,6 +13,16 @@ const INIT = {
   "migrations/001_init.up.sql": "CREATE TABLE init (id int);\n",
   "migrations/001_init.down.sql": "DROP TABLE init;\n",
 };
+
+/** `tide up` from the CLI on a fresh database, then the action in `mode` on it, which succeeds. */
+async function afterCliUp(repo: TestRepo, mode: string) {
+  const url = await testDatabaseUrl();
+  const cli = await runCli(["up"], { cwd: repo.dir, env: { DATABASE_URL: url } });
+  assert.equal(cli.code, 0, cli.stderr);
+  const run = await runAction({ repo, engine: "real", inputs: { mode, "database-url": url } });
+  assert.equal(run.code, 0, run.everything);
+  return { url, run };
+}
 
 async function tables(url: string): Promise<string[]> {
   await using db = await connect(url);
@@ -27,15 +37,7 @@ Deno.test("apply after the CLI's tide up uses the tracking table tide.json names
     { ...INIT, "tide.json": JSON.stringify({ table: "schema_migrations" }) },
     {},
   );
-  const url = await testDatabaseUrl();
-  const cli = await runCli(["up"], { cwd: repo.dir, env: { DATABASE_URL: url } });
-  assert.equal(cli.code, 0, cli.stderr);
-  const run = await runAction({
-    repo,
-    engine: "real",
-    inputs: { mode: "apply", "database-url": url },
-  });
-  assert.equal(run.code, 0, run.everything);
+  const { url, run } = await afterCliUp(repo, "apply");
   assert.equal(run.outputs.applied, "0");
   assert.deepEqual(await tables(url), ["init", "schema_migrations", "schema_migrations_log"]);
 });
@@ -170,14 +172,6 @@ Deno.test("drift reads the tracking table and format the config names, as the CL
     "tide.json": JSON.stringify(config),
     "migrations/V1__init.sql": "CREATE TABLE ${t} (id int);\n",
   }, {});
-  const url = await testDatabaseUrl();
-  const cli = await runCli(["up"], { cwd: repo.dir, env: { DATABASE_URL: url } });
-  assert.equal(cli.code, 0, cli.stderr);
-  const run = await runAction({
-    repo,
-    engine: "real",
-    inputs: { mode: "drift", "database-url": url },
-  });
-  assert.equal(run.code, 0, run.everything);
+  const { run } = await afterCliUp(repo, "drift");
   assert.equal(run.outputs.drift, "false");
 });
