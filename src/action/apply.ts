@@ -34,7 +34,7 @@ export function renderApplied(steps: readonly AppliedStep[]): string {
   if (steps.length === 0) return "### ✅ tide: database already up to date\n";
   const total = steps.reduce((sum, step) => sum + step.durationMs, 0);
   const rows = steps.map((step) =>
-    `| \`${escapeMarkdown(step.version)}\` | ${escapeMarkdown(step.name)} | ${
+    `| \`${escapeMarkdown(moduleVersion(step))}\` | ${escapeMarkdown(step.name)} | ${
       (step.durationMs / 1000).toFixed(2)
     } s |`
   );
@@ -47,6 +47,23 @@ export function renderApplied(steps: readonly AppliedStep[]): string {
     ...rows,
     "",
   ].join("\n");
+}
+
+/**
+ * A step's version, with its module in a run of several (`auth:001`), as `tide up` names it: in the
+ * summaries, the log and the `versions` output.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { moduleVersion } from "./apply.ts";
+ *
+ * assert.equal(moduleVersion({ version: "001" }), "001");
+ * assert.equal(moduleVersion({ version: "001", module: "auth" }), "auth:001");
+ * ```
+ */
+export function moduleVersion(step: { version: string; module?: string }): string {
+  return step.module === undefined ? step.version : `${step.module}:${step.version}`;
 }
 
 /**
@@ -149,10 +166,10 @@ export async function applyMigrations(io: ActionIo, inputs: ActionInputs): Promi
     if (plan.untracked.length > 0) throw untrackedSchemaError(inputs.settings, plan.untracked);
     const { steps } = await io.engine.migrate(options);
     for (const step of steps) {
-      io.info(`Applied ${step.version} ${step.name} (${Math.round(step.durationMs)} ms)`);
+      io.info(`Applied ${moduleVersion(step)} ${step.name} (${Math.round(step.durationMs)} ms)`);
     }
     io.setOutput("applied", String(steps.length));
-    io.setOutput("versions", JSON.stringify(steps.map((step) => step.version)));
+    io.setOutput("versions", JSON.stringify(steps.map(moduleVersion)));
     await io.writeSummary(renderApplied(steps));
   } catch (error) {
     await reportFailure(io, error, secrets, "migrating failed");
@@ -175,7 +192,7 @@ export async function planMigrations(io: ActionIo, inputs: ActionInputs): Promis
     if (plan.untracked.length > 0) throw untrackedSchemaError(inputs.settings, plan.untracked);
     io.info(`${plan.pending.length} migration(s) pending; nothing was applied.`);
     io.setOutput("pending", String(plan.pending.length));
-    io.setOutput("versions", JSON.stringify(plan.pending.map((step) => step.version)));
+    io.setOutput("versions", JSON.stringify(plan.pending.map(moduleVersion)));
     await io.writeSummary(renderPending(plan.pending, redactUrl(inputs.databaseUrl!)));
   } catch (error) {
     await reportFailure(io, error, secrets, "planning failed");
@@ -207,17 +224,15 @@ export function renderPending(steps: readonly PendingStep[], target: string): st
     "| Version | Name |",
     "|---|---|",
   ];
-  // In a run of several modules, each version is named with its module, as `tide up` names it.
-  const inModule = (step: PendingStep, text: string) =>
-    step.module === undefined ? text : `${step.module}:${text}`;
   for (const step of steps) {
-    lines.push(`| ${codeSpan(inModule(step, step.version))} | ${escapeMarkdown(step.name)} |`);
+    lines.push(`| ${codeSpan(moduleVersion(step))} | ${escapeMarkdown(step.name)} |`);
   }
   for (const step of steps) {
+    const label = migrationLabel(step);
     lines.push(
       "",
       "<details>",
-      `<summary>${escapeMarkdown(inModule(step, migrationLabel(step)))}</summary>`,
+      `<summary>${escapeMarkdown(step.module ? `${step.module}:${label}` : label)}</summary>`,
     );
     lines.push("", codeBlock("sql", step.sql), "</details>");
   }

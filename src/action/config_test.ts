@@ -141,6 +141,7 @@ Deno.test("with modules in the config, apply and plan take every module as tide 
   });
   assert.equal(plan.code, 0, plan.everything);
   assert.equal(plan.outputs.pending, "2");
+  assert.deepEqual(JSON.parse(plan.outputs.versions), ["auth:001", "app:001"]);
   assert.match(plan.summary, /\| `auth:001` \| users \|\n\| `app:001` \| orders \|/);
   const run = await runAction({
     repo,
@@ -149,6 +150,7 @@ Deno.test("with modules in the config, apply and plan take every module as tide 
   });
   assert.equal(run.code, 0, run.everything);
   assert.equal(run.outputs.applied, "2");
+  assert.deepEqual(JSON.parse(run.outputs.versions), ["auth:001", "app:001"]);
   assert.deepEqual(await tables(url), [
     "orders",
     "tide_migration_log",

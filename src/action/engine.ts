@@ -73,6 +73,8 @@ export interface AppliedStep {
   name: string;
   /** Time spent applying it, in milliseconds. */
   durationMs: number;
+  /** Its module, in a run of several (the config's `modules`). */
+  module?: string;
 }
 
 /** Options of {@linkcode ActionEngine.drift}. */
