@@ -14,7 +14,7 @@ import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { LintReport } from "../lint/report.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
-import type { EngineGeneratedDown } from "./engine.ts";
+import type { EngineGeneratedDown, EngineVerifyOptions } from "./engine.ts";
 import type { VerifySetup } from "../verify/round_trip.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
@@ -112,19 +112,14 @@ function roundTripFinding(verdict: MigrationVerdict, migration: Migration, root:
 /** Downs generated for the migrations whose up applies but whose down does not round-trip. */
 async function generatedDowns(
   io: ActionIo,
-  inputs: ActionInputs,
-  head: readonly Migration[],
+  options: EngineVerifyOptions,
   report: VerifyReport,
 ): Promise<Map<string, EngineGeneratedDown>> {
   const versions = report.migrations.filter((v) => !v.ok && v.failure !== "up")
     .map((v) => v.version);
   if (versions.length === 0 || io.engine.generateDowns === undefined) return new Map();
   try {
-    const downs = await io.engine.generateDowns({
-      migrations: head,
-      versions,
-      ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
-    });
+    const downs = await io.engine.generateDowns({ ...options, versions });
     return new Map(downs.map((down) => [down.version, down]));
   } catch (error) {
     io.warning(`Generating the failing migrations' downs failed: ${errorMessage(error)}`);
@@ -183,16 +178,20 @@ async function verify(
       schema: inputs.schema,
       ...await lintSettings(io, inputs),
     });
-    const report = await io.engine.verifyMigrations({
-      migrations: head,
-      from,
+    // What the verification and the generated downs run with besides the migrations.
+    const context = {
       module: inputs.settings.module,
       modules: await requiredModules(io, inputs, head),
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
-      observer: lint.observer,
       ...(inputs.verifySetup === undefined
         ? {}
         : { setup: await readSetup(inputs.verifySetup, root) }),
+    };
+    const report = await io.engine.verifyMigrations({
+      migrations: head,
+      from,
+      observer: lint.observer,
+      ...context,
     });
     const byVersion = new Map(head.map((migration) => [migration.version, migration]));
     const findings = report.migrations.filter((verdict) => !verdict.ok)
@@ -202,7 +201,7 @@ async function verify(
       report,
       lint: linted,
       findings: [...findings, ...lintFindings(linted, root)],
-      downs: await generatedDowns(io, inputs, head, report),
+      downs: await generatedDowns(io, { migrations: head, ...context }, report),
     };
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;

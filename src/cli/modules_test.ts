@@ -91,3 +91,31 @@ Deno.test("verify applies, once and unverified, what the verified migrations req
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("generate-down runs the verify setup and applies what the migrations require of other modules first", async () => {
+  const cwd = await makeProject({
+    "001_orders.up.sql": "-- tide:requires auth:001\n" +
+      "create table orders (user_id int references users (id), note note_text);\n",
+  });
+  try {
+    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
+    await Deno.writeTextFile(
+      join(cwd, "vendor", "auth", "001_users.up.sql"),
+      "create table users (id int primary key);\n",
+    );
+    await Deno.writeTextFile(join(cwd, "setup.sql"), "create domain note_text as text;\n");
+    const config = {
+      module: "app",
+      modules: { auth: "vendor/auth" },
+      verify: { setup: "setup.sql" },
+    };
+    await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
+    const run = await runCli(["generate-down", "--dry-run", "--json"], { cwd });
+    equal(run.code, 0, run.stdout + run.stderr);
+    const [down] = JSON.parse(run.stdout).migrations;
+    equal(down.status, "proven", run.stdout);
+    match(down.sql, /DROP TABLE .*orders/i);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

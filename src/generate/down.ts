@@ -14,6 +14,9 @@ import type { SnapshotObject } from "../schema/objects.ts";
 import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
 import { rootsBetween } from "../schema/snapshot_merge.ts";
 import { openWorkspace, type Workspace } from "../verify/workspace.ts";
+import { verifyOrder, type VerifyStep } from "../verify/required.ts";
+import { runSetup, type VerifySetup } from "../verify/setup.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { type GeneratedSql, generateSql, type Note } from "./generate.ts";
 import { dropRoles, rolesCreatedBy } from "./roles.ts";
 import { proveDown } from "./prove.ts";
@@ -53,6 +56,12 @@ export interface GenerateDownsOptions {
   databaseUrl?: string;
   /** Write names as templates; by default when the migrations use templates. */
   templates?: boolean;
+  /** SQL run once before the first migration, as `verify` runs it (`verify.setup`). */
+  setup?: VerifySetup;
+  /** The module of `migrations`, as requirements name it. Default `""`. */
+  module?: string;
+  /** Other modules: what the migrations require of them is applied first, as `verify` does. */
+  modules?: readonly ModuleMigrations[];
   /** Called with each result as soon as it is known. */
   onResult?: (result: GeneratedDown) => void;
 }
@@ -72,19 +81,28 @@ export function usesTemplates(migrations: readonly Migration[]): boolean {
  * ```
  */
 export async function generateDowns(options: GenerateDownsOptions): Promise<GeneratedDown[]> {
-  await using workspace = await openWorkspace(options.migrations, options.databaseUrl);
+  const steps = verifyOrder(options.module ?? "", options.migrations, options.modules ?? []);
+  await using workspace = await openWorkspace(
+    steps.map((step) => step.migration),
+    options.databaseUrl,
+    options.setup?.sql,
+  );
+  if (options.setup !== undefined) await runSetup(workspace.driver, options.setup, options.schema);
   if (options.schema !== undefined) {
     await workspace.driver.exec(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(options.schema)}`);
   }
   const wanted = options.versions && new Set(options.versions);
-  const last = options.migrations.findLastIndex((m) => !wanted || wanted.has(m.version));
+  const generated = (step: VerifyStep) =>
+    step.verified && (!wanted || wanted.has(step.migration.version));
+  const last = steps.findLastIndex(generated);
   const templates = (options.templates ?? usesTemplates(options.migrations))
     ? { schema: options.schema ?? "public" }
     : undefined;
   const results: GeneratedDown[] = [];
   let current = await workspace.snapshot(workspace.driver);
-  for (const migration of options.migrations.slice(0, last + 1)) {
-    if (wanted && !wanted.has(migration.version)) {
+  for (const step of steps.slice(0, last + 1)) {
+    const { migration } = step;
+    if (!generated(step)) {
       // Only applied, as in a full run: one whose up fails is left out there too.
       const checkpoint = migration.noTransaction ? await workspace.checkpoint() : undefined;
       try {

@@ -11,7 +11,7 @@ import type { Command } from "../command.ts";
 import { loadCliMigrations } from "../context.ts";
 import type { CommandContext } from "../command.ts";
 import type { Output } from "../output.ts";
-import { serverUrl } from "./verify.ts";
+import { roundTripContext, serverUrl } from "./verify.ts";
 import { migrationLabel } from "../../files/version.ts";
 
 /** One migration in `--json`. */
@@ -53,6 +53,7 @@ export const command: Command = {
     const results = await generateDowns({
       migrations,
       versions,
+      ...await roundTripContext(ctx, migrations),
       schema: ctx.settings.schema,
       databaseUrl: serverUrl(ctx.values["database-url"]),
     });

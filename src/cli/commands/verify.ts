@@ -13,7 +13,8 @@ import type {
   VerifyReport,
 } from "../../verify/report.ts";
 import type { VerifySetup } from "../../verify/round_trip.ts";
-import type { Command } from "../command.ts";
+import type { Command, CommandContext } from "../command.ts";
+import type { ModuleMigrations } from "../../engine/migrator_options.ts";
 import { loadCliMigrations, otherModules, relativeFile } from "../context.ts";
 import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
@@ -83,12 +84,9 @@ export const command: Command = {
       migrations.findIndex((m) => m.version === from);
     out.line(`Verifying ${plural(verified, "migration")} on ${where(databaseUrl)}.`);
     const { verifyMigrations } = await import("../../verify/round_trip.ts");
-    // Other modules are read only when a migration requires one: most projects have none.
-    const required = migrations.some((m) => (m.requires?.length ?? 0) > 0);
     const report = await verifyMigrations({
       migrations,
-      module: ctx.settings.module,
-      modules: required ? await otherModules(ctx, { for: "requirements" }) : [],
+      ...await roundTripContext(ctx, migrations),
       onRequired: (migration, module) =>
         out.line(`apply ${module}:${migrationLabel(migration)} (required; not verified here)`),
       from,
@@ -96,7 +94,6 @@ export const command: Command = {
       failFast: values["fail-fast"] === true,
       ignoreColumnOrder,
       strictData: ctx.settings.verify.strictData,
-      setup: await readSetup(ctx.io.cwd, ctx.settings.verify.setup),
       databaseUrl,
       onVerdict: (verdict) => {
         printVerdict(out, verdict);
@@ -129,6 +126,29 @@ export function serverUrl(value: string | boolean | undefined): string | undefin
     "tide verify --database-url takes a postgres:// server URL, where a throwaway database is " +
       "created and dropped; leave it out to verify on an in-memory PGlite.",
   );
+}
+
+/**
+ * What a run on a throwaway database needs besides the migrations, from the settings: the verify
+ * setup, the module in force, and the other modules, read only when a migration requires one
+ * (most projects have none). `verify` and `generate-down` run with it.
+ *
+ * @example
+ * ```ts ignore
+ * await verifyMigrations({ migrations, ...await roundTripContext(ctx, migrations) });
+ * ```
+ */
+export async function roundTripContext(
+  ctx: CommandContext,
+  migrations: readonly Migration[],
+): Promise<{ setup?: VerifySetup; module: string; modules: ModuleMigrations[] }> {
+  const required = migrations.some((m) => (m.requires?.length ?? 0) > 0);
+  const setup = await readSetup(ctx.io.cwd, ctx.settings.verify.setup);
+  return {
+    ...(setup === undefined ? {} : { setup }),
+    module: ctx.settings.module,
+    modules: required ? await otherModules(ctx, { for: "requirements" }) : [],
+  };
 }
 
 /** The setup file's SQL, its path relative to the working directory; none for `""`. */
