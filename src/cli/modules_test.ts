@@ -119,3 +119,31 @@ Deno.test("generate-down runs the verify setup and applies what the migrations r
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("lint runs the verify setup and applies what the migrations require of other modules, unlinted", async () => {
+  const cwd = await makeProject({
+    "001_orders.up.sql": "-- tide:requires auth:001\n" +
+      "create table orders (user_id int references users (id), note note_text);\n",
+    "001_orders.down.sql": "drop table orders;\n",
+  });
+  try {
+    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
+    await Deno.writeTextFile(
+      join(cwd, "vendor", "auth", "001_users.up.sql"),
+      "create table users (id int primary key);\n",
+    );
+    await Deno.writeTextFile(join(cwd, "setup.sql"), "create domain note_text as text;\n");
+    const config = {
+      module: "app",
+      modules: { auth: "vendor/auth" },
+      verify: { setup: "setup.sql" },
+    };
+    await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
+    const run = await runCli(["lint", "--all", "--json"], { cwd });
+    const report = JSON.parse(run.stdout);
+    deepEqual(report.migrations.map((m: { version: string }) => m.version), ["001"], run.stdout);
+    equal(JSON.stringify(report).includes("does not exist"), false, run.stdout);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

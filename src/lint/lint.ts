@@ -12,6 +12,9 @@ import { compareVersions } from "../files/version.ts";
 import { runScript, type StatementHook } from "../engine/run_script.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import type { StepObserver } from "../verify/observer.ts";
+import { verifyOrder } from "../verify/required.ts";
+import type { VerifySetup } from "../verify/setup.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { analyseMigration, type RuleLevel } from "./analyse.ts";
 import { MeasuringSession } from "./measure.ts";
 import { type LintReport, lintReport, type MigrationLint } from "./report.ts";
@@ -39,6 +42,12 @@ export interface LintSettings {
 export interface LintOptions extends LintSettings {
   /** A PostgreSQL server to measure on instead of PGlite (a throwaway database is made there). */
   databaseUrl?: string;
+  /** SQL run once before the first migration, as `verify` runs it (`verify.setup`). */
+  setup?: VerifySetup;
+  /** The module of `migrations`, as requirements name it. Default `""`. */
+  module?: string;
+  /** Other modules: what the migrations require of them is applied first, as `verify` does. */
+  modules?: readonly ModuleMigrations[];
   /** Called with each migration's lint as soon as it is known. */
   onMigration?: (lint: MigrationLint) => void;
 }
@@ -148,8 +157,17 @@ export async function createLintSession(settings: LintSettings): Promise<LintSes
  * ```
  */
 export async function lintMigrations(options: LintOptions): Promise<LintReport> {
-  const { openWorkspace } = await import("../verify/workspace.ts");
-  await using workspace = await openWorkspace(options.migrations, options.databaseUrl);
+  const [{ openWorkspace }, { runSetup }] = await Promise.all([
+    import("../verify/workspace.ts"),
+    import("../verify/setup.ts"),
+  ]);
+  const others = (options.modules ?? []).flatMap((m) => m.migrations);
+  await using workspace = await openWorkspace(
+    [...options.migrations, ...others],
+    options.databaseUrl,
+    options.setup?.sql,
+  );
+  if (options.setup) await runSetup(workspace.driver, options.setup, options.schema);
   return await lintOnDatabase(workspace.driver, options);
 }
 
@@ -174,9 +192,11 @@ export async function lintOnDatabase(db: Driver, options: LintOptions): Promise<
   }
   const lints: MigrationLint[] = [];
   const ordered = [...options.migrations].sort((a, b) => compareVersions(a.version, b.version));
-  for (const migration of ordered) {
+  // Other modules' migrations these require run where `tide up` would run them, never linted.
+  for (const step of verifyOrder(options.module ?? "", ordered, options.modules ?? [])) {
+    const { migration } = step;
     const up = (hook?: StatementHook) => applyUp(db, migration, options.schema, hook);
-    if (!linted(migration)) {
+    if (!step.verified || !linted(migration)) {
       await session.passUp(up);
       continue;
     }

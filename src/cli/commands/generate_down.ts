@@ -8,10 +8,10 @@ import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../../files/migration.ts";
 import type { GeneratedDown } from "../../generate/down.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations } from "../context.ts";
+import { loadCliMigrations, roundTripContext } from "../context.ts";
 import type { CommandContext } from "../command.ts";
 import type { Output } from "../output.ts";
-import { roundTripContext, serverUrl } from "./verify.ts";
+import { serverUrl } from "./verify.ts";
 import { migrationLabel } from "../../files/version.ts";
 
 /** One migration in `--json`. */

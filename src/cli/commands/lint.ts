@@ -14,7 +14,7 @@ import type { Migration } from "../../files/migration.ts";
 import { compareVersions, migrationLabel } from "../../files/version.ts";
 import type { LintReport, MigrationLint } from "../../lint/report.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, withMigrator } from "../context.ts";
+import { loadCliMigrations, roundTripContext, withMigrator } from "../context.ts";
 import type { CommandContext } from "../command.ts";
 import type { Output, Tone } from "../output.ts";
 
@@ -45,6 +45,7 @@ export const command: Command = {
     const { lintMigrations } = await import("../../lint/lint.ts");
     const report = await lintMigrations({
       migrations,
+      ...await roundTripContext(ctx, migrations),
       lint: (migration) => linted.has(migration.version),
       schema: ctx.settings.schema,
       lockTimeoutMs: ctx.settings.lockTimeoutMs,

@@ -4,18 +4,15 @@
  *
  * @module
  */
-import { resolve } from "node:path";
-import { errorMessage, MigrationError, UsageError } from "../../errors.ts";
+import { MigrationError, UsageError } from "../../errors.ts";
 import type {
   MigrationVerdict,
   RoundTripFailure,
   VerdictStatus,
   VerifyReport,
 } from "../../verify/report.ts";
-import type { VerifySetup } from "../../verify/round_trip.ts";
-import type { Command, CommandContext } from "../command.ts";
-import type { ModuleMigrations } from "../../engine/migrator_options.ts";
-import { loadCliMigrations, otherModules, relativeFile } from "../context.ts";
+import type { Command } from "../command.ts";
+import { loadCliMigrations, relativeFile, roundTripContext } from "../context.ts";
 import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
 import { migrationLabel } from "../../files/version.ts";
@@ -126,45 +123,6 @@ export function serverUrl(value: string | boolean | undefined): string | undefin
     "tide verify --database-url takes a postgres:// server URL, where a throwaway database is " +
       "created and dropped; leave it out to verify on an in-memory PGlite.",
   );
-}
-
-/**
- * What a run on a throwaway database needs besides the migrations, from the settings: the verify
- * setup, the module in force, and the other modules, read only when a migration requires one
- * (most projects have none). `verify` and `generate-down` run with it.
- *
- * @example
- * ```ts ignore
- * await verifyMigrations({ migrations, ...await roundTripContext(ctx, migrations) });
- * ```
- */
-export async function roundTripContext(
-  ctx: CommandContext,
-  migrations: readonly Migration[],
-): Promise<{ setup?: VerifySetup; module: string; modules: ModuleMigrations[] }> {
-  const required = migrations.some((m) => (m.requires?.length ?? 0) > 0);
-  const setup = await readSetup(ctx.io.cwd, ctx.settings.verify.setup);
-  return {
-    ...(setup === undefined ? {} : { setup }),
-    module: ctx.settings.module,
-    modules: required ? await otherModules(ctx, { for: "requirements" }) : [],
-  };
-}
-
-/** The setup file's SQL, its path relative to the working directory; none for `""`. */
-async function readSetup(cwd: string, file: string): Promise<VerifySetup | undefined> {
-  if (file === "") return undefined;
-  try {
-    return { path: file, sql: await Deno.readTextFile(resolve(cwd, file)) };
-  } catch (error) {
-    throw new MigrationError(
-      "CONFIG_ERROR",
-      `Reading the verify setup file ${file} failed: ${errorMessage(error)}. Check the path ` +
-        "given with --setup (or verify.setup in the config file); it is relative to the " +
-        "working directory.",
-      { file, cause: error },
-    );
-  }
 }
 
 function ignoreOption(value: string | boolean | undefined): boolean {
