@@ -7,8 +7,6 @@
  *
  * @module
  */
-import { resolve } from "node:path";
-import { moduleDir, modulesAlongside } from "../config/resolve.ts";
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
@@ -222,12 +220,9 @@ async function requiredModules(
 ): Promise<ModuleMigrations[]> {
   if (!head.some((m) => (m.requires?.length ?? 0) > 0)) return [];
   return await Promise.all(
-    modulesAlongside(inputs.settings, false).map(async (module) => ({
+    inputs.otherModules.map(async ({ module, dir }) => ({
       module,
-      migrations: await io.engine.loadMigrations(
-        resolve(inputs.workingDirectory, moduleDir(inputs.settings, module)),
-        inputs.load,
-      ),
+      migrations: await io.engine.loadMigrations(dir, inputs.load),
     })),
   );
 }

@@ -177,3 +177,9 @@ Deno.test("drift reads the tracking table and format the config names, as the CL
   const { run } = await afterCliUp(repo, "drift");
   assert.equal(run.outputs.drift, "false");
 });
+
+Deno.test("with modules in the config, drift builds every module's applied migrations (real engine)", async () => {
+  await using repo = await testRepo(MODULES, {});
+  const { run } = await afterCliUp(repo, "drift");
+  assert.equal(run.outputs.drift, "false");
+});

@@ -59,6 +59,7 @@ export async function checkDrift(io: ActionIo, inputs: ActionInputs): Promise<vo
       dir: inputs.dir,
       load: inputs.load,
       table: inputs.settings.table,
+      modules: inputs.otherModules,
       ...(inputs.schema === undefined ? {} : { schema: inputs.schema }),
       ...(inputs.module === undefined ? {} : { module: inputs.module }),
     });

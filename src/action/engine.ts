@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { MigrateOptions } from "../engine/migrate.ts";
+import type { MigrateOptions, ModuleDir } from "../engine/migrate.ts";
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
@@ -89,6 +89,8 @@ export interface EngineDriftOptions {
   schema?: string;
   /** tide's tracking table, when the config names another. */
   table?: string;
+  /** Every other module of the config: their applied migrations are part of the schema too. */
+  modules?: readonly ModuleDir[];
   /** Module the migrations belong to. */
   module?: string;
 }
@@ -208,11 +210,12 @@ export async function realEngine(): Promise<ActionEngine> {
       const { findDrift } = await import("../generate/drift.ts");
       await using driver = await tide.connect(options.databaseUrl);
       const migrations = await tide.loadMigrations(options.dir, options.load);
+      const modules = await loadModules(options.modules ?? [], options.load);
       const found = await findDrift(driver, migrations, {
         ...(options.schema === undefined ? {} : { schema: options.schema }),
         ...(options.table === undefined ? {} : { table: options.table }),
         ...(options.module === undefined ? {} : { module: options.module }),
-      });
+      }, modules);
       const changes = found.changes.map((change) => change.description);
       return { drifted: found.drifted, changes, sql: found.reconcile.sql };
     },

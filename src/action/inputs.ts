@@ -49,6 +49,11 @@ export interface ActionInputs {
   mode: typeof MODES[number];
   /** The other modules a run takes with the one in force, with absolute directories. */
   modules: ModuleDir[];
+  /**
+   * Every other module of the config, even with the `module` input: check applies what the
+   * migrations require of them, drift builds their applied migrations too.
+   */
+  otherModules: ModuleDir[];
   /** Absolute migrations directory. */
   dir: string;
   /** Absolute working directory (workspace + `working-directory`). */
@@ -162,14 +167,16 @@ export async function readInputs(
   });
   // Directories and modules by the CLI's rules: the `dir` and `module` inputs act as the flags.
   const dir = moduleDir(settings, undefined, io.getInput("dir") !== "");
-  const alongside = modulesAlongside(settings, io.getInput("module") !== "");
+  const dirs = (names: string[]) =>
+    names.map((module) => ({
+      module,
+      dir: resolve(workingDirectory, moduleDir(settings, module)),
+    }));
   const inputs: ActionInputs = {
     mode: mode as ActionInputs["mode"],
     dir: resolve(workingDirectory, dir),
-    modules: alongside.map((module) => ({
-      module,
-      dir: resolve(workingDirectory, moduleDir(settings, module)),
-    })),
+    modules: dirs(modulesAlongside(settings, io.getInput("module") !== "")),
+    otherModules: dirs(modulesAlongside(settings, false)),
     workingDirectory,
     databaseUrl: settings.databaseUrl,
     // Templates stay unqualified unless a schema was given, as in the CLI.

@@ -130,14 +130,15 @@ export async function loadCliMigrations(
 
 /**
  * The other modules a run applies with the one in force: every module of the config's
- * `modules`, unless `--module` picked one (`for: "requirements"`: even then, as `verify` applies
- * what the module in force requires); each loaded from its directory.
+ * `modules`, unless `--module` picked one (`always`: even then, for the commands that need the
+ * other modules' objects: verify, lint and generate-down apply what is required, drift builds
+ * the whole schema); each loaded from its directory.
  */
 export async function otherModules(
   ctx: CommandContext,
-  options: { for?: "run" | "requirements" } = {},
+  options: { always?: boolean } = {},
 ): Promise<ModuleMigrations[]> {
-  const picked = ctx.values.module !== undefined && options.for !== "requirements";
+  const picked = ctx.values.module !== undefined && options.always !== true;
   const names = modulesAlongside(ctx.settings, picked);
   if (names.length === 0) return [];
   const { loadMigrations } = await import("../files/load.ts");
@@ -166,7 +167,7 @@ export async function roundTripContext(
   return {
     ...(setup === undefined ? {} : { setup }),
     module: ctx.settings.module,
-    modules: required ? await otherModules(ctx, { for: "requirements" }) : [],
+    modules: required ? await otherModules(ctx, { always: true }) : [],
   };
 }
 

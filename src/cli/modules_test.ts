@@ -147,3 +147,15 @@ Deno.test("lint runs the verify setup and applies what the migrations require of
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("with modules in the config, drift builds every module's applied migrations: no false drift", async (t) => {
+  await onEachCliDatabase(t, APP, async ({ cwd, tide }) => {
+    await addAuth(cwd);
+    equal((await tide("up")).code, 0);
+    for (const args of [[], ["--module", "app"]]) {
+      const drift = await tide("drift", "--json", ...args);
+      equal(drift.code, 0, drift.stdout + drift.stderr);
+      equal(JSON.parse(drift.stdout).drift, false, drift.stdout);
+    }
+  }, ["pglite"]);
+});

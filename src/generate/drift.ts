@@ -7,6 +7,7 @@
 import type { Driver } from "../drivers/driver.ts";
 import { Migrator } from "../engine/migrator.ts";
 import type { Migration } from "../files/migration.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { diffSnapshots, type SchemaChange } from "../schema/diff.ts";
 import { type GeneratedSql, generateSql } from "./generate.ts";
 import { type LedgerOptions, migratedPglite, snapshotWithoutLedger } from "./source.ts";
@@ -37,12 +38,15 @@ export async function findDrift(
   db: Driver,
   migrations: readonly Migration[],
   ledger: LedgerOptions = {},
+  modules: readonly ModuleMigrations[] = [],
 ): Promise<Drift> {
-  const status = await new Migrator({ ...ledger, driver: db, migrations: [...migrations] })
-    .status();
-  const applied = new Set([...status.applied, ...status.edited].map((e) => e.version));
-  const built = migrations.filter((m) => applied.has(m.version));
-  await using expectedDb = await migratedPglite(built, ledger);
+  const built = await appliedOf(db, migrations, ledger);
+  // The other modules' objects are part of the schema too: built from what each has applied.
+  const others = await Promise.all(modules.map(async (m) => ({
+    module: m.module,
+    migrations: await appliedOf(db, m.migrations, { ...ledger, module: m.module }),
+  })));
+  await using expectedDb = await migratedPglite(built, ledger, others);
   const expected = await snapshotWithoutLedger(expectedDb, ledger);
   const live = await snapshotWithoutLedger(db, ledger);
   const changes = diffSnapshots(expected, live);
@@ -52,4 +56,16 @@ export async function findDrift(
     changes,
     reconcile: generateSql(live.objects, expected.objects),
   };
+}
+
+/** The migrations of `migrations` that the database records as applied (or applied, then edited). */
+async function appliedOf(
+  db: Driver,
+  migrations: readonly Migration[],
+  ledger: LedgerOptions,
+): Promise<Migration[]> {
+  const status = await new Migrator({ ...ledger, driver: db, migrations: [...migrations] })
+    .status();
+  const applied = new Set([...status.applied, ...status.edited].map((e) => e.version));
+  return migrations.filter((m) => applied.has(m.version));
 }

@@ -11,6 +11,7 @@ import { extensionsIn } from "../drivers/pglite_extensions.ts";
 import { errorMessage, MigrationError, SqlError } from "../errors.ts";
 import { type LedgerLocation, ledgerTables } from "../engine/ledger_location.ts";
 import { Migrator } from "../engine/migrator.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import type { Migration } from "../files/migration.ts";
 import type { SchemaSnapshot } from "../schema/objects.ts";
 import { takeSnapshot } from "../schema/snapshot.ts";
@@ -56,13 +57,16 @@ export async function snapshotWithoutLedger(
 export async function migratedPglite(
   migrations: readonly Migration[],
   ledger: LedgerOptions = {},
+  modules: readonly ModuleMigrations[] = [],
 ): Promise<Driver> {
   const { bootPglite } = await import("../drivers/pglite_cache.ts");
-  const sql = migrations.map((m) => `${m.up.sql}\n${m.down?.sql ?? ""}`).join("\n");
+  const sql = [migrations, ...modules.map((m) => m.migrations)].flat()
+    .map((m) => `${m.up.sql}\n${m.down?.sql ?? ""}`).join("\n");
   const driver = await bootPglite({ extensions: extensionsIn(sql) });
   try {
     await new Migrator({ ...ledger, driver, migrations: [...migrations] }).up({
       allowOutOfOrder: true,
+      ...(modules.length > 0 ? { modules } : {}),
     });
   } catch (error) {
     await driver.close();

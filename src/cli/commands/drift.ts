@@ -5,7 +5,7 @@
  * @module
  */
 import type { Command } from "../command.ts";
-import { loadCliMigrations, withDriver } from "../context.ts";
+import { loadCliMigrations, otherModules, withDriver } from "../context.ts";
 
 /**
  * The `drift` command.
@@ -24,7 +24,11 @@ export const command: Command = {
   async run(ctx) {
     const migrations = await loadCliMigrations(ctx);
     const { findDrift } = await import("../../generate/drift.ts");
-    const drift = await withDriver(ctx, (driver) => findDrift(driver, migrations, ctx.settings));
+    const modules = await otherModules(ctx, { always: true });
+    const drift = await withDriver(
+      ctx,
+      (driver) => findDrift(driver, migrations, ctx.settings, modules),
+    );
     ctx.out.result({
       drift: drift.drifted,
       applied: drift.applied,
