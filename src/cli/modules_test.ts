@@ -159,3 +159,40 @@ Deno.test("with modules in the config, drift builds every module's applied migra
     }
   }, ["pglite"]);
 });
+
+Deno.test("with modules in the config, dump, diff and new --to build every module's migrations", async () => {
+  const cwd = await makeProject({
+    "001_orders.up.sql": "-- tide:requires auth:001\n" +
+      "create table orders (user_id int references users (id));\n",
+    "001_orders.down.sql": "drop table orders;\n",
+  });
+  try {
+    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
+    await Deno.writeTextFile(
+      join(cwd, "vendor", "auth", "001_users.up.sql"),
+      "create table users (id int primary key);\n",
+    );
+    await Deno.writeTextFile(
+      join(cwd, "tide.json"),
+      JSON.stringify({ module: "app", modules: { auth: "vendor/auth" } }),
+    );
+    const dump = await runCli(["dump", "--out", "schema.sql"], { cwd });
+    equal(dump.code, 0, dump.stderr);
+    const schema = await Deno.readTextFile(join(cwd, "schema.sql"));
+    match(schema, /^CREATE TABLE public\.orders \(/m);
+    match(schema, /^CREATE TABLE public\.users \(/m);
+    const same = await runCli(["diff", "--to", "schema.sql"], { cwd });
+    equal(same.code, 0, same.stdout + same.stderr);
+    await Deno.writeTextFile(
+      join(cwd, "schema.sql"),
+      schema + "\nCREATE TABLE public.notes (id integer);\n",
+    );
+    const drafted = await runCli(["new", "notes", "--to", "schema.sql"], { cwd });
+    equal(drafted.code, 0, drafted.stdout + drafted.stderr);
+    const up = await Deno.readTextFile(join(cwd, "migrations", "002_notes.up.sql"));
+    match(up, /CREATE TABLE .*notes/i);
+    equal(/users/.test(up), false, up);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

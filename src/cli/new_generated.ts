@@ -11,7 +11,7 @@ import { MigrationError, UsageError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import type { TemplateArgs, TemplateName } from "../generate/catalogue.ts";
 import type { OptionSpec } from "./args.ts";
-import { loadCliMigrations, migrationsDir } from "./context.ts";
+import { loadCliMigrations, migrationsDir, otherModules } from "./context.ts";
 import type { CommandContext } from "./command.ts";
 
 /** The help lines of the two flags. */
@@ -89,7 +89,8 @@ async function fromSchema(ctx: CommandContext, file: string): Promise<number> {
   const migrations = await loadOrEmpty(ctx);
   const { draftFromSchema } = await import("../generate/draft.ts");
   const sql = await Deno.readTextFile(resolve(ctx.io.cwd, file));
-  const draft = await draftFromSchema(migrations, file, sql, ctx.settings);
+  const modules = await otherModules(ctx, { always: true }); // they share the database
+  const draft = await draftFromSchema(migrations, file, sql, ctx.settings, modules);
   if (draft.changes.length === 0) {
     ctx.out.result({ files: [], changes: [] });
     ctx.out.line(`Nothing to write: the migrations already build the schema of ${file}.`);

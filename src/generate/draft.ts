@@ -10,6 +10,7 @@ import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage, MigrationError } from "../errors.ts";
 import { runScript } from "../engine/run_script.ts";
 import type { Migration } from "../files/migration.ts";
+import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { diffSnapshots, type SchemaChange } from "../schema/diff.ts";
 import type { SchemaSnapshot } from "../schema/objects.ts";
 import { type GeneratedSql, generateSql } from "./generate.ts";
@@ -33,7 +34,7 @@ export interface Draft {
 
 /**
  * Drafts the migration from the schema `migrations` build to the one `schemaSql` (the text of
- * `schemaPath`) creates, and proves it. Throws `NOT_PROVEN` when either direction cannot reach
+ * `schemaPath`) creates, and proves it. The other `modules` of the database are built too. Throws `NOT_PROVEN` when either direction cannot reach
  * its target or fails its round trip. An empty `changes` means there is nothing to write.
  *
  * @example
@@ -46,10 +47,11 @@ export async function draftFromSchema(
   schemaPath: string,
   schemaSql: string,
   ledger: LedgerOptions = {},
+  modules: readonly ModuleMigrations[] = [],
 ): Promise<Draft> {
   await using target = await schemaFilePglite(schemaPath, schemaSql);
   const desired = await snapshotWithoutLedger(target, ledger);
-  await using current = await migratedPglite(migrations, ledger);
+  await using current = await migratedPglite(migrations, ledger, modules);
   const before = await snapshotWithoutLedger(current, ledger);
   const changes = diffSnapshots(before, desired);
   const templates = usesTemplates(migrations) ? { schema: ledger.schema ?? "public" } : undefined;

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import { MigrationError, UsageError } from "../../errors.ts";
 import type { SchemaSnapshot } from "../../schema/objects.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations } from "../context.ts";
+import { loadCliMigrations, otherModules } from "../context.ts";
 import type { CommandContext } from "../command.ts";
 
 /**
@@ -77,7 +77,9 @@ export async function snapshotOf(
     const migrations = source === "migrations"
       ? await loadCliMigrations(ctx)
       : await loadMigrations(path);
-    await using db = await sources.migratedPglite(migrations, ledger);
+    // With the other modules' migrations: they share the database (see `tide dump`).
+    const modules = source === "migrations" ? await otherModules(ctx, { always: true }) : [];
+    await using db = await sources.migratedPglite(migrations, ledger, modules);
     return await sources.snapshotWithoutLedger(db, ledger, grants);
   }
   if (info?.isFile) {

@@ -10,7 +10,7 @@ import { redactUrl } from "../../sql/redact.ts";
 import type { Driver } from "../../drivers/driver.ts";
 import type { Migration } from "../../files/migration.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, withDriver, withMigrator } from "../context.ts";
+import { loadCliMigrations, otherModules, withDriver, withMigrator } from "../context.ts";
 import type { CommandContext } from "../command.ts";
 
 /**
@@ -125,10 +125,16 @@ async function migratedPglite(
   const { bootPglite } = await import("../../drivers/pglite_cache.ts");
   const { extensionsIn } = await import("../../drivers/pglite_extensions.ts");
   const { Migrator } = await import("../../engine/migrator.ts");
-  const extensions = extensionsIn(migrations.map((m) => m.up.sql).join("\n"));
+  // Every module's: they share the database, and a migration may require another module's.
+  const modules = await otherModules(ctx, { always: true });
+  const all = [migrations, ...modules.map((m) => m.migrations)].flat();
+  const extensions = extensionsIn(all.map((m) => m.up.sql).join("\n"));
   await using driver = await bootPglite({ extensions });
   const schema = ctx.settings.templateSchema;
-  await new Migrator({ ...ctx.settings, schema, driver, migrations }).up({ allowOutOfOrder: true });
+  await new Migrator({ ...ctx.settings, schema, driver, migrations }).up({
+    allowOutOfOrder: true,
+    ...(modules.length > 0 ? { modules } : {}),
+  });
   return await fn(driver);
 }
 
