@@ -131,8 +131,8 @@ export async function loadCliMigrations(
 /**
  * The other modules a run applies with the one in force: every module of the config's
  * `modules`, unless `--module` picked one (`always`: even then, for the commands that need the
- * other modules' objects: verify, lint and generate-down apply what is required, drift builds
- * the whole schema); each loaded from its directory.
+ * other modules' objects: verify, lint and generate-down apply what is required; drift, dump,
+ * diff and new --to build the whole schema); each loaded from its directory.
  */
 export async function otherModules(
   ctx: CommandContext,
