@@ -56,28 +56,49 @@ Deno.test("with modules in the config, up applies them with the app's in a valid
   });
 });
 
+/** Orders that reference auth's users, and note a domain the verify setup creates. */
+const ORDERS = "-- tide:requires auth:001\n" +
+  "create table orders (user_id int references users (id), note note_text);\n";
+const USERS = { "001_users.up.sql": "create table users (id int primary key);\n" };
+const SETUP = "create domain note_text as text;\n";
+
+/**
+ * Runs `fn` in a project of module app (`app` files in migrations/) with module auth in
+ * vendor/auth (`auth` files) in the config, and the verify setup `setup` when given.
+ */
+async function withModules(
+  files: { app: Record<string, string>; auth: Record<string, string>; setup?: string },
+  fn: (cwd: string) => Promise<void>,
+): Promise<void> {
+  const cwd = await makeProject(files.app);
+  try {
+    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
+    for (const [name, text] of Object.entries(files.auth)) {
+      await Deno.writeTextFile(join(cwd, "vendor", "auth", name), text);
+    }
+    if (files.setup !== undefined) await Deno.writeTextFile(join(cwd, "setup.sql"), files.setup);
+    const config = {
+      module: "app",
+      modules: { auth: "vendor/auth" },
+      ...(files.setup === undefined ? {} : { verify: { setup: "setup.sql" } }),
+    };
+    await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
+    await fn(cwd);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+}
+
 Deno.test("verify applies, once and unverified, what the verified migrations require of other modules", async () => {
-  const cwd = await makeProject({
+  const app = {
     // Needs auth's tables: alone, its up fails with `relation "users" does not exist`.
     "001_orders.up.sql": "-- tide:requires auth:002\n" +
       "create table orders (user_id int references users (id));\n" +
       "insert into tokens (user_id) values (1);\n",
     "001_orders.down.sql": "delete from tokens;\ndrop table orders;\n",
-  });
-  try {
-    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
-    const auth = {
-      ...AUTH,
-      "001_users.up.sql": "create table users (id int primary key);\n",
-      "003_broken.up.sql": "this is not sql;\n", // not required: never run
-    };
-    for (const [name, text] of Object.entries(auth)) {
-      await Deno.writeTextFile(join(cwd, "vendor", "auth", name), text);
-    }
-    await Deno.writeTextFile(
-      join(cwd, "tide.json"),
-      JSON.stringify({ module: "app", modules: { auth: "vendor/auth" } }),
-    );
+  };
+  const auth = { ...AUTH, ...USERS, "003_broken.up.sql": "this is not sql;\n" }; // 003: never run
+  await withModules({ app, auth }, async (cwd) => {
     for (const args of [[], ["--module", "app"]]) {
       const run = await runCli(["verify", ...args], { cwd });
       equal(run.code, 0, run.stdout + run.stderr);
@@ -87,65 +108,30 @@ Deno.test("verify applies, once and unverified, what the verified migrations req
       );
       match(run.stdout, /1 verified, 1 passed, 0 failed/);
     }
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+  });
 });
 
 Deno.test("generate-down runs the verify setup and applies what the migrations require of other modules first", async () => {
-  const cwd = await makeProject({
-    "001_orders.up.sql": "-- tide:requires auth:001\n" +
-      "create table orders (user_id int references users (id), note note_text);\n",
-  });
-  try {
-    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
-    await Deno.writeTextFile(
-      join(cwd, "vendor", "auth", "001_users.up.sql"),
-      "create table users (id int primary key);\n",
-    );
-    await Deno.writeTextFile(join(cwd, "setup.sql"), "create domain note_text as text;\n");
-    const config = {
-      module: "app",
-      modules: { auth: "vendor/auth" },
-      verify: { setup: "setup.sql" },
-    };
-    await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
-    const run = await runCli(["generate-down", "--dry-run", "--json"], { cwd });
-    equal(run.code, 0, run.stdout + run.stderr);
-    const [down] = JSON.parse(run.stdout).migrations;
-    equal(down.status, "proven", run.stdout);
-    match(down.sql, /DROP TABLE .*orders/i);
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+  await withModules(
+    { app: { "001_orders.up.sql": ORDERS }, auth: USERS, setup: SETUP },
+    async (cwd) => {
+      const run = await runCli(["generate-down", "--dry-run", "--json"], { cwd });
+      equal(run.code, 0, run.stdout + run.stderr);
+      const [down] = JSON.parse(run.stdout).migrations;
+      equal(down.status, "proven", run.stdout);
+      match(down.sql, /DROP TABLE .*orders/i);
+    },
+  );
 });
 
 Deno.test("lint runs the verify setup and applies what the migrations require of other modules, unlinted", async () => {
-  const cwd = await makeProject({
-    "001_orders.up.sql": "-- tide:requires auth:001\n" +
-      "create table orders (user_id int references users (id), note note_text);\n",
-    "001_orders.down.sql": "drop table orders;\n",
-  });
-  try {
-    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
-    await Deno.writeTextFile(
-      join(cwd, "vendor", "auth", "001_users.up.sql"),
-      "create table users (id int primary key);\n",
-    );
-    await Deno.writeTextFile(join(cwd, "setup.sql"), "create domain note_text as text;\n");
-    const config = {
-      module: "app",
-      modules: { auth: "vendor/auth" },
-      verify: { setup: "setup.sql" },
-    };
-    await Deno.writeTextFile(join(cwd, "tide.json"), JSON.stringify(config));
+  const app = { "001_orders.up.sql": ORDERS, "001_orders.down.sql": "drop table orders;\n" };
+  await withModules({ app, auth: USERS, setup: SETUP }, async (cwd) => {
     const run = await runCli(["lint", "--all", "--json"], { cwd });
     const report = JSON.parse(run.stdout);
     deepEqual(report.migrations.map((m: { version: string }) => m.version), ["001"], run.stdout);
     equal(JSON.stringify(report).includes("does not exist"), false, run.stdout);
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+  });
 });
 
 Deno.test("with modules in the config, drift builds every module's applied migrations: no false drift", async (t) => {
@@ -161,21 +147,12 @@ Deno.test("with modules in the config, drift builds every module's applied migra
 });
 
 Deno.test("with modules in the config, dump, diff and new --to build every module's migrations", async () => {
-  const cwd = await makeProject({
+  const app = {
     "001_orders.up.sql": "-- tide:requires auth:001\n" +
       "create table orders (user_id int references users (id));\n",
     "001_orders.down.sql": "drop table orders;\n",
-  });
-  try {
-    await Deno.mkdir(join(cwd, "vendor", "auth"), { recursive: true });
-    await Deno.writeTextFile(
-      join(cwd, "vendor", "auth", "001_users.up.sql"),
-      "create table users (id int primary key);\n",
-    );
-    await Deno.writeTextFile(
-      join(cwd, "tide.json"),
-      JSON.stringify({ module: "app", modules: { auth: "vendor/auth" } }),
-    );
+  };
+  await withModules({ app, auth: USERS }, async (cwd) => {
     const dump = await runCli(["dump", "--out", "schema.sql"], { cwd });
     equal(dump.code, 0, dump.stderr);
     const schema = await Deno.readTextFile(join(cwd, "schema.sql"));
@@ -185,14 +162,12 @@ Deno.test("with modules in the config, dump, diff and new --to build every modul
     equal(same.code, 0, same.stdout + same.stderr);
     await Deno.writeTextFile(
       join(cwd, "schema.sql"),
-      schema + "\nCREATE TABLE public.notes (id integer);\n",
+      `${schema}\nCREATE TABLE public.notes (id integer);\n`,
     );
     const drafted = await runCli(["new", "notes", "--to", "schema.sql"], { cwd });
     equal(drafted.code, 0, drafted.stdout + drafted.stderr);
     const up = await Deno.readTextFile(join(cwd, "migrations", "002_notes.up.sql"));
     match(up, /CREATE TABLE .*notes/i);
     equal(/users/.test(up), false, up);
-  } finally {
-    await Deno.remove(cwd, { recursive: true });
-  }
+  });
 });
