@@ -14,7 +14,8 @@ import type { Migration } from "../../files/migration.ts";
 import { compareVersions, migrationLabel } from "../../files/version.ts";
 import type { LintReport, MigrationLint } from "../../lint/report.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, roundTripContext, withMigrator } from "../context.ts";
+import { loadCliMigrations, withMigrator } from "../context.ts";
+import { roundTripContext } from "../round_trip_context.ts";
 import type { CommandContext } from "../command.ts";
 import type { Output, Tone } from "../output.ts";
 

@@ -12,7 +12,8 @@ import type {
   VerifyReport,
 } from "../../verify/report.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, relativeFile, roundTripContext } from "../context.ts";
+import { loadCliMigrations, relativeFile } from "../context.ts";
+import { roundTripContext } from "../round_trip_context.ts";
 import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
 import { migrationLabel } from "../../files/version.ts";
