@@ -121,7 +121,18 @@ export function networkTimeout(target: string, ms: number): MigrationError {
   );
 }
 
-/** Why a session whose reply did not come is given up, as `connectionLost` names it after. */
+/**
+ * Why a session whose reply did not come is given up, as `connectionLost` names it after.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { connectionLost, stalledReason } from "./driver.ts";
+ *
+ * const later = connectionLost("postgres://db/app", stalledReason(500), true);
+ * assert.match(later.message, /\(no reply within the network timeout of 500 ms\)/);
+ * ```
+ */
 export function stalledReason(ms: number): string {
   return `no reply within the network timeout of ${ms} ms`;
 }
