@@ -54,7 +54,13 @@ export {
   type FormatOptions,
 } from "./src/files/formats/format.ts";
 export { compareVersions } from "./src/files/version.ts";
-export { type RenderedSql, renderScript, type TemplateOptions } from "./src/engine/run_script.ts";
+export {
+  type RenderedSql,
+  renderScript,
+  type ScriptStatement,
+  type StatementHook,
+  type TemplateOptions,
+} from "./src/engine/run_script.ts";
 export * from "./src/engine/migrator.ts";
 export type { MigrationContext, SqlName, SqlTag, StatementEvent } from "./src/engine/run_code.ts";
 export { ADOPT_TOOLS } from "./src/engine/adopt/adopt.ts";
@@ -64,6 +70,7 @@ export {
   type LogAction,
   type LogEntry,
 } from "./src/engine/ledger.ts";
+export { LOG_ACTIONS } from "./src/engine/ledger_sql.ts";
 export {
   DEFAULT_LEDGER_LOCATION,
   type LedgerLocation,
@@ -81,15 +88,26 @@ export type {
 export { migrate, type MigrateOptions, type ModuleDir } from "./src/engine/migrate.ts";
 export {
   DEFAULT_SETTINGS,
+  type FullSettings,
+  type LintConfig,
   loadConfig,
   resolveSettings,
   type RunSettings,
   type Settings,
   type TideConfig,
+  type VerifySettings,
 } from "./src/config/config_file.ts";
 export { redactSecrets, redactUrl } from "./src/sql/redact.ts";
+// Types that appear in the signatures above, so that a caller can name them.
+export type { Literal, ServerValue, Sql, SqlValue } from "./src/sql/render.ts";
+export type { Exclusions } from "./src/schema/snapshot_read.ts";
+export type { TimeWindow } from "./src/schema/time_literals.ts";
+export type { Blocked, LockMode } from "./src/lint/lock_modes.ts";
+export type { LockHolder, LockWait } from "./src/engine/lock.ts";
+export type { UnreadFile } from "./src/files/unread.ts";
+export type { DataDirLockHolder, DataDirLockWait } from "./src/drivers/data_dir_lock.ts";
 export type * from "./src/verify/report.ts";
-export { verifyMigrations, type VerifyOptions } from "./src/verify/round_trip.ts";
+export { verifyMigrations, type VerifyOptions, type VerifySetup } from "./src/verify/round_trip.ts";
 export {
   validateMigrations,
   type ValidateOptions,

@@ -41,4 +41,21 @@ export {
 } from "./test_database.ts";
 export { assertSchemaSnapshot, type SchemaSnapshotOptions } from "./schema_snapshot.ts";
 export type { PgliteDriver } from "../src/internal.ts";
-export type { MigrationVerdict, VerifyReport } from "../mod.ts";
+export type { SeedInput } from "./seed.ts";
+// Types that appear in the signatures above, so that a caller can name them.
+export type {
+  Driver,
+  DriverKind,
+  LedgerLocation,
+  Migration,
+  MigrationScript,
+  MigrationVerdict,
+  Queryable,
+  Requirement,
+  RoundTripFailure,
+  Row,
+  SchemaChangeSummary,
+  SqlErrorLocation,
+  VerdictStatus,
+  VerifyReport,
+} from "../mod.ts";

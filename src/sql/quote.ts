@@ -20,6 +20,9 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+/** A plain value SQL can hold as a literal (and a driver as a parameter). */
+export type Literal = string | number | boolean | Date | null;
+
 /**
  * Quotes a value as a SQL literal, as PostgreSQL's `quote_literal` does: `E'...'` when it holds
  * a backslash, so the result is right whatever `standard_conforming_strings` is.
@@ -33,7 +36,7 @@ export function quoteIdentifier(name: string): string {
  * assert.equal(quoteLiteral(null), "NULL");
  * ```
  */
-export function quoteLiteral(value: string | number | boolean | Date | null): string {
+export function quoteLiteral(value: Literal): string {
   if (value === null) return "NULL";
   if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
   if (typeof value === "number") {

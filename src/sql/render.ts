@@ -8,7 +8,7 @@
  * @module
  */
 import type { Queryable, Row } from "../drivers/driver.ts";
-import { quoteIdentifier, quoteLiteral } from "./quote.ts";
+import { type Literal, quoteIdentifier, quoteLiteral } from "./quote.ts";
 
 /** A value the server computes as the statement runs; the same SQL text in both forms. */
 export class ServerValue {
@@ -35,8 +35,8 @@ export const SERVER: Readonly<
   transactionTime: new ServerValue("now()"),
 });
 
-/** A plain value: a parameter in the parameterised form, a literal in the inline one. */
-export type Literal = Parameters<typeof quoteLiteral>[0];
+// A plain value: a parameter in the parameterised form, a literal in the inline one.
+export type { Literal };
 
 /** What a placeholder of {@linkcode sql}, or a column of a row, can hold. */
 export type SqlValue = Literal | ServerValue;
