@@ -3,7 +3,8 @@
  * down, baseline, adopt and repair, never rewritten).
  *
  * Over 300 lines: every read and write of the two tables goes through this class, so their SQL and
- * the upgrade of tables made by older versions stay in one place.
+ * the upgrade of tables made by older versions stay in one place; which columns a table has and
+ * how rows are read from and fitted to them is `ledger_columns.ts`, the SQL text `ledger_sql.ts`.
  *
  * @module
  */
@@ -34,15 +35,7 @@ import {
   trackingRow,
   update,
 } from "./ledger_sql.ts";
-import {
-  identifier,
-  inlined,
-  rawSql,
-  runQuery,
-  type Sql,
-  sql,
-  type SqlValue,
-} from "../sql/render.ts";
+import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
 import { privilegeError, readLedgerAccess } from "./ledger_access.ts";
 import { MigrationError } from "../errors.ts";
@@ -59,25 +52,13 @@ export type {
   NewLogEntry,
 } from "./ledger_sql.ts";
 import { type LedgerLocation, type LedgerTables, ledgerTables } from "./ledger_location.ts";
-
-/** Columns in both tables' SELECTs, mapped to camelCase by the query. */
-const APPLIED_COLUMNS = `version, name, checksum, checksum_algorithm AS "checksumAlgorithm",
-  status, applied_at AS "appliedAt", execution_time_ms AS "executionTimeMs",
-  applied_by AS "appliedBy", down_sql AS "downSql", down_no_transaction AS "downNoTransaction",
-  error`;
-
-/** The camelCase name each column of {@linkcode ADDED_COLUMNS} is read as. */
-const ADDED_AS: Readonly<Record<string, string>> = {
-  description: "description",
-  requires: "requires",
-  down_file: "downFile",
-};
-
-/** The columns each table has; tables made by tide 0.1 lack {@linkcode ADDED_COLUMNS}. */
-interface Columns {
-  table: ReadonlySet<string>;
-  log: ReadonlySet<string>;
-}
+import {
+  appliedRows,
+  fitColumns,
+  type LedgerColumns,
+  readLedgerColumns,
+  toDate,
+} from "./ledger_columns.ts";
 
 /**
  * Reads and writes the tracking and log tables of one module.
@@ -111,7 +92,7 @@ export class Ledger {
   readonly #names: LedgerNames;
   readonly #tables: LedgerTables;
   /** The tables' columns, once read (tables made by tide 0.1 may lack the newer ones). */
-  #columns?: Columns;
+  #columns?: LedgerColumns;
 
   /** A ledger on `db`; nothing is created until {@linkcode Ledger.ensure}. */
   constructor(db: Queryable, location: LedgerLocation) {
@@ -182,8 +163,13 @@ export class Ledger {
   async list(): Promise<AppliedMigration[]> {
     const columns = await this.#readColumns();
     if (columns.table.size === 0) return [];
-    const rows = await this.#appliedRows<AppliedMigration>(columns, sql`module = ${this.#module}`);
-    return rows.map(normalizeApplied).sort((a, b) => compareVersions(a.version, b.version));
+    const rows = await appliedRows(
+      this.#db,
+      columns,
+      this.#names.table,
+      sql`module = ${this.#module}`,
+    );
+    return rows.sort((a, b) => compareVersions(a.version, b.version));
   }
 
   /**
@@ -193,24 +179,26 @@ export class Ledger {
   async requiringRows(): Promise<(AppliedMigration & { module: string })[]> {
     const columns = await this.#readColumns();
     if (!columns.table.has("requires")) return [];
-    const rows = await this.#appliedRows<AppliedMigration & { module: string }>(
+    return await appliedRows<AppliedMigration & { module: string }>(
+      this.#db,
       columns,
+      this.#names.table,
       sql`module <> ${this.#module} AND requires IS NOT NULL`,
       true,
     );
-    return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
 
   /** The rows of the other modules of the same tracking table, by module and version. */
   async otherRows(): Promise<(AppliedMigration & { module: string })[]> {
     const columns = await this.#readColumns();
     if (columns.table.size === 0) return [];
-    const rows = await this.#appliedRows<AppliedMigration & { module: string }>(
+    return await appliedRows<AppliedMigration & { module: string }>(
+      this.#db,
       columns,
+      this.#names.table,
       sql`module <> ${this.#module}`,
       true,
     );
-    return rows.map((row) => ({ ...normalizeApplied(row), module: row.module }));
   }
 
   /**
@@ -402,17 +390,10 @@ export class Ledger {
   }
 
   /** The columns of both tables: read once they exist (none while the tracking table is missing). */
-  async #readColumns(): Promise<Columns> {
+  async #readColumns(): Promise<LedgerColumns> {
     if (this.#columns !== undefined) return this.#columns;
-    const [row] = await runQuery<{ table: string | null; log: string | null }>(
-      this.#db,
-      sql`SELECT (${columnList(inlined(this.#names.table))}) AS table,
-        (${columnList(inlined(this.#names.log))}) AS log`,
-    );
-    const columns = {
-      table: new Set((row?.table ?? "").split(",").filter(Boolean)),
-      log: new Set((row?.log ?? "").split(",").filter(Boolean)),
-    };
+    const names = this.#names;
+    const columns = await readLedgerColumns(this.#db, inlined(names.table), inlined(names.log));
     // Before anything reads or writes it: `--table` naming an application table.
     if (columns.table.size > 0 && !columns.table.has("checksum_algorithm")) throw this.#notOurs();
     if (columns.table.size > 0) this.#columns = columns;
@@ -428,45 +409,14 @@ export class Ledger {
     );
   }
 
-  /**
-   * The tracking rows matching `where` (with their module for `withModule`) as one JSON value:
-   * a driver decodes one value instead of 15 per row (7,500 for `tide status` on 500 migrations).
-   * Timestamps arrive as ISO text (`normalizeApplied` makes them dates), the same on every driver.
-   */
-  async #appliedRows<T>(columns: Columns, where: Sql, withModule = false): Promise<T[]> {
-    const added = ADDED_COLUMNS.table.map((column) =>
-      `${columns.table.has(column) ? column : "NULL::text"} AS "${ADDED_AS[column]}"`
-    );
-    const selected = rawSql(
-      [...withModule ? ["module"] : [], APPLIED_COLUMNS, ...added].join(", "),
-    );
-    const [row] = await runQuery<{ rows: string | null }>(
-      this.#db,
-      sql`SELECT json_agg(applied)::text AS rows
-        FROM (SELECT ${selected} FROM ${this.#names.table} WHERE ${where}) applied`,
-    );
-    return row?.rows ? JSON.parse(row.rows) as T[] : []; // json_agg of no rows is NULL
-  }
-
-  /** `row` without the columns `kind`'s table lacks (a table made by tide 0.1). */
-  #fit<T extends Readonly<Record<string, SqlValue>>>(kind: keyof Columns, row: T): T {
-    const columns = this.#columns?.[kind];
-    if (columns === undefined) return row;
-    return Object.fromEntries(
-      Object.entries(row).filter(([column]) =>
-        columns.has(column) || !ADDED_COLUMNS[kind].includes(column)
-      ),
-    ) as T;
-  }
-
   /** The tracking row of `row` in this module, in the columns the table has. */
   #trackingRow(row: AppliedFields & { appliedAt?: Date }, timing: Timing): TrackingRow {
-    return this.#fit("table", trackingRow(this.#module, row, timing));
+    return fitColumns(this.#columns, "table", trackingRow(this.#module, row, timing));
   }
 
   /** The log row of `entry` in this module, in the columns the table has. */
   #logRow(entry: LogFields, timing: Timing): LogRow {
-    return this.#fit("log", logRow(this.#module, entry, timing));
+    return fitColumns(this.#columns, "log", logRow(this.#module, entry, timing));
   }
 
   /** The columns that pick the row of `version`. */
@@ -476,34 +426,15 @@ export class Ledger {
 
   /** Sets `columns` of the row of `version`. */
   #update(version: string, columns: Partial<TrackingRow>): Sql {
-    return update(this.#names.table, this.#fit("table", columns), this.#key(version));
+    return update(
+      this.#names.table,
+      fitColumns(this.#columns, "table", columns),
+      this.#key(version),
+    );
   }
 
   /** The log row of `entry`, timed by its own fields. */
   #logged(entry: NewLogEntry): LogRow {
     return this.#logRow(entry, clientTiming(entry.durationMs, entry.startedAt));
   }
-}
-
-/** The columns of the table named `table` (quoted text), comma-separated; `NULL` when missing. */
-function columnList(table: string): Sql {
-  return sql`SELECT string_agg(attname::text, ',') FROM pg_attribute
-    WHERE attrelid = to_regclass(${table}) AND attnum > 0 AND NOT attisdropped`;
-}
-
-function normalizeApplied(row: AppliedMigration): AppliedMigration {
-  const requires = row.requires as unknown;
-  return {
-    ...row,
-    appliedAt: toDate(row.appliedAt),
-    executionTimeMs: Number(row.executionTimeMs),
-    downNoTransaction: row.downNoTransaction === true,
-    description: row.description ?? null,
-    requires: typeof requires === "string" ? JSON.parse(requires) as string[] : [],
-    downFile: row.downFile ?? null,
-  };
-}
-
-function toDate(value: unknown): Date {
-  return value instanceof Date ? value : new Date(String(value));
 }
