@@ -31,7 +31,8 @@ const ADDED_AS: Readonly<Record<string, string>> = {
 };
 
 /**
- * The columns of the tables named `table` and `log` (inline, quoted SQL text), in one query.
+ * The columns of the tables named `table` and `log` (qualified, quoted identifiers, as
+ * `inlined(identifier(schema, name))` writes them), in one query.
  *
  * @example
  * ```ts
@@ -41,7 +42,7 @@ const ADDED_AS: Readonly<Record<string, string>> = {
  *
  * await using db = await connect("memory://");
  * await db.exec("CREATE TABLE t (version text, checksum_algorithm text)");
- * const columns = await readLedgerColumns(db, "'public.t'", "'public.t_log'");
+ * const columns = await readLedgerColumns(db, '"public"."t"', '"public"."t_log"');
  * assert.deepEqual([[...columns.table], [...columns.log]], [["version", "checksum_algorithm"], []]);
  * ```
  */
