@@ -3,8 +3,8 @@
  * that the down restored the schema before the up and the re-up the schema after it.
  *
  * Over 300 lines: the verdict of one migration (up, data only, repeatable, down, re-up) is one
- * sequence of checks on one workspace. Which other modules' migrations run, and where, is `required.ts`;
- * the workspace (PGlite or a throwaway server database) is `workspace.ts`.
+ * sequence of checks on one workspace. Which other modules' migrations run, and where, is
+ * `required.ts`; the workspace (PGlite or a throwaway server database) is `workspace.ts`.
  *
  * @module
  */
