@@ -24,6 +24,7 @@ import {
   type Driver,
   networkTimeout,
   type Queryable,
+  replyDeadline,
   type Row,
   stalledReason,
   transactionOn,
@@ -188,17 +189,13 @@ function wireDriver(wire: Wire, target: string, networkTimeoutMs: number): Drive
   let lost: string | undefined;
   const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (lost !== undefined) throw connectionLost(target, lost, true);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      if (networkTimeoutMs <= 0) return;
-      timer = setTimeout(() => {
-        lost ??= stalledReason(networkTimeoutMs);
-        wire.close();
-        reject(networkTimeout(target, networkTimeoutMs));
-      }, networkTimeoutMs);
+    const deadline = replyDeadline(networkTimeoutMs, () => {
+      lost ??= stalledReason(networkTimeoutMs);
+      wire.close();
+      return networkTimeout(target, networkTimeoutMs);
     });
     try {
-      return await Promise.race([fn(), stalled]);
+      return await Promise.race([fn(), deadline.expired]);
     } catch (error) {
       // The server's errors and tide's own (a refused COPY) leave the session as it was.
       if (error instanceof SqlError || error instanceof MigrationError) throw error;
@@ -206,7 +203,7 @@ function wireDriver(wire: Wire, target: string, networkTimeoutMs: number): Drive
       wire.close();
       throw connectionLost(target, lost);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
   };
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {

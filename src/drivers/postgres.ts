@@ -16,6 +16,7 @@ import {
   type Driver,
   networkTimeout,
   type Queryable,
+  replyDeadline,
   type Row,
   stalledReason,
   transactionOn,
@@ -146,18 +147,14 @@ class Session {
     if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError(true);
     const sql = this.#sql;
     const pending = send(sql);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stalled = new Promise<never>((_, reject) => {
-      if (this.#networkTimeoutMs <= 0) return;
-      timer = setTimeout(() => reject(this.#stalled(sql, pending)), this.#networkTimeoutMs);
-    });
+    const deadline = replyDeadline(this.#networkTimeoutMs, () => this.#stalled(sql, pending));
     let result: T;
     try {
-      result = await Promise.race([pending, stalled]);
+      result = await Promise.race([pending, deadline.expired]);
     } catch (error) {
       throw this.#normalize(error);
     } finally {
-      clearTimeout(timer);
+      deadline.clear();
     }
     if (result instanceof Readable || result instanceof Writable) throw this.#refuseCopy(result);
     return result;
