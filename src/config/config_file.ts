@@ -16,7 +16,6 @@ import {
 } from "../engine/ledger_location.ts";
 import { DEFAULT_FORMAT, DEFAULT_MIGRATIONS_DIR } from "../files/defaults.ts";
 import { DEFAULT_TIMEOUTS, type Timeouts } from "../engine/timeouts.ts";
-import { RULES } from "../lint/rules.ts";
 
 /** Settings of a run that are not the ledger's location nor timeouts. */
 export interface RunSettings {
@@ -247,7 +246,7 @@ export async function loadConfig(cwd: string, file?: string): Promise<TideConfig
     const parsed = parseJson(text.replace(/^\uFEFF/, ""), path);
     const body = nested ? (parsed as { tide?: unknown }).tide : parsed;
     if (body === undefined) continue;
-    return { ...validateConfig(body, path), source: path };
+    return { ...validateConfig(body, path, await lintRuleIds(body)), source: path };
   }
   return {};
 }
@@ -264,10 +263,17 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
-function validateConfig(body: unknown, path: string): TideConfig {
+/** The ids of the lint rules, loaded only for a config with lint settings (not on `tide status`). */
+async function lintRuleIds(body: unknown): Promise<ReadonlySet<string>> {
+  if (typeof body !== "object" || body === null || !("lint" in body)) return new Set();
+  const { RULES } = await import("../lint/rules.ts");
+  return new Set(RULES.map((rule) => rule.id));
+}
+
+function validateConfig(body: unknown, path: string, ruleIds: ReadonlySet<string>): TideConfig {
   const config: TideConfig = validateSettings(body, path, "");
   const lint = (body as { lint?: unknown }).lint;
-  if (lint !== undefined) config.lint = validateLint(lint, path);
+  if (lint !== undefined) config.lint = validateLint(lint, path, ruleIds);
   const environments = (body as { environments?: unknown }).environments;
   if (environments === undefined) return config;
   if (typeof environments !== "object" || environments === null || Array.isArray(environments)) {
@@ -333,7 +339,7 @@ function isStringRecord(value: unknown): boolean {
 
 const LEVELS = ["off", "info", "warning", "error"];
 
-function validateLint(lint: unknown, path: string): LintConfig {
+function validateLint(lint: unknown, path: string, ruleIds: ReadonlySet<string>): LintConfig {
   const isObject = (value: unknown) =>
     typeof value === "object" && value !== null && !Array.isArray(value);
   if (!isObject(lint)) throw configError(path, "lint", 'must be an object like {"rules": {...}}');
@@ -345,7 +351,7 @@ function validateLint(lint: unknown, path: string): LintConfig {
   if (rules === undefined) return {};
   if (!isObject(rules)) throw configError(path, "lint.rules", "must be an object of rule ids");
   for (const [id, level] of Object.entries(rules as object)) {
-    if (!RULES.some((rule) => rule.id === id)) {
+    if (!ruleIds.has(id)) {
       throw configError(path, `lint.rules.${id}`, "is not a lint rule (see the README's list)");
     }
     if (!LEVELS.includes(level as string)) {

@@ -17,7 +17,7 @@ import {
   SqlError,
   sqlErrorFrom,
 } from "../errors.ts";
-import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/client_copy.ts";
 import { redactUrl } from "../sql/redact.ts";
 import {
   connectionLost,

@@ -7,7 +7,8 @@
 
 import { PGlite, type PGliteInterface, type Transaction } from "@electric-sql/pglite";
 import { MigrationError, type ServerErrorLike, SqlError, sqlErrorFrom } from "../errors.ts";
-import { classifyStatement, CLIENT_COPY_ADVICE } from "../sql/classify.ts";
+import { classifyStatement } from "../sql/classify.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/client_copy.ts";
 import { splitStatements } from "../sql/split.ts";
 import type { Driver, Queryable, Row } from "./driver.ts";
 import { lockDataDir, type LockDataDirOptions } from "./data_dir_lock.ts";

@@ -9,7 +9,7 @@
 import { Readable, Writable } from "node:stream";
 import postgres from "postgres";
 import { errorMessage, MigrationError, sqlErrorFrom } from "../errors.ts";
-import { CLIENT_COPY_ADVICE } from "../sql/classify.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/client_copy.ts";
 import { redactSecrets, redactUrl } from "../sql/redact.ts";
 import {
   connectionLost,

@@ -37,7 +37,6 @@ import {
 } from "./ledger_sql.ts";
 import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
-import { privilegeError, readLedgerAccess } from "./ledger_access.ts";
 import { MigrationError } from "../errors.ts";
 
 export type {
@@ -115,6 +114,8 @@ export class Ledger {
    */
   async ensure(): Promise<void> {
     await this.exists(); // refuses a table of the same name that is not tide's
+    // Loaded here: read-only commands (`tide status`) never ensure.
+    const { privilegeError, readLedgerAccess } = await import("./ledger_access.ts");
     const access = await readLedgerAccess(this.#db, this.#tables);
     const refused = privilegeError(access, this.#tables);
     if (refused) throw refused;

@@ -6,7 +6,8 @@
  */
 import { MigrationError } from "../errors.ts";
 import { type Migration, type MigrationScript, noTransactionOf } from "./migration.ts";
-import { classifyStatement, CLIENT_COPY_ADVICE, type StatementClass } from "../sql/classify.ts";
+import { classifyStatement, type StatementClass } from "../sql/classify.ts";
+import { CLIENT_COPY_ADVICE } from "../sql/client_copy.ts";
 import { positionAt } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 import { psqlCommandProblem } from "./psql.ts";

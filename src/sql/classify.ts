@@ -29,20 +29,8 @@ export interface StatementClass {
   offset: number;
 }
 
-/** The client-side COPY kinds. */
+/** The client-side COPY kinds; why tide refuses each is `CLIENT_COPY_ADVICE` (client_copy.ts). */
 export type ClientCopyKind = Extract<StatementKind, "copy-from-stdin" | "copy-to-stdout">;
-
-/** Why tide cannot run each client-side COPY, and what to do instead: the one wording of it. */
-export const CLIENT_COPY_ADVICE: Readonly<Record<ClientCopyKind, string>> = Object.freeze({
-  "copy-from-stdin":
-    "COPY ... FROM STDIN reads its rows from the client, as psql sends the lines " +
-    "after it, but tide sends SQL only and has no data stream to feed it. Load the rows with " +
-    "INSERT ... VALUES, with COPY ... FROM '/a/file/on/the/server' (as a superuser or a member of " +
-    "pg_read_server_files), or in a data-loading step outside the migrations.",
-  "copy-to-stdout": "COPY ... TO STDOUT sends its rows to the client, and tide has no use for " +
-    "them. Remove it, or write the rows to a file on the server with COPY ... TO " +
-    "'/a/file/on/the/server' (as a superuser or a member of pg_write_server_files).",
-});
 
 /**
  * Classifies one statement (as {@linkcode splitStatements} cuts it: comments may lead).
