@@ -25,7 +25,7 @@ import type { LoadOptions, UnreadFile } from "./load.ts";
 import type { Migration } from "./migration.ts";
 import { processEnv } from "./formats/envsub.ts";
 import { readTree, SourceTree } from "./formats/tree.ts";
-import { join } from "./paths.ts"; // not node:path: see paths.ts
+import { join, resolve } from "./paths.ts"; // not node:path: see paths.ts
 
 /** Bump when what an entry holds changes shape; tide's version is part of the key too. */
 const LAYOUT = 1;
@@ -134,11 +134,13 @@ function keyOf(dir: string, options: LoadOptions): string {
  */
 async function stampsOf(tree: SourceTree): Promise<(Stamp | string)[] | undefined> {
   const stamps: (Stamp | string)[] = tree.skipped.map((skipped) => skipped.path);
+  // Absolute: Deno resolves a relative path with a getcwd call per stat.
+  const base = join(resolve(tree.dir), "x").slice(0, -1);
   for (const [i, file] of tree.files.entries()) {
     let info: Deno.FileInfo;
     try {
-      const turn = i % STAMPS_PER_TURN === 0;
-      info = turn ? await Deno.stat(file.path) : Deno.statSync(file.path);
+      const path = base + file.rel;
+      info = i % STAMPS_PER_TURN === 0 ? await Deno.stat(path) : Deno.statSync(path);
     } catch {
       return undefined; // gone since it was listed: a plain load says what is wrong
     }
