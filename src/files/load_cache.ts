@@ -136,7 +136,8 @@ async function stampsOf(tree: SourceTree): Promise<(Stamp | string)[] | undefine
   const stamps: (Stamp | string)[] = tree.skipped.map((skipped) => skipped.path);
   // Absolute: Deno resolves a relative path with a getcwd call per stat.
   const base = join(resolve(tree.dir), "x").slice(0, -1);
-  for (const [i, file] of tree.files.entries()) {
+  for (let i = 0; i < tree.files.length; i++) {
+    const file = tree.files[i];
     let info: Deno.FileInfo;
     try {
       const path = base + file.rel;

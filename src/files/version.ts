@@ -115,6 +115,7 @@ function parseParts(version: string): bigint[] {
 export function compareVersions(a: string, b: string): number {
   // Plain digits on both sides, the common case: no parts to split (sorting 500 at each start).
   if (DIGITS.test(a) && DIGITS.test(b)) {
+    if (a.length === b.length) return a < b ? -1 : a > b ? 1 : 0; // digit for digit
     const x = withoutLeadingZeros(a);
     const y = withoutLeadingZeros(b);
     return Math.sign(x.length - y.length) || (x < y ? -1 : x > y ? 1 : 0);

@@ -35,6 +35,10 @@ Deno.test("compareVersions() orders versions numerically part by part", () => {
     ["2", "1.99", 1],
     ["20260121093000", "20260121093001", -1],
     ["99999999999999999999", "100000000000000000000", -1],
+    ["007", "010", -1], // same length: digit for digit, leading zeros and all
+    ["0010", "0009", 1],
+    ["042", "042", 0],
+    ["010", "9", 1],
   ];
   for (const [a, b, expected] of cases) {
     assert.equal(Math.sign(compareVersions(a, b)), expected, `${a} vs ${b}`);
