@@ -17,18 +17,21 @@ export interface LedgerColumns {
   log: ReadonlySet<string>;
 }
 
-/** Columns in the tracking table's SELECTs, mapped to camelCase by the query. */
-const APPLIED_COLUMNS = `version, name, checksum, checksum_algorithm AS "checksumAlgorithm",
-  status, applied_at AS "appliedAt", execution_time_ms AS "executionTimeMs",
-  applied_by AS "appliedBy", down_sql AS "downSql", down_no_transaction AS "downNoTransaction",
-  error`;
-
-/** The camelCase name each column of `ADDED_COLUMNS.table` is read as. */
-const ADDED_AS: Readonly<Record<string, string>> = {
-  description: "description",
-  requires: "requires",
-  down_file: "downFile",
-};
+/** The tracking table's columns in the order {@linkcode appliedRows} reads them. */
+const READ_COLUMNS = [
+  "version",
+  "name",
+  "checksum",
+  "checksum_algorithm",
+  "status",
+  "applied_at",
+  "execution_time_ms",
+  "applied_by",
+  "down_sql",
+  "down_no_transaction",
+  "error",
+  ...ADDED_COLUMNS.table, // description, requires, down_file
+];
 
 /**
  * The columns of the tables named `table` and `log` (qualified, quoted identifiers, as
@@ -69,8 +72,9 @@ function columnList(table: string): Sql {
 
 /**
  * The tracking rows of `table` matching `where` (with their module for `withModule`) as one
- * JSON value: a driver decodes one value instead of 15 per row (7,500 for `tide status` on 500
- * migrations). Timestamps arrive as ISO text and are made dates, the same on every driver.
+ * JSON value of arrays: a driver decodes one value instead of 15 per row (7,500 for `tide
+ * status` on 500 migrations), and arrays take the server and the parser half the time objects
+ * do. Timestamps arrive as ISO text and are made dates, the same on every driver.
  *
  * @example
  * ```ts ignore
@@ -84,17 +88,39 @@ export async function appliedRows<T extends AppliedMigration>(
   where: Sql,
   withModule = false,
 ): Promise<T[]> {
-  const added = ADDED_COLUMNS.table.map((column) =>
-    `${columns.table.has(column) ? column : "NULL::text"} AS "${ADDED_AS[column]}"`
+  const read = READ_COLUMNS.map((column) =>
+    columns.table.has(column) || !ADDED_COLUMNS.table.includes(column) ? column : "NULL::text"
   );
-  const selected = rawSql([...withModule ? ["module"] : [], APPLIED_COLUMNS, ...added].join(", "));
+  const selected = rawSql([...withModule ? ["module"] : [], ...read].join(", "));
   const [row] = await runQuery<{ rows: string | null }>(
     db,
-    sql`SELECT json_agg(applied)::text AS rows
-      FROM (SELECT ${selected} FROM ${table} WHERE ${where}) applied`,
+    sql`SELECT json_agg(json_build_array(${selected}))::text AS rows FROM ${table} WHERE ${where}`,
   );
-  const rows = row?.rows ? JSON.parse(row.rows) as T[] : []; // json_agg of no rows is NULL
-  return rows.map(normalizeApplied);
+  const rows = row?.rows ? JSON.parse(row.rows) as unknown[][] : []; // json_agg of no rows is NULL
+  return rows.map((values) =>
+    withModule ? { module: values[0], ...appliedFrom(values, 1) } : appliedFrom(values, 0)
+  ) as T[];
+}
+
+/** The row whose `READ_COLUMNS` are `values` from `at` on. */
+function appliedFrom(values: readonly unknown[], at: number): AppliedMigration {
+  const requires = values[at + 12];
+  return {
+    version: values[at] as string,
+    name: values[at + 1] as string,
+    checksum: values[at + 2] as string,
+    checksumAlgorithm: values[at + 3] as string,
+    status: values[at + 4] as AppliedMigration["status"],
+    appliedAt: toDate(values[at + 5]),
+    executionTimeMs: Number(values[at + 6]),
+    appliedBy: values[at + 7] as string,
+    downSql: (values[at + 8] ?? null) as string | null,
+    downNoTransaction: values[at + 9] === true,
+    error: (values[at + 10] ?? null) as string | null,
+    description: (values[at + 11] ?? null) as string | null,
+    requires: typeof requires === "string" ? JSON.parse(requires) as string[] : [],
+    downFile: (values[at + 13] ?? null) as string | null,
+  };
 }
 
 /**
@@ -122,19 +148,6 @@ export function fitColumns<T extends Readonly<Record<string, SqlValue>>>(
       present.has(column) || !ADDED_COLUMNS[kind].includes(column)
     ),
   ) as T;
-}
-
-function normalizeApplied<T extends AppliedMigration>(row: T): T {
-  const requires = row.requires as unknown;
-  return {
-    ...row,
-    appliedAt: toDate(row.appliedAt),
-    executionTimeMs: Number(row.executionTimeMs),
-    downNoTransaction: row.downNoTransaction === true,
-    description: row.description ?? null,
-    requires: typeof requires === "string" ? JSON.parse(requires) as string[] : [],
-    downFile: row.downFile ?? null,
-  };
 }
 
 /** A timestamp as a driver or JSON gives it, as a date. */
