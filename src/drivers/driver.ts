@@ -136,39 +136,3 @@ export function networkTimeout(target: string, ms: number): MigrationError {
 export function stalledReason(ms: number): string {
   return `no reply within the network timeout of ${ms} ms`;
 }
-
-/** A reply's deadline: see {@linkcode replyDeadline}. */
-export interface ReplyDeadline {
-  /** Rejects with the expiry's error once the time is up; never settles otherwise. */
-  expired: Promise<never>;
-  /** Disarms it: once cleared it never fires and no longer keeps the process alive. */
-  clear(): void;
-}
-
-/**
- * A deadline of `ms` (none when 0 or less) whose expiry runs `onExpiry` and rejects `expired`
- * with the error it gives. Not `setTimeout`: Deno loads its Node timers on the first use of that
- * global, about 6 ms, a tenth of a whole `tide status` on the light client. The timer of
- * `AbortSignal.timeout` keeps the event loop alive only while the signal has a listener, so a
- * cleared deadline never holds the process.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { replyDeadline } from "./driver.ts";
- *
- * const deadline = replyDeadline(5, () => new Error("no reply"));
- * await assert.rejects(deadline.expired, /no reply/);
- * replyDeadline(60_000, () => new Error("never")).clear(); // and the example ends at once
- * ```
- */
-export function replyDeadline(ms: number, onExpiry: () => Error): ReplyDeadline {
-  if (ms <= 0) return { expired: new Promise<never>(() => {}), clear: () => {} };
-  const signal = AbortSignal.timeout(ms);
-  let expire = () => {};
-  const expired = new Promise<never>((_, reject) => {
-    expire = () => reject(onExpiry());
-  });
-  signal.addEventListener("abort", expire, { once: true });
-  return { expired, clear: () => signal.removeEventListener("abort", expire) };
-}

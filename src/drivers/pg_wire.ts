@@ -24,7 +24,6 @@ import {
   type Driver,
   networkTimeout,
   type Queryable,
-  replyDeadline,
   type Row,
   stalledReason,
   transactionOn,
@@ -45,6 +44,7 @@ import {
   Wire,
 } from "./pg_wire_protocol.ts";
 import type { ScramClient } from "./pg_wire_scram.ts";
+import { ReplyTimer } from "./reply_timer.ts";
 
 /** Options of {@linkcode createWireDriver}. */
 export interface WireDriverOptions {
@@ -187,23 +187,21 @@ function wireDriver(wire: Wire, target: string, networkTimeoutMs: number): Drive
   let queue: Promise<unknown> = Promise.resolve();
   /** Why the session is gone; every later call fails with it, as postgres.js's session does. */
   let lost: string | undefined;
+  const timer = new ReplyTimer(networkTimeoutMs);
   const guarded = async <T>(fn: () => Promise<T>): Promise<T> => {
     if (lost !== undefined) throw connectionLost(target, lost, true);
-    const deadline = replyDeadline(networkTimeoutMs, () => {
-      lost ??= stalledReason(networkTimeoutMs);
-      wire.close();
-      return networkTimeout(target, networkTimeoutMs);
-    });
     try {
-      return await Promise.race([fn(), deadline.expired]);
+      return await timer.race(fn(), () => {
+        lost ??= stalledReason(networkTimeoutMs);
+        wire.close();
+        return networkTimeout(target, networkTimeoutMs);
+      });
     } catch (error) {
       // The server's errors and tide's own (a refused COPY) leave the session as it was.
       if (error instanceof SqlError || error instanceof MigrationError) throw error;
       lost ??= wire.fatal ?? errorMessage(error);
       wire.close();
       throw connectionLost(target, lost);
-    } finally {
-      deadline.clear();
     }
   };
   const serial = <T>(fn: () => Promise<T>): Promise<T> => {

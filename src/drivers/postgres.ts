@@ -16,11 +16,11 @@ import {
   type Driver,
   networkTimeout,
   type Queryable,
-  replyDeadline,
   type Row,
   stalledReason,
   transactionOn,
 } from "./driver.ts";
+import { ReplyTimer } from "./reply_timer.ts";
 
 /** Options of {@linkcode createPostgresDriver}. */
 export interface PostgresDriverOptions {
@@ -121,6 +121,7 @@ export async function createPostgresDriver(
 class Session {
   readonly target: string;
   readonly #networkTimeoutMs: number;
+  readonly #timer: ReplyTimer;
   #sql?: Sql;
   #lost?: string;
   #closing?: Promise<void>;
@@ -128,6 +129,7 @@ class Session {
   constructor(target: string, networkTimeoutMs: number) {
     this.target = target;
     this.#networkTimeoutMs = networkTimeoutMs;
+    this.#timer = new ReplyTimer(networkTimeoutMs);
   }
 
   open(sql: Sql): void {
@@ -147,14 +149,11 @@ class Session {
     if (this.#lost !== undefined || this.#sql === undefined) throw this.#lostError(true);
     const sql = this.#sql;
     const pending = send(sql);
-    const deadline = replyDeadline(this.#networkTimeoutMs, () => this.#stalled(sql, pending));
     let result: T;
     try {
-      result = await Promise.race([pending, deadline.expired]);
+      result = await this.#timer.race(pending, () => this.#stalled(sql, pending));
     } catch (error) {
       throw this.#normalize(error);
-    } finally {
-      deadline.clear();
     }
     if (result instanceof Readable || result instanceof Writable) throw this.#refuseCopy(result);
     return result;
