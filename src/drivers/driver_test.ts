@@ -24,6 +24,17 @@ const conformance: [string, (db: Driver) => Promise<void>][] = [
     equal(rows[0].sum, 5);
     equal(rows[0].word, "hi");
   }],
+  ["query() returns a result of many reads whole, row for row", async (db) => {
+    const rows = await db.query<{ i: number; pad: string }>(
+      "select i, repeat(chr(65 + i % 26), 1000) as pad from generate_series(1, 1000) i",
+    ); // about 1 MB: several reads of the socket on a server
+    equal(rows.length, 1000);
+    ok(
+      rows.every((row, n) =>
+        row.i === n + 1 && row.pad === String.fromCharCode(65 + row.i % 26).repeat(1000)
+      ),
+    );
+  }],
   ["query() returns JavaScript values for common types", async (db) => {
     const [row] = await db.query(
       "select 7::int4 as i, 'x'::text as s, true as b, null::text as n, " +
