@@ -39,7 +39,10 @@ export class ReplyTimer {
     this.#now = now;
   }
 
-  /** `reply`, unless `ms` pass first: then `onExpiry` runs and its error is thrown. */
+  /**
+   * `reply`, unless `ms` pass first: then `onExpiry` runs and its error is thrown (or what it
+   * throws).
+   */
   async race<T>(reply: Promise<T>, onExpiry: () => Error): Promise<T> {
     if (this.#ms <= 0) return await reply;
     const deadline = this.#now() + this.#ms;
@@ -52,8 +55,12 @@ export class ReplyTimer {
     };
     const check = () => {
       const left = deadline - this.#now();
-      if (left > 0) arm(this.#signal = this.#timeout(left)); // an earlier request's signal
-      else expire(onExpiry());
+      if (left > 0) return arm(this.#signal = this.#timeout(left)); // an earlier request's signal
+      try {
+        expire(onExpiry());
+      } catch (error) {
+        expire(error as Error); // a listener's throw would be uncaught: the request fails instead
+      }
     };
     arm(this.#signal?.aborted === false ? this.#signal : (this.#signal = this.#timeout(this.#ms)));
     try {

@@ -31,6 +31,16 @@ Deno.test("ReplyTimer fails a request whose reply does not come in time, once, w
   equal(expiries, 1);
 });
 
+Deno.test("ReplyTimer fails the request with what onExpiry throws, rather than throwing from its timer", async () => {
+  const time = fakeTime();
+  const timer = new ReplyTimer(100, time.timeout, time.now);
+  const stalled = timer.race(new Promise(() => {}), () => {
+    throw new Error("closing the connection failed");
+  });
+  time.advance(100);
+  await rejects(stalled, /closing the connection failed/);
+});
+
 Deno.test("ReplyTimer serves a session's requests with one timer while they are quicker than it", async () => {
   const time = fakeTime();
   const timer = new ReplyTimer(100, time.timeout, time.now);
