@@ -91,12 +91,12 @@ export {
   type FullSettings,
   type LintConfig,
   loadConfig,
-  resolveSettings,
   type RunSettings,
   type Settings,
   type TideConfig,
   type VerifySettings,
 } from "./src/config/config_file.ts";
+export { resolveSettings } from "./src/config/environments.ts";
 export { redactSecrets, redactUrl } from "./src/sql/redact.ts";
 // Types that appear in the signatures above, so that a caller can name them.
 export type { Literal, ServerValue, Sql, SqlValue } from "./src/sql/render.ts";

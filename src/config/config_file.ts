@@ -2,8 +2,9 @@
  * The optional config file: `tide.json`, or a `"tide"` key in `deno.json`, with the same
  * settings as the flags and named environments.
  *
- * Over 300 lines: the file's schema, the rule of each setting and the environments are one rule
- * set, which the CLI and the Action both use.
+ * Over 300 lines: the file's schema and the rule of each setting are one rule set, which the CLI
+ * and the Action both use. An environment's overlay is `environments.ts`; the `lint` section,
+ * checked against the lint rules, is `lint_config.ts`.
  *
  * @module
  */
@@ -246,7 +247,16 @@ export async function loadConfig(cwd: string, file?: string): Promise<TideConfig
     const parsed = parseJson(text.replace(/^\uFEFF/, ""), path);
     const body = nested ? (parsed as { tide?: unknown }).tide : parsed;
     if (body === undefined) continue;
-    return { ...validateConfig(body, path, await lintRuleIds(body)), source: path };
+    const config = validateConfig(body, path);
+    const lint = (body as { lint?: unknown }).lint;
+    if (lint !== undefined) {
+      // Loaded only for a config with lint settings: `tide status` never reads the rules.
+      const { lintProblem } = await import("./lint_config.ts");
+      const found = lintProblem(lint);
+      if (found) throw configError(path, found.key, found.problem);
+      config.lint = lint as LintConfig;
+    }
+    return { ...config, source: path };
   }
   return {};
 }
@@ -263,17 +273,8 @@ function parseJson(text: string, path: string): unknown {
   }
 }
 
-/** The ids of the lint rules, loaded only for a config with lint settings (not on `tide status`). */
-async function lintRuleIds(body: unknown): Promise<ReadonlySet<string>> {
-  if (typeof body !== "object" || body === null || !("lint" in body)) return new Set();
-  const { RULES } = await import("../lint/rules.ts");
-  return new Set(RULES.map((rule) => rule.id));
-}
-
-function validateConfig(body: unknown, path: string, ruleIds: ReadonlySet<string>): TideConfig {
+function validateConfig(body: unknown, path: string): TideConfig {
   const config: TideConfig = validateSettings(body, path, "");
-  const lint = (body as { lint?: unknown }).lint;
-  if (lint !== undefined) config.lint = validateLint(lint, path, ruleIds);
   const environments = (body as { environments?: unknown }).environments;
   if (environments === undefined) return config;
   if (typeof environments !== "object" || environments === null || Array.isArray(environments)) {
@@ -337,93 +338,8 @@ function isStringRecord(value: unknown): boolean {
     Object.values(value as object).every((v) => typeof v === "string");
 }
 
-const LEVELS = ["off", "info", "warning", "error"];
-
-function validateLint(lint: unknown, path: string, ruleIds: ReadonlySet<string>): LintConfig {
-  const isObject = (value: unknown) =>
-    typeof value === "object" && value !== null && !Array.isArray(value);
-  if (!isObject(lint)) throw configError(path, "lint", 'must be an object like {"rules": {...}}');
-  const { rules, ...rest } = lint as { rules?: unknown };
-  const extra = Object.keys(rest)[0];
-  if (extra !== undefined) {
-    throw configError(path, `lint.${extra}`, "is not a lint setting (known: rules)");
-  }
-  if (rules === undefined) return {};
-  if (!isObject(rules)) throw configError(path, "lint.rules", "must be an object of rule ids");
-  for (const [id, level] of Object.entries(rules as object)) {
-    if (!ruleIds.has(id)) {
-      throw configError(path, `lint.rules.${id}`, "is not a lint rule (see the README's list)");
-    }
-    if (!LEVELS.includes(level as string)) {
-      throw configError(path, `lint.rules.${id}`, `must be one of ${LEVELS.join(", ")}`);
-    }
-  }
-  return { rules: rules as LintConfig["rules"] };
-}
-
 function configError(path: string, key: string, problem: string): MigrationError {
   return new MigrationError("CONFIG_ERROR", `Config file ${path}: "${key}" ${problem}.`, {
     file: path,
-  });
-}
-
-/**
- * The settings in force for an environment: the file's top level overlaid by the environment.
- * `${VAR}` in `databaseUrl` is replaced from `env`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { resolveSettings } from "./config_file.ts";
- *
- * const settings = resolveSettings(
- *   { dir: "db", environments: { production: { databaseUrl: "${PROD_URL}", protected: true } } },
- *   "production",
- *   new Map([["PROD_URL", "postgres://app@db/app"]]),
- * );
- * assert.deepEqual(settings, { dir: "db", databaseUrl: "postgres://app@db/app", protected: true });
- * ```
- */
-export function resolveSettings(
-  config: TideConfig,
-  environment?: string,
-  env: { get(name: string): string | undefined } = Deno.env,
-): Settings {
-  const { environments, source: _source, lint: _lint, ...top } = config;
-  let settings: Settings = top;
-  if (environment !== undefined) {
-    const chosen = environments?.[environment];
-    if (!chosen) {
-      const known = Object.keys(environments ?? {});
-      throw new MigrationError(
-        "CONFIG_ERROR",
-        `Unknown environment "${environment}"${config.source ? ` in ${config.source}` : ""}. ` +
-          (known.length
-            ? `Known environments: ${known.join(", ")}.`
-            : "No environments are configured."),
-      );
-    }
-    settings = { ...top, ...chosen };
-    // A group is overlaid member by member: an environment may set one verify setting.
-    if (top.verify !== undefined && chosen.verify !== undefined) {
-      settings.verify = { ...top.verify, ...chosen.verify };
-    }
-  }
-  if (settings.databaseUrl !== undefined) {
-    settings = { ...settings, databaseUrl: expandEnv(settings.databaseUrl, env) };
-  }
-  return settings;
-}
-
-function expandEnv(text: string, env: { get(name: string): string | undefined }): string {
-  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_match, name: string) => {
-    const value = env.get(name);
-    if (value === undefined) {
-      throw new MigrationError(
-        "CONFIG_ERROR",
-        `The config's databaseUrl uses \${${name}}, but the environment variable ${name} is not set.`,
-      );
-    }
-    return value;
   });
 }

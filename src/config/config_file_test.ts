@@ -1,7 +1,8 @@
 import assert, { equal, match, rejects } from "node:assert/strict";
 import { join } from "node:path";
 import { MigrationError } from "../errors.ts";
-import { loadConfig, resolveSettings } from "./config_file.ts";
+import { loadConfig } from "./config_file.ts";
+import { resolveSettings } from "./environments.ts";
 
 async function configWith(text: string): Promise<string> {
   const cwd = await Deno.makeTempDir({ prefix: "tide-config-" });

@@ -12,11 +12,11 @@ import {
   type FullSettings,
   isRecordSetting,
   loadConfig,
-  resolveSettings,
   settingProblem,
   type Settings,
   type TideConfig,
 } from "./config_file.ts";
+import { resolveSettings } from "./environments.ts";
 import { parseDuration } from "./duration.ts";
 
 /** Reads environment variables. */
