@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { MigrateOptions, ModuleDir } from "../engine/migrate.ts";
+import type { MigrateOptions } from "../engine/migrate.ts";
+import type { ModuleDir } from "../files/load.ts";
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import type { LoadOptions } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
@@ -172,7 +173,7 @@ export async function realEngine(): Promise<ActionEngine> {
   const [tide, { untrackedTables }, { loadModules }] = await Promise.all([
     import("../../mod.ts"),
     import("../engine/untracked.ts"),
-    import("../engine/migrate.ts"),
+    import("../files/load.ts"),
   ]);
   return {
     loadMigrations: tide.loadMigrations,

@@ -16,7 +16,7 @@ import {
 import { MigrationError } from "../errors.ts";
 import { formatByName } from "../files/formats/registry.ts";
 import type { LoadOptions } from "../files/load.ts";
-import type { ModuleDir } from "../engine/migrate.ts";
+import type { ModuleDir } from "../files/load.ts";
 import type { ActionIo } from "./io.ts";
 import { FAIL_ON_KINDS, FINDING_KINDS, type FindingKind } from "./report.ts";
 

@@ -140,11 +140,9 @@ export async function otherModules(
   const picked = ctx.values.module !== undefined && options.always !== true;
   const names = modulesAlongside(ctx.settings, picked);
   if (names.length === 0) return [];
-  const { loadMigrations } = await import("../files/load.ts");
-  return await Promise.all(names.map(async (module) => ({
-    module,
-    migrations: await loadMigrations(migrationsDir(ctx, module), loadOptions(ctx.settings)),
-  })));
+  const { loadModules } = await import("../files/load.ts");
+  const dirs = names.map((module) => ({ module, dir: migrationsDir(ctx, module) }));
+  return await loadModules(dirs, loadOptions(ctx.settings));
 }
 
 /**

@@ -5,9 +5,16 @@
  */
 import { connect, resolveDatabaseUrl } from "../drivers/connect.ts";
 import { extensionsOfMigrations } from "../drivers/pglite_extensions.ts";
-import { DEFAULT_MIGRATIONS_DIR, loadMigrations, type LoadOptions } from "../files/load.ts";
+import {
+  DEFAULT_MIGRATIONS_DIR,
+  loadMigrations,
+  loadModules,
+  type LoadOptions,
+  type ModuleDir,
+} from "../files/load.ts";
 import { Migrator, type MigratorOptions, type RunResult } from "./migrator.ts";
-import type { ModuleMigrations } from "./migrator_options.ts";
+
+export type { ModuleDir };
 
 /** Options of {@linkcode migrate}. */
 export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrations"> {
@@ -26,14 +33,6 @@ export interface MigrateOptions extends Omit<MigratorOptions, "driver" | "migrat
   modules?: readonly ModuleDir[];
 }
 
-/** A module and the directory of its migrations. */
-export interface ModuleDir {
-  /** The module, as `--module` names it. */
-  module: string;
-  /** Its migrations directory. */
-  dir: string;
-}
-
 /**
  * Applies every pending migration of `dir` to the database and closes the connection.
  *
@@ -50,8 +49,14 @@ export interface ModuleDir {
  * ```
  */
 export async function migrate(options: MigrateOptions = {}): Promise<RunResult> {
-  const { databaseUrl, dir = DEFAULT_MIGRATIONS_DIR, load, allowOutOfOrder, ...rest } = options;
-  const { modules: dirs = [], ...migratorOptions } = rest;
+  const {
+    databaseUrl,
+    dir = DEFAULT_MIGRATIONS_DIR,
+    load,
+    allowOutOfOrder,
+    modules: dirs = [],
+    ...migratorOptions
+  } = options;
   const migrations = await loadMigrations(dir, load);
   const modules = await loadModules(dirs, load);
   const { networkTimeoutMs } = migratorOptions;
@@ -65,28 +70,4 @@ export async function migrate(options: MigrateOptions = {}): Promise<RunResult> 
   });
   const migrator = new Migrator({ ...migratorOptions, driver, migrations });
   return await migrator.up({ allowOutOfOrder, ...(modules.length > 0 ? { modules } : {}) });
-}
-
-/**
- * The migrations of each module in `dirs`, read with `load`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { loadModules } from "./migrate.ts";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
- * const [auth] = await loadModules([{ module: "auth", dir }]);
- * assert.deepEqual([auth.module, auth.migrations.length], ["auth", 1]);
- * await Deno.remove(dir, { recursive: true });
- * ```
- */
-export async function loadModules(
-  dirs: readonly ModuleDir[],
-  load?: LoadOptions,
-): Promise<ModuleMigrations[]> {
-  return await Promise.all(
-    dirs.map(async ({ module, dir }) => ({ module, migrations: await loadMigrations(dir, load) })),
-  );
 }

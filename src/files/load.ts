@@ -148,3 +148,35 @@ function withDescription(migration: Migration): Migration {
   const description = describeSql(migration.up.sql);
   return description === undefined ? migration : { ...migration, description };
 }
+
+/** A module and the directory of its migrations. */
+export interface ModuleDir {
+  /** The module, as `--module` names it. */
+  module: string;
+  /** Its migrations directory. */
+  dir: string;
+}
+
+/**
+ * The migrations of each module in `dirs`, read with `load`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModules } from "./load.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/001_users.up.sql`, "create table users (id int);\n");
+ * const [auth] = await loadModules([{ module: "auth", dir }]);
+ * assert.deepEqual([auth.module, auth.migrations.length], ["auth", 1]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function loadModules(
+  dirs: readonly ModuleDir[],
+  load?: LoadOptions,
+): Promise<{ module: string; migrations: Migration[] }[]> {
+  return await Promise.all(
+    dirs.map(async ({ module, dir }) => ({ module, migrations: await loadMigrations(dir, load) })),
+  );
+}
