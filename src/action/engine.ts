@@ -4,9 +4,8 @@
  * @module
  */
 import type { MigrateOptions } from "../engine/migrate.ts";
-import type { ModuleDir } from "../files/load.ts";
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
-import type { LoadOptions } from "../files/load.ts";
+import type { LoadOptions, ModuleDir } from "../files/load.ts";
 import type { Migration } from "../files/migration.ts";
 import type { StepObserver } from "../verify/observer.ts";
 import type { VerifyReport } from "../verify/report.ts";
