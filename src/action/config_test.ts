@@ -134,20 +134,14 @@ const MODULES = {
 Deno.test("with modules in the config, apply and plan take every module as tide up does (real engine)", async () => {
   await using repo = await testRepo(MODULES, {});
   const url = await testDatabaseUrl();
-  const plan = await runAction({
-    repo,
-    engine: "real",
-    inputs: { mode: "plan", "database-url": url },
-  });
+  const act = (mode: string) =>
+    runAction({ repo, engine: "real", inputs: { mode, "database-url": url } });
+  const plan = await act("plan");
   assert.equal(plan.code, 0, plan.everything);
   assert.equal(plan.outputs.pending, "2");
   assert.deepEqual(JSON.parse(plan.outputs.versions), ["auth:001", "app:001"]);
   assert.match(plan.summary, /\| `auth:001` \| users \|\n\| `app:001` \| orders \|/);
-  const run = await runAction({
-    repo,
-    engine: "real",
-    inputs: { mode: "apply", "database-url": url },
-  });
+  const run = await act("apply");
   assert.equal(run.code, 0, run.everything);
   assert.equal(run.outputs.applied, "2");
   assert.deepEqual(JSON.parse(run.outputs.versions), ["auth:001", "app:001"]);
