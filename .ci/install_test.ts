@@ -60,6 +60,22 @@ interface Run {
   output: string;
 }
 
+/**
+ * What the consumer's Deno needs from the machine to reach the registry: its cache, and where
+ * the certificates and proxies are (behind a TLS-inspecting proxy, without NODE_EXTRA_CA_CERTS or
+ * DENO_CERT every download fails with "invalid peer certificate: UnknownIssuer").
+ */
+const MACHINE_VARIABLES = [
+  "DENO_DIR",
+  "DENO_CERT",
+  "DENO_TLS_CA_STORE",
+  "NODE_EXTRA_CA_CERTS",
+  "SSL_CERT_FILE",
+  "SSL_CERT_DIR",
+  "NPM_CONFIG_REGISTRY",
+  ...["HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"].flatMap((name) => [name, name.toLowerCase()]),
+];
+
 /** Runs a command with a clean environment: no CI, no DATABASE_URL from the machine. */
 async function run(command: string, args: string[], cwd: string, cacheDir: string): Promise<Run> {
   const env: Record<string, string> = {
@@ -68,8 +84,10 @@ async function run(command: string, args: string[], cwd: string, cacheDir: strin
     NO_COLOR: "1",
     TIDE_CACHE_DIR: cacheDir,
   };
-  const denoDir = Deno.env.get("DENO_DIR");
-  if (denoDir) env.DENO_DIR = denoDir;
+  for (const name of MACHINE_VARIABLES) {
+    const value = Deno.env.get(name);
+    if (value !== undefined) env[name] = value;
+  }
   const out = await new Deno.Command(command, {
     args,
     cwd,
