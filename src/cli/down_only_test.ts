@@ -37,6 +37,8 @@ Deno.test("tide down --only V rolls back one older migration once a PGlite copy 
     const status = await tide("status");
     match(status.stdout, /^003 +email +pending \(out of order\)$/m);
     match(status.stdout, /^004 +owner +applied /m);
+    const versions = status.stdout.split("\n").filter((line) => /^\d{3} /.test(line));
+    deepEqual(versions.map((line) => line.slice(0, 3)), ["001", "002", "003", "004"]);
     const json = JSON.parse((await tide("status", "--json")).stdout);
     deepEqual(json.pending, [{
       version: "003",

@@ -6,10 +6,12 @@
  * @module
  */
 
-/** Made on first use: creating it loads ICU's break rules, ~15 ms of every `tide` start. */
+/**
+ * Made on first use, as only non-ASCII text needs them: the segmenter loads ICU's break rules
+ * (~15 ms), and each property-class literal is built when its line runs (~0.5 ms for the two).
+ */
 let segmenter: Intl.Segmenter | undefined;
-const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]+$/u;
-const EMOJI = /\p{Extended_Pictographic}|\p{Regional_Indicator}/u;
+let classes: { zeroWidth: RegExp; emoji: RegExp } | undefined;
 /** East Asian Wide and Fullwidth blocks (Unicode EastAsianWidth W and F), by code point. */
 const WIDE_RANGES: readonly (readonly [number, number])[] = [
   [0x1100, 0x115f], // Hangul Jamo initials
@@ -55,8 +57,14 @@ export function displayWidth(text: string): number {
 }
 
 function graphemeWidth(grapheme: string): number {
-  if (ZERO_WIDTH.test(grapheme)) return 0;
-  if (grapheme.includes("\uFE0F") || EMOJI.test(grapheme) && isEmojiPresentation(grapheme)) {
+  classes ??= {
+    zeroWidth: /^[\p{Mn}\p{Me}\p{Cf}\p{Cc}]+$/u,
+    emoji: /\p{Extended_Pictographic}|\p{Regional_Indicator}/u,
+  };
+  if (classes.zeroWidth.test(grapheme)) return 0;
+  if (
+    grapheme.includes("\uFE0F") || classes.emoji.test(grapheme) && isEmojiPresentation(grapheme)
+  ) {
     return 2;
   }
   const first = grapheme.codePointAt(0) ?? 0;

@@ -122,9 +122,13 @@ function printStatus(out: Output, status: MigrationStatus): void {
     out.line("No migrations: the directory is empty and nothing is applied.");
     return;
   }
-  const sorted = [...rows.values()].sort((a, b) =>
-    compareVersions(a.entry.version, b.entry.version)
+  // Applied then pending is already in order unless one is out of order: checking costs one
+  // comparison per row, sorting thousands at every start.
+  const sorted = [...rows.values()];
+  const ordered = sorted.every((row, i) =>
+    i === 0 || compareVersions(sorted[i - 1].entry.version, row.entry.version) <= 0
   );
+  if (!ordered) sorted.sort((a, b) => compareVersions(a.entry.version, b.entry.version));
   // The description column only when a migration has one, so plain directories read as before.
   const described = sorted.some(({ entry }) => entry.description !== undefined);
   const table = formatTable([
@@ -139,7 +143,8 @@ function printStatus(out: Output, status: MigrationStatus): void {
   const at = table[0].indexOf("STATE"); // where the state column starts, in every row
   const lines = sorted.map(({ state, tone }, i) => {
     const line = table[i + 1].trimEnd();
-    return tone ? line.slice(0, at) + out.paint(tone, state) + line.slice(at + state.length) : line;
+    const painted = tone ? out.paint(tone, state) : state;
+    return painted === state ? line : line.slice(0, at) + painted + line.slice(at + state.length);
   });
   out.line([table[0].trimEnd(), ...lines, "", summary(status)].join("\n")); // one line() for 500 rows
   for (const failed of status.failed) {
