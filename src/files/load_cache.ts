@@ -24,7 +24,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 import type { LoadOptions, UnreadFile } from "./load.ts";
 import type { Migration } from "./migration.ts";
 import { processEnv } from "./formats/envsub.ts";
-import { readTree, SourceTree } from "./formats/tree.ts";
+import { listTree, SourceTree, type TreeListing, treeOf } from "./formats/tree.ts";
 import { join, resolve } from "./paths.ts"; // not node:path: see paths.ts
 
 /** Bump when what an entry holds changes shape; tide's version is part of the key too. */
@@ -92,24 +92,28 @@ export async function loadMigrationsCached(
 ): Promise<Migration[]> {
   const start = (cache.now ?? Date.now)();
   if (cache.cacheDir === undefined) {
-    return (await loadRecorded(readTree(dir), options)).entry.migrations;
+    return (await loadRecorded(listTree(dir), options)).entry.migrations;
   }
   const key = keyOf(dir, options);
   const file = join(cache.cacheDir, `migrations-${fnv1a(key)}.json`);
   const text = await Deno.readTextFile(file).catch(() => undefined); // async: see `stampsOf`
-  const tree = readTree(dir);
-  const stamps = await stampsOf(tree);
-  if (stamps === undefined) return (await loadRecorded(tree, options)).entry.migrations;
+  // As listed, not sorted into a tree: a hit needs neither the sort nor the tree.
+  const listing = listTree(dir);
+  const stamps = await stampsOf(listing);
+  if (stamps === undefined) return (await loadRecorded(listing, options)).entry.migrations;
   const files = JSON.stringify(stamps);
   const fresh = freshFiles(stamps, start);
   const stored = parseEntry(text, key, files);
-  if (stored && sameEnv(stored.env, options) && sameTexts(tree, stored.texts)) {
-    if (stored.texts.length > 0 && fresh.size === 0) writeEntry(file, { ...stored, texts: [] });
+  if (stored && sameEnv(stored.env, options) && sameTexts(listing, stored.texts)) {
+    const settled = stored.texts.length > 0 && fresh.size === 0;
+    if (settled || stored.files !== files) {
+      writeEntry(file, { ...stored, files, texts: settled ? [] : stored.texts });
+    }
     for (const unread of stored.unread) options.onUnread?.(unread);
     for (const path of stored.code) options.onCodeMigration?.(path);
     return stored.migrations;
   }
-  const { entry, cacheable } = await loadRecorded(tree, options, fresh);
+  const { entry, cacheable } = await loadRecorded(listing, options, fresh);
   if (cacheable) writeEntry(file, { key, files, ...entry });
   return entry.migrations;
 }
@@ -128,16 +132,17 @@ function keyOf(dir: string, options: LoadOptions): string {
 }
 
 /**
- * Every file of `tree` with its stat fields, or `undefined` when one cannot be told apart. One
- * file in {@linkcode STAMPS_PER_TURN} is stat'ed asynchronously: work started alongside (`tide
- * status` connects and queries meanwhile) gets its turns while a thousand files are stamped.
+ * Every file of `listing`, as listed, with its stat fields, or `undefined` when one cannot be
+ * told apart. One file in {@linkcode STAMPS_PER_TURN} is stat'ed asynchronously: work started
+ * alongside (`tide status` connects and queries meanwhile) gets its turns while a thousand files
+ * are stamped.
  */
-async function stampsOf(tree: SourceTree): Promise<(Stamp | string)[] | undefined> {
-  const stamps: (Stamp | string)[] = tree.skipped.map((skipped) => skipped.path);
+async function stampsOf(listing: TreeListing): Promise<(Stamp | string)[] | undefined> {
+  const stamps: (Stamp | string)[] = listing.skipped.map((skipped) => skipped.path);
   // Absolute: Deno resolves a relative path with a getcwd call per stat.
-  const base = join(resolve(tree.dir), "x").slice(0, -1);
-  for (let i = 0; i < tree.files.length; i++) {
-    const file = tree.files[i];
+  const base = join(resolve(listing.dir), "x").slice(0, -1);
+  for (let i = 0; i < listing.files.length; i++) {
+    const file = listing.files[i];
     let info: Deno.FileInfo;
     try {
       const path = base + file.rel;
@@ -162,7 +167,9 @@ function freshFiles(stamps: (Stamp | string)[], start: number): Set<string> {
   return fresh;
 }
 
-function sameTexts(tree: SourceTree, texts: readonly [string, string][]): boolean {
+function sameTexts(listing: TreeListing, texts: readonly [string, string][]): boolean {
+  if (texts.length === 0) return true;
+  const tree = treeOf(listing);
   return texts.every(([rel, text]) => {
     const file = tree.get(rel);
     try {
@@ -178,10 +185,23 @@ function parseEntry(text: string | undefined, key: string, files: string): Entry
   try {
     const entry = JSON.parse(text) as Entry;
     const complete = Array.isArray(entry.migrations) && Array.isArray(entry.texts);
-    return entry.key === key && entry.files === files && complete ? entry : undefined;
+    const same = entry.files === files || sameStampSet(entry.files, files);
+    return entry.key === key && same && complete ? entry : undefined;
   } catch {
     return undefined; // corrupt: a full load rewrites it
   }
+}
+
+/**
+ * Whether two stamp lists (JSON) hold the same stamps in another order: a directory whose
+ * entries were moved around on disk lists them anew. Same stamps have the same length of JSON,
+ * so anything else costs one comparison.
+ */
+function sameStampSet(stored: string, files: string): boolean {
+  if (typeof stored !== "string" || stored.length !== files.length) return false;
+  const sorted = (json: string) =>
+    (JSON.parse(json) as unknown[]).map((stamp) => JSON.stringify(stamp)).sort().join("\n");
+  return sorted(stored) === sorted(files);
 }
 
 function sameEnv(env: readonly [string, string | null][], options: LoadOptions): boolean {
@@ -193,13 +213,17 @@ function sameEnv(env: readonly [string, string | null][], options: LoadOptions):
  * A full load, recording what it depended on: the variables read, whether it read the time, and
  * the texts of the `fresh` files it read.
  */
-async function loadRecorded(tree: SourceTree, options: LoadOptions, fresh = new Set<string>()) {
+async function loadRecorded(
+  listing: TreeListing,
+  options: LoadOptions,
+  fresh = new Set<string>(),
+) {
   const { readMigrationTree } = await import("./load.ts");
   const read = new Set<string>();
-  const recorded = new SourceTree(tree.dir, [...tree.files], (file) => {
+  const recorded = new SourceTree(listing.dir, [...listing.files], (file) => {
     if (fresh.has(file.rel)) read.add(file.rel);
     return Deno.readFileSync(file.path);
-  }, [...tree.skipped]);
+  }, [...listing.skipped]);
   const env = new Map<string, string | null>();
   const unread: UnreadFile[] = [];
   const code: string[] = [];

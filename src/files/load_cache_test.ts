@@ -60,6 +60,26 @@ Deno.test("loadMigrationsCached() gives what loadMigrations() gives, from its en
   });
 });
 
+Deno.test("loadMigrationsCached() answers from an entry whose files were listed in another order", async () => {
+  await withFixture(async (f) => {
+    for (const v of ["001", "002", "003"]) f.write(`${v}_t.up.sql`, `CREATE TABLE t${v} ();\n`);
+    await f.load();
+    const entryPath = join(f.cacheDir, f.entries()[0]);
+    const entry = JSON.parse(Deno.readTextFileSync(entryPath));
+    const listed = entry.files;
+    // As if the directory gave its entries in another order (rewritten on disk, say).
+    entry.files = JSON.stringify(JSON.parse(listed).reverse());
+    entry.migrations[0].name = "from_the_entry";
+    Deno.writeTextFileSync(entryPath, JSON.stringify(entry));
+    assert.equal((await f.load())[0].name, "from_the_entry");
+    // Rewritten in the order listed now, so the next run compares one string again.
+    assert.equal(JSON.parse(Deno.readTextFileSync(entryPath)).files, listed);
+    // The same number of stamps, one of them different, is still a miss.
+    f.write("002_t.up.sql", "CREATE TABLE t2 (id int);\n");
+    assert.deepEqual(await f.load(), await f.fresh());
+  });
+});
+
 Deno.test("loadMigrationsCached() compares the texts of fresh files, so a same-second edit of the same size is seen", async () => {
   await withFixture(async (f) => {
     const path = join(f.dir, "001_a.up.sql");

@@ -132,15 +132,51 @@ export function treeFromBytes(dir: string | undefined, files: readonly FileBytes
   return new SourceTree(base, entries, (file) => bytes.get(file.rel)!);
 }
 
+/** The files of a directory on disk as listed, before {@linkcode treeOf} sorts them. */
+export interface TreeListing {
+  /** The directory, as given. */
+  readonly dir: string;
+  /** Every file, in the order the directory gave them. */
+  readonly files: readonly SourceFile[];
+  /** Entries that are not files to read, with why: dangling symbolic links. */
+  readonly skipped: readonly { path: string; why: string }[];
+}
+
 /**
- * The tree of `dir` on disk: every regular file down to a few folders deep, leaving out names
- * starting with `.` and `node_modules`. Throws `MigrationError` `MISSING_DIRECTORY`.
+ * The files of `dir` on disk: every regular file down to a few folders deep, leaving out names
+ * starting with `.` and `node_modules`, unsorted (the load cache compares them as listed).
+ * Throws `MigrationError` `MISSING_DIRECTORY`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { listTree, treeOf } from "./tree.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/002_b.up.sql`, "");
+ * await Deno.writeTextFile(`${dir}/001_a.up.sql`, "");
+ * const listing = listTree(dir);
+ * assert.equal(listing.files.length, 2);
+ * assert.deepEqual(treeOf(listing).files.map((f) => f.rel), ["001_a.up.sql", "002_b.up.sql"]);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
-export function readTree(dir: string): SourceTree {
+export function listTree(dir: string): TreeListing {
   const files: SourceFile[] = [];
   const skipped: { path: string; why: string }[] = [];
   listInto(dir, "", 0, files, skipped);
-  return new SourceTree(dir, files, (file) => Deno.readFileSync(file.path), skipped);
+  return { dir, files, skipped };
+}
+
+/** The tree of a listing, its files read from disk when a format asks. */
+export function treeOf(listing: TreeListing): SourceTree {
+  const { dir, files, skipped } = listing;
+  return new SourceTree(dir, [...files], (file) => Deno.readFileSync(file.path), [...skipped]);
+}
+
+/** `treeOf(listTree(dir))`: the tree of `dir` on disk, sorted. */
+export function readTree(dir: string): SourceTree {
+  return treeOf(listTree(dir));
 }
 
 function listInto(
