@@ -7,7 +7,7 @@
  */
 import { errorMessage, MigrationError, SqlError, UsageError } from "../errors.ts";
 import { redactSecrets } from "../sql/redact.ts";
-import { displayWidth } from "./text_width.ts";
+import { displayWidth, isPrintableAscii } from "./text_width.ts";
 
 /** Where the CLI reads its environment and writes its output; tests pass their own. */
 export interface CliIo {
@@ -237,8 +237,10 @@ export function formatMs(ms: number): string {
  * ```
  */
 export function formatTable(rows: readonly (readonly string[])[]): string[] {
-  // Padded by display width: a wide or combining character is not one column.
-  const cellWidths = rows.map((row) => row.map(displayWidth)); // once per cell: 2000 in `status`
+  // Padded by display width: a wide or combining character is not one column. Printable ASCII,
+  // the common case, is a column per character: one test per row, not a measure per cell.
+  const measure = rows.every((row) => isPrintableAscii(row.join(""))) ? length : displayWidth;
+  const cellWidths = rows.map((row) => row.map(measure)); // once per cell: 2000 in `status`
   const widths: number[] = [];
   for (const row of cellWidths) row.forEach((w, i) => widths[i] = Math.max(widths[i] ?? 0, w));
   return rows.map((row, r) =>
@@ -247,3 +249,5 @@ export function formatTable(rows: readonly (readonly string[])[]): string[] {
     ).join("  ")
   );
 }
+
+const length = (text: string): number => text.length;

@@ -48,12 +48,27 @@ const WIDE_RANGES: readonly (readonly [number, number])[] = [
  * ```
  */
 export function displayWidth(text: string): number {
-  // ASCII, the common case, is one column per character.
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length;
+  if (isPrintableAscii(text)) return text.length;
   let width = 0;
   segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
   return width;
+}
+
+/**
+ * Whether `text` is printable ASCII only, the common case: one column per character.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isPrintableAscii } from "./text_width.ts";
+ *
+ * assert.equal(isPrintableAscii("001_init"), true);
+ * assert.equal(isPrintableAscii("café"), false);
+ * ```
+ */
+export function isPrintableAscii(text: string): boolean {
+  return /^[\x20-\x7e]*$/.test(text);
 }
 
 function graphemeWidth(grapheme: string): number {
