@@ -39,6 +39,29 @@ Deno.test("lintMigrations() counts tide's own lock timeout as one in force", asy
   assert.ok(!rules(withTimeout, "002").includes("no-lock-timeout"));
 });
 
+Deno.test("lintMigrations() gives a rewrite that is no column change its own way around", async () => {
+  const views = migration(
+    "002",
+    "CREATE INDEX users_email ON users (email);\n" +
+      "ALTER TABLE users ADD COLUMN visits integer NOT NULL DEFAULT 0;\n" +
+      "CREATE MATERIALIZED VIEW user_count AS SELECT count(*) AS n FROM users;",
+  );
+  const cases = [
+    [
+      "REFRESH MATERIALIZED VIEW user_count;",
+      /^REFRESH MATERIALIZED VIEW CONCURRENTLY public\.user_count:/,
+    ],
+    ["REINDEX TABLE users;", /^REINDEX \.\.\. CONCURRENTLY .*-- tide:no-transaction\.$/],
+    ["CLUSTER users USING users_email;", /^Rebuild public\.users online with pg_repack/],
+    ["ALTER TABLE users ALTER COLUMN visits TYPE bigint;", /^Add a new column, backfill it/],
+  ] as const;
+  for (const [sql, fix] of cases) {
+    const report = await lintMigrations({ migrations: [USERS, views, migration("003", sql)] });
+    const finding = report.migrations.at(-1)!.findings.find((f) => f.rule === "table-rewrite");
+    assert.match(finding?.fix ?? "(no table-rewrite finding)", fix, sql);
+  }
+});
+
 Deno.test("lintMigrations() applies config levels and reads tide:allow, Squawk and eugene ignores", async () => {
   const up = "ALTER TABLE users ADD COLUMN meta json;\n" +
     "-- squawk-ignore ban-drop-column\nALTER TABLE users DROP COLUMN meta;\n" +

@@ -17,7 +17,7 @@ import {
   rowsWords,
   type Rule,
 } from "./rule_context.ts";
-import { nodeOf, nodesOf, relationName, typeNameOf } from "./sql_parser.ts";
+import { type Node, nodeOf, nodesOf, relationName, typeNameOf } from "./sql_parser.ts";
 
 const TABLE_KINDS = ["r", "p", "m"];
 
@@ -41,8 +41,37 @@ export const rewriteRule: Rule = (context) =>
       message: `${nameOf(context, main)} is rewritten (${names.join(", ")} get new files), ` +
         `copying ${rowsWords(rows)} while ${mode} is held, which ${describeBlocked(mode)}.`,
       evidence: { ...lockEvidence(context, main, mode), rewritten: names, note },
+      ...rewriteFix(statement.node, nameOf(context, main)),
     }];
   });
+
+/**
+ * The way around a rewrite that is no column change, where the rule's general advice (a new
+ * column, backfilled) does not apply.
+ */
+function rewriteFix(node: Node | undefined, name: string): { fix?: string } {
+  if (nodeOf(node, "RefreshMatViewStmt")) {
+    return {
+      fix: `REFRESH MATERIALIZED VIEW CONCURRENTLY ${name}: reads of the view go on while it ` +
+        "refreshes (it needs a unique index on the view).",
+    };
+  }
+  if (nodeOf(node, "ReindexStmt")) {
+    return {
+      fix: "REINDEX ... CONCURRENTLY (PostgreSQL 12+) rebuilds without blocking reads and " +
+        "writes, alone in a migration marked -- tide:no-transaction.",
+    };
+  }
+  const vacuum = nodeOf(node, "VacuumStmt");
+  const full = nodesOf(vacuum?.options, "DefElem").some((option) => option.defname === "full");
+  if (nodeOf(node, "ClusterStmt") || full) {
+    return {
+      fix: `Rebuild ${name} online with pg_repack or pg_squeeze, outside the migrations, or run ` +
+        "this in a maintenance window.",
+    };
+  }
+  return {};
+}
 
 const SERIAL_TYPES = ["serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"];
 
