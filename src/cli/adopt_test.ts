@@ -122,3 +122,35 @@ Deno.test("tide adopt refuses a dirty golang-migrate table and an unknown tool",
     await Deno.remove(cwd, { recursive: true });
   }
 });
+
+Deno.test("tide adopt warns of a file changed since Flyway applied it, by Flyway's checksum", async () => {
+  const cwd = await makeProject({
+    "V1__create_users.sql": "create table users (id bigint primary key);\n",
+    "V2__add_email.sql": "alter table users add column email text;\n-- and an index, later\n",
+  });
+  const env = { DATABASE_URL: await testDatabaseUrl() };
+  try {
+    await using db = await connect(env.DATABASE_URL);
+    // Flyway's CRC-32 of both files as it applied them: V2 had no comment then.
+    await db.exec(`CREATE TABLE flyway_schema_history (installed_rank int PRIMARY KEY,
+        version varchar(50), description varchar(200) NOT NULL, type varchar(20) NOT NULL,
+        script varchar(1000) NOT NULL, checksum int, installed_by varchar(100) NOT NULL,
+        installed_on timestamp NOT NULL DEFAULT now(), execution_time int NOT NULL,
+        success boolean NOT NULL);
+      INSERT INTO flyway_schema_history VALUES
+        (1, '1', 'create users', 'SQL', 'V1__create_users.sql', -2060162605, 'app', now(), 5, true),
+        (2, '2', 'add email', 'SQL', 'V2__add_email.sql', -1929901731, 'app', now(), 3, true)`);
+    const run = await runCli(["adopt", "--from", "flyway", "--dry-run"], { cwd, env });
+    equal(run.code, 0, run.stderr);
+    match(
+      withoutDatabaseLine(run.stderr),
+      /^warning: \S*migrations\/V2__add_email\.sql changed since flyway applied it \(flyway's checksum -1929901731, the file's now -?\d+\): the database holds the version flyway ran/,
+    );
+    const json = JSON.parse(
+      (await runCli(["adopt", "--from", "flyway", "--json"], { cwd, env })).stdout,
+    );
+    deepEqual(json.changed.map((m: { file: string }) => m.file), ["V2__add_email.sql"]);
+  } finally {
+    await Deno.remove(cwd, { recursive: true });
+  }
+});

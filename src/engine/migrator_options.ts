@@ -17,6 +17,7 @@ export type {
   AdoptOptions,
   AdoptResult,
   AdoptTool,
+  ChangedSinceApplied,
   VersionAndName,
 } from "./adopt/adopt.ts";
 

@@ -81,6 +81,10 @@ function adoptJson(ctx: CommandContext, result: AdoptResult): Record<string, unk
     alreadyRecorded: result.alreadyRecorded,
     onlyInTide: result.onlyInTide,
     skipped: result.skipped,
+    changed: result.changed.map((m) => ({
+      ...m,
+      file: relative(dir, m.file).replaceAll("\\", "/"),
+    })),
   };
 }
 
@@ -96,6 +100,13 @@ function printAdoption(out: Output, result: AdoptResult): void {
   }
   for (const name of result.skipped) {
     out.warn(`not recorded: ${name}, applied by ${from}, has no file and no version.`);
+  }
+  for (const m of result.changed) {
+    out.warn(
+      `${m.file} changed since ${from} applied it (${from}'s checksum ${m.recorded}, the ` +
+        `file's now ${m.now}): the database holds the version ${from} ran, and tide records ` +
+        "the file as it is now. Compare the two (git log -p) before relying on its down.",
+    );
   }
   const already = result.alreadyRecorded.length;
   const kept = already ? ` ${already} already in tide's ledger, left as ${plural(already)}.` : "";

@@ -12,7 +12,7 @@ import type { AppliedMigration, Ledger } from "../ledger.ts";
 import { appliedFields, logFields } from "../step.ts";
 import { type AdoptedMigration, planAdoption, type VersionAndName } from "./plan.ts";
 import { readToolTable } from "./read.ts";
-import type { AdoptTool } from "./source.ts";
+import type { AdoptSource, AdoptTool } from "./source.ts";
 import { ADOPT_SOURCES } from "./sources.ts";
 
 export type { AdoptedMigration, VersionAndName } from "./plan.ts";
@@ -48,6 +48,21 @@ export interface AdoptResult {
   onlyInTide: VersionAndName[];
   /** Applied by the tool without a file or a version to record them by, so not recorded. */
   skipped: string[];
+  /**
+   * Adopted (or to adopt) whose file changed since the tool applied it, by the tool's own
+   * checksum (sqlx, Flyway): the database holds the version the tool ran.
+   */
+  changed: ChangedSinceApplied[];
+}
+
+/** An adopted migration whose file is not what the other tool applied, by its checksum. */
+export interface ChangedSinceApplied extends VersionAndName {
+  /** Its file. */
+  file: string;
+  /** The checksum the tool recorded when it applied the file. */
+  recorded: string;
+  /** The same checksum of the file now. */
+  now: string;
 }
 
 /** What adopting needs from the migrator. */
@@ -102,13 +117,37 @@ export async function adopt(context: AdoptContext, options: AdoptOptions): Promi
       ledger,
       allowMissing: options.allowMissing,
     });
-    return { from: options.from, table: tool.table, adopted, ...rest };
+    const changed = changedSinceApplied(source, adopted);
+    return { from: options.from, table: tool.table, adopted, ...rest, changed };
   };
   if (options.dryRun) return { ...(await plan()), dryRun: true };
   return await context.locked(async () => {
     const result = await plan();
     if (result.adopted.length > 0) await record(context, result.adopted);
     return { ...result, dryRun: false };
+  });
+}
+
+/** The adopted migrations whose file's checksum, as the tool computes it, is not the recorded one. */
+function changedSinceApplied(
+  source: AdoptSource,
+  adopted: readonly AdoptedMigration[],
+): ChangedSinceApplied[] {
+  const checksumOf = source.checksumOf;
+  if (checksumOf === undefined) return [];
+  return adopted.flatMap((entry) => {
+    const { migration, toolChecksum } = entry;
+    if (migration === undefined || toolChecksum === undefined) return [];
+    let bytes: Uint8Array;
+    try {
+      bytes = Deno.readFileSync(migration.up.path);
+    } catch {
+      return []; // gone since it was loaded: nothing to compare
+    }
+    const now = checksumOf(bytes);
+    if (now === toolChecksum) return [];
+    const { version, name } = entry;
+    return [{ version, name, file: migration.up.path, recorded: toolChecksum, now }];
   });
 }
 

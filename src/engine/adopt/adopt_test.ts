@@ -4,12 +4,14 @@
  * `search_path` as the tool's unqualified table name would be.
  */
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import type { Driver } from "../../drivers/driver.ts";
 import type { MigrationErrorCode } from "../../errors.ts";
 import { loadMigrations } from "../../files/load.ts";
 import type { Migration } from "../../files/migration.ts";
 import { onEachDatabase, writeMigrations } from "../../_test_support/scenario.ts";
 import { Migrator } from "../migrator.ts";
+import { connect } from "../../drivers/connect.ts";
 import type { AdoptOptions } from "./adopt.ts";
 import type { AdoptTool } from "./source.ts";
 
@@ -233,6 +235,7 @@ async function adoptsAsTheToolSays(driver: Driver, scenario: Scenario): Promise<
 
   const result = await migrator.adopt(options);
   assert.deepEqual([result.dryRun, versions(result.adopted)], [false, scenario.applied]);
+  assert.deepEqual(result.changed, [], "every file is as the tool applied it");
   const status = await migrator.status();
   assert.deepEqual(versions(status.applied), scenario.applied);
   assert.deepEqual(versions(status.pending), scenario.pending);
@@ -265,4 +268,35 @@ Deno.test("adopt() records what each tool's table says is applied, and leaves th
       await step.step(scenario.tool, () => adoptsAsTheToolSays(driver, scenario));
     }
   });
+});
+
+Deno.test("adopt() names the files changed since sqlx or Flyway applied them, by their checksums", async () => {
+  await using driver = await connect("memory://");
+  const cases = [{
+    tool: "sqlx" as const,
+    scenario: SCENARIOS.find((s) => s.tool === "sqlx")!,
+    edit: "20240111143000_add_email.up.sql",
+    same: "20240110090000_create_users.up.sql",
+  }, {
+    tool: "flyway" as const,
+    scenario: SCENARIOS.find((s) => s.tool === "flyway")!,
+    edit: "V2__create_orders.sql",
+    same: "V1_1__add_users_email.sql",
+  }];
+  for (const { tool, scenario, edit, same } of cases) {
+    await driver.exec(`CREATE SCHEMA adopt_${tool}; SET search_path TO adopt_${tool}`);
+    await driver.exec(await fixture(`${tool}.sql`));
+    const files = { ...scenario.files! };
+    files[edit] += "-- edited since it was applied\n";
+    // Flyway's checksum ignores line endings, and sqlx's is of the bytes: only Flyway's holds.
+    if (tool === "flyway") files[same] = files[same].replaceAll("\n", "\r\n");
+    const dir = await writeMigrations(files);
+    const migrations = await loadMigrations(dir);
+    const migrator = new Migrator({ driver, migrations, schema: `adopt_${tool}`, actor: "ada" });
+    const result = await migrator.adopt({ from: tool, dryRun: true });
+    assert.deepEqual(result.changed.map((m) => [m.file, m.recorded === m.now]), [
+      [join(dir, edit), false],
+    ], tool);
+    await driver.exec("RESET search_path");
+  }
 });

@@ -10,6 +10,7 @@
  */
 import { type Sql, sql } from "../../sql/render.ts";
 import { type AdoptSource, type AppliedRef, dirty } from "./source.ts";
+import { flywayChecksum } from "./tool_checksums.ts";
 
 /** A row of Flyway's table. */
 export interface FlywayRow {
@@ -27,6 +28,8 @@ export interface FlywayRow {
   success: boolean;
   /** `installed_on`. */
   appliedAt: Date | null;
+  /** `checksum`: the CRC-32 of an `SQL` row's file; `null` for Java migrations and baselines. */
+  checksum?: string | null;
   [column: string]: unknown;
 }
 
@@ -53,7 +56,8 @@ export const source: AdoptSource<FlywayRow> = {
   columns: ["installed_rank", "version", "description", "type", "script", "checksum", "success"],
   select(table: Sql): Sql {
     return sql`SELECT installed_rank AS rank, version::text AS version, description, type, script,
-      success, installed_on::timestamptz AS "appliedAt" FROM ${table} ORDER BY installed_rank`;
+      success, installed_on::timestamptz AS "appliedAt", checksum::text AS checksum
+      FROM ${table} ORDER BY installed_rank`;
   },
   interpret(rows): AppliedRef[] {
     const failed = rows.filter((row) => !row.success);
@@ -79,10 +83,15 @@ export const source: AdoptSource<FlywayRow> = {
       : [];
     return [...through, ...applied.values()];
   },
+  checksumOf: flywayChecksum,
 };
 
 function flywayRef(row: FlywayRow): AppliedRef {
-  const when = row.appliedAt ? { appliedAt: row.appliedAt } : {};
+  const when = {
+    ...(row.appliedAt ? { appliedAt: row.appliedAt } : {}),
+    // Only an SQL script's is its file's: a Java migration's is whatever its class returns.
+    ...(row.type === "SQL" && typeof row.checksum === "string" ? { checksum: row.checksum } : {}),
+  };
   return row.version === null
     ? { by: "name", name: row.description, label: row.script, ...when }
     : { by: "version", version: row.version, name: row.description, label: row.script, ...when };

@@ -27,6 +27,8 @@ export interface AdoptedMigration {
   migration?: Migration;
   /** When the other tool applied it, when its table says; else it is recorded as now. */
   appliedAt?: Date;
+  /** The checksum the other tool recorded for its file, when it keeps one. */
+  toolChecksum?: string;
 }
 
 /** A migration named by version and name. */
@@ -98,7 +100,7 @@ export function planAdoption(input: AdoptionInput): AdoptionPlan {
       version: migration.version,
       name: migration.name,
       migration,
-      ...when(found.get(migration)!),
+      ...recorded(found.get(migration)!),
     })),
     ...withoutFiles(missing),
   ];
@@ -142,8 +144,11 @@ function sameVersion(a: string, b: string): boolean {
   return isValidVersion(a) && isValidVersion(b) && canonicalVersion(a) === canonicalVersion(b);
 }
 
-function when(ref: AppliedRef): { appliedAt?: Date } {
-  return ref.appliedAt ? { appliedAt: ref.appliedAt } : {};
+function recorded(ref: AppliedRef): { appliedAt?: Date; toolChecksum?: string } {
+  return {
+    ...(ref.appliedAt ? { appliedAt: ref.appliedAt } : {}),
+    ...(ref.checksum ? { toolChecksum: ref.checksum } : {}),
+  };
 }
 
 /** Missing migrations recordable by version, as the tool names them, ordered by version. */
@@ -152,7 +157,7 @@ function withoutFiles(missing: readonly AppliedRef[]): AdoptedMigration[] {
     ref.by === "name" ? [] : [{
       version: ref.version,
       name: ref.by === "version" ? ref.name ?? "" : "",
-      ...when(ref),
+      ...recorded(ref),
     }]
   ).sort((a, b) => compareVersions(a.version, b.version));
 }

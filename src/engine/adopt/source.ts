@@ -51,6 +51,8 @@ export type AppliedRef =
     label: string;
     /** When the tool applied it, when its table says. */
     appliedAt?: Date;
+    /** The checksum the tool recorded for its file, as {@linkcode AdoptSource.checksumOf} gives it. */
+    checksum?: string;
   }
   & (
     | { by: "version"; version: string; name?: string; legacyPrefix?: boolean }
@@ -83,6 +85,8 @@ export interface AdoptSource<R extends Row = Row> {
    * and `ADOPT_INCONSISTENT` for rows the tool would not have written, each with the way out.
    */
   interpret(rows: readonly R[], options: ReadOptions): AppliedRef[];
+  /** The tool's checksum of a migration file's bytes, for a tool that keeps one per file. */
+  checksumOf?(bytes: Uint8Array): string;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { type Sql, sql } from "../../sql/render.ts";
 import { type AdoptSource, type AppliedRef, dirty } from "./source.ts";
+import { sqlxChecksum } from "./tool_checksums.ts";
 
 /** A row of sqlx's table. */
 export interface SqlxRow {
@@ -18,6 +19,8 @@ export interface SqlxRow {
   success: boolean;
   /** `installed_on`. */
   appliedAt: Date | null;
+  /** `checksum`, in hex. */
+  checksum: string | null;
   [column: string]: unknown;
 }
 
@@ -41,7 +44,8 @@ export const source: AdoptSource<SqlxRow> = {
   columns: ["version", "description", "success", "checksum"],
   select(table: Sql): Sql {
     return sql`SELECT version::text AS version, description, success,
-      installed_on::timestamptz AS "appliedAt" FROM ${table} ORDER BY version`;
+      installed_on::timestamptz AS "appliedAt", encode(checksum, 'hex') AS checksum
+      FROM ${table} ORDER BY version`;
   },
   interpret(rows): AppliedRef[] {
     const failed = rows.filter((row) => !row.success);
@@ -59,6 +63,8 @@ export const source: AdoptSource<SqlxRow> = {
       name: row.description,
       label: `${row.version} (${row.description})`,
       ...(row.appliedAt ? { appliedAt: row.appliedAt } : {}),
+      ...(row.checksum ? { checksum: row.checksum } : {}),
     }));
   },
+  checksumOf: sqlxChecksum,
 };

@@ -1,4 +1,4 @@
--- sqlx (PostgreSQL): two applied migrations, checksums SHA-384 of their SQL.
+-- sqlx (PostgreSQL): two applied migrations, checksums SHA-384 of the up files adopt_test.ts writes.
 CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     version BIGINT PRIMARY KEY,
     description TEXT NOT NULL,
@@ -9,6 +9,6 @@ CREATE TABLE IF NOT EXISTS _sqlx_migrations (
 );
 INSERT INTO _sqlx_migrations VALUES
   (20240110090000, 'create users', '2024-01-10 09:00:00', true,
-   sha384(convert_to('create table users (id bigint primary key);', 'UTF8')), 2345678),
+   sha384(convert_to(E'create table users (id bigint primary key);\n', 'UTF8')), 2345678),
   (20240111143000, 'add email', '2024-01-11 14:30:00', true,
-   sha384(convert_to('alter table users add column email text;', 'UTF8')), 912345);
+   sha384(convert_to(E'create table emails (id bigint primary key);\n', 'UTF8')), 912345);
