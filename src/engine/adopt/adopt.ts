@@ -50,7 +50,7 @@ export interface AdoptResult {
   skipped: string[];
   /**
    * Adopted (or to adopt) whose file changed since the tool applied it, by the tool's own
-   * checksum (sqlx, Flyway): the database holds the version the tool ran.
+   * checksum (sqlx, Flyway, Prisma): the database holds the version the tool ran.
    */
   changed: ChangedSinceApplied[];
 }
@@ -133,8 +133,8 @@ function changedSinceApplied(
   source: AdoptSource,
   adopted: readonly AdoptedMigration[],
 ): ChangedSinceApplied[] {
-  const checksumOf = source.checksumOf;
-  if (checksumOf === undefined) return [];
+  const checksumsOf = source.checksumsOf;
+  if (checksumsOf === undefined) return [];
   return adopted.flatMap((entry) => {
     const { migration, toolChecksum } = entry;
     if (migration === undefined || toolChecksum === undefined) return [];
@@ -144,8 +144,9 @@ function changedSinceApplied(
     } catch {
       return []; // gone since it was loaded: nothing to compare
     }
-    const now = checksumOf(bytes);
-    if (now === toolChecksum) return [];
+    const accepted = checksumsOf(bytes);
+    if (accepted.includes(toolChecksum)) return [];
+    const now = accepted[0];
     const { version, name } = entry;
     return [{ version, name, file: migration.up.path, recorded: toolChecksum, now }];
   });

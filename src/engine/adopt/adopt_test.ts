@@ -270,7 +270,7 @@ Deno.test("adopt() records what each tool's table says is applied, and leaves th
   });
 });
 
-Deno.test("adopt() names the files changed since sqlx or Flyway applied them, by their checksums", async () => {
+Deno.test("adopt() names the files changed since sqlx, Flyway or Prisma applied them, by their checksums", async () => {
   await using driver = await connect("memory://");
   const cases = [{
     tool: "sqlx" as const,
@@ -282,14 +282,19 @@ Deno.test("adopt() names the files changed since sqlx or Flyway applied them, by
     scenario: SCENARIOS.find((s) => s.tool === "flyway")!,
     edit: "V2__create_orders.sql",
     same: "V1_1__add_users_email.sql",
+  }, {
+    tool: "prisma" as const,
+    scenario: SCENARIOS.find((s) => s.tool === "prisma")!,
+    edit: "20240111143000_add_posts.up.sql",
+    same: "20240110090000_init.up.sql",
   }];
   for (const { tool, scenario, edit, same } of cases) {
     await driver.exec(`CREATE SCHEMA adopt_${tool}; SET search_path TO adopt_${tool}`);
     await driver.exec(await fixture(`${tool}.sql`));
     const files = { ...scenario.files! };
     files[edit] += "-- edited since it was applied\n";
-    // Flyway's checksum ignores line endings, and sqlx's is of the bytes: only Flyway's holds.
-    if (tool === "flyway") files[same] = files[same].replaceAll("\n", "\r\n");
+    // Flyway's checksum ignores line endings and Prisma takes either; sqlx's is of the bytes.
+    if (tool !== "sqlx") files[same] = files[same].replaceAll("\n", "\r\n");
     const dir = await writeMigrations(files);
     const migrations = await loadMigrations(dir);
     const migrator = new Migrator({ driver, migrations, schema: `adopt_${tool}`, actor: "ada" });

@@ -83,7 +83,7 @@ export const source: AdoptSource<FlywayRow> = {
       : [];
     return [...through, ...applied.values()];
   },
-  checksumOf: flywayChecksum,
+  checksumsOf: (bytes) => [flywayChecksum(bytes)],
 };
 
 function flywayRef(row: FlywayRow): AppliedRef {

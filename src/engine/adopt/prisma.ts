@@ -10,6 +10,7 @@
  */
 import { type Sql, sql } from "../../sql/render.ts";
 import { type AdoptSource, type AppliedRef, dirty, namedRef } from "./source.ts";
+import { prismaChecksums } from "./tool_checksums.ts";
 
 /** A row of Prisma's table. */
 export interface PrismaRow {
@@ -21,6 +22,8 @@ export interface PrismaRow {
   rolledBack: boolean;
   /** `logs`: the error of a failed attempt. */
   logs: string | null;
+  /** `checksum`: SHA-256 of `migration.sql`, in hex. */
+  checksum: string | null;
   [column: string]: unknown;
 }
 
@@ -47,7 +50,7 @@ export const source: AdoptSource<PrismaRow> = {
   columns: ["migration_name", "finished_at", "rolled_back_at", "logs", "started_at"],
   select(table: Sql): Sql {
     return sql`SELECT migration_name AS name, finished_at::timestamptz AS "finishedAt",
-      rolled_back_at IS NOT NULL AS "rolledBack", logs FROM ${table} ORDER BY started_at`;
+      rolled_back_at IS NOT NULL AS "rolledBack", logs, checksum FROM ${table} ORDER BY started_at`;
   },
   interpret(rows): AppliedRef[] {
     const failed = rows.filter((row) => row.finishedAt === null && !row.rolledBack);
@@ -63,11 +66,13 @@ export const source: AdoptSource<PrismaRow> = {
     const applied = new Map<string, AppliedRef>();
     for (const row of rows) {
       if (row.finishedAt !== null && !row.rolledBack) {
-        applied.set(row.name, namedRef(row.name, row.finishedAt));
+        const ref = namedRef(row.name, row.finishedAt);
+        applied.set(row.name, row.checksum ? { ...ref, checksum: row.checksum } : ref);
       }
     }
     return [...applied.values()];
   },
+  checksumsOf: prismaChecksums,
 };
 
 function firstLine(logs: string | null): string {

@@ -51,7 +51,7 @@ export type AppliedRef =
     label: string;
     /** When the tool applied it, when its table says. */
     appliedAt?: Date;
-    /** The checksum the tool recorded for its file, as {@linkcode AdoptSource.checksumOf} gives it. */
+    /** The checksum the tool recorded for its file, as {@linkcode AdoptSource.checksumsOf} gives it. */
     checksum?: string;
   }
   & (
@@ -85,8 +85,11 @@ export interface AdoptSource<R extends Row = Row> {
    * and `ADOPT_INCONSISTENT` for rows the tool would not have written, each with the way out.
    */
   interpret(rows: readonly R[], options: ReadOptions): AppliedRef[];
-  /** The tool's checksum of a migration file's bytes, for a tool that keeps one per file. */
-  checksumOf?(bytes: Uint8Array): string;
+  /**
+   * For a tool that keeps a checksum per file: those it accepts for a file's bytes, the one it
+   * would record first (Prisma also takes the file with its line endings turned).
+   */
+  checksumsOf?(bytes: Uint8Array): string[];
 }
 
 /**

@@ -66,5 +66,5 @@ export const source: AdoptSource<SqlxRow> = {
       ...(row.checksum ? { checksum: row.checksum } : {}),
     }));
   },
-  checksumOf: sqlxChecksum,
+  checksumsOf: (bytes) => [sqlxChecksum(bytes)],
 };

@@ -1,7 +1,7 @@
 /**
- * Other tools' checksums of a migration file, computed as each tool computes them, so `tide
- * adopt` can tell which files changed since that tool applied them: the database then holds the
- * earlier version, which tide would otherwise record as the file is now.
+ * Other tools' checksums of a migration file (sqlx, Prisma, Flyway), computed as each tool does,
+ * so `tide adopt` can tell which files changed since that tool applied them: the database then
+ * holds the earlier version, which tide would otherwise record as the file is now.
  *
  * @module
  */
@@ -21,6 +21,26 @@ import { createHash } from "node:crypto";
  */
 export function sqlxChecksum(bytes: Uint8Array): string {
   return createHash("sha384").update(bytes).digest("hex");
+}
+
+/**
+ * Prisma's checksums: SHA-256 of `migration.sql` in hex, the file as it is first; Prisma also
+ * accepts it with its line endings turned (CRLF to LF and LF to CRLF), as git may check it out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { prismaChecksums } from "./tool_checksums.ts";
+ *
+ * const [lf] = prismaChecksums(new TextEncoder().encode("SELECT 1;\n"));
+ * assert.ok(prismaChecksums(new TextEncoder().encode("SELECT 1;\r\n")).includes(lf));
+ * ```
+ */
+export function prismaChecksums(bytes: Uint8Array): string[] {
+  const text = new TextDecoder().decode(bytes);
+  const sha256 = (data: Uint8Array | string) => createHash("sha256").update(data).digest("hex");
+  const lf = text.replaceAll("\r\n", "\n");
+  return [...new Set([sha256(bytes), sha256(lf), sha256(lf.replaceAll("\n", "\r\n"))])];
 }
 
 const CRC_TABLE = (() => {
