@@ -128,7 +128,7 @@ export async function adopt(context: AdoptContext, options: AdoptOptions): Promi
   });
 }
 
-/** The adopted migrations whose file's checksum, as the tool computes it, is not the recorded one. */
+/** The adopted migrations whose file no longer has the checksum the tool recorded. */
 function changedSinceApplied(
   source: AdoptSource,
   adopted: readonly AdoptedMigration[],

@@ -47,7 +47,7 @@ export const source: AdoptSource<PrismaRow> = {
   tool: "prisma",
   defaultTable: "_prisma_migrations",
   tableOption: "the schema parameter of Prisma's URL (as schema._prisma_migrations)",
-  columns: ["migration_name", "finished_at", "rolled_back_at", "logs", "started_at"],
+  columns: ["migration_name", "checksum", "finished_at", "rolled_back_at", "logs", "started_at"],
   select(table: Sql): Sql {
     return sql`SELECT migration_name AS name, finished_at::timestamptz AS "finishedAt",
       rolled_back_at IS NOT NULL AS "rolledBack", logs, checksum FROM ${table} ORDER BY started_at`;

@@ -51,7 +51,7 @@ export type AppliedRef =
     label: string;
     /** When the tool applied it, when its table says. */
     appliedAt?: Date;
-    /** The checksum the tool recorded for its file, as {@linkcode AdoptSource.checksumsOf} gives it. */
+    /** The checksum the tool recorded for its file, in the form of `AdoptSource.checksumsOf`. */
     checksum?: string;
   }
   & (
