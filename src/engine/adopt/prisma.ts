@@ -23,7 +23,7 @@ export interface PrismaRow {
   /** `logs`: the error of a failed attempt. */
   logs: string | null;
   /** `checksum`: SHA-256 of `migration.sql`, in hex. */
-  checksum: string | null;
+  checksum?: string | null;
   [column: string]: unknown;
 }
 

@@ -20,7 +20,7 @@ export interface SqlxRow {
   /** `installed_on`. */
   appliedAt: Date | null;
   /** `checksum`, in hex. */
-  checksum: string | null;
+  checksum?: string | null;
   [column: string]: unknown;
 }
 
