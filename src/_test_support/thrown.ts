@@ -12,7 +12,7 @@ import { MigrationError } from "../errors.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseFileName } from "../files/parse.ts";
+ * import { parseFileName } from "../files/file_name.ts";
  * import { thrown } from "./thrown.ts";
  *
  * assert.equal(thrown(() => parseFileName("x.sql")).code, "INVALID_FILE_NAME");
