@@ -2,16 +2,15 @@
  * The tracking table (what is applied, keyed by module and version) and the log table (every up,
  * down, baseline, adopt and repair, never rewritten).
  *
- * Over 300 lines: every read and write of the two tables goes through this class, so their SQL and
- * the upgrade of tables made by older versions stay in one place; which columns a table has and
- * how rows are read from and fitted to them is `ledger_columns.ts`, the SQL text `ledger_sql.ts`.
+ * Over 300 lines: every read and write of rows in the two tables goes through this one class, so
+ * each write is fitted to the columns the table has in one place. Creating and upgrading the
+ * tables is `ledger_ensure.ts`, which columns a table has and how rows are read from and fitted to
+ * them `ledger_columns.ts`, the SQL text `ledger_sql.ts`.
  *
  * @module
  */
 import type { Queryable, Row } from "../drivers/driver.ts";
 import {
-  addColumns,
-  ADDED_COLUMNS,
   type AppliedFields,
   type AppliedMigration,
   asOneStatement,
@@ -21,15 +20,12 @@ import {
   deleteFrom,
   type Failure,
   insertInto,
-  ledgerDdl,
   type LedgerNames,
-  LOG_ACTIONS,
   type LogEntry,
   type LogFields,
   type LogRow,
   logRow,
   type NewLogEntry,
-  replaceCheck,
   type Timing,
   type TrackingRow,
   trackingRow,
@@ -115,32 +111,8 @@ export class Ledger {
   async ensure(): Promise<void> {
     await this.exists(); // refuses a table of the same name that is not tide's
     // Loaded here: read-only commands (`tide status`) never ensure.
-    const { privilegeError, readLedgerAccess } = await import("./ledger_access.ts");
-    const access = await readLedgerAccess(this.#db, this.#tables);
-    const refused = privilegeError(access, this.#tables);
-    if (refused) throw refused;
-    const missing = {
-      schema: !access.schemaExists,
-      table: !access.table.exists,
-      log: !access.log.exists,
-    };
-    if (missing.schema || missing.table || missing.log) {
-      await this.#db.exec(inlined(ledgerDdl(this.#names, missing)));
-    }
-    const columns = { table: new Set(access.columns.table), log: new Set(access.columns.log) };
-    for (const kind of ["table", "log"] as const) {
-      if (missing[kind]) {
-        columns[kind] = new Set([...columns[kind], ...ADDED_COLUMNS[kind]]);
-        continue;
-      }
-      const lacking = ADDED_COLUMNS[kind].filter((column) => !columns[kind].has(column));
-      // A role that does not own a 0.1 table keeps working without the newer columns.
-      if (lacking.length === 0 || !access.owns[kind]) continue;
-      const table = kind === "table" ? this.#names.table : this.#names.log;
-      await this.#db.exec(inlined(addColumns(table, kind, lacking)));
-      for (const column of lacking) columns[kind].add(column);
-    }
-    this.#columns = columns;
+    const { ensureLedgerTables } = await import("./ledger_ensure.ts");
+    this.#columns = await ensureLedgerTables(this.#db, this.#tables, this.#names);
   }
 
   /**
@@ -319,20 +291,12 @@ export class Ledger {
   }
 
   /**
-   * Lets the log record every action of {@linkcode LOG_ACTIONS}: a log created by an older tide
-   * has a CHECK without the newer ones (`adopt`), which this replaces. Call with the lock held.
+   * Lets the log record every action tide logs: a log created by an older tide has a CHECK
+   * without the newer ones (`adopt`), which this replaces. Call with the lock held.
    */
   async upgradeLogActions(db: Queryable): Promise<void> {
-    const checks = await runQuery<{ name: string; definition: string }>(
-      db,
-      sql`SELECT conname::text AS name, pg_get_constraintdef(oid) AS definition FROM pg_constraint
-       WHERE conrelid = to_regclass(${inlined(this.#names.log)}) AND contype = 'c'`,
-    );
-    const stale = checks.filter((c) =>
-      /\baction\b/.test(c.definition) &&
-      !LOG_ACTIONS.every((action) => c.definition.includes(`'${action}'`))
-    );
-    for (const { name } of stale) await db.exec(inlined(replaceCheck(this.#names.log, name)));
+    const { upgradeLogActions } = await import("./ledger_ensure.ts");
+    await upgradeLogActions(db, this.#names.log);
   }
 
   /** Updates the checksum and stored down of an applied row (repair). */

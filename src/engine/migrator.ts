@@ -2,15 +2,17 @@
  * Runs plans: takes the lock, applies each migration and its tracking row in one transaction
  * (unless `no-transaction`), retries lock timeouts, logs every outcome.
  *
- * Over 300 lines: the `Migrator` is the one class every front end calls; each method is a few lines
- * over plan, step and records, and the lock and step loop they share stay private to it.
+ * Over 300 lines: the `Migrator` is the one class every front end calls, and a third of it is the
+ * documentation of its public methods, with their asserting examples. Each method is a few lines over `plan.ts`,
+ * `run_steps.ts` (the step loop) and `records.ts`; the lock and the planning they share stay
+ * private to it.
  *
  * @module
  */
 import { Ledger, type LogEntry } from "./ledger.ts";
 import { DEFAULT_LEDGER_LOCATION } from "./ledger_location.ts";
 import { acquireLock, type HeldLock, migrationLockKey } from "./lock.ts";
-import { type Migration, migrationFiles } from "../files/migration.ts";
+import type { Migration } from "../files/migration.ts";
 import {
   planDown,
   type PlanInput,
@@ -21,15 +23,9 @@ import {
 } from "./plan.ts";
 import { orderModules, planModulesUp, refuseRequired } from "./plan_modules.ts";
 import { appliedBy } from "./actor.ts";
-import { downMigration, runStep } from "./step.ts";
+import { plannedResult, runSteps } from "./run_steps.ts";
 import { DEFAULT_LOCK_RETRIES, DEFAULT_TIMEOUTS } from "./timeouts.ts";
-import {
-  canonicalVersion,
-  compareVersions,
-  isRepeatableVersion,
-  migrationLabel,
-} from "../files/version.ts";
-import { renderScript } from "../files/templates.ts";
+import { canonicalVersion, compareVersions, isRepeatableVersion } from "../files/version.ts";
 import type {
   DownOptions,
   FreshOptions,
@@ -50,7 +46,6 @@ import {
 } from "./status.ts";
 import { adopt, type AdoptOptions, type AdoptResult } from "./adopt/adopt.ts";
 import { baseline, type RecordContext, repair } from "./records.ts";
-import type { StatementEvent } from "./run_code.ts";
 
 export type * from "./migrator_options.ts";
 
@@ -463,54 +458,13 @@ export class Migrator {
     lock: HeldLock,
     ledgerOf: (step: PlanStep) => Ledger = () => this.#ledger,
   ): Promise<StepResult[]> {
-    const results: StepResult[] = [];
     const actor = await this.#whoAmI();
-    for (const step of steps) {
-      this.#options.onProgress?.({ type: "start", step });
-      const started = performance.now();
-      const statements: StatementEvent[] = [];
-      await runStep({
-        ...this.#options,
-        templateSchema: this.#templateSchema,
-        ledger: ledgerOf(step),
-        lock,
-        actor,
-        onRetry: (attempt, delayMs) => {
-          statements.length = 0; // the attempt was rolled back: its statements did not stay
-          this.#options.onProgress?.({ type: "retry", step, attempt, delayMs });
-        },
-        onStatement: this.#options.verbose
-          ? (event) => {
-            statements.push(event);
-            this.#options.onProgress?.({ type: "statement", step, ...event });
-          }
-          : undefined,
-        log: (line) =>
-          this.#options.onProgress
-            ? this.#options.onProgress({ type: "log", step, line })
-            : console.log(`${migrationLabel(step)}: ${line}`),
-      }, step);
-      const durationMs = performance.now() - started;
-      this.#options.onProgress?.({ type: "done", step, durationMs });
-      const verbose = this.#options.verbose ? { statements } : {};
-      results.push({ ...this.#dryStep(step), durationMs, ...verbose });
-    }
-    return results;
+    const loop = { ...this.#options, templateSchema: this.#templateSchema, actor, ledgerOf };
+    return await runSteps(loop, steps, lock);
   }
 
   #dryStep(step: PlanStep): StepResult {
-    const migration = step.direction === "up" ? step.migration : downMigration(step);
-    const script = step.direction === "up" ? migration.up : migration.down;
-    return {
-      version: step.version,
-      name: step.name,
-      direction: step.direction,
-      durationMs: 0,
-      sql: script === undefined ? "" : renderScript(script, { schema: this.#templateSchema }).text,
-      ...migrationFiles(step.migration),
-      ...(migration.code === undefined ? {} : { code: migration.code }),
-      ...(step.direction === "up" && step.module !== undefined ? { module: step.module } : {}),
-    };
+    return plannedResult(step, this.#templateSchema);
   }
 
   async #whoAmI(): Promise<string> {
