@@ -135,6 +135,8 @@ export function fakeGitHub(existing: StoredComment[] = []): FakeGitHub {
 /** What a run of the entry left behind. */
 export interface ActionRun {
   code: number;
+  /** Killed after `timeoutMs`. */
+  timedOut: boolean;
   stdout: string;
   stderr: string;
   outputs: Record<string, string>;
@@ -165,6 +167,8 @@ export interface RunOptions {
   noPullRequest?: boolean;
   /** More environment variables for the entry (a job's `env:`). */
   env?: Record<string, string>;
+  /** Kill the entry after this long (a hung job); `timedOut` says whether it came to that. */
+  timeoutMs?: number;
 }
 
 /** The permission flags action.yml runs the entry with, so tests grant exactly those. */
@@ -235,6 +239,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     clearEnv: true,
     stdout: "piped",
     stderr: "piped",
+    signal: options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs),
   }).output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   const outputText = await Deno.readTextFile(files.output);
@@ -244,6 +249,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
   const stderr = decode(out.stderr);
   return {
     code: out.code,
+    timedOut: out.signal !== null,
     stdout,
     stderr,
     outputs: parseOutputFile(outputText),

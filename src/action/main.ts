@@ -116,4 +116,10 @@ export async function main(engine?: ActionEngine): Promise<void> {
   }
 }
 
-if (import.meta.main) await main();
+if (import.meta.main) {
+  await main();
+  // Done, its drivers closed: exiting now ends a job whose TypeScript migration left a timer or
+  // a socket open, which would otherwise run until the job's timeout. The status is the one
+  // `core.setFailed` set (`process.exitCode` is `Deno.exitCode`).
+  Deno.exit();
+}

@@ -51,6 +51,30 @@ Deno.test({
 });
 
 Deno.test({
+  name: "main.ts ends its apply once done, even when a TypeScript migration leaves a timer running",
+  fn: async () => {
+    const { url } = await testServerUrlWithPassword();
+    await using repo = await testRepo({
+      ...INIT,
+      // A forgotten interval (an unclosed client, a metrics flush): the job must still end.
+      "migrations/002_leaky.ts":
+        "export async function up(ctx) {\n  setInterval(() => {}, 1_000);\n" +
+        "  await ctx.sql`CREATE TABLE leaky (id int)`;\n}\n" +
+        "export async function down(ctx) {\n  await ctx.sql`DROP TABLE leaky`;\n}\n",
+    }, {});
+    const run = await runAction({
+      repo,
+      engine: "real",
+      inputs: { mode: "apply", "database-url": url },
+      timeoutMs: 60_000,
+    });
+    assert.equal(run.timedOut, false, "the job was still running a minute after it applied");
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.outputs.applied, "2");
+  },
+});
+
+Deno.test({
   name: "main.ts applies migrations to PostgreSQL and never prints the password",
   fn: async () => {
     const { url, password } = await testServerUrlWithPassword();

@@ -39,7 +39,10 @@ export const VERSION: string = denoJson.version;
  * await Deno.remove(cwd, { recursive: true });
  * ```
  */
-export async function main(args: readonly string[], io: CliIo = defaultIo()): Promise<number> {
+export async function main(
+  args: readonly string[],
+  io: CliIo = defaultIo(bufferedStdout().line),
+): Promise<number> {
   const { name, rest } = splitCommand(args);
   const plain = new Output(io, { json: rest.includes("--json") });
   plain.addSecretUrl(urlFlag(args));
@@ -201,9 +204,9 @@ function urlFlag(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-function defaultIo(): CliIo {
+function defaultIo(stdout: (line: string) => void): CliIo {
   return {
-    stdout: bufferedStdout(),
+    stdout,
     stderr: (line) => console.error(line),
     isTerminal: Deno.stdout.isTerminal(),
     env: Deno.env,
@@ -215,10 +218,11 @@ function defaultIo(): CliIo {
  * Lines for stdout, written together once the current task yields: a 500-row status table is
  * one write instead of 500, and progress lines still appear as each migration starts and ends.
  */
-function bufferedStdout(): (line: string) => void {
+function bufferedStdout(): { line(text: string): void; flush(): void } {
   const encoder = new TextEncoder();
   let pending: string[] = [];
   const flush = () => {
+    if (pending.length === 0) return;
     const bytes = encoder.encode(pending.join(""));
     pending = [];
     try {
@@ -229,12 +233,21 @@ function bufferedStdout(): (line: string) => void {
       if (!(error instanceof Deno.errors.BrokenPipe)) throw error; // `tide status | head`
     }
   };
-  return (line) => {
-    if (pending.length === 0) queueMicrotask(flush);
-    pending.push(line + "\n");
+  return {
+    line: (text) => {
+      if (pending.length === 0) queueMicrotask(flush);
+      pending.push(text + "\n");
+    },
+    flush,
   };
 }
 
 if (import.meta.main) {
-  Deno.exitCode = await main(Deno.args);
+  const stdout = bufferedStdout();
+  const status = await main(Deno.args, defaultIo(stdout.line));
+  stdout.flush();
+  // main() has awaited its work and closed its drivers. Exiting now, rather than when the event
+  // loop drains, ends a run whose TypeScript migration left a timer or a socket open, and skips
+  // the loop's wind-down (~3% of a no-op `status`).
+  Deno.exit(status);
 }

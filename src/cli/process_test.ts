@@ -222,3 +222,27 @@ Deno.test("a tide down killed inside a no-transaction down leaves it recorded as
   assert.equal((await run(["repair", "--yes", "--mark-rolled-back", "002"])).code, 0);
   assert.match((await run(["status"])).output, /^002\s+split\s+pending$/m);
 });
+
+Deno.test("tide up exits once its work is done, even when a TypeScript migration leaves a timer running", async () => {
+  const dir = await writeMigrations({
+    "001_accounts.up.sql": "create table accounts (id int primary key);",
+    "001_accounts.down.sql": "drop table accounts;",
+    // A forgotten interval (an unclosed client, a metrics flush) keeps an event loop alive forever.
+    "002_leaky.ts": "export async function up(ctx) {\n  setInterval(() => {}, 1_000);\n" +
+      "  await ctx.sql`create table leaky (id int)`;\n}\n" +
+      "export async function down(ctx) {\n  await ctx.sql`drop table leaky`;\n}\n",
+  });
+  const child = tide(["up", "--dir", dir], dir);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hung = new Promise<"hung">((resolve) => timer = setTimeout(() => resolve("hung"), 30_000));
+  const done = finish(child);
+  const ended = await Promise.race([done, hung]);
+  clearTimeout(timer);
+  if (ended === "hung") {
+    child.kill("SIGKILL");
+    await done;
+    assert.fail("tide up was still running 30 s after its migrations were applied");
+  }
+  assert.equal(ended.code, 0, ended.output);
+  assert.match(ended.output, /Applied: 002_leaky/);
+});
