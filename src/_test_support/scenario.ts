@@ -10,6 +10,15 @@ import type { Driver } from "../drivers/driver.ts";
 import { testDatabaseUrl } from "./postgres_server.ts";
 
 /**
+ * A TypeScript migration whose up leaves an interval running, as a forgotten client or metrics
+ * flush does: it keeps an event loop alive forever, so whatever ran it must exit on its own.
+ */
+export const LEAKY_TS_MIGRATION: string =
+  "export async function up(ctx) {\n  setInterval(() => {}, 1_000);\n" +
+  "  await ctx.sql`CREATE TABLE leaky (id int)`;\n}\n" +
+  "export async function down(ctx) {\n  await ctx.sql`DROP TABLE leaky`;\n}\n";
+
+/**
  * Writes `files` (name to SQL text) into a new temporary directory and returns its path.
  *
  * @example

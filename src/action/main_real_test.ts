@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { fakeGitHub, runAction, testRepo } from "../_test_support/action_harness.ts";
 import { testServerUrlWithPassword } from "../_test_support/postgres_server.ts";
+import { LEAKY_TS_MIGRATION } from "../_test_support/scenario.ts";
 
 const INIT = {
   "migrations/001_init.up.sql": "CREATE TABLE init (id int);\n",
@@ -56,11 +57,7 @@ Deno.test({
     const { url } = await testServerUrlWithPassword();
     await using repo = await testRepo({
       ...INIT,
-      // A forgotten interval (an unclosed client, a metrics flush): the job must still end.
-      "migrations/002_leaky.ts":
-        "export async function up(ctx) {\n  setInterval(() => {}, 1_000);\n" +
-        "  await ctx.sql`CREATE TABLE leaky (id int)`;\n}\n" +
-        "export async function down(ctx) {\n  await ctx.sql`DROP TABLE leaky`;\n}\n",
+      "migrations/002_leaky.ts": LEAKY_TS_MIGRATION,
     }, {});
     const run = await runAction({
       repo,

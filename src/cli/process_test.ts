@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { connect } from "../drivers/connect.ts";
 import { testDatabaseUrl } from "../_test_support/postgres_server.ts";
-import { writeMigrations } from "../_test_support/scenario.ts";
+import { LEAKY_TS_MIGRATION, writeMigrations } from "../_test_support/scenario.ts";
 
 const MAIN = fromFileUrl(new URL("./main.ts", import.meta.url));
 const CONFIG = fromFileUrl(new URL("../../deno.json", import.meta.url));
@@ -227,10 +227,7 @@ Deno.test("tide up exits once its work is done, even when a TypeScript migration
   const dir = await writeMigrations({
     "001_accounts.up.sql": "create table accounts (id int primary key);",
     "001_accounts.down.sql": "drop table accounts;",
-    // A forgotten interval (an unclosed client, a metrics flush) keeps an event loop alive forever.
-    "002_leaky.ts": "export async function up(ctx) {\n  setInterval(() => {}, 1_000);\n" +
-      "  await ctx.sql`create table leaky (id int)`;\n}\n" +
-      "export async function down(ctx) {\n  await ctx.sql`drop table leaky`;\n}\n",
+    "002_leaky.ts": LEAKY_TS_MIGRATION,
   });
   const child = tide(["up", "--dir", dir], dir);
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -21,6 +21,7 @@ import {
   type Failure,
   insertInto,
   type LedgerNames,
+  ledgerNames,
   type LogEntry,
   type LogFields,
   type LogRow,
@@ -31,7 +32,7 @@ import {
   trackingRow,
   update,
 } from "./ledger_sql.ts";
-import { identifier, inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
+import { inlined, rawSql, runQuery, type Sql, sql } from "../sql/render.ts";
 import { compareVersions } from "../files/version.ts";
 import { MigrationError } from "../errors.ts";
 
@@ -93,13 +94,8 @@ export class Ledger {
   constructor(db: Queryable, location: LedgerLocation) {
     this.#db = db;
     this.#module = location.module;
-    const tables = ledgerTables(location);
-    this.#tables = tables;
-    this.#names = {
-      schema: identifier(tables.schema),
-      table: identifier(tables.schema, tables.table),
-      log: identifier(tables.schema, tables.logTable),
-    };
+    this.#tables = ledgerTables(location);
+    this.#names = ledgerNames(this.#tables);
   }
 
   /**
@@ -112,7 +108,7 @@ export class Ledger {
     await this.exists(); // refuses a table of the same name that is not tide's
     // Loaded here: read-only commands (`tide status`) never ensure.
     const { ensureLedgerTables } = await import("./ledger_ensure.ts");
-    this.#columns = await ensureLedgerTables(this.#db, this.#tables, this.#names);
+    this.#columns = await ensureLedgerTables(this.#db, this.#tables);
   }
 
   /**

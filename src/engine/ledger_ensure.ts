@@ -15,6 +15,7 @@ import {
   ADDED_COLUMNS,
   ledgerDdl,
   type LedgerNames,
+  ledgerNames,
   LOG_ACTIONS,
   replaceCheck,
 } from "./ledger_sql.ts";
@@ -31,16 +32,10 @@ import {
  * import { ensureLedgerTables } from "./ledger_ensure.ts";
  * import { DEFAULT_LEDGER_LOCATION, ledgerTables } from "./ledger_location.ts";
  * import { ADDED_COLUMNS } from "./ledger_sql.ts";
- * import { identifier } from "../sql/render.ts";
  *
  * await using db = await connect("memory://");
  * const tables = ledgerTables(DEFAULT_LEDGER_LOCATION);
- * const names = {
- *   schema: identifier(tables.schema),
- *   table: identifier(tables.schema, tables.table),
- *   log: identifier(tables.schema, tables.logTable),
- * };
- * const columns = await ensureLedgerTables(db, tables, names); // both created
+ * const columns = await ensureLedgerTables(db, tables); // both created
  * assert.ok(ADDED_COLUMNS.table.every((column) => columns.table.has(column)));
  * const log = "SELECT to_regclass('public.tide_migration_log') IS NOT NULL AS found";
  * assert.deepEqual(await db.query(log), [{ found: true }]);
@@ -49,8 +44,8 @@ import {
 export async function ensureLedgerTables(
   db: Queryable,
   tables: LedgerTables,
-  names: LedgerNames,
 ): Promise<LedgerColumns> {
+  const names = ledgerNames(tables);
   const access = await readLedgerAccess(db, tables);
   const refused = privilegeError(access, tables);
   if (refused) throw refused;

@@ -20,6 +20,7 @@ import {
   sql,
   type SqlValue,
 } from "../sql/render.ts";
+import type { LedgerTables } from "./ledger_location.ts";
 
 /** `applied`, or `failed`: a no-transaction migration that stopped halfway (dirty). */
 export type AppliedStatus = "applied" | "failed";
@@ -201,6 +202,27 @@ export interface LedgerNames {
   table: Sql;
   /** The log table, schema-qualified. */
   log: Sql;
+}
+
+/**
+ * The quoted names of `tables`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ledgerNames } from "./ledger_sql.ts";
+ * import { inlined } from "../sql/render.ts";
+ *
+ * const names = ledgerNames({ schema: "ops", table: "migrations", logTable: "migration_log" });
+ * assert.equal(inlined(names.log), '"ops"."migration_log"');
+ * ```
+ */
+export function ledgerNames(tables: LedgerTables): LedgerNames {
+  return {
+    schema: identifier(tables.schema),
+    table: identifier(tables.schema, tables.table),
+    log: identifier(tables.schema, tables.logTable),
+  };
 }
 
 /** Which of a ledger's schema and tables {@linkcode ledgerDdl} creates. */

@@ -2,10 +2,10 @@
  * Runs plans: takes the lock, applies each migration and its tracking row in one transaction
  * (unless `no-transaction`), retries lock timeouts, logs every outcome.
  *
- * Over 300 lines: the `Migrator` is the one class every front end calls, and a third of it is the
- * documentation of its public methods, with their asserting examples. Each method is a few lines over `plan.ts`,
- * `run_steps.ts` (the step loop) and `records.ts`; the lock and the planning they share stay
- * private to it.
+ * Over 300 lines: the `Migrator` is the one class every front end calls, and a third of it is
+ * the documentation of its public methods, with their asserting examples. Each method is a few
+ * lines over `plan.ts`, `run_steps.ts` (the step loop) and `records.ts`; the lock and the
+ * planning they share stay private to it.
  *
  * @module
  */
@@ -286,7 +286,12 @@ export class Migrator {
       await clear?.(options.dryRun === true);
       return steps;
     };
-    if (options.dryRun) return { dryRun: true, steps: (await plan()).map((s) => this.#dryStep(s)) };
+    if (options.dryRun) {
+      return {
+        dryRun: true,
+        steps: (await plan()).map((s) => plannedResult(s, this.#templateSchema)),
+      };
+    }
     return await this.#locked(async (lock, steps) => ({
       dryRun: false,
       steps: await this.#runSteps(
@@ -312,7 +317,12 @@ export class Migrator {
       await clear?.(dryRun === true);
       return steps;
     };
-    if (dryRun) return { dryRun: true, steps: (await planned()).map((s) => this.#dryStep(s)) };
+    if (dryRun) {
+      return {
+        dryRun: true,
+        steps: (await planned()).map((s) => plannedResult(s, this.#templateSchema)),
+      };
+    }
     // Planned before the tracking tables are created: a refused plan leaves nothing behind.
     return await this.#locked(async (lock, steps) => ({
       dryRun: false,
@@ -461,10 +471,6 @@ export class Migrator {
     const actor = await this.#whoAmI();
     const loop = { ...this.#options, templateSchema: this.#templateSchema, actor, ledgerOf };
     return await runSteps(loop, steps, lock);
-  }
-
-  #dryStep(step: PlanStep): StepResult {
-    return plannedResult(step, this.#templateSchema);
   }
 
   async #whoAmI(): Promise<string> {
