@@ -17,7 +17,7 @@ import {
   failedWithRowsRule,
   renameRules,
 } from "./rules_breaking.ts";
-import { lockHeldRule, lockTimeoutRule } from "./rules_locks.ts";
+import { lockHeldRule, lockTimeoutRule, unbatchedUpdateRule } from "./rules_locks.ts";
 import { narrowingRule, rewriteRule, serialRule } from "./rules_rewrite.ts";
 import { constraintRules, indexRule, primaryKeyRule, setNotNullRule } from "./rules_scan.ts";
 import {
@@ -46,6 +46,7 @@ const RULE_FUNCTIONS: readonly Rule[] = [
   primaryKeyRule,
   lockTimeoutRule,
   lockHeldRule,
+  unbatchedUpdateRule,
   dropTableRule,
   columnRules,
   renameRules,

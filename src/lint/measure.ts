@@ -11,12 +11,11 @@
 import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage, SqlError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
-import { quoteIdentifier } from "../sql/quote.ts";
 import type { ApplyUp, StepObserver } from "../verify/observer.ts";
 import { TRACKER_SCHEMA } from "../verify/change_tracker.ts";
 import { type SeedOutcome, type SeedPlans, seedTables } from "./seed.ts";
 import type { LintStatement } from "./statements.ts";
-import { readRelations, type Relations } from "./measure_sql.ts";
+import { quotedName, readRelations, type Relations } from "./measure_sql.ts";
 import { Recorder } from "./recorder.ts";
 import type { MigrationMeasurement } from "./measurement.ts";
 
@@ -205,8 +204,4 @@ function touched(result: MigrationMeasurement): number[] {
     for (const [oid, mode] of statement.held) if (mode !== "AccessShareLock") oids.add(oid);
   }
   return [...oids];
-}
-
-function quotedName(table: { schema: string; name: string }): string {
-  return `${quoteIdentifier(table.schema)}.${quoteIdentifier(table.name)}`;
 }

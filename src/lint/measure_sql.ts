@@ -6,7 +6,7 @@
  * @module
  */
 import type { Queryable } from "../drivers/driver.ts";
-import { quoteLiteral } from "../sql/quote.ts";
+import { quoteIdentifier, quoteLiteral } from "../sql/quote.ts";
 
 /** A constraint a statement created on an existing table. */
 export interface NewConstraint {
@@ -54,6 +54,21 @@ export interface Relations {
   find(name: string): Relation | undefined;
   /** The tables referencing any of `oids` through foreign keys, transitively, and those. */
   referencing(oids: readonly number[]): number[];
+}
+
+/**
+ * A relation's SQL name, quoted.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { quotedName } from "./measure_sql.ts";
+ *
+ * assert.equal(quotedName({ schema: "app", name: "Users" }), '"app"."Users"');
+ * ```
+ */
+export function quotedName(relation: Pick<Relation, "schema" | "name">): string {
+  return `${quoteIdentifier(relation.schema)}.${quoteIdentifier(relation.name)}`;
 }
 
 const SYSTEM_SCHEMAS = ["pg_catalog", "information_schema", "pg_toast"];

@@ -1,17 +1,18 @@
 /**
- * Catalog questions asked around one statement, when its kind needs more than locks: the
- * column's type before and after `ALTER COLUMN ... TYPE`, the valid `CHECK`s a `SET NOT NULL`
- * could rely on, the nullable columns a primary key `USING INDEX` makes `NOT NULL`.
+ * Questions asked around one statement, when its kind needs more than locks: the column's type
+ * before and after `ALTER COLUMN ... TYPE`, the valid `CHECK`s a `SET NOT NULL` could rely on,
+ * the nullable columns a primary key `USING INDEX` makes `NOT NULL`, and how many of an existing
+ * table's rows an `UPDATE` changed.
  *
  * @module
  */
 import type { Row } from "../drivers/driver.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
-import { type Node, nodeOf, nodesOf } from "./sql_parser.ts";
+import { type Node, nodeOf, nodesOf, relationName } from "./sql_parser.ts";
 
 /** One question: its SQL, asked before or after the statement runs. */
 export interface Probe {
-  /** Where the answer is kept: `type:<column>`, `checks`, `nullable:<index>`. */
+  /** Where the answer is kept: `type:<column>`, `checks`, `nullable:<index>`, `rows`. */
   key: string;
   /** Before or after the statement. */
   when: "before" | "after";
@@ -31,9 +32,20 @@ const VALID_CHECKS = "SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
 const NULLABLE_INDEX_COLUMNS = "SELECT a.attname AS name FROM pg_index i JOIN pg_attribute a " +
   "ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) " +
   "WHERE i.indexrelid = to_regclass($1) AND NOT a.attnotnull";
+/**
+ * The rows of a table, and those this transaction wrote: an UPDATE's new row versions carry its
+ * transaction id as `xmin` (`txid_current()` holds the epoch in its upper 32 bits).
+ */
+const ROWS_CHANGED = (table: string) =>
+  "SELECT count(*)::int AS total, count(*) FILTER (WHERE xmin::text::bigint = " +
+  `txid_current() % 4294967296)::int AS changed FROM ${table}`;
+
+/** An existing table's SQL name (quoted) from its name as written; `undefined` for others. */
+export type TableLookup = (name: string) => string | undefined;
 
 /**
- * The probes a statement needs; none for most.
+ * The probes a statement needs; none for most. `existing` names the existing tables (an UPDATE of
+ * one is counted; of a view or a new table, not).
  *
  * @example
  * ```ts
@@ -44,9 +56,18 @@ const NULLABLE_INDEX_COLUMNS = "SELECT a.attname AS name FROM pg_index i JOIN pg
  * const parse = await loadParser();
  * const probes = probesFor(parse("ALTER TABLE prices ALTER price TYPE bigint"));
  * assert.deepEqual(probes.map((p) => `${p.when} ${p.key}`), ["before type:price", "after type:price"]);
+ * const table = (name: string) => name === "users" ? '"public"."users"' : undefined;
+ * assert.deepEqual(probesFor(parse("UPDATE users SET a = 1"), table).map((p) => p.key), ["rows"]);
+ * assert.deepEqual(probesFor(parse("UPDATE posts SET a = 1"), table), []);
  * ```
  */
-export function probesFor(node: Node | undefined): Probe[] {
+export function probesFor(
+  node: Node | undefined,
+  existing: TableLookup = () => undefined,
+): Probe[] {
+  const updated = nodeOf(node, "UpdateStmt")?.relation;
+  const target = updated && existing(relationName(updated));
+  if (target) return [{ key: "rows", when: "after", sql: ROWS_CHANGED(target), params: [] }];
   const alter = nodeOf(node, "AlterTableStmt");
   if (alter?.relation === undefined) return [];
   const table = qualified(alter.relation.schemaname, alter.relation.relname ?? "");

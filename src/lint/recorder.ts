@@ -11,13 +11,16 @@ import type { Migration } from "../files/migration.ts";
 import { TRACKER_SCHEMA } from "../verify/change_tracker.ts";
 import { blocksQueries, isLockMode, LOCK_MODES, type LockMode, stronger } from "./lock_modes.ts";
 import type { StatementMeasurement } from "./measurement.ts";
-import { parseLockTimeout, readFacts, type Relations } from "./measure_sql.ts";
+import { parseLockTimeout, quotedName, readFacts, type Relations } from "./measure_sql.ts";
 import { type ProbeAnswers, probesFor } from "./probes.ts";
 import { nodeOf } from "./sql_parser.ts";
 import type { LintStatement } from "./statements.ts";
 
 /** Statements that may add constraints or indexes to existing tables (or do anything at all). */
 const MAY_ADD = ["AlterTableStmt", "IndexStmt", "DoStmt", "CallStmt"];
+
+/** SQLSTATEs of a statement that cannot run in a transaction block. */
+const REFUSES_TRANSACTION = ["25001", "2D000"];
 
 function mayAddConstraints(node: LintStatement["node"]): boolean {
   return node === undefined || MAY_ADD.some((kind) => kind in node);
@@ -76,8 +79,9 @@ export class Recorder {
           try {
             await run();
           } catch (error) {
-            // 25001: CREATE INDEX CONCURRENTLY and the like refuse a transaction block.
-            if (sqlStateOf(error) !== "25001") throw error;
+            // 25001: CREATE INDEX CONCURRENTLY and the like refuse a transaction block; 2D000:
+            // a DO block or procedure that commits (a batched backfill) cannot commit in one.
+            if (!REFUSES_TRANSACTION.includes(sqlStateOf(error) ?? "")) throw error;
             await db.exec("ROLLBACK");
             inTransaction = false;
             await run();
@@ -101,7 +105,7 @@ export class Recorder {
     node: LintStatement["node"],
     unobserved: () => boolean = () => false,
   ): Promise<void> {
-    const probes = probesFor(node);
+    const probes = probesFor(node, this.#tableNamed);
     const answers: ProbeAnswers = new Map();
     for (const probe of probes.filter((p) => p.when === "before")) {
       answers.set(`before ${probe.key}`, await db.query(probe.sql, probe.params));
@@ -160,6 +164,12 @@ export class Recorder {
     this.#held = held;
     this.#lockTimeoutMs = parseLockTimeout(facts.lockTimeout);
   }
+
+  /** The SQL name of an existing table (not a view: its rows have no `xmin`). */
+  #tableNamed = (name: string): string | undefined => {
+    const relation = this.relations.find(name);
+    return relation?.kind === "r" || relation?.kind === "p" ? quotedName(relation) : undefined;
+  };
 
   /** Undoes a session-level `SET lock_timeout` of ours. */
   async resetSession(db: Queryable): Promise<void> {

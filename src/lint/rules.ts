@@ -106,6 +106,17 @@ export const RULES: readonly RuleInfo[] = [
     eugene: ["E4"],
   },
   {
+    id: "unbatched-update",
+    severity: "warning",
+    source: "measured",
+    title: "an UPDATE changes every row of an existing table in one transaction",
+    fix: "Backfill in batches, each committed on its own: in a -- tide:no-transaction migration, " +
+      "a DO block that updates a few thousand rows at a time and COMMITs after each batch; or " +
+      "from a script outside the migrations.",
+    squawk: [],
+    eugene: [],
+  },
+  {
     id: "not-null-without-default",
     severity: "warning",
     source: "static",

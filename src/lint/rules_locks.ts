@@ -1,20 +1,22 @@
 /**
  * Locks, measured: a lock that blocks queries requested with no `lock_timeout` in force
  * (`no-lock-timeout`: it waits behind any long transaction, and every query on the table waits
- * behind it), and statements that run while such a lock is held (`lock-held`).
+ * behind it), statements that run while such a lock is held (`lock-held`), and an UPDATE that
+ * locks every row of an existing table until the migration commits (`unbatched-update`).
  *
  * @module
  */
 import { blocksQueries, describeBlocked, LOCK_MODES, type LockMode } from "./lock_modes.ts";
 import {
   type Draft,
+  existedBefore,
   lockEvidence,
   measuredAt,
   nameOf,
   type Rule,
   type RuleContext,
 } from "./rule_context.ts";
-import { nodeOf, nodesOf } from "./sql_parser.ts";
+import { nodeOf, nodesOf, relationName } from "./sql_parser.ts";
 import type { LintStatement } from "./statements.ts";
 
 /** The strongest of a map's locks on tables and views (an index's follows its table's). */
@@ -91,5 +93,33 @@ export const lockHeldRule: Rule = (context) =>
       message: `This statement runs while the migration holds ${mode} on ${nameOf(context, oid)}` +
         `${where}, which ${describeBlocked(mode)} until the migration commits.`,
       evidence: lockEvidence(context, oid, mode),
+    }];
+  });
+
+/**
+ * `unbatched-update`: an UPDATE of an existing table that changed each of its rows (measured:
+ * the seeded rows carry its transaction id), or, where it did not run or the table could not be
+ * seeded, that has no WHERE. A data fix that changes some rows is not flagged, nor an UPDATE of a
+ * table whose rows earlier migrations inserted (reference data: production holds those rows).
+ */
+export const unbatchedUpdateRule: Rule = (context) =>
+  context.statements.flatMap((statement): Draft[] => {
+    const update = nodeOf(statement.node, "UpdateStmt");
+    const table = relationName(update?.relation);
+    if (!update || !table || !existedBefore(context, table, statement.index)) return [];
+    const oid = context.measurement?.relations.find(table)?.oid ?? 0;
+    if (context.measurement?.rows.get(oid)?.kind === "had-rows") return [];
+    const [counted] = measuredAt(context, statement.index)?.probes.get("after rows") ?? [];
+    const rows = Number(counted?.total ?? 0);
+    const every = rows > 0 ? Number(counted?.changed) === rows : update.whereClause === undefined;
+    if (!every) return [];
+    const changed = rows > 0 ? `changed all ${rows} rows here` : "changes every row";
+    return [{
+      rule: "unbatched-update",
+      statement: statement.index,
+      message: `This UPDATE of ${table} ${changed} in one transaction: on production it locks ` +
+        "each row it changes until the migration commits (writers of those rows wait), and " +
+        "writes a new version of every row at once (the table and its indexes grow, replicas lag).",
+      evidence: { measured: rows > 0, scan: { relation: table, rows: rows > 0 ? rows : null } },
     }];
   });

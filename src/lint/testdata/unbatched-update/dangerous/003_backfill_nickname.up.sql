@@ -1,0 +1,1 @@
+UPDATE users SET nickname = name WHERE nickname IS NULL;

@@ -1,0 +1,1 @@
+UPDATE users SET name = 'Ada Lovelace' WHERE email = 'ada@example.com';

@@ -1,0 +1,1 @@
+UPDATE plans SET label = initcap(name);
