@@ -6,6 +6,7 @@
  */
 
 import type { SchemaSnapshot, SnapshotObject } from "./objects.ts";
+import { sameUpToLayout } from "./layout.ts";
 import { sameUpToTimeLiterals, type TimeWindow } from "./time_literals.ts";
 
 /** One difference between two snapshots. Compatible with `SchemaChangeSummary`. */
@@ -141,8 +142,9 @@ function compare(before: SnapshotObject, after: SnapshotObject, options: DiffOpt
   for (const key of keys) {
     if (key === "columns") continue;
     const [was, now] = [serverGiven(before, key), serverGiven(after, key)];
-    if (was !== undefined && now !== undefined && options.timeWindow !== undefined) {
-      if (sameUpToTimeLiterals(was, now, options.timeWindow)) continue;
+    if (was !== undefined && now !== undefined && was !== now) {
+      if (sameUpToLayout(after.kind, key, was, now)) continue;
+      if (options.timeWindow && sameUpToTimeLiterals(was, now, options.timeWindow)) continue;
     }
     const detail = describe(key, was, now);
     if (detail !== undefined) details.push(detail);

@@ -174,6 +174,43 @@ Deno.test("diffSnapshots() words the lossy downs a reviewer would miss", async (
   });
 });
 
+Deno.test("diffSnapshots() accepts a down that re-creates an object in another layout, not another meaning", async (t) => {
+  await using db = await createPgliteDriver();
+  const check = (expression: string) =>
+    `alter table t.v drop constraint if exists v_state; ` +
+    `alter table t.v add constraint v_state check (${expression});`;
+  const table = "create table t.v (state text, a int, b int, c int);";
+
+  await t.step("a CHECK grouped a AND (b AND c) where it said a AND b AND c", async () => {
+    const nested = "state = 'x' and (a is null and b is null and c is null) or a is not null";
+    const flat = "state = 'x' and a is null and b is null and c is null or a is not null";
+    const sql = {
+      setup: table + check(nested),
+      up: check(`${nested} or b > 0`),
+      down: check(flat),
+    };
+    assert.deepEqual(await roundTrip(db, sql), []);
+    // Grouping that changes the meaning is still reported.
+    const moved = { ...sql, down: check("state = 'x' and (a is null or a is not null)") };
+    const [change, ...more] = await roundTrip(db, moved);
+    assert.equal(more.length, 0);
+    assert.match(change.description, /^constraint t\.v\.v_state: definition CHECK /);
+  });
+
+  await t.step("a PL/pgSQL body indented otherwise, its literals unchanged", async () => {
+    const f = (body: string) =>
+      `create or replace function t.f() returns trigger language plpgsql as $$${body}$$;`;
+    const body = "\nBEGIN\n        RAISE NOTICE 'a  b';\n        RETURN NULL;\nEND;\n";
+    const reindented = "\n  BEGIN\n      RAISE NOTICE 'a  b';\n\n      RETURN NULL;\n  END;\n  ";
+    const sql = { setup: f(body), up: "drop function t.f()", down: f(reindented) };
+    assert.deepEqual(await roundTrip(db, sql), []);
+    const literal = { ...sql, down: f(body.replace("'a  b'", "'a b'")) };
+    assert.deepEqual(descriptions(await roundTrip(db, literal)), [
+      "function t.f(): definition changed",
+    ]);
+  });
+});
+
 Deno.test("diffSnapshots() takes the public schema's standard comment for none, as pg_dump does", () => {
   const schema = (name: string, comment?: string): SnapshotObject => ({
     kind: "schema",

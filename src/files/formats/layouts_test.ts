@@ -170,3 +170,17 @@ Deno.test("maragudk: tide new writes the next numbered name, sorting last", asyn
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("golang-migrate pairs a down with the up of its version however its name is written; tide refuses", async () => {
+  const files = {
+    "1554469235_add_new_inputs_to_jobs.up.sql": "create table a (id int);",
+    "1554469235_add_new_inputs_to_job.down.sql": "drop table a;",
+    "0002_b.up.sql": "create table b (id int);",
+    "2_b.down.sql": "drop table b;",
+  };
+  const ms = await load("golang-migrate", files);
+  assert.deepEqual(names(ms), ["0002 b", "1554469235 add_new_inputs_to_jobs"]);
+  assert.deepEqual(ms.map((m) => m.down?.sql), ["drop table b;", "drop table a;"]);
+  const error = await refusal(load("tide", files));
+  assert.equal(error.code, "DOWN_WITHOUT_UP");
+});
