@@ -197,18 +197,22 @@ Deno.test("diffSnapshots() accepts a down that re-creates an object in another l
     assert.match(change.description, /^constraint t\.v\.v_state: definition CHECK /);
   });
 
-  await t.step("a PL/pgSQL body indented otherwise, its literals unchanged", async () => {
-    const f = (body: string) =>
-      `create or replace function t.f() returns trigger language plpgsql as $$${body}$$;`;
-    const body = "\nBEGIN\n        RAISE NOTICE 'a  b';\n        RETURN NULL;\nEND;\n";
-    const reindented = "\n  BEGIN\n      RAISE NOTICE 'a  b';\n\n      RETURN NULL;\n  END;\n  ";
-    const sql = { setup: f(body), up: "drop function t.f()", down: f(reindented) };
-    assert.deepEqual(await roundTrip(db, sql), []);
-    const literal = { ...sql, down: f(body.replace("'a  b'", "'a b'")) };
-    assert.deepEqual(descriptions(await roundTrip(db, literal)), [
-      "function t.f(): definition changed",
-    ]);
-  });
+  await t.step(
+    "a PL/pgSQL body indented, cased and commented otherwise, its literals unchanged",
+    async () => {
+      const f = (body: string) =>
+        `create or replace function t.f() returns trigger language plpgsql as $$${body}$$;`;
+      const body = "\nBEGIN\n        RAISE NOTICE 'a  b';\n        RETURN NULL;\nEND;\n";
+      const reindented =
+        "\n  begin\n      -- say it\n      RAISE NOTICE 'a  b';\n\n      RETURN NULL\n      ;\n  END;\n  ";
+      const sql = { setup: f(body), up: "drop function t.f()", down: f(reindented) };
+      assert.deepEqual(await roundTrip(db, sql), []);
+      const literal = { ...sql, down: f(body.replace("'a  b'", "'a b'")) };
+      assert.deepEqual(descriptions(await roundTrip(db, literal)), [
+        "function t.f(): definition changed",
+      ]);
+    },
+  );
 });
 
 Deno.test("diffSnapshots() takes the public schema's standard comment for none, as pg_dump does", () => {

@@ -2,8 +2,8 @@
  * Catalog text that differs only in layout, not in meaning, as a down that re-creates an object
  * by hand often writes it: a CHECK or index predicate grouped `a AND (b AND c)` where the
  * original said `a AND b AND c` (the server keeps the grouping it was given), and a PL/pgSQL or
- * SQL function body indented otherwise. Both sides of a comparison are brought to one form;
- * text inside quotes is never touched.
+ * SQL function body indented, spaced, cased or commented otherwise (the server keeps its source
+ * as written). Both sides of a comparison are brought to one form; quoted text is never touched.
  *
  * @module
  */
@@ -11,26 +11,16 @@
 /** A piece of catalog text: code, a quoted literal or identifier, or a parenthesized group. */
 type Part = string | { quoted: string } | Part[];
 
-/**
- * Splits text into code (even indexes) and quoted parts (odd): `'...'` with `''` (and `\`
- * escapes after `E`), `"..."`.
- */
+/** Splits text into code (even indexes) and quoted parts (odd): `'...'`, `E'...'`, `"..."`. */
 function splitQuoted(text: string): string[] {
   const parts: string[] = [];
   let start = 0;
   for (let i = 0; i < text.length; i++) {
-    const quote = text[i];
-    if (quote !== "'" && quote !== '"') continue;
-    const escapes = quote === "'" && /(?:^|[^\w$])[eE]$/.test(text.slice(start, i));
-    let end = i + 1;
-    for (; end < text.length; end++) {
-      if (escapes && text[end] === "\\") end++;
-      else if (text[end] === quote && text[end + 1] === quote) end++;
-      else if (text[end] === quote) break;
-    }
-    parts.push(text.slice(start, i), text.slice(i, end + 1));
-    start = i = end + 1;
-    i--;
+    if (text[i] !== "'" && text[i] !== '"') continue;
+    const end = skipped(text, i) ?? text.length;
+    parts.push(text.slice(start, i), text.slice(i, end));
+    start = end;
+    i = end - 1;
   }
   parts.push(text.slice(start));
   return parts;
@@ -126,28 +116,111 @@ export function flattenBooleanGroups(text: string): string {
   return groups === undefined ? text : render(groups);
 }
 
+/** Characters of an operator, as PostgreSQL's lexer reads them. */
+const OPERATOR = /[+\-*/<>=~!@#%^&|`?]/;
+
+/** Where the comment or quoted text starting at `at` ends (after its last character). */
+function skipped(code: string, at: number): number | undefined {
+  if (code.startsWith("--", at)) {
+    const end = code.indexOf("\n", at);
+    return end === -1 ? code.length : end;
+  }
+  if (code.startsWith("/*", at)) {
+    let depth = 0;
+    for (let i = at; i < code.length - 1; i++) {
+      if (code.startsWith("/*", i)) [depth, i] = [depth + 1, i + 1];
+      else if (code.startsWith("*/", i) && --depth === 0) return i + 2;
+      else if (code.startsWith("*/", i)) i++;
+    }
+    return undefined;
+  }
+  const dollar = /^\$(?:[A-Za-z_\x80-\uffff][\w\x80-\uffff]*)?\$/.exec(code.slice(at, at + 64));
+  if (dollar) {
+    const end = code.indexOf(dollar[0], at + dollar[0].length);
+    return end === -1 ? undefined : end + dollar[0].length;
+  }
+  const quote = code[at];
+  const escapes = quote === "'" && /(?:^|[^\w$])[eE]$/.test(code.slice(Math.max(0, at - 2), at));
+  for (let i = at + 1; i < code.length; i++) {
+    if (escapes && code[i] === "\\") i++;
+    else if (code[i] === quote && code[i + 1] === quote) i++;
+    else if (code[i] === quote) return i + 1;
+  }
+  return undefined;
+}
+
 /**
- * A function's definition with the layout of its code evened out, when its language does not
- * care (PL/pgSQL, SQL): each line trimmed, runs of spaces made one, blank lines dropped. Quoted
- * text keeps its spaces. `undefined` for other languages (indentation is Python's syntax).
+ * The tokens of PL/pgSQL or SQL code without its whitespace and comments, unquoted words
+ * lowercased (as the server folds them); `undefined` when a quote or comment does not end.
+ */
+function codeTokens(code: string): string[] | undefined {
+  const tokens: string[] = [];
+  let i = 0;
+  while (i < code.length) {
+    const char = code[i];
+    const comment = code.startsWith("--", i) || code.startsWith("/*", i);
+    if (
+      comment || char === "'" || char === '"' ||
+      /^\$(?:[A-Za-z_\x80-\uffff]|\$)/.test(code.slice(i, i + 2))
+    ) {
+      const end = skipped(code, i);
+      if (end === undefined) return undefined;
+      if (!comment) tokens.push(code.slice(i, end));
+      i = end;
+    } else if (/\s/.test(char)) {
+      i++;
+    } else if (OPERATOR.test(char)) {
+      let end = i + 1;
+      while (
+        end < code.length && OPERATOR.test(code[end]) &&
+        !/^(--|\/\*)/.test(code.slice(end, end + 2))
+      ) end++;
+      tokens.push(code.slice(i, end));
+      i = end;
+    } else {
+      const word = /^[\w$\x80-\uffff]+/.exec(code.slice(i))?.[0] ?? char;
+      if (/^[eE]$/.test(word) && code[i + 1] === "'") {
+        // E'...' is one token with its prefix: its backslashes are escapes.
+        const end = skipped(code, i + 1);
+        if (end === undefined) return undefined;
+        tokens.push(`E${code.slice(i + 1, end)}`);
+        i = end;
+        continue;
+      }
+      tokens.push(/^[\w\x80-\uffff][\w$\x80-\uffff]*$/.test(word) ? word.toLowerCase() : word);
+      i += word.length;
+    }
+  }
+  return tokens;
+}
+
+/**
+ * A function's definition as what its language reads, when that language does not care about
+ * layout (PL/pgSQL, SQL): the header as the server prints it, then the body's tokens, without
+ * whitespace or comments. Quoted text is kept whole. `undefined` for other languages
+ * (indentation is Python's syntax) or a body that cannot be read.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { routineLayout } from "./layout.ts";
  *
- * const f = (body: string) => `CREATE FUNCTION f()\n LANGUAGE plpgsql\nAS $$${body}$$`;
- * assert.equal(routineLayout(f("\nBEGIN\n    RETURN 1;\nEND;\n")),
- *   routineLayout(f("\n  BEGIN\n\n  RETURN  1;\n  END;\n  ")));
+ * const f = (body: string) => `CREATE FUNCTION f()\n LANGUAGE plpgsql\nAS $function$${body}$function$`;
+ * assert.equal(routineLayout(f("\nBEGIN\n    RETURN 1; -- one\nEND;\n")),
+ *   routineLayout(f("\n  begin\n\n  RETURN  1\n  ;\n  END;\n  ")));
  * assert.notEqual(routineLayout(f("RAISE '  x';")), routineLayout(f("RAISE ' x';")));
+ * assert.notEqual(routineLayout(f("x := a - -b;")), routineLayout(f("x := a --b;")));
+ * assert.notEqual(routineLayout(f("RAISE E'\\n';")), routineLayout(f("RAISE '\\n';")));
  * assert.equal(routineLayout("CREATE FUNCTION f()\n LANGUAGE plpython3u\nAS $$ x $$"), undefined);
  * ```
  */
 export function routineLayout(definition: string): string | undefined {
   if (!/\n LANGUAGE (?:plpgsql|sql)\n/.test(definition)) return undefined;
-  return splitQuoted(definition).map((part, i) =>
-    i % 2 === 1 ? part : part.replace(/[ \t\r]+/g, " ").replace(/ ?\n[ \n]*/g, "\n")
-  ).join("").trim();
+  const quoted = /^([\s\S]*?\nAS )(\$[^$\n]*\$)([\s\S]*)\2\s*$/.exec(definition);
+  // A SQL-standard body (BEGIN ATOMIC) is printed by the server: its layout is the server's.
+  if (quoted === null) return definition.trim();
+  const tokens = codeTokens(quoted[3]);
+  return tokens && JSON.stringify([quoted[1], ...tokens]);
 }
 
 /** The attributes that hold code or expressions; the others (comments...) are compared as text. */
