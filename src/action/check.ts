@@ -189,6 +189,8 @@ async function verify(
       migrations: head,
       from,
       observer: lint.observer,
+      strictData: inputs.settings.verify.strictData,
+      ignoreColumnOrder: inputs.settings.verify.ignoreColumnOrder,
       ...context,
     });
     const byVersion = new Map(head.map((migration) => [migration.version, migration]));

@@ -56,3 +56,16 @@ Deno.test("checkMigrations() reports a verify-setup file it cannot read as a fin
     assert.equal(plan.findings[0].file, "missing.sql");
   });
 });
+
+Deno.test("checkMigrations() verifies with the config's verify settings, as tide verify does", async () => {
+  await withWorkspace(async (workspace) => {
+    const seen: EngineVerifyOptions[] = [];
+    await Deno.writeTextFile(
+      join(workspace, "tide.json"),
+      '{ "verify": { "strictData": true, "ignoreColumnOrder": true } }',
+    );
+    const io = ioFor(workspace, {}, seen);
+    await checkMigrations(io, await readInputs(io));
+    assert.deepEqual([seen[0].strictData, seen[0].ignoreColumnOrder], [true, true]);
+  });
+});

@@ -35,6 +35,10 @@ export interface EngineVerifyOptions {
   module?: string;
   /** Other modules: what the verified migrations require of them is applied first, unverified. */
   modules?: readonly ModuleMigrations[];
+  /** Fail a data-only migration with no down (config `verify.strictData`). */
+  strictData?: boolean;
+  /** Accept columns re-added at the end of their table (config `verify.ignoreColumnOrder`). */
+  ignoreColumnOrder?: boolean;
 }
 
 /** Options of {@linkcode ActionEngine.migrate}: those of `migrate()`, with URL and dir required. */

@@ -106,15 +106,19 @@ Deno.test("resolveCliSettings() reads the verify group: flags, then environment,
   };
   await withConfig(config, async (cwd) => {
     const top = await resolveCliSettings({}, io(cwd));
-    deepEqual(top.verify, { strictData: false, setup: "db/setup.sql" });
+    deepEqual(top.verify, { strictData: false, ignoreColumnOrder: false, setup: "db/setup.sql" });
     const strict = await resolveCliSettings({ env: "strict" }, io(cwd));
-    deepEqual(strict.verify, { strictData: true, setup: "db/setup.sql" });
+    deepEqual(strict.verify, { strictData: true, ignoreColumnOrder: false, setup: "db/setup.sql" });
     const flags = await resolveCliSettings({ "strict-data": true, setup: "other.sql" }, io(cwd));
-    deepEqual(flags.verify, { strictData: true, setup: "other.sql" });
+    deepEqual(flags.verify, { strictData: true, ignoreColumnOrder: false, setup: "other.sql" });
   });
   const cwd = await Deno.makeTempDir({ prefix: "tide-cli-config-" });
   try {
-    deepEqual((await resolveCliSettings({}, io(cwd))).verify, { strictData: false, setup: "" });
+    deepEqual((await resolveCliSettings({}, io(cwd))).verify, {
+      strictData: false,
+      ignoreColumnOrder: false,
+      setup: "",
+    });
   } finally {
     await Deno.remove(cwd, { recursive: true });
   }
@@ -124,7 +128,7 @@ Deno.test("resolveCliSettings() rejects an unknown or mistyped verify setting wi
   const cases: [unknown, RegExp][] = [
     [
       { verify: { strict: true } },
-      /"verify\.strict" is not a setting \(known: strictData, setup\)/,
+      /"verify\.strict" is not a setting \(known: strictData, ignoreColumnOrder, setup\)/,
     ],
     [{ verify: { strictData: "yes" } }, /"verify\.strictData" must be a boolean/],
     [{ verify: true }, /"verify" must be an object/],

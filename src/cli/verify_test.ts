@@ -112,7 +112,7 @@ Deno.test("tide verify --from V verifies V and later only", async () => {
   });
 });
 
-Deno.test("tide verify --ignore column-order accepts a column re-added at the end", async () => {
+Deno.test("tide verify --ignore column-order (or verify.ignoreColumnOrder) accepts a column re-added at the end", async () => {
   const files = {
     ...FIXTURE,
     "004_add_name.sql": "-- migrate:up\nalter table users add column name text;\n" +
@@ -120,11 +120,14 @@ Deno.test("tide verify --ignore column-order accepts a column re-added at the en
     "005_drop_email.sql": "-- migrate:up\nalter table users drop column email;\n" +
       "-- migrate:down\nalter table users add column email text;\n",
   };
-  await withProject(files, async (_cwd, verify) => {
+  await withProject(files, async (cwd, verify) => {
     const strict = await verify("--from", "005");
     equal(strict.code, 1);
     match(strict.stdout, /column order of public\.users changed/);
+    match(strict.stdout, /to accept the order, verify with --ignore column-order/);
     equal((await verify("--from", "005", "--ignore", "column-order")).code, 0);
+    await Deno.writeTextFile(join(cwd, "tide.json"), '{ "verify": { "ignoreColumnOrder": true } }');
+    equal((await verify("--from", "005")).code, 0);
     const bad = await verify("--ignore", "everything");
     equal(bad.code, 2);
     match(bad.stderr, /--ignore takes "column-order", got "everything"/);

@@ -46,6 +46,8 @@ export interface RunSettings {
 export interface VerifySettings {
   /** Fail a data-only migration (its up changes no schema) that has no down. */
   strictData: boolean;
+  /** Accept a column dropped and re-added at the end of its table (`--ignore column-order`). */
+  ignoreColumnOrder: boolean;
   /** SQL file run on the throwaway database before the first migration; `""` for none. */
   setup: string;
 }
@@ -72,7 +74,7 @@ export const DEFAULT_SETTINGS: Readonly<FullSettings> = Object.freeze({
   format: DEFAULT_FORMAT,
   pattern: "",
   placeholders: Object.freeze({}) as Record<string, string>,
-  verify: Object.freeze({ strictData: false, setup: "" }),
+  verify: Object.freeze({ strictData: false, ignoreColumnOrder: false, setup: "" }),
   modules: Object.freeze({}) as Record<string, string>,
 });
 
@@ -113,7 +115,7 @@ const SETTING_TYPES: Readonly<
   format: "string",
   pattern: "string",
   placeholders: "record",
-  verify: { strictData: "boolean", setup: "string" },
+  verify: { strictData: "boolean", ignoreColumnOrder: "boolean", setup: "string" },
   modules: "record",
 };
 

@@ -23,6 +23,8 @@ export interface SchemaChange {
   before?: string;
   /** The object's definition after, when it exists. */
   after?: string;
+  /** Set when the change is the order of a table's columns. */
+  reordered?: true;
 }
 
 /** Options of {@linkcode diffSnapshots}. */
@@ -135,7 +137,10 @@ function compare(before: SnapshotObject, after: SnapshotObject, options: DiffOpt
   });
   const order = columnOrderChange(before.attributes.columns, after.attributes.columns);
   if (order !== undefined && !options.ignoreColumnOrder) {
-    changes.push(changed(`column order of ${after.name} changed: ${order}`));
+    changes.push({
+      ...changed(`column order of ${after.name} changed: ${order}`),
+      reordered: true,
+    });
   }
   const details: string[] = [];
   const keys = new Set([...Object.keys(before.attributes), ...Object.keys(after.attributes)]);

@@ -99,8 +99,13 @@ function describe(change: SchemaChange, comparison: Comparison): string {
   const object = `${change.kind} ${change.name}`;
   if (change.change === "added") return `${object} exists ${actual} but not ${expected}`;
   if (change.change === "removed") return `${object} exists ${expected} but not ${actual}`;
-  return `${change.description} (${expected} -> ${actual})`;
+  return `${change.description} (${expected} -> ${actual})${change.reordered ? REORDERED : ""}`;
 }
+
+/** What to do about columns back in another order: ADD COLUMN cannot put one in its place. */
+const REORDERED = ". ADD COLUMN appends: only rebuilding the table restores the order " +
+  "(tide generate-down writes that); to accept the order, verify with --ignore column-order " +
+  "(config verify.ignoreColumnOrder)";
 
 function locate(error: unknown): SqlErrorLocation | undefined {
   // Without a known line there is no place to name: never a made-up one.

@@ -45,7 +45,8 @@ export const command: Command = {
     ignore: {
       type: "string",
       arg: "WHAT",
-      description: "column-order: accept columns that come back in another order.",
+      description: "column-order: accept columns that come back in another order " +
+        "(config verify.ignoreColumnOrder).",
     },
     "strict-data": {
       type: "boolean",
@@ -60,7 +61,7 @@ export const command: Command = {
   async run(ctx) {
     const { values, out } = ctx;
     const databaseUrl = serverUrl(values["database-url"]);
-    const ignoreColumnOrder = ignoreOption(values.ignore);
+    const ignoreColumnOrder = ignoreOption(values.ignore) || ctx.settings.verify.ignoreColumnOrder;
     // A goose .go migration cannot run here; the SQL ones around it are still worth checking.
     const migrations = await loadCliMigrations(ctx, {
       onCodeMigration: (path) =>
