@@ -18,7 +18,7 @@ import {
   renameRules,
 } from "./rules_breaking.ts";
 import { lockHeldRule, lockTimeoutRule, unbatchedUpdateRule } from "./rules_locks.ts";
-import { narrowingRule, rewriteRule, serialRule } from "./rules_rewrite.ts";
+import { narrowingRule, rewriteRule, serialRule, timezoneRule } from "./rules_rewrite.ts";
 import { constraintRules, indexRule, primaryKeyRule, setNotNullRule } from "./rules_scan.ts";
 import {
   concurrentlyRule,
@@ -40,6 +40,7 @@ const RULE_FUNCTIONS: readonly Rule[] = [
   rewriteRule,
   serialRule,
   narrowingRule,
+  timezoneRule,
   constraintRules,
   setNotNullRule,
   indexRule,

@@ -147,6 +147,18 @@ export const RULES: readonly RuleInfo[] = [
     eugene: ["E5"],
   },
   {
+    id: "timezone-rewrite",
+    severity: "warning",
+    source: "measured",
+    title: "timestamp <-> timestamptz: a table rewrite unless the session's TimeZone is UTC",
+    fix: "SET LOCAL TimeZone = 'UTC' at the top of the migration: the change is then made in the " +
+      "catalog alone (PostgreSQL 12+), and the stored values are read as UTC. If they hold " +
+      "local times, converting them (USING ... AT TIME ZONE) rewrites: add a new column and " +
+      "backfill it in batches instead.",
+    squawk: ["changing-column-type"],
+    eugene: ["E5"],
+  },
+  {
     id: "drop-table",
     severity: "warning",
     source: "static",

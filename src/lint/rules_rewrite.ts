@@ -1,8 +1,9 @@
 /**
  * Rewrites: an existing table or index that got a new `relfilenode` (`table-rewrite`: a type
  * change, a volatile default, SET TABLESPACE, VACUUM FULL, CLUSTER...), a SERIAL, identity or
- * stored generated column added to an existing table (`serial-column`), and a type narrowed
- * (`narrowing-type`, from the column's type before and after).
+ * stored generated column added to an existing table (`serial-column`), a type narrowed
+ * (`narrowing-type`, from the column's type before and after), and a change between `timestamp`
+ * and `timestamptz` whose rewrite depends on the session's TimeZone (`timezone-rewrite`).
  *
  * @module
  */
@@ -16,6 +17,7 @@ import {
   rowsOf,
   rowsWords,
   type Rule,
+  type RuleContext,
 } from "./rule_context.ts";
 import { type Node, nodeOf, nodesOf, relationName, typeNameOf } from "./sql_parser.ts";
 
@@ -152,4 +154,52 @@ export const narrowingRule: Rule = (context) =>
           evidence: { measured: true, note: `${before} -> ${after}` },
         }];
       });
+  });
+
+const TIMESTAMPS = ["timestamp without time zone", "timestamp with time zone"];
+
+/** Zones of offset zero: with one of them, PostgreSQL 12+ changes the type in the catalog only. */
+const UTC_ZONES = ["utc", "etc/utc", "gmt", "etc/gmt", "uct", "etc/uct", "universal", "zulu"];
+
+/** Whether an earlier statement of the migration set the TimeZone to one of offset zero. */
+function setsUtc(context: RuleContext, index: number): boolean {
+  return context.statements.slice(0, index).some((statement) => {
+    const set = nodeOf(statement.node, "VariableSetStmt");
+    const value = nodeOf(set?.args?.[0], "A_Const")?.sval?.sval?.toLowerCase();
+    return set?.name === "timezone" && value !== undefined && UTC_ZONES.includes(value);
+  });
+}
+
+/**
+ * `timezone-rewrite`: a column changed between `timestamp` and `timestamptz` (measured, by its
+ * type before and after) with no UTC TimeZone set by the migration. Whether the table is
+ * rewritten then depends on the production server's TimeZone, which no measurement here sees.
+ */
+export const timezoneRule: Rule = (context) =>
+  context.statements.flatMap((statement) => {
+    const measured = measuredAt(context, statement.index);
+    const alter = nodeOf(statement.node, "AlterTableStmt");
+    const table = relationName(alter?.relation);
+    if (!measured || !alter || setsUtc(context, statement.index)) return [];
+    return nodesOf(alter.cmds, "AlterTableCmd").filter((cmd) =>
+      cmd.subtype === "AT_AlterColumnType"
+    ).flatMap((cmd): Draft[] => {
+      const type = (when: string) =>
+        String(measured.probes.get(`${when} type:${cmd.name}`)?.[0]?.type ?? "");
+      const [before, after] = [type("before"), type("after")];
+      if (!TIMESTAMPS.includes(before) || !TIMESTAMPS.includes(after) || before === after) {
+        return [];
+      }
+      const here = measured.rewritten.length > 0
+        ? "as it was here"
+        : "it was not here, where the TimeZone is UTC";
+      return [{
+        rule: "timezone-rewrite",
+        statement: statement.index,
+        message: `${table}.${cmd.name} goes from ${before} to ${after}: on a server whose ` +
+          `TimeZone is not UTC, the table is rewritten under ACCESS EXCLUSIVE (${here}), and ` +
+          "the stored values are read in that zone.",
+        evidence: { measured: true, note: `${before} -> ${after}` },
+      }];
+    });
   });
