@@ -13,6 +13,7 @@ import { ruleInfo } from "./rules.ts";
 import {
   applyFailedRule,
   columnRules,
+  deleteAllRule,
   dropTableRule,
   failedWithRowsRule,
   renameRules,
@@ -49,6 +50,7 @@ const RULE_FUNCTIONS: readonly Rule[] = [
   lockHeldRule,
   unbatchedUpdateRule,
   dropTableRule,
+  deleteAllRule,
   columnRules,
   renameRules,
   concurrentlyRule,

@@ -169,6 +169,17 @@ export const RULES: readonly RuleInfo[] = [
     eugene: [],
   },
   {
+    id: "delete-all-rows",
+    severity: "warning",
+    source: "static",
+    title: "every row of an existing table is deleted (TRUNCATE, DELETE without WHERE)",
+    fix: "Keep the rows until nothing needs them: copy them aside first (CREATE TABLE ... AS " +
+      "SELECT, or a dump), or delete only what must go with a WHERE. Allow the finding with " +
+      "the reason.",
+    squawk: ["ban-truncate-cascade"],
+    eugene: [],
+  },
+  {
     id: "drop-column",
     severity: "warning",
     source: "static",

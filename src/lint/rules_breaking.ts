@@ -1,12 +1,18 @@
 /**
- * What breaks data or the running application, read from the SQL: dropping a table or a column
- * (data loss), renaming one (the running application still uses the old name), and adding a
+ * What breaks data or the running application, read from the SQL: dropping a table or a column,
+ * or deleting every row of a table (data loss), renaming one (the running application still uses the old name), and adding a
  * `NOT NULL` column without a default (it fails on a table with rows; measured when it did).
  *
  * @module
  */
 import type { Node } from "./sql_parser.ts";
-import { type Draft, existedBefore, measuredAt, type Rule } from "./rule_context.ts";
+import {
+  type Draft,
+  existedBefore,
+  measuredAt,
+  type Rule,
+  type RuleContext,
+} from "./rule_context.ts";
 import { nodeOf, nodesOf, relationName } from "./sql_parser.ts";
 
 /** `schema.name` of a name list (`DROP TABLE app.users`). */
@@ -27,6 +33,39 @@ export const dropTableRule: Rule = (context) =>
         statement: statement.index,
         message: `DROP TABLE ${table} deletes the table and every row in it; the application ` +
           "version still running fails on it.",
+        evidence: { measured: measuredAt(context, statement.index) !== undefined },
+      }));
+  });
+
+/**
+ * Whether `table` holds the application's rows: it existed before the migration, and earlier
+ * migrations did not insert its rows (reference data, which a migration may well reseed).
+ */
+function holdsAppRows(context: RuleContext, table: string, index: number): boolean {
+  if (!existedBefore(context, table, index)) return false;
+  const oid = context.measurement?.relations.find(table)?.oid ?? 0;
+  return context.measurement?.rows.get(oid)?.kind !== "had-rows";
+}
+
+/** `delete-all-rows`: TRUNCATE, or DELETE without WHERE, of a table holding the app's rows. */
+export const deleteAllRule: Rule = (context) =>
+  context.statements.flatMap((statement) => {
+    const truncate = nodeOf(statement.node, "TruncateStmt");
+    const remove = nodeOf(statement.node, "DeleteStmt");
+    const tables = truncate
+      ? nodesOf(truncate.relations, "RangeVar").map(relationName)
+      : remove && remove.whereClause === undefined
+      ? [relationName(remove.relation)]
+      : [];
+    const cascade = truncate?.behavior === "DROP_CASCADE"
+      ? " and of every table referencing it"
+      : "";
+    return tables.filter((table) => holdsAppRows(context, table, statement.index))
+      .map((table): Draft => ({
+        rule: "delete-all-rows",
+        statement: statement.index,
+        message: `${truncate ? "TRUNCATE" : "DELETE without WHERE"} deletes every row of ${table}` +
+          `${cascade}: the data is lost, and a down cannot bring it back.`,
         evidence: { measured: measuredAt(context, statement.index) !== undefined },
       }));
   });
