@@ -20,7 +20,7 @@ import { onlySnapshottedChanges } from "./ddl_coverage.ts";
 import { compareSnapshots, Findings } from "./findings.ts";
 import type { MigrationVerdict, VerifyReport } from "./report.ts";
 import { type RunClock, startRunClock } from "./run_clock.ts";
-import { runSetup, type VerifySetup } from "./setup.ts";
+import { runnerTableHint, runSetup, type VerifySetup } from "./setup.ts";
 import type { StepObserver } from "./observer.ts";
 import { openWorkspace, type Workspace } from "./workspace.ts";
 import { verifyOrder } from "./required.ts";
@@ -224,7 +224,8 @@ async function verifyOne(
       applyOnce(workspace.driver, migration, options.schema, hook);
     await (options.observer ? options.observer.observeUp(workspace.driver, migration, up) : up());
   } catch (error) {
-    findings.fail("up", `up failed: ${errorMessage(error)}`, error);
+    const hint = runnerTableHint(error);
+    findings.fail("up", `up failed: ${errorMessage(error)}${hint ? ` ${hint}` : ""}`, error);
     if (checkpoint) await workspace.restore(checkpoint);
     return done(before);
   }

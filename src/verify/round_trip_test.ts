@@ -275,6 +275,7 @@ for (const where of ["PGlite", "PostgreSQL"] as const) {
     );
     const without = await verifyMigrations({ migrations: ALTERS_TRACKING, databaseUrl });
     equal(without.migrations[0].failure, "up");
+    match(without.migrations[0].problems[0], /is diesel's tracking table.*--setup file/);
   });
 }
 

@@ -5,9 +5,10 @@
  * @module
  */
 import type { Driver } from "../drivers/driver.ts";
-import { errorMessage, MigrationError } from "../errors.ts";
+import { errorMessage, MigrationError, sqlStateOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import { runScript } from "../engine/run_script.ts";
+import { ADOPT_SOURCES } from "../engine/adopt/sources.ts";
 
 /** SQL run once before the first migration, and the file it comes from. */
 export interface VerifySetup {
@@ -54,4 +55,32 @@ export async function runSetup(db: Driver, setup: VerifySetup, schema?: string):
       { file: at?.file ?? setup.path, line: at?.line, column: at?.column, cause: error },
     );
   }
+}
+
+/**
+ * What to do when an up failed on a missing relation that is another tool's tracking table
+ * (Lemmy's migrations alter Diesel's): that tool creates it before the first migration, so the
+ * verification needs it from a setup file. `undefined` for any other failure.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SqlError } from "../errors.ts";
+ * import { runnerTableHint } from "./setup.ts";
+ *
+ * const missing = new SqlError('relation "__diesel_schema_migrations" does not exist', { sqlState: "42P01" });
+ * assert.match(runnerTableHint(missing) ?? "", /diesel's tracking table.*--setup/);
+ * assert.equal(runnerTableHint(new SqlError('relation "users" does not exist', { sqlState: "42P01" })), undefined);
+ * ```
+ */
+export function runnerTableHint(error: unknown): string | undefined {
+  if (sqlStateOf(error) !== "42P01") return undefined;
+  const name = /relation "([^"]+)" does not exist/.exec(errorMessage(error))?.[1];
+  const table = name?.split(".").at(-1);
+  const tools = Object.values(ADOPT_SOURCES).filter((source) => source.defaultTable === table)
+    .map((source) => source.tool);
+  if (tools.length === 0) return undefined;
+  return `${name} is ${tools.join(" and ")}'s tracking table, which the tool creates before the ` +
+    "first migration: create it in a --setup file (config verify.setup) to verify these " +
+    "migrations as they run there.";
 }
