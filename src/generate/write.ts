@@ -1,6 +1,8 @@
 /**
- * Writing a generated down beside its up. Only tide's pair layout (`<version>_<name>.up.sql`
- * with `.down.sql`) is written for now; other layouts are refused with a message.
+ * Writing a generated down where the migration's own tool reads it: beside a pair's
+ * `.up.sql`, as a Flyway `V` file's undo `U` file, as a Diesel folder's `down.sql`. A down that
+ * is a section of the up's file (dbmate, goose, tide's single files) is not written: editing the
+ * file would change the checksum applied migrations are checked against.
  *
  * @module
  */
@@ -11,33 +13,41 @@ import { sanitizeName } from "../files/scaffold.ts";
 import { nextVersion } from "../files/version.ts";
 
 /**
- * Where the down of `migration` goes: `<version>_<name>.down.sql` beside its `.up.sql`.
- * Throws `UNSUPPORTED_LAYOUT` for a single file, a Flyway `V` file, or another layout.
+ * Where the down of `migration` goes: `<version>_<name>.down.sql` beside its `.up.sql`,
+ * `U<version>__<description>.sql` beside a Flyway `V<version>__<description>.sql`, `down.sql`
+ * beside a Diesel folder's `up.sql`. Throws `UNSUPPORTED_LAYOUT` for a down kept in the up's file.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { downPath } from "./write.ts";
  *
- * const up = { path: "migrations/002_users.up.sql", sql: "", line: 1, column: 1 };
- * const migration = { version: "002", name: "users", up, noTransaction: false, checksum: "" };
- * assert.equal(downPath(migration), "migrations/002_users.down.sql");
+ * const at = (path: string) => ({
+ *   version: "002", name: "users", noTransaction: false, checksum: "",
+ *   up: { path, sql: "", line: 1, column: 1 },
+ * });
+ * assert.equal(downPath(at("migrations/002_users.up.sql")), "migrations/002_users.down.sql");
+ * assert.equal(downPath(at("db/V002__users.sql")), "db/U002__users.sql");
+ * assert.equal(downPath(at("migrations/002_users/up.sql")), "migrations/002_users/down.sql");
+ * assert.throws(() => downPath(at("db/002_users.sql")), /section of the migration's file/);
  * ```
  */
 export function downPath(migration: Migration): string {
+  const dir = dirname(migration.up.path);
   const file = basename(migration.up.path);
-  const expected = `${migration.version}_${migration.name}.up.sql`;
-  if (file.toLowerCase() !== expected.toLowerCase()) {
-    throw new MigrationError(
-      "UNSUPPORTED_LAYOUT",
-      `Cannot write a generated down for ${migration.up.path}: only the pair layout ` +
-        `(${expected} beside ${migration.version}_${migration.name}.down.sql) is written for ` +
-        "now. Paste the SQL into the migration's down section yourself, or print it with " +
-        "--dry-run.",
-      { file: migration.up.path, version: migration.version },
-    );
-  }
-  return join(dirname(migration.up.path), `${migration.version}_${migration.name}.down.sql`);
+  const pair = `${migration.version}_${migration.name}`;
+  if (file.toLowerCase() === `${pair}.up.sql`.toLowerCase()) return join(dir, `${pair}.down.sql`);
+  // Flyway's undo migration: its default prefix U, the version and description of the V file.
+  if (/^V[^_].*__.+\.sql$/.test(file)) return join(dir, `U${file.slice(1)}`);
+  if (file === "up.sql") return join(dir, "down.sql");
+  throw new MigrationError(
+    "UNSUPPORTED_LAYOUT",
+    `Cannot write a generated down for ${migration.up.path}: its down is a section of the ` +
+      "migration's file, and writing it there would change the file that applied migrations " +
+      "are checked against. Paste the SQL into its down section yourself (a new migration's " +
+      "file can take it before it is applied), or print it with --dry-run.",
+    { file: migration.up.path, version: migration.version },
+  );
 }
 
 /**
