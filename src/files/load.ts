@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { MigrationSourceError } from "../errors.ts";
+import { MigrationError, MigrationSourceError } from "../errors.ts";
 import { checkStatements } from "./checks.ts";
 import { withoutOuterTransactions } from "./outer_transaction.ts";
 import { describeSql } from "./description.ts";
@@ -135,11 +135,38 @@ function readMigrations(tree: SourceTree, options: LoadOptions): Migration[] {
   const migrations = format.read(tree, options).map(withoutOuterTransactions);
   // Whatever the format, statements tide cannot run are refused before a database is touched.
   const problems = checkStatements(migrations);
-  if (problems.length > 0) throw new MigrationSourceError(problems);
+  if (problems.length > 0) {
+    const detected = (options.format ?? DEFAULT_FORMAT) === "auto" && format.name === "tide";
+    throw new MigrationSourceError(detected ? withFormatHint(tree, options, problems) : problems);
+  }
   if (options.onUnread) {
     for (const file of unreadFiles(tree, format, migrations)) options.onUnread(file);
   }
   return migrations.map(withDescription);
+}
+
+/**
+ * `problems` of a directory read as tide's because its files fit: when they are all transaction
+ * control that golang-migrate's reading accepts (each file one script, its BEGIN and COMMIT its
+ * own), the first says so, since golang-migrate is likely what runs them.
+ */
+function withFormatHint(
+  tree: SourceTree,
+  options: LoadOptions,
+  problems: MigrationError[],
+): MigrationError[] {
+  if (!problems.every((problem) => problem.code === "TRANSACTION_CONTROL")) return problems;
+  try {
+    const golang = formatByName("golang-migrate").read(tree, options).map(withoutOuterTransactions);
+    if (checkStatements(golang).length > 0) return problems;
+  } catch {
+    return problems;
+  }
+  const [first, ...rest] = problems;
+  const hint = " If golang-migrate runs these files, pass --format golang-migrate (config " +
+    '"format"): it sends each file as one script, its BEGIN and COMMIT included, and tide then ' +
+    "reads them that way.";
+  return [new MigrationError(first.code, first.message + hint, first), ...rest];
 }
 
 /** Every format's migrations get a description from the comments at the top of their up. */

@@ -171,16 +171,31 @@ Deno.test("maragudk: tide new writes the next numbered name, sorting last", asyn
   }
 });
 
-Deno.test("golang-migrate pairs a down with the up of its version however its name is written; tide refuses", async () => {
+Deno.test("a down pairs with the up of its version however its name is written, as golang-migrate pairs them", async () => {
+  // ente's server/migrations: 30_add_magic_metadata.up.sql beside 30_drop_magic_metadata.down.sql.
   const files = {
-    "1554469235_add_new_inputs_to_jobs.up.sql": "create table a (id int);",
-    "1554469235_add_new_inputs_to_job.down.sql": "drop table a;",
+    "30_add_magic_metadata.up.sql": "create table a (id int);",
+    "30_drop_magic_metadata.down.sql": "drop table a;",
     "0002_b.up.sql": "create table b (id int);",
     "2_b.down.sql": "drop table b;",
   };
-  const ms = await load("golang-migrate", files);
-  assert.deepEqual(names(ms), ["0002 b", "1554469235 add_new_inputs_to_jobs"]);
-  assert.deepEqual(ms.map((m) => m.down?.sql), ["drop table b;", "drop table a;"]);
-  const error = await refusal(load("tide", files));
-  assert.equal(error.code, "DOWN_WITHOUT_UP");
+  for (const format of ["golang-migrate", "tide", "auto"]) {
+    const ms = await load(format, files);
+    assert.deepEqual(names(ms), ["0002 b", "30 add_magic_metadata"], format);
+    assert.deepEqual(ms.map((m) => m.down?.sql), ["drop table b;", "drop table a;"], format);
+  }
+});
+
+Deno.test("a pair directory refused for transaction control points to golang-migrate when it reads them", async () => {
+  // ente's server/migrations: two BEGIN ... COMMIT blocks in one up, as golang-migrate runs it.
+  const blocks =
+    "BEGIN;\ncreate table a (id int);\nCOMMIT;\n\nBEGIN;\ncreate table b (id int);\nCOMMIT;\n";
+  const files = { "1_a.up.sql": blocks, "1_a.down.sql": "drop table b;\ndrop table a;\n" };
+  const detected = await refusal(load("auto", files));
+  assert.equal(detected.code, "TRANSACTION_CONTROL");
+  assert.match(detected.message, /pass --format golang-migrate/);
+  const chosen = await refusal(load("tide", files));
+  assert.doesNotMatch(chosen.message, /golang-migrate/);
+  const [m] = await load("golang-migrate", files);
+  assert.equal(m.up.sql, blocks);
 });

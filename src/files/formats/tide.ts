@@ -42,33 +42,24 @@ export const tideFormat: MigrationFormat = {
   reads: ["pair", "dbmate", "tide-directive", "flyway", "tide-code"],
   files: "<version>_<name>.up.sql + .down.sql, <version>_<name>.sql with -- migrate:up, or " +
     "<version>_<name>.ts",
-  read: (tree) => readTide(tree.topLevel(), tree, { byVersion: false }),
+  read: (tree) => readTide(tree.topLevel(), tree),
   scaffold: scaffoldTide,
 };
 
 const PAIR_ONLY = /^\d+_.+\.(up|down)\.sql$/;
 
-/**
- * golang-migrate's format: tide's pair layout only; other files are not migrations. A down pairs
- * with the up of its version, however its name is written, as golang-migrate pairs them.
- */
+/** golang-migrate's format: tide's pair layout only; other files are not migrations. */
 export const golangMigrateFormat: MigrationFormat = {
   name: "golang-migrate",
   reads: ["pair", "tide-directive"],
   files: "<version>_<name>.up.sql + <version>_<name>.down.sql",
   // golang-migrate sends each file as one script: its BEGIN ... COMMIT is the file's own.
   read: (tree) =>
-    readTide(tree.topLevel().filter((f) => PAIR_ONLY.test(f.rel)), tree, { byVersion: true })
-      .map(withOwnTransactions),
+    readTide(tree.topLevel().filter((f) => PAIR_ONLY.test(f.rel)), tree).map(withOwnTransactions),
   scaffold: (input) => pairScaffold(input),
 };
 
-/** How downs pair with ups: by version alone, or by version and name written alike (tide). */
-interface Pairing {
-  byVersion: boolean;
-}
-
-function readTide(files: readonly SourceFile[], tree: SourceTree, pairing: Pairing): Migration[] {
+function readTide(files: readonly SourceFile[], tree: SourceTree): Migration[] {
   const problems = new Problems();
   const read: ReadFile[] = [];
   /** Versions whose up file failed to parse: their down files are not reported as orphans. */
@@ -102,18 +93,16 @@ function readTide(files: readonly SourceFile[], tree: SourceTree, pairing: Pairi
       brokenUps.add(canonicalVersion(fileName.version));
     }
   }
-  const migrations = pairUp(read, brokenUps, problems, pairing);
+  const migrations = pairUp(read, brokenUps, problems);
   problems.throwIfAny();
   return migrations.sort((a, b) => compareVersions(a.version, b.version));
 }
 
-/** Matches down files to up files by version; reports what does not match. */
-function pairUp(
-  files: readonly ReadFile[],
-  brokenUps: ReadonlySet<string>,
-  problems: Problems,
-  pairing: Pairing,
-) {
+/**
+ * Matches down files to up files by version alone, as golang-migrate, sqlx and Flyway do: a down
+ * may name what it does (`30_drop_x.down.sql` for `30_add_x.up.sql`); reports what does not match.
+ */
+function pairUp(files: readonly ReadFile[], brokenUps: ReadonlySet<string>, problems: Problems) {
   const ups = new Map<string, ReadFile>();
   for (const file of files.filter((file) => file.fileName.kind !== "down")) {
     const key = canonicalVersion(file.fileName.version);
@@ -125,7 +114,7 @@ function pairUp(
   for (const file of files.filter((file) => file.fileName.kind === "down")) {
     const key = canonicalVersion(file.fileName.version);
     if (brokenUps.has(key)) continue;
-    const problem = downProblem(file, ups.get(key), downs.get(key), pairing);
+    const problem = downProblem(file, ups.get(key), downs.get(key));
     if (problem === undefined) downs.set(key, file);
     else problems.add(problem);
   }
@@ -136,7 +125,6 @@ function downProblem(
   down: ReadFile,
   up: ReadFile | undefined,
   earlierDown: ReadFile | undefined,
-  pairing: Pairing,
 ): MigrationError | undefined {
   const { version, name } = down.fileName;
   const flyway = basename(down.path).startsWith("U");
@@ -160,12 +148,9 @@ function downProblem(
         "delete this file.",
     );
   }
-  if (up !== undefined && pairing.byVersion) return;
-  if (up !== undefined && up.fileName.version === version && up.fileName.name === name) return;
-  const why = up === undefined
-    ? `there is no up migration with version ${version}. Add ${expected}, or delete this file.`
-    : `its up migration is ${up.path}, whose version or name is written differently. ` +
-      "Rename one so that both match.";
+  if (up !== undefined) return;
+  const why = `there is no up migration with version ${version}. Add ${expected}, or delete ` +
+    "this file.";
   return new MigrationError("DOWN_WITHOUT_UP", `Cannot load ${down.path}: ${why}`, {
     file: down.path,
     version,
