@@ -80,7 +80,7 @@ Deno.test("tide up --format X applies a fixture in place, and status names its f
   }
 });
 
-Deno.test("tide verify --format goose leaves a Go migration out, naming it, and checks the SQL ones", async () => {
+Deno.test("tide verify, lint and generate-down --format goose leave a Go migration out, naming it, and check the SQL ones", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(
@@ -96,6 +96,14 @@ Deno.test("tide verify --format goose leaves a Go migration out, naming it, and 
       "00001",
     ]);
     assert.match(run.stderr, /00002_backfill\.go is a code migration, which tide cannot run/);
+    // lint and generate-down run the SQL ones alike.
+    for (const command of [["lint", "--all"], ["generate-down", "--dry-run"]]) {
+      const other = await runCli([...command, "--dir", dir, "--format", "goose"], {
+        cwd: Deno.cwd(),
+      });
+      assert.equal(other.code, 0, other.stderr);
+      assert.match(other.stderr, /00002_backfill\.go is a code migration, which tide cannot run/);
+    }
     const status = await runCli(["status", "--dir", dir, "--format", "goose"], { cwd: Deno.cwd() });
     assert.equal(status.code, 1);
     assert.match(status.stderr, /goose Go migrations are Go code/);

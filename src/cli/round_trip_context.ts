@@ -1,6 +1,7 @@
 /**
- * What `verify`, `lint` and `generate-down` run with besides the migrations: the verify setup
- * file, the module in force and the other modules (see `verify/required.ts`).
+ * What `verify`, `lint` and `generate-down` run with: the migrations they can run (another
+ * tool's code migrations left out, with a warning), the verify setup file, the module in force
+ * and the other modules (see `verify/required.ts`).
  *
  * @module
  */
@@ -10,7 +11,27 @@ import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import type { Migration } from "../files/migration.ts";
 import type { VerifySetup } from "../verify/setup.ts";
 import type { CommandContext } from "./command.ts";
-import { otherModules } from "./context.ts";
+import { loadCliMigrations, otherModules, relativeFile } from "./context.ts";
+
+/**
+ * The migrations a throwaway database can run: a goose `.go` or node-pg-migrate `.js` migration
+ * is another tool's code, left out with a warning that the ones after it run without its
+ * changes, so the SQL ones are still checked. `done` says what the command does to each.
+ *
+ * @example
+ * ```ts ignore
+ * const migrations = await roundTripMigrations(ctx, "verified");
+ * ```
+ */
+export function roundTripMigrations(ctx: CommandContext, done: string): Promise<Migration[]> {
+  return loadCliMigrations(ctx, {
+    onCodeMigration: (path) =>
+      ctx.out.warn(
+        `${relativeFile(ctx, path)} is a code migration, which tide cannot run: not ${done}, ` +
+          `and the migrations after it are ${done} without its changes.`,
+      ),
+  });
+}
 
 /**
  * What a run on a throwaway database needs besides the migrations, from the settings: the verify

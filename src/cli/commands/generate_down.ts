@@ -8,8 +8,7 @@ import { MigrationError } from "../../errors.ts";
 import type { Migration } from "../../files/migration.ts";
 import type { GeneratedDown } from "../../generate/down.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations } from "../context.ts";
-import { roundTripContext } from "../round_trip_context.ts";
+import { roundTripContext, roundTripMigrations } from "../round_trip_context.ts";
 import type { CommandContext } from "../command.ts";
 import type { Output } from "../output.ts";
 import { serverUrl } from "./verify.ts";
@@ -48,7 +47,7 @@ export const command: Command = {
     force: { type: "boolean", description: "Replace a down that exists." },
   },
   async run(ctx) {
-    const migrations = await loadCliMigrations(ctx);
+    const migrations = await roundTripMigrations(ctx, "applied");
     const versions = chosen(ctx, migrations);
     const { generateDowns } = await import("../../generate/down.ts");
     const results = await generateDowns({

@@ -14,8 +14,8 @@ import type { Migration } from "../../files/migration.ts";
 import { compareVersions, migrationLabel } from "../../files/version.ts";
 import type { LintReport, MigrationLint } from "../../lint/report.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, withMigrator } from "../context.ts";
-import { roundTripContext } from "../round_trip_context.ts";
+import { withMigrator } from "../context.ts";
+import { roundTripContext, roundTripMigrations } from "../round_trip_context.ts";
 import type { CommandContext } from "../command.ts";
 import type { Output, Tone } from "../output.ts";
 
@@ -39,7 +39,7 @@ export const command: Command = {
     if (values.all === true && values.from !== undefined) {
       throw new UsageError("tide lint takes --from V or --all, not both.");
     }
-    const migrations = await loadCliMigrations(ctx);
+    const migrations = await roundTripMigrations(ctx, "linted");
     const { linted, why } = await selection(ctx, migrations);
     const serverUrl = measuringServer(values["database-url"]);
     out.line(`Linting ${plural(linted.size, "migration")} (${why}) on ${where(serverUrl)}.`);

@@ -12,8 +12,8 @@ import type {
   VerifyReport,
 } from "../../verify/report.ts";
 import type { Command } from "../command.ts";
-import { loadCliMigrations, relativeFile } from "../context.ts";
-import { roundTripContext } from "../round_trip_context.ts";
+import { relativeFile } from "../context.ts";
+import { roundTripContext, roundTripMigrations } from "../round_trip_context.ts";
 import type { Migration } from "../../files/migration.ts";
 import { formatMs, type Output } from "../output.ts";
 import { migrationLabel } from "../../files/version.ts";
@@ -62,14 +62,7 @@ export const command: Command = {
     const { values, out } = ctx;
     const databaseUrl = serverUrl(values["database-url"]);
     const ignoreColumnOrder = ignoreOption(values.ignore) || ctx.settings.verify.ignoreColumnOrder;
-    // A goose .go migration cannot run here; the SQL ones around it are still worth checking.
-    const migrations = await loadCliMigrations(ctx, {
-      onCodeMigration: (path) =>
-        out.warn(
-          `${relativeFile(ctx, path)} is a code migration, which tide cannot run: not verified, ` +
-            "and the migrations after it are verified without its changes.",
-        ),
-    });
+    const migrations = await roundTripMigrations(ctx, "verified");
     const from = values.from as string | undefined;
     if (from !== undefined && !migrations.some((m) => m.version === from)) {
       throw new MigrationError(
