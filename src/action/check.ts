@@ -308,9 +308,18 @@ function finish(found: NewFinding[], failOn: ReadonlySet<FindingKind>, list: Pla
  */
 export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promise<Plan> {
   const root = io.pullRequest ? await io.git.root() : io.workspace;
+  // Another tool's code migrations (goose .go) cannot run: the SQL ones are checked without them.
+  const load = {
+    ...inputs.load,
+    onCodeMigration: (path: string) =>
+      io.warning(
+        `${repoPath(root, path)} is a code migration, which tide cannot run: not checked, and ` +
+          "the migrations after it are checked without its changes.",
+      ),
+  };
   let head: Migration[];
   try {
-    head = await io.engine.loadMigrations(inputs.dir, inputs.load);
+    head = await io.engine.loadMigrations(inputs.dir, load);
   } catch (error) {
     if (!(error instanceof MigrationError)) throw error;
     return finish(validationFindings(error, root), inputs.failOn, []);
@@ -322,7 +331,7 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
       head,
       io.pullRequest.baseSha,
       inputs.dir,
-      inputs.load,
+      { ...load, onCodeMigration: () => {} },
     )
     : {
       base: [],

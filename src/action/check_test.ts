@@ -4,6 +4,7 @@ import { fakeEngine } from "../_test_support/action_fake_engine.ts";
 import type { EngineVerifyOptions } from "./engine.ts";
 import { checkMigrations } from "./check.ts";
 import { readInputs } from "./inputs.ts";
+import { loadMigrations } from "../files/load.ts";
 import type { ActionIo } from "./io.ts";
 
 async function withWorkspace(fn: (workspace: string) => Promise<void>): Promise<void> {
@@ -68,4 +69,29 @@ Deno.test("checkMigrations() verifies with the config's verify settings, as tide
     await checkMigrations(io, await readInputs(io));
     assert.deepEqual([seen[0].strictData, seen[0].ignoreColumnOrder], [true, true]);
   });
+});
+
+Deno.test("checkMigrations() checks the SQL migrations beside a goose Go one, warning of it", async () => {
+  const workspace = await Deno.makeTempDir({ prefix: "tide-action-check-" });
+  try {
+    await Deno.mkdir(join(workspace, "migrations"));
+    const sql = "-- +goose Up\ncreate table a ();\n-- +goose Down\ndrop table a;\n";
+    await Deno.writeTextFile(join(workspace, "migrations/00001_a.sql"), sql);
+    await Deno.writeTextFile(join(workspace, "migrations/00002_backfill.go"), "package m\n");
+    const seen: EngineVerifyOptions[] = [];
+    const warnings: string[] = [];
+    const base = ioFor(workspace, { format: "goose" }, seen);
+    const io = {
+      ...base,
+      warning: (message: string) => warnings.push(message),
+      // The goose reading is the real one.
+      engine: { ...base.engine, loadMigrations },
+    } as ActionIo;
+    const plan = await checkMigrations(io, await readInputs(io));
+    assert.equal(plan.verdict, "pass");
+    assert.deepEqual(seen[0].migrations.map((m) => m.version), ["00001"]);
+    assert.match(warnings.join("\n"), /00002_backfill\.go is a code migration/);
+  } finally {
+    await Deno.remove(workspace, { recursive: true });
+  }
 });
