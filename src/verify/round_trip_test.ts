@@ -213,6 +213,18 @@ Deno.test("verifyMigrations() passes a data-only migration without a down, with 
   deepEqual(report.totals, { verified: 4, passed: 2, failed: 2, skipped: 0 });
 });
 
+Deno.test("verifyMigrations() says an extension created without a down needs one, not what its script ran", async () => {
+  // UPchieve's pg_trgm migration: the extension's own script runs CREATE OPERATOR CLASS and more.
+  const migrations = buildMigrations([{
+    version: "001",
+    name: "trigram",
+    up: "create extension if not exists pg_trgm;",
+  }]);
+  const [trigram] = (await verifyMigrations({ migrations })).migrations;
+  equal(trigram.failure, "no-down");
+  match(trigram.problems[0], /has no down script, so it cannot be rolled back/);
+});
+
 Deno.test("verifyMigrations() with strictData fails a data-only migration without a down", async () => {
   const report = await verifyMigrations({
     migrations: buildMigrations(DATA_ONLY.slice(0, 2)),

@@ -65,6 +65,15 @@ function readFile(tree: SourceTree, file: SourceFile, version: string, name: str
     );
   }
   if (downs.length === 0) {
+    // An indented marker is SQL comment to dbmate: name it where it is.
+    const indented = /^[ \t]+--\s*migrate:down(?=\s|$)/m.exec(text);
+    if (indented) {
+      throw fail(
+        indented.index + indented[0].indexOf("-"),
+        'dbmate reads "-- migrate:down" only at the start of a line: this one is indented, so ' +
+          "the file has no down block. Remove the indentation.",
+      );
+    }
     throw fail(
       text.length,
       'dbmate requires a down block: add a "-- migrate:down" line after the up SQL (it may ' +

@@ -55,6 +55,14 @@ Deno.test("dbmate: transaction:false on a marker, and a missing down block is re
   assert.equal(m.noTransaction, true);
   const error = await refusal(load("dbmate", { "1_a.sql": "-- migrate:up\nselect 1;\n" }));
   assert.match(error.message, /requires a down block/);
+  // UPchieve's cities migration: the marker indented under the ALTER TABLE it follows.
+  const indented =
+    "-- migrate:up\nalter table t\n    add c int\n    -- migrate:down\n    drop c;\n";
+  const at = await refusal(load("dbmate", { "1_a.sql": indented }));
+  assert.match(
+    at.message,
+    /1_a\.sql:4:5: dbmate reads "-- migrate:down" only at the start of a line/,
+  );
 });
 
 Deno.test("flyway: placeholders from the config and built-ins, executeInTransaction, naming keys", async () => {
