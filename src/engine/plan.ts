@@ -10,6 +10,7 @@
 import type { AppliedMigration } from "./ledger.ts";
 import { ArgumentError, MigrationError } from "../errors.ts";
 import { CHECKSUM_ALGORITHM, type Migration } from "../files/migration.ts";
+import { downFileOf } from "../files/down_path.ts";
 import {
   canonicalVersion,
   compareVersions,
@@ -216,7 +217,7 @@ export function planDown(input: PlanInput, options: PlanDownOptions = {}): DownS
     throw new MigrationError(
       "NO_DOWN",
       `Cannot roll back ${names.join(", ")}: no down SQL, neither in a file nor stored when it ` +
-        `was applied. Write the down (a .down.sql file or a -- migrate:down section), then run ` +
+        `was applied. Write the down (${whereDownGoes(irreversible[0].migration)}), then run ` +
         `\`tide repair --yes\` to store it.`,
       { version: irreversible[0].version, file: irreversible[0].migration?.up.path },
     );
@@ -330,4 +331,10 @@ function checkApplied(
       { version: edited[0].version, file: files[0] },
     );
   }
+}
+
+/** Where a missing down goes, in the migration's layout: its file, or its section. */
+function whereDownGoes(migration: Migration | undefined): string {
+  const file = migration && downFileOf(migration);
+  return file ?? "a down file, or the down section of the migration's file";
 }

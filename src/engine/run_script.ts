@@ -11,6 +11,7 @@
 import type { Queryable } from "../drivers/driver.ts";
 import { MigrationError, ScriptError, SqlError, sqlStateOf } from "../errors.ts";
 import { type Migration, type MigrationScript, noTransactionOf } from "../files/migration.ts";
+import { downAdvice } from "../files/down_path.ts";
 import { offsetOfServerPosition, positionAt, type TextPosition } from "../sql/position.ts";
 import { splitStatements } from "../sql/split.ts";
 import { type RenderedSql, renderScript, type TemplateOptions } from "../files/templates.ts";
@@ -103,8 +104,8 @@ export async function runScript(
   if (script === undefined) {
     throw new MigrationError(
       "NO_DOWN",
-      `Cannot roll back ${migration.version} ${migration.name}: it has no down script. Add a ` +
-        `down file (or a "-- migrate:down" section) to ${migration.up.path}.`,
+      `Cannot roll back ${migration.version} ${migration.name}: it has no down script. ` +
+        downAdvice(migration),
       { version: migration.version, file: migration.up.path },
     );
   }

@@ -6,16 +6,16 @@
  *
  * @module
  */
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import { MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
+import { downFileOf } from "../files/down_path.ts";
 import { sanitizeName } from "../files/scaffold.ts";
 import { nextVersion } from "../files/version.ts";
 
 /**
- * Where the down of `migration` goes: `<version>_<name>.down.sql` beside its `.up.sql`,
- * `U<version>__<description>.sql` beside a Flyway `V<version>__<description>.sql`, `down.sql`
- * beside a Diesel folder's `up.sql`. Throws `UNSUPPORTED_LAYOUT` for a down kept in the up's file.
+ * Where the down of `migration` goes ({@linkcode downFileOf}). Throws `UNSUPPORTED_LAYOUT` for a
+ * down kept in the up's file.
  *
  * @example
  * ```ts
@@ -26,20 +26,13 @@ import { nextVersion } from "../files/version.ts";
  *   version: "002", name: "users", noTransaction: false, checksum: "",
  *   up: { path, sql: "", line: 1, column: 1 },
  * });
- * assert.equal(downPath(at("migrations/002_users.up.sql")), "migrations/002_users.down.sql");
  * assert.equal(downPath(at("db/V002__users.sql")), "db/U002__users.sql");
- * assert.equal(downPath(at("migrations/002_users/up.sql")), "migrations/002_users/down.sql");
  * assert.throws(() => downPath(at("db/002_users.sql")), /section of the migration's file/);
  * ```
  */
 export function downPath(migration: Migration): string {
-  const dir = dirname(migration.up.path);
-  const file = basename(migration.up.path);
-  const pair = `${migration.version}_${migration.name}`;
-  if (file.toLowerCase() === `${pair}.up.sql`.toLowerCase()) return join(dir, `${pair}.down.sql`);
-  // Flyway's undo migration: its default prefix U, the version and description of the V file.
-  if (/^V[^_].*__.+\.sql$/.test(file)) return join(dir, `U${file.slice(1)}`);
-  if (file === "up.sql") return join(dir, "down.sql");
+  const file = downFileOf(migration);
+  if (file !== undefined) return file;
   throw new MigrationError(
     "UNSUPPORTED_LAYOUT",
     `Cannot write a generated down for ${migration.up.path}: its down is a section of the ` +

@@ -12,6 +12,7 @@ import type { Driver, Queryable } from "../drivers/driver.ts";
 import { errorMessage } from "../errors.ts";
 import { quoteIdentifier } from "../sql/quote.ts";
 import { type Migration, noTransactionOf } from "../files/migration.ts";
+import { downAdvice } from "../files/down_path.ts";
 import { locateFailure, runScript, type StatementHook } from "../engine/run_script.ts";
 import type { DiffOptions } from "../schema/diff.ts";
 import { diffIncremental, type IncrementalSnapshot } from "../schema/snapshot_incremental.ts";
@@ -274,9 +275,7 @@ function noDownProblem(
       "or verify without --strict-data.";
   }
   return `no down: ${path} has no down script, so it cannot be rolled back. ` +
-    (migration.code === undefined
-      ? "Write one (a .down.sql file or a -- migrate:down section)."
-      : "Export a down(ctx) function that undoes up().");
+    downAdvice(migration);
 }
 
 /**
