@@ -10,6 +10,7 @@
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
+import { codeMigrationLeftOut } from "../files/formats/format.ts";
 import type { LintReport } from "../lint/report.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
 import type { EngineGeneratedDown, EngineVerifyOptions } from "./engine.ts";
@@ -312,10 +313,7 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
   const load = {
     ...inputs.load,
     onCodeMigration: (path: string) =>
-      io.warning(
-        `${repoPath(root, path)} is a code migration, which tide cannot run: not checked, and ` +
-          "the migrations after it are checked without its changes.",
-      ),
+      io.warning(codeMigrationLeftOut(repoPath(root, path), "checked")),
   };
   let head: Migration[];
   try {

@@ -9,6 +9,7 @@ import { resolve } from "../files/paths.ts"; // not node:path: see paths.ts
 import { errorMessage, MigrationError } from "../errors.ts";
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import type { Migration } from "../files/migration.ts";
+import { codeMigrationLeftOut } from "../files/formats/format.ts";
 import type { VerifySetup } from "../verify/setup.ts";
 import type { CommandContext } from "./command.ts";
 import { loadCliMigrations, otherModules, relativeFile } from "./context.ts";
@@ -25,11 +26,7 @@ import { loadCliMigrations, otherModules, relativeFile } from "./context.ts";
  */
 export function roundTripMigrations(ctx: CommandContext, done: string): Promise<Migration[]> {
   return loadCliMigrations(ctx, {
-    onCodeMigration: (path) =>
-      ctx.out.warn(
-        `${relativeFile(ctx, path)} is a code migration, which tide cannot run: not ${done}, ` +
-          `and the migrations after it are ${done} without its changes.`,
-      ),
+    onCodeMigration: (path) => ctx.out.warn(codeMigrationLeftOut(relativeFile(ctx, path), done)),
   });
 }
 

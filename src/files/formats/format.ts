@@ -77,6 +77,23 @@ export interface FormatOptions {
   onCodeMigration?: (path: string) => void;
 }
 
+/**
+ * The warning for a code migration left out (see `FormatOptions.onCodeMigration`): `file` as the
+ * user sees it, `done` what the command does to migrations (`verified`, `linted`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { codeMigrationLeftOut } from "./format.ts";
+ *
+ * assert.match(codeMigrationLeftOut("db/00002_x.go", "verified"), /^db\/00002_x\.go is a code migration/);
+ * ```
+ */
+export function codeMigrationLeftOut(file: string, done: string): string {
+  return `${file} is a code migration, which tide cannot run: not ${done}, and the migrations ` +
+    `after it are ${done} without its changes.`;
+}
+
 /** A file `tide new` writes: its path relative to the migrations directory, and its text. */
 export interface ScaffoldFile {
   /** Relative path, `/`-separated. */
