@@ -125,6 +125,7 @@ Deno.test("tide verify --ignore column-order (or verify.ignoreColumnOrder) accep
     equal(strict.code, 1);
     match(strict.stdout, /column order of public\.users changed/);
     match(strict.stdout, /to accept the order, verify with --ignore column-order/);
+    match(strict.stdout, /1 failed \(1 only by column order: --ignore column-order accepts them\)/);
     equal((await verify("--from", "005", "--ignore", "column-order")).code, 0);
     await Deno.writeTextFile(join(cwd, "tide.json"), '{ "verify": { "ignoreColumnOrder": true } }');
     equal((await verify("--from", "005")).code, 0);

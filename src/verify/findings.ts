@@ -38,6 +38,13 @@ export class Findings {
   error?: SqlErrorLocation;
   /** Text diff of the first pair of snapshots that should have matched. */
   diff?: string;
+  /** How many of the problems are columns back in another order. */
+  reorderings = 0;
+
+  /** Whether it failed only because columns came back in another order. */
+  get onlyReordered(): boolean {
+    return this.problems.length > 0 && this.reorderings === this.problems.length;
+  }
 
   /** Records a problem; the first failure and SQL error are kept. */
   fail(failure: RoundTripFailure, problem: string, error?: unknown): void {
@@ -84,6 +91,7 @@ export function compareSnapshots(
     : ["schema after re-up differs from after the first up", "after up", "after re-up"];
   for (const change of changes) {
     findings.fail(comparison, `${label}: ${describe(change, comparison)}`);
+    if (change.reordered) findings.reorderings++;
   }
   // Rendered only now: the text of a snapshot that matched is never needed.
   findings.diff ??= textDiff(snapshotOf(expected).text, snapshotOf(actual).text, {

@@ -72,6 +72,8 @@ export interface MigrationVerdict {
   error?: SqlErrorLocation;
   /** Time spent on this migration's up, down, re-up and snapshots, in milliseconds. */
   durationMs: number;
+  /** Set when it failed only because columns came back in another order (see ignoreColumnOrder). */
+  columnOrderOnly?: true;
 }
 
 /** The whole report. */

@@ -216,6 +216,7 @@ async function verifyOne(
         diff: findings.diff,
         error: findings.error,
         durationMs: performance.now() - started,
+        ...(findings.onlyReordered ? { columnOrderOnly: true as const } : {}),
       },
     };
   };

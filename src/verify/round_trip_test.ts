@@ -107,6 +107,10 @@ Deno.test("verifyMigrations() with ignoreColumnOrder accepts a column re-added a
   });
   equal(verdict(report, "013").ok, true, verdict(report, "013").problems.join("\n"));
   equal(verdict(report, "012").failure, "down-differs"); // a lost ON DELETE is still reported
+  // Without it, 013 fails on column order alone, and says so; 012 fails for more.
+  const strict = await verifyMigrations({ migrations: lossy, from: "012" });
+  equal(verdict(strict, "013").columnOrderOnly, true);
+  equal(verdict(strict, "012").columnOrderOnly, undefined);
 });
 
 Deno.test("verifyMigrations() with failFast stops at the first failure and skips the rest", async () => {

@@ -253,7 +253,13 @@ function totalsLine(report: VerifyReport): string {
   const { verified, passed, failed, skipped } = report.totals;
   const dataOnly = report.migrations.filter((m) => m.status === "data-only").length;
   const parts = [`${passed} passed${dataOnly > 0 ? ` (${dataOnly} data only)` : ""}`];
-  parts.push(`${failed} failed`);
+  const reordered = report.migrations.filter((m) => m.columnOrderOnly).length;
+  parts.push(
+    `${failed} failed` +
+      (reordered > 0
+        ? ` (${reordered} only by column order: --ignore column-order accepts them)`
+        : ""),
+  );
   if (skipped > 0) parts.push(`${skipped} skipped`);
   const verdict = !report.ok
     ? "Not every migration round-trips"
