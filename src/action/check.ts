@@ -10,6 +10,7 @@
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
 import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
+import { downFileOf } from "../files/down_path.ts";
 import { codeMigrationLeftOut } from "../files/formats/format.ts";
 import type { LintReport } from "../lint/report.ts";
 import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
@@ -248,6 +249,7 @@ async function readSetup(path: string, root: string): Promise<VerifySetup> {
 function entries(
   head: readonly Migration[],
   diff: Pick<PrDiff, "added" | "edited">,
+  root: string,
   report?: VerifyReport,
   lint?: LintReport,
   downs?: Map<string, EngineGeneratedDown>,
@@ -264,7 +266,14 @@ function entries(
       verdict: verdicts.get(migration.version),
       lint: lints.get(migration.version),
       ...(downs?.has(migration.version) ? { generatedDown: downs.get(migration.version) } : {}),
+      ...downFileEntry(migration, root),
     }));
+}
+
+/** Where the migration's down file goes in the repository, when its layout has one. */
+function downFileEntry(migration: Migration, root: string): { downFile?: string } {
+  const file = downFileOf(migration);
+  return file === undefined ? {} : { downFile: repoPath(root, file) };
 }
 
 function finish(found: NewFinding[], failOn: ReadonlySet<FindingKind>, list: PlanEntry[]): Plan {
@@ -349,6 +358,6 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
     ...historyFindings(diff, head, root),
     ...outOfOrderFindings(io, diff, head, root),
   ];
-  const list = entries(head, diff, checked.report, checked.lint, checked.downs);
+  const list = entries(head, diff, root, checked.report, checked.lint, checked.downs);
   return finish(found, inputs.failOn, list);
 }

@@ -29,7 +29,10 @@ Deno.test("main.ts offers a proven generated down in the comment of a lossy migr
   });
   assert.equal(run.code, 1);
   const body = api.comments[0].body;
-  assert.match(body, /tide generated a down for it, proven by a round trip/);
+  assert.match(
+    body,
+    /tide generated a down for it, proven by a round trip:\*\* use it as the down \(save it as `migrations\/002_note\.down\.sql`\)/,
+  );
   assert.match(body, /```sql\nALTER TABLE public\.init DROP COLUMN note;\n```/);
 });
 

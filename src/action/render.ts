@@ -214,7 +214,8 @@ function generatedDownLines(entry: PlanEntry): string[] {
   if (down.status === "proven") {
     const lines = [
       "",
-      "**tide generated a down for it, proven by a round trip:** use it as the down.",
+      "**tide generated a down for it, proven by a round trip:** use it as the down" +
+      (entry.downFile ? ` (save it as \`${entry.downFile}\`).` : "."),
     ];
     if (down.reason) lines.push(`Note: ${escapeMarkdown(down.reason)}`);
     return [...lines, "", ...details("Generated down", "sql", down.sql)];

@@ -66,6 +66,8 @@ export interface PlanEntry {
   verdict?: MigrationVerdict;
   /** A down generated for a migration that fails its round trip, when the engine makes one. */
   generatedDown?: EngineGeneratedDown;
+  /** Where its down file goes, repository-relative, when its layout has one (not a section). */
+  downFile?: string;
   /** What it does to production (`tide lint`); `undefined` when not linted. */
   lint?: MigrationLint;
 }
