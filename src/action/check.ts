@@ -1,113 +1,32 @@
 /**
  * The check mode: validate a PR's migrations, round-trip the new and edited ones on PGlite,
- * flag edits to merged migrations and out-of-order versions, then report.
- *
- * Over 300 lines: the PR check's steps (changed files, validation, round trips, lint, findings) run
- * as one sequence.
+ * flag edits to merged migrations and out-of-order versions, then report. How each finding is
+ * worded is `check_findings.ts`.
  *
  * @module
  */
 import type { ModuleMigrations } from "../engine/migrator_options.ts";
-import { errorMessage, MigrationError, problemsOf } from "../errors.ts";
+import { errorMessage, MigrationError } from "../errors.ts";
 import type { Migration } from "../files/migration.ts";
 import { downFileOf } from "../files/down_path.ts";
 import { codeMigrationLeftOut } from "../files/formats/format.ts";
 import type { LintReport } from "../lint/report.ts";
-import type { MigrationVerdict, VerifyReport } from "../verify/report.ts";
+import type { VerifyReport } from "../verify/report.ts";
 import type { EngineGeneratedDown, EngineVerifyOptions } from "./engine.ts";
 import type { VerifySetup } from "../verify/round_trip.ts";
 import type { ActionInputs } from "./inputs.ts";
 import type { ActionIo } from "./io.ts";
-import {
-  FAILURE_FIX,
-  FAILURE_TITLE,
-  type Finding,
-  type FindingKind,
-  type Plan,
-  type PlanEntry,
-} from "./report.ts";
+import type { Plan, PlanEntry } from "./report.ts";
 import { diffPullRequest, type PrDiff, repoPath } from "./pr_diff.ts";
-
-type NewFinding = Omit<Finding, "failing">;
-
-function validationFindings(error: MigrationError, root: string): NewFinding[] {
-  // A MigrationSourceError lists every problem of the directory: annotate each one.
-  return problemsOf(error).map((problem) => ({
-    kind: "validation",
-    message: problem.message,
-    fix: "Fix the file, then push again.",
-    file: problem.file === undefined ? undefined : repoPath(root, problem.file),
-    line: problem.file === undefined ? undefined : problem.line ?? 1,
-    column: problem.column,
-    version: problem.version,
-  }));
-}
-
-function historyFindings(diff: PrDiff, head: readonly Migration[], root: string): NewFinding[] {
-  const findings: NewFinding[] = [];
-  const headByVersion = new Map(head.map((migration) => [migration.version, migration]));
-  for (const version of diff.edited) {
-    findings.push({
-      kind: "edited",
-      message: `Migration ${version} is already on the base branch and this PR edits it.`,
-      fix: "Databases that applied it will not rerun it: revert the edit and add a new migration.",
-      file: diff.changedFiles.get(version) ?? repoPath(root, headByVersion.get(version)!.up.path),
-      line: 1,
-      version,
-    });
-  }
-  for (const migration of diff.base.filter((m) => diff.deleted.includes(m.version))) {
-    findings.push({
-      kind: "deleted",
-      message:
-        `Migration ${migration.version} (${migration.name}) is on the base branch and this PR deletes or renames it.`,
-      fix: "Databases that applied it still record it: restore the file under its name.",
-      file: repoPath(root, migration.up.path),
-      line: 1,
-      version: migration.version,
-    });
-  }
-  return findings;
-}
-
-function outOfOrderFindings(
-  io: ActionIo,
-  diff: PrDiff,
-  head: readonly Migration[],
-  root: string,
-): NewFinding[] {
-  const compare = io.engine.compareVersions;
-  const newest = diff.base.map((m) => m.version).sort(compare).at(-1);
-  if (newest === undefined) return [];
-  return head.filter((m) => diff.added.includes(m.version) && compare(m.version, newest) < 0)
-    .map((migration) => ({
-      kind: "out-of-order" as const,
-      message:
-        `New migration ${migration.version} sorts before ${newest}, the newest on the base branch.`,
-      fix: `Databases past ${newest} would skip it: rename it to a version after ${newest}.`,
-      file: repoPath(root, migration.up.path),
-      line: 1,
-      version: migration.version,
-    }));
-}
-
-function roundTripFinding(verdict: MigrationVerdict, migration: Migration, root: string) {
-  // A failure after the up is the down's fault: point at the down when it has its own file.
-  const blamesDown = verdict.failure !== undefined && !["no-down", "up"].includes(verdict.failure);
-  const where = verdict.error ??
-    { file: (blamesDown && migration.down?.path) || migration.up.path, line: 1 };
-  return {
-    kind: "round-trip" as const,
-    message: `Migration ${verdict.version} (${verdict.name}) does not round-trip: ` +
-      (verdict.failure ? FAILURE_TITLE[verdict.failure] : "see the plan") +
-      (verdict.error ? ` (${verdict.error.message}).` : "."),
-    fix: verdict.failure ? FAILURE_FIX[verdict.failure] : "See the plan for details.",
-    file: repoPath(root, where.file),
-    line: where.line,
-    column: verdict.error?.column,
-    version: verdict.version,
-  };
-}
+import {
+  finish,
+  historyFindings,
+  lintFindings,
+  type NewFinding,
+  outOfOrderFindings,
+  roundTripFinding,
+  validationFindings,
+} from "./check_findings.ts";
 
 /** Downs generated for the migrations whose up applies but whose down does not round-trip. */
 async function generatedDowns(
@@ -125,23 +44,6 @@ async function generatedDowns(
     io.warning(`Generating the failing migrations' downs failed: ${errorMessage(error)}`);
     return new Map();
   }
-}
-
-/** The lint findings that fail or warn: errors (failing with `fail-on: lint`) and warnings. */
-function lintFindings(report: LintReport, root: string): NewFinding[] {
-  return report.migrations.flatMap((migration) =>
-    migration.findings.filter((f) => f.severity === "error" || f.severity === "warning")
-      .map((finding) => ({
-        kind: "lint" as const,
-        message: `Migration ${migration.version} (${migration.name}), ${finding.rule}: ` +
-          finding.message,
-        fix: finding.fix,
-        file: repoPath(root, finding.file),
-        line: finding.line,
-        version: migration.version,
-        ...(finding.severity === "warning" ? { severity: "warning" as const } : {}),
-      }))
-  );
 }
 
 /** tide's lock_timeout and lint levels from the project's config, if it has one. */
@@ -276,17 +178,6 @@ function downFileEntry(migration: Migration, root: string): { downFile?: string 
   return file === undefined ? {} : { downFile: repoPath(root, file) };
 }
 
-function finish(found: NewFinding[], failOn: ReadonlySet<FindingKind>, list: PlanEntry[]): Plan {
-  const findings = found
-    .map((finding) => ({
-      ...finding,
-      failing: finding.severity !== "warning" && failOn.has(finding.kind),
-    }))
-    .sort((a, b) => Number(b.failing) - Number(a.failing));
-  const verdict = findings.some((finding) => finding.failing) ? "fail" : "pass";
-  return { verdict, entries: list, findings };
-}
-
 /**
  * Builds the plan for the PR in `io.pullRequest` (or, without a PR, for every migration).
  *
@@ -356,7 +247,7 @@ export async function checkMigrations(io: ActionIo, inputs: ActionInputs): Promi
   const found = [
     ...checked.findings,
     ...historyFindings(diff, head, root),
-    ...outOfOrderFindings(io, diff, head, root),
+    ...outOfOrderFindings(io.engine.compareVersions, diff, head, root),
   ];
   const list = entries(head, diff, root, checked.report, checked.lint, checked.downs);
   return finish(found, inputs.failOn, list);
