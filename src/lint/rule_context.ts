@@ -85,6 +85,32 @@ export function existedBefore(context: RuleContext, name: string, index: number)
   return !context.statements.slice(0, index).some((statement) => createdBy(statement) === name);
 }
 
+/**
+ * Whether `table` holds the application's rows: it existed before the migration, and earlier
+ * migrations did not insert its rows (reference data, which a migration may well reseed or
+ * rewrite; production holds just those rows).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadParser } from "./sql_parser.ts";
+ * import { upStatements } from "./statements.ts";
+ * import { holdsAppRows } from "./rule_context.ts";
+ *
+ * const sql = "CREATE TABLE t (a int);\nUPDATE t SET a = 1;\nUPDATE users SET a = 1;";
+ * const up = { path: "001_a.sql", sql, line: 1, column: 1 };
+ * const migration = { version: "001", name: "a", up, noTransaction: false, checksum: "" };
+ * const context = { migration, statements: upStatements(migration, await loadParser()) };
+ * assert.equal(holdsAppRows(context, "t", 1), false);
+ * assert.equal(holdsAppRows(context, "users", 2), true);
+ * ```
+ */
+export function holdsAppRows(context: RuleContext, table: string, index: number): boolean {
+  if (!existedBefore(context, table, index)) return false;
+  const oid = context.measurement?.relations.find(table)?.oid ?? 0;
+  return context.measurement?.rows.get(oid)?.kind !== "had-rows";
+}
+
 /** The relation a statement creates, as written. */
 function createdBy(statement: LintStatement): string | undefined {
   const node = statement.node;

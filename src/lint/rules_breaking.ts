@@ -6,13 +6,7 @@
  * @module
  */
 import type { Node } from "./sql_parser.ts";
-import {
-  type Draft,
-  existedBefore,
-  measuredAt,
-  type Rule,
-  type RuleContext,
-} from "./rule_context.ts";
+import { type Draft, existedBefore, holdsAppRows, measuredAt, type Rule } from "./rule_context.ts";
 import { nodeOf, nodesOf, relationName } from "./sql_parser.ts";
 
 /** `schema.name` of a name list (`DROP TABLE app.users`). */
@@ -36,16 +30,6 @@ export const dropTableRule: Rule = (context) =>
         evidence: { measured: measuredAt(context, statement.index) !== undefined },
       }));
   });
-
-/**
- * Whether `table` holds the application's rows: it existed before the migration, and earlier
- * migrations did not insert its rows (reference data, which a migration may well reseed).
- */
-function holdsAppRows(context: RuleContext, table: string, index: number): boolean {
-  if (!existedBefore(context, table, index)) return false;
-  const oid = context.measurement?.relations.find(table)?.oid ?? 0;
-  return context.measurement?.rows.get(oid)?.kind !== "had-rows";
-}
 
 /** `delete-all-rows`: TRUNCATE, or DELETE without WHERE, of a table holding the app's rows. */
 export const deleteAllRule: Rule = (context) =>

@@ -9,7 +9,7 @@
 import { blocksQueries, describeBlocked, LOCK_MODES, type LockMode } from "./lock_modes.ts";
 import {
   type Draft,
-  existedBefore,
+  holdsAppRows,
   lockEvidence,
   measuredAt,
   nameOf,
@@ -106,9 +106,7 @@ export const unbatchedUpdateRule: Rule = (context) =>
   context.statements.flatMap((statement): Draft[] => {
     const update = nodeOf(statement.node, "UpdateStmt");
     const table = relationName(update?.relation);
-    if (!update || !table || !existedBefore(context, table, statement.index)) return [];
-    const oid = context.measurement?.relations.find(table)?.oid ?? 0;
-    if (context.measurement?.rows.get(oid)?.kind === "had-rows") return [];
+    if (!update || !table || !holdsAppRows(context, table, statement.index)) return [];
     const [counted] = measuredAt(context, statement.index)?.probes.get("after rows") ?? [];
     const rows = Number(counted?.total ?? 0);
     const every = rows > 0 ? Number(counted?.changed) === rows : update.whereClause === undefined;

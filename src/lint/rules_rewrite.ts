@@ -8,6 +8,7 @@
  * @module
  */
 import { describeBlocked } from "./lock_modes.ts";
+import type { StatementMeasurement } from "./measurement.ts";
 import {
   type Draft,
   existedBefore,
@@ -131,6 +132,13 @@ function narrows(before: string, after: string): boolean {
   return (from.family === "numeric" || from.family === "float") && to.family === "integer";
 }
 
+/** A column's type before and after an `ALTER COLUMN ... TYPE`, from its probes; `""` unknown. */
+function columnTypes(measured: StatementMeasurement, column: string | undefined): [string, string] {
+  const type = (when: string) =>
+    String(measured.probes.get(`${when} type:${column}`)?.[0]?.type ?? "");
+  return [type("before"), type("after")];
+}
+
 /** `narrowing-type`: the column's type before and after, measured. */
 export const narrowingRule: Rule = (context) =>
   context.statements.flatMap((statement) => {
@@ -142,8 +150,7 @@ export const narrowingRule: Rule = (context) =>
       cmd.subtype === "AT_AlterColumnType"
     )
       .flatMap((cmd): Draft[] => {
-        const before = String(measured.probes.get(`before type:${cmd.name}`)?.[0]?.type ?? "");
-        const after = String(measured.probes.get(`after type:${cmd.name}`)?.[0]?.type ?? "");
+        const [before, after] = columnTypes(measured, cmd.name);
         if (!before || !after || !narrows(before, after)) return [];
         return [{
           rule: "narrowing-type",
@@ -184,9 +191,7 @@ export const timezoneRule: Rule = (context) =>
     return nodesOf(alter.cmds, "AlterTableCmd").filter((cmd) =>
       cmd.subtype === "AT_AlterColumnType"
     ).flatMap((cmd): Draft[] => {
-      const type = (when: string) =>
-        String(measured.probes.get(`${when} type:${cmd.name}`)?.[0]?.type ?? "");
-      const [before, after] = [type("before"), type("after")];
+      const [before, after] = columnTypes(measured, cmd.name);
       if (!TIMESTAMPS.includes(before) || !TIMESTAMPS.includes(after) || before === after) {
         return [];
       }
